@@ -1,0 +1,35 @@
+# Parley: `make run` starts the demo, `make test` runs every test. See README.md.
+JOBS ?= $(shell nproc)
+BUILD_DIR := build
+PARLEY := $(BUILD_DIR)/parley
+LISTEN ?= 127.0.0.1:8080
+DATA ?= ./data
+
+.PHONY: all bootstrap build server web run test test-unit test-e2e bench clean
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+$(BUILD_DIR)/CMakeCache.txt: CMakeLists.txt CMakePresets.json
+	@cmake --preset default >/dev/null
+
+server: bootstrap $(BUILD_DIR)/CMakeCache.txt
+	@cmake --build --preset default -j $(JOBS)
+
+web: bootstrap
+	@cd web && npm run --silent build
+
+build: server web
+
+run: build
+	$(PARLEY) serve --listen $(LISTEN) --data $(DATA) --web web/dist --demo
+
+# C++ tests (unit, store contract, integration) through CTest, then the browser tests.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@cd web && PARLEY_BIN=$(abspath $(PARLEY)) npm run --silent e2e
+
+clean:
+	rm -rf $(BUILD_DIR) web/dist

@@ -1,0 +1,48 @@
+// Use cases of identity: agent login/logout and sessions, agent creation, visitor tokens.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/clock.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace parley::app {
+
+struct LoginOutcome {
+  core::Agent agent;
+  std::string session_token;  // goes into the cookie; the store keeps only its hash
+};
+
+struct NewVisitorOutcome {
+  core::Visitor visitor;
+  std::string visitor_token;
+};
+
+class AuthService {
+ public:
+  AuthService(store::Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
+
+  static constexpr core::Millis kSessionLifetime = 30LL * 24 * 3600 * 1000;  // 30 days
+
+  // unauthorized for an unknown email, a wrong password or a deactivated agent, with
+  // the same message for each so the answer does not reveal which emails exist.
+  core::Result<LoginOutcome> login(std::string_view email, std::string_view password);
+  void logout(std::string_view session_token);
+  std::optional<core::Agent> agent_for_session(std::string_view session_token);
+
+  // bad_request for an invalid name/email or a password under 8 characters;
+  // conflict when the email is taken.
+  core::Result<core::Agent> create_agent(std::string_view name, std::string_view email,
+                                         std::string_view password, core::Role role);
+
+  NewVisitorOutcome new_visitor();
+  std::optional<core::Visitor> visitor_for_token(std::string_view visitor_token);
+
+ private:
+  store::Store& store_;
+  Clock clock_;
+};
+
+}  // namespace parley::app

@@ -1,0 +1,51 @@
+// The live-chat use cases: request, accept, post, end, typing, availability.
+// Each one: validate -> check the actor may do it -> one store transaction -> publish.
+// Reads that a denied actor must not learn about answer not_found, never forbidden.
+#pragma once
+
+#include <string>
+
+#include "app/actor.hpp"
+#include "app/clock.hpp"
+#include "bus/event_bus.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace parley::app {
+
+struct ChatSettings {
+  std::string fallback_message =
+      "Sorry, no agent is available right now. Leave us your question by email and we will "
+      "get back to you.";
+};
+
+class ChatService {
+ public:
+  ChatService(store::Store& store, bus::EventBus& bus, Clock clock, ChatSettings settings = {})
+      : store_(store), bus_(bus), clock_(std::move(clock)), settings_(std::move(settings)) {}
+
+  // conflict when the visitor already has a pending or active chat.
+  core::Result<core::Conversation> request_chat(core::Id visitor_id, core::PreChatForm form);
+  core::Result<core::Conversation> accept(const core::Agent& agent, core::Id conversation_id);
+  core::Result<store::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
+                                                  std::string_view client_id,
+                                                  std::string_view body);
+  core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
+  // Relays a typing signal to the other side; nothing is stored.
+  core::Status typing(const Actor& actor, core::Id conversation_id);
+  core::Result<core::Agent> set_availability(const core::Agent& agent, bool available);
+
+  // What the inbox shows for one conversation (names resolved).
+  store::ConversationSummary summarize(const core::Conversation& c);
+
+ private:
+  void publish_event(const core::Conversation& c, const core::Message& m);
+  void publish_changed(const core::Conversation& c);
+
+  store::Store& store_;
+  bus::EventBus& bus_;
+  Clock clock_;
+  ChatSettings settings_;
+};
+
+}  // namespace parley::app

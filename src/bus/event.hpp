@@ -1,0 +1,69 @@
+// What travels on the event bus: a domain event (no JSON here) plus what a receiver
+// needs to apply the visibility rule without asking the database. The wire form is
+// computed once per event, on first delivery, and shared by every receiver.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/types.hpp"
+#include "store/store.hpp"
+
+namespace parley::bus {
+
+// A stored event of a conversation's log (a text message or a life-cycle event).
+struct ConversationEvent {
+  core::Message message;
+};
+// A conversation changed status (requested, accepted, ended, missed).
+struct ConversationChanged {
+  store::ConversationSummary summary;
+};
+// A new request offered to one agent.
+struct ChatRequested {
+  store::ConversationSummary summary;
+  store::VisitorProfile visitor;
+};
+struct AgentStatusChanged {
+  core::Agent agent;
+};
+// Transient: not stored, no seq.
+struct Typing {
+  core::Id conversation_id = 0;
+  core::SenderKind sender = core::SenderKind::visitor;
+};
+
+using Payload =
+    std::variant<ConversationEvent, ConversationChanged, ChatRequested, AgentStatusChanged, Typing>;
+
+class Event {
+ public:
+  Event(Payload payload, std::optional<core::Conversation> about)
+      : payload_(std::move(payload)), about_(std::move(about)) {}
+
+  const Payload& payload() const { return payload_; }
+  // The conversation this event concerns, in the state the event left it in; receivers
+  // that are agents check core::can_view against it before forwarding.
+  const std::optional<core::Conversation>& about() const { return about_; }
+
+  // The serialized frame, produced by `encode` exactly once, whatever the number of
+  // receivers and threads.
+  const std::string& frame(const std::function<std::string(const Payload&)>& encode) const {
+    std::call_once(encoded_once_, [&] { frame_ = encode(payload_); });
+    return frame_;
+  }
+
+ private:
+  Payload payload_;
+  std::optional<core::Conversation> about_;
+  mutable std::once_flag encoded_once_;
+  mutable std::string frame_;
+};
+
+using EventPtr = std::shared_ptr<const Event>;
+
+}  // namespace parley::bus

@@ -1,0 +1,38 @@
+// The event bus port: publish an event to a topic, and every live subscriber of that
+// topic receives it. Local (in-process) now; Redis pub/sub when several nodes run.
+//
+// Topics: "conversation:<id>" (its event log and typing), "inbox" (status changes of
+// any conversation; agents filter by visibility), "agent:<id>" (requests offered to one
+// agent, their own status), "visitor:<id>" (status changes of a visitor's chats).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bus/event.hpp"
+
+namespace parley::bus {
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // Called from the publisher's thread; implementations hand the event to their own
+  // executor and must not block.
+  virtual void deliver(const EventPtr& event) = 0;
+};
+
+class EventBus {
+ public:
+  virtual ~EventBus() = default;
+  virtual void publish(const std::string& topic, EventPtr event) = 0;
+  // Subscriptions are weak: a subscriber that has gone away is dropped on next publish.
+  virtual void subscribe(const std::string& topic, std::weak_ptr<Subscriber> subscriber) = 0;
+  virtual void unsubscribe(const std::string& topic, const Subscriber* subscriber) = 0;
+};
+
+std::string conversation_topic(core::Id id);
+std::string agent_topic(core::Id id);
+std::string visitor_topic(core::Id id);
+inline constexpr const char* kInboxTopic = "inbox";
+
+}  // namespace parley::bus

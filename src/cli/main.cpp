@@ -1,0 +1,164 @@
+// parley: serve | migrate | admin create-agent | version
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/auth_service.hpp"
+#include "app/chat_service.hpp"
+#include "app/credentials.hpp"
+#include "app/demo_seed.hpp"
+#include "app/inbox_queries.hpp"
+#include "bus/local_bus.hpp"
+#include "net/log.hpp"
+#include "net/server.hpp"
+#include "store/store.hpp"
+
+namespace fs = std::filesystem;
+using namespace parley;
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+std::unique_ptr<store::Store> open_store(const fs::path& data_dir) {
+  fs::create_directories(data_dir);
+  return store::open_sqlite_store((data_dir / "parley.db").string());
+}
+
+// One process holds one descriptor per connection: take all the kernel allows.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  rlim_t before = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &lim);
+  getrlimit(RLIMIT_NOFILE, &lim);
+  net::log_info("open file limit", {{"soft_before", before},
+                                    {"soft", lim.rlim_cur},
+                                    {"hard", lim.rlim_max}});
+}
+
+bool split_listen(const std::string& listen, std::string& host, unsigned short& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    int p = std::stoi(listen.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<unsigned short>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+int serve(const std::string& listen, const fs::path& data_dir, const fs::path& web_root,
+          int threads, bool demo) {
+  raise_open_file_limit();
+  net::ServerOptions options;
+  if (!split_listen(listen, options.host, options.port)) {
+    std::cerr << "parley: --listen must be HOST:PORT, got '" << listen << "'\n";
+    return 2;
+  }
+  options.web_root = web_root;
+  options.threads = threads;
+  if (!fs::exists(web_root / "inbox" / "index.html")) {
+    net::log_warn("front end not built; run `make build`", {{"web", web_root.string()}});
+  }
+
+  auto store = open_store(data_dir);
+  bus::LocalBus bus;
+  app::AuthService auth(*store, app::system_now);
+  app::ChatService chats(*store, bus, app::system_now);
+  app::InboxQueries inbox(*store, chats, app::system_now);
+  net::Services services{auth, chats, inbox, bus};
+
+  std::vector<app::DemoAccount> demo_accounts;
+  if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);
+
+  net::Server server(services, options);
+  unsigned short port = server.start();
+  std::string base = "http://" + options.host + ":" + std::to_string(port);
+  net::log_info("listening", {{"url", base}, {"data", data_dir.string()}, {"threads", threads}});
+  if (demo) {
+    std::cout << "\n  Agent Inbox:  " << base << "/inbox/\n"
+              << "  Demo website: " << base << "/demo\n\n";
+    for (const auto& a : demo_accounts) {
+      std::cout << "  " << (a.role == "admin" ? "admin " : "agent ") << a.email
+                << "  password: " << a.password << "  (" << a.name << ")\n";
+    }
+    std::cout << "\n";
+  }
+  // Tests and scripts wait for this exact line.
+  std::cout << "Parley listening on " << base << std::endl;
+  server.run();
+  net::log_info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Parley: self-hosted live chat"};
+  cli.require_subcommand(1);
+
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string web_root = "web/dist";
+  int threads = std::max(4u, std::thread::hardware_concurrency() * 2);
+  bool demo = false;
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP + WebSocket server");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks one)");
+  serve_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+  serve_cmd->add_option("--web", web_root, "Directory of the built front ends");
+  serve_cmd->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1, 256));
+  serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database, then exit");
+  migrate_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+
+  auto* admin_cmd = cli.add_subcommand("admin", "Administration");
+  admin_cmd->require_subcommand(1);
+  auto* create_agent_cmd = admin_cmd->add_subcommand("create-agent", "Create an agent account");
+  std::string name, email, password, role = "agent";
+  create_agent_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+  create_agent_cmd->add_option("--name", name, "Display name")->required();
+  create_agent_cmd->add_option("--email", email, "Login email")->required();
+  create_agent_cmd->add_option("--password", password, "Password (at least 8 characters)")->required();
+  create_agent_cmd->add_option("--role", role, "agent or admin")
+      ->check(CLI::IsMember({"agent", "admin"}));
+
+  cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    app::init_crypto();
+    if (serve_cmd->parsed()) return serve(listen, data_dir, web_root, threads, demo);
+    if (migrate_cmd->parsed()) {
+      open_store(data_dir);
+      std::cout << "database ready in " << data_dir << "\n";
+      return 0;
+    }
+    if (create_agent_cmd->parsed()) {
+      auto store = open_store(data_dir);
+      app::AuthService auth(*store, app::system_now);
+      auto agent = auth.create_agent(name, email, password, *core::role_from_string(role));
+      if (!agent) {
+        std::cerr << "parley: " << agent.error().message << "\n";
+        return 1;
+      }
+      std::cout << "created " << role << " " << agent->email << " (id " << agent->id << ")\n";
+      return 0;
+    }
+    std::cout << "parley " << kVersion << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "parley: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,62 @@
+// Expected failures as values. Every ErrorCode maps one-to-one to an HTTP status
+// (see net/http_errors), so a use case never needs to know about HTTP to fail well.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace parley::core {
+
+enum class ErrorCode {
+  bad_request,        // 400: malformed or invalid input
+  unauthorized,       // 401: no valid session / visitor token
+  forbidden,          // 403: authenticated, but not allowed
+  not_found,          // 404: absent, or not visible to the caller (we never reveal which)
+  method_not_allowed, // 405: a known path, another method
+  conflict,           // 409: the state moved on (already accepted, already ended, ...)
+  payload_too_large,  // 413: a body over a documented limit
+  internal,           // 500: a bug or a broken database
+};
+
+const char* to_string(ErrorCode code);
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+inline Error bad_request(std::string m) { return {ErrorCode::bad_request, std::move(m)}; }
+inline Error unauthorized(std::string m) { return {ErrorCode::unauthorized, std::move(m)}; }
+inline Error forbidden(std::string m) { return {ErrorCode::forbidden, std::move(m)}; }
+inline Error not_found(std::string m) { return {ErrorCode::not_found, std::move(m)}; }
+inline Error conflict(std::string m) { return {ErrorCode::conflict, std::move(m)}; }
+
+// Result<T>: either a T or an Error. Deliberately tiny; std::expected arrives with C++23.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Ok {};
+using Status = Result<Ok>;
+
+}  // namespace parley::core

@@ -1,0 +1,23 @@
+#include "core/visibility.hpp"
+
+namespace parley::core {
+
+Viewer viewer_of(const Agent& agent) { return Viewer{agent.id, agent.role == Role::admin}; }
+
+bool can_view(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id) {
+  if (viewer.view_all) return true;
+  switch (status) {
+    case ConversationStatus::ended: return true;
+    case ConversationStatus::pending:
+    case ConversationStatus::active: return agent_id && *agent_id == viewer.agent_id;
+    case ConversationStatus::missed: return false;
+  }
+  return false;
+}
+
+bool can_act(const Viewer& viewer, const Conversation& c) {
+  if (c.status != ConversationStatus::active) return false;
+  return viewer.view_all || (c.agent_id && *c.agent_id == viewer.agent_id);
+}
+
+}  // namespace parley::core

@@ -1,0 +1,32 @@
+// The Inbox visibility rule (SPEC §2), the one place it is written down. Every read path
+// on the server (list, open, messages, transcript, search, live events) asks this.
+#pragma once
+
+#include <optional>
+
+#include "core/types.hpp"
+
+namespace parley::core {
+
+struct Viewer {
+  Id agent_id = 0;
+  bool view_all = false;  // the "View All Conversations" permission (admins)
+};
+
+Viewer viewer_of(const Agent& agent);
+
+// An agent sees their own active conversation and every ended one; the request offered to
+// them (pending) is visible to them alone so they can accept it. Missed requests and
+// other agents' pending or active chats are invisible. view_all sees everything.
+bool can_view(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id);
+inline bool can_view(const Viewer& viewer, const Conversation& c) {
+  return can_view(viewer, c.status, c.agent_id);
+}
+
+// Only the assigned agent (or an admin) may act on a live chat: send, end.
+bool can_act(const Viewer& viewer, const Conversation& c);
+
+// A visitor token opens only that visitor's own conversations.
+inline bool visitor_owns(Id visitor_id, const Conversation& c) { return c.visitor_id == visitor_id; }
+
+}  // namespace parley::core

@@ -1,0 +1,329 @@
+#include "net/api_router.hpp"
+
+#include <charconv>
+#include <functional>
+#include <vector>
+
+#include "net/json_codec.hpp"
+
+namespace parley::net {
+
+namespace {
+
+using http::status;
+using http::verb;
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    if (path.empty()) break;
+    auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
+std::optional<core::Id> parse_id(std::string_view s) {
+  core::Id v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+Response ok_json(const Request& req, json::object body, status st = status::ok) {
+  return json_response(req, st, json::serialize(body));
+}
+
+std::string session_cookie(const std::string& token, long max_age) {
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+         std::to_string(max_age);
+}
+
+json::array events_json(const std::vector<core::Message>& events) {
+  json::array a;
+  a.reserve(events.size());
+  for (const auto& e : events) a.push_back(to_json(e));
+  return a;
+}
+
+// Visitor endpoints are called from other sites' pages; they use a bearer token, never
+// cookies, so any origin may call them.
+void allow_any_origin(Response& res) {
+  res.set(http::field::access_control_allow_origin, "*");
+}
+
+class Api {
+ public:
+  Api(Services& s, const Request& req)
+      : s_(s), req_(req), path_(path_of(req.target())), parts_(segments(path_)) {}
+
+  Response route() {
+    // parts_: ["api", "v1", ...]
+    if (parts_.size() < 3 || parts_[1] != "v1") return not_found_route();
+    std::string_view area = parts_[2];
+    if (area == "visitor") {
+      auto res = visitor_routes();
+      allow_any_origin(res);
+      return res;
+    }
+    if (area == "auth" && parts_.size() == 4) {
+      if (parts_[3] == "login") return only(verb::post, [&] { return login(); });
+      if (parts_[3] == "logout") return only(verb::post, [&] { return logout(); });
+    }
+    if (area == "me" || area == "conversations") return agent_routes();
+    return not_found_route();
+  }
+
+ private:
+  Response not_found_route() {
+    return error_response(req_, core::not_found("no route for " + std::string(path_)));
+  }
+
+  Response only(verb method, const std::function<Response()>& handler) {
+    if (req_.method() != method) {
+      return error_response(req_, {core::ErrorCode::method_not_allowed,
+                                   "use " + std::string(http::to_string(method)) + " here"});
+    }
+    return handler();
+  }
+
+  template <class T>
+  Response fail(const core::Result<T>& r) {
+    return error_response(req_, r.error());
+  }
+
+  core::Result<json::object> body() { return parse_object(req_.body()); }
+
+  // --- agents ---
+  Response login() {
+    auto b = body();
+    if (!b) return fail(b);
+    auto email = required_string(*b, "email");
+    if (!email) return fail(email);
+    auto password = required_string(*b, "password");
+    if (!password) return fail(password);
+    auto outcome = s_.auth.login(*email, *password);
+    if (!outcome) return fail(outcome);
+    auto res = ok_json(req_, {{"agent", to_json(outcome->agent)}});
+    res.set(http::field::set_cookie,
+            session_cookie(outcome->session_token, app::AuthService::kSessionLifetime / 1000));
+    return res;
+  }
+
+  Response logout() {
+    if (auto token = cookie_value(req_, kSessionCookie)) s_.auth.logout(*token);
+    auto res = empty_response(req_, status::no_content);
+    res.set(http::field::set_cookie, session_cookie("", 0));
+    return res;
+  }
+
+  Response agent_routes() {
+    auto token = cookie_value(req_, kSessionCookie);
+    auto agent = token ? s_.auth.agent_for_session(*token) : std::nullopt;
+    if (!agent) return error_response(req_, core::unauthorized("log in first"));
+    // SameSite=Lax already keeps the cookie off cross-site POSTs; refusing foreign
+    // origins here closes the door for older browsers too.
+    if (req_.method() != verb::get && is_cross_origin(req_)) {
+      return error_response(req_, core::forbidden("cross-origin request refused"));
+    }
+    const auto& a = *agent;
+    if (parts_[2] == "me") {
+      if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", to_json(a)}}); });
+      if (parts_.size() == 4 && parts_[3] == "availability") {
+        return only(verb::put, [&] { return set_availability(a); });
+      }
+      return not_found_route();
+    }
+    if (parts_.size() == 3) return only(verb::get, [&] { return list(a); });
+    auto id = parse_id(parts_[3]);
+    if (!id) return error_response(req_, core::not_found("no such conversation"));
+    if (parts_.size() == 4) return only(verb::get, [&] { return open(a, *id); });
+    if (parts_.size() != 5) return not_found_route();
+    auto action = parts_[4];
+    auto actor = app::Actor::of_agent(a);
+    if (action == "events") return only(verb::get, [&] { return events(actor, *id); });
+    if (action == "messages") return only(verb::post, [&] { return post_message(actor, *id); });
+    if (action == "end") return only(verb::post, [&] { return end(actor, *id); });
+    if (action == "accept") {
+      return only(verb::post, [&] {
+        auto c = s_.chats.accept(a, *id);
+        if (!c) return fail(c);
+        return ok_json(req_, {{"conversation", to_json(s_.chats.summarize(*c))}});
+      });
+    }
+    return not_found_route();
+  }
+
+  Response set_availability(const core::Agent& a) {
+    auto b = body();
+    if (!b) return fail(b);
+    auto available = required_bool(*b, "available");
+    if (!available) return fail(available);
+    auto updated = s_.chats.set_availability(a, *available);
+    if (!updated) return fail(updated);
+    return ok_json(req_, {{"agent", to_json(*updated)}});
+  }
+
+  Response list(const core::Agent& a) {
+    auto q = query_of(req_.target());
+    store::StatusFilter filter = store::StatusFilter::all;
+    if (auto it = q.find("status"); it != q.end()) {
+      if (it->second == "active") filter = store::StatusFilter::active;
+      else if (it->second != "all") {
+        return error_response(req_, core::bad_request("status must be active or all"));
+      }
+    }
+    int limit = 50;
+    if (auto it = q.find("limit"); it != q.end()) {
+      auto v = parse_int(it->second);
+      if (!v || *v < 1) return error_response(req_, core::bad_request("limit must be a positive integer"));
+      limit = static_cast<int>(std::min<std::int64_t>(*v, app::InboxQueries::kMaxPage));
+    }
+    std::optional<core::Millis> before_activity;
+    std::optional<core::Id> before_id;
+    if (auto it = q.find("before"); it != q.end() && !it->second.empty()) {
+      auto colon = it->second.find(':');
+      auto at = parse_int(it->second.substr(0, colon));
+      auto id = colon == std::string::npos ? std::nullopt : parse_int(it->second.substr(colon + 1));
+      if (!at || !id) return error_response(req_, core::bad_request("before must be <time>:<id>"));
+      before_activity = *at;
+      before_id = *id;
+    }
+    auto page = s_.inbox.list(a, filter, before_activity, before_id, limit);
+    json::array items;
+    for (const auto& s : page.items) items.push_back(to_json(s));
+    json::value next = nullptr;
+    if (page.has_more && !page.items.empty()) {
+      const auto& last = page.items.back().conversation;
+      next = std::to_string(last.last_activity_at) + ":" + std::to_string(last.id);
+    }
+    return ok_json(req_, {{"conversations", std::move(items)}, {"next", next}});
+  }
+
+  Response open(const core::Agent& a, core::Id id) {
+    auto d = s_.inbox.open(a, id);
+    if (!d) return fail(d);
+    json::array activities;
+    for (const auto& act : d->activities) activities.push_back(to_json(act));
+    return ok_json(req_, {{"conversation", to_json(d->summary)},
+                          {"visitor", to_json(d->visitor)},
+                          {"activities", std::move(activities)}});
+  }
+
+  // --- shared by agents and visitors ---
+  Response events(const app::Actor& actor, core::Id id) {
+    auto q = query_of(req_.target());
+    std::int64_t after = 0;
+    if (auto it = q.find("after"); it != q.end()) {
+      auto v = parse_int(it->second);
+      if (!v) return error_response(req_, core::bad_request("after must be an integer"));
+      after = *v;
+    }
+    auto e = s_.inbox.events(actor, id, after);
+    if (!e) return fail(e);
+    return ok_json(req_, {{"events", events_json(*e)}});
+  }
+
+  Response post_message(const app::Actor& actor, core::Id id) {
+    auto b = body();
+    if (!b) return fail(b);
+    auto client_id = required_string(*b, "client_id");
+    if (!client_id) return fail(client_id);
+    auto text = required_string(*b, "body");
+    if (!text) return fail(text);
+    auto outcome = s_.chats.post_message(actor, id, *client_id, *text);
+    if (!outcome) return fail(outcome);
+    return ok_json(req_, {{"event", to_json(outcome->message)}, {"duplicate", outcome->duplicate}},
+                   outcome->duplicate ? status::ok : status::created);
+  }
+
+  Response end(const app::Actor& actor, core::Id id) {
+    auto c = s_.chats.end(actor, id);
+    if (!c) return fail(c);
+    return ok_json(req_, {{"conversation", to_json(s_.chats.summarize(*c))}});
+  }
+
+  // --- visitors ---
+  Response visitor_routes() {
+    if (req_.method() == verb::options) {
+      auto res = empty_response(req_, status::no_content);
+      res.set(http::field::access_control_allow_methods, "GET, POST");
+      res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+      res.set(http::field::access_control_max_age, "600");
+      return res;
+    }
+    if (parts_.size() == 4 && parts_[3] == "session") {
+      return only(verb::post, [&] {
+        auto v = s_.auth.new_visitor();
+        return ok_json(req_, {{"visitor_token", v.visitor_token}, {"visitor_id", v.visitor.id}},
+                       status::created);
+      });
+    }
+    auto token = bearer_token(req_);
+    auto visitor = token ? s_.auth.visitor_for_token(*token) : std::nullopt;
+    if (!visitor) return error_response(req_, core::unauthorized("a valid visitor token is required"));
+    auto actor = app::Actor::of_visitor(visitor->id);
+    if (parts_.size() < 4 || parts_[3] != "chats") return not_found_route();
+    if (parts_.size() == 4) return only(verb::post, [&] { return request_chat(visitor->id); });
+    if (parts_.size() == 5 && parts_[4] == "current") {
+      return only(verb::get, [&] {
+        auto cur = s_.inbox.current_for_visitor(visitor->id);
+        if (!cur) return fail(cur);
+        return ok_json(req_, {{"conversation", to_json(cur->first)},
+                              {"events", events_json(cur->second)}});
+      });
+    }
+    auto id = parse_id(parts_[4]);
+    if (!id) return error_response(req_, core::not_found("no such conversation"));
+    if (parts_.size() != 6) return not_found_route();
+    if (parts_[5] == "events") return only(verb::get, [&] { return events(actor, *id); });
+    if (parts_[5] == "messages") return only(verb::post, [&] { return post_message(actor, *id); });
+    if (parts_[5] == "end") return only(verb::post, [&] { return end(actor, *id); });
+    return not_found_route();
+  }
+
+  Response request_chat(core::Id visitor_id) {
+    auto b = body();
+    if (!b) return fail(b);
+    core::PreChatForm form;
+    auto name = required_string(*b, "name");
+    if (!name) return fail(name);
+    auto email = required_string(*b, "email");
+    if (!email) return fail(email);
+    form.name = *name;
+    form.email = *email;
+    for (auto [key, field] : {std::pair{"job_title", &form.job_title}, {"phone", &form.phone},
+                              {"company", &form.company}}) {
+      auto v = optional_string(*b, key);
+      if (!v) return fail(v);
+      *field = *v;
+    }
+    auto page = optional_string(*b, "page_url");
+    if (!page) return fail(page);
+    form.page_url = page->value_or("");
+    auto c = s_.chats.request_chat(visitor_id, std::move(form));
+    if (!c) return fail(c);
+    return ok_json(req_, {{"conversation", to_json(s_.chats.summarize(*c))}}, status::created);
+  }
+
+  Services& s_;
+  const Request& req_;
+  std::string_view path_;
+  std::vector<std::string_view> parts_;
+};
+
+}  // namespace
+
+Response handle_api(Services& services, const Request& req) { return Api(services, req).route(); }
+
+}  // namespace parley::net

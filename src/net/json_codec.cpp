@@ -1,0 +1,148 @@
+#include "net/json_codec.hpp"
+
+namespace parley::net {
+
+namespace {
+json::value opt(const std::optional<std::string>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+json::value opt(const std::optional<core::Id>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+}  // namespace
+
+json::object to_json(const core::Agent& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"email", a.email},
+          {"role", core::to_string(a.role)},
+          {"available", a.available},
+          {"max_chats", a.max_chats}};
+}
+
+json::object to_json(const store::ConversationSummary& s) {
+  const auto& c = s.conversation;
+  return {{"id", c.id},
+          {"visitor_id", c.visitor_id},
+          {"visitor_name", s.visitor_name},
+          {"agent_id", opt(c.agent_id)},
+          {"agent_name", opt(s.agent_name)},
+          {"status", core::to_string(c.status)},
+          {"last_seq", c.last_seq},
+          {"page_url", c.page_url},
+          {"created_at", c.created_at},
+          {"last_activity_at", c.last_activity_at},
+          {"accepted_at", opt(c.accepted_at)},
+          {"ended_at", opt(c.ended_at)},
+          {"end_reason", opt(c.end_reason)},
+          {"last_text", opt(s.last_text)}};
+}
+
+json::object to_json(const core::Message& m) {
+  return {{"id", m.id},
+          {"conversation_id", m.conversation_id},
+          {"seq", m.seq},
+          {"sender", core::to_string(m.sender)},
+          {"agent_id", opt(m.agent_id)},
+          {"kind", m.kind},
+          {"body", m.body},
+          {"client_id", opt(m.client_id)},
+          {"created_at", m.created_at}};
+}
+
+json::object to_json(const store::VisitorProfile& v) {
+  json::object o{{"id", v.visitor.id}};
+  const core::Person* p = v.person ? &*v.person : nullptr;
+  o["name"] = p ? opt(p->name) : nullptr;
+  o["job_title"] = p ? opt(p->job_title) : nullptr;
+  o["email"] = p && !p->email.empty() ? json::value(p->email) : json::value(nullptr);
+  o["phone"] = p ? opt(p->phone) : nullptr;
+  o["company"] = p ? opt(p->company) : nullptr;
+  o["crm_status"] = p ? opt(p->crm_status) : nullptr;
+  return o;
+}
+
+json::object to_json(const core::Activity& a) {
+  return {{"id", a.id},
+          {"type", a.type},
+          {"detail", a.detail},
+          {"conversation_id", opt(a.conversation_id)},
+          {"at", a.at}};
+}
+
+std::string encode_frame(const bus::Payload& payload) {
+  struct Visitor {
+    json::object operator()(const bus::ConversationEvent& e) const {
+      return {{"type", "event"},
+              {"conversation_id", e.message.conversation_id},
+              {"event", to_json(e.message)}};
+    }
+    json::object operator()(const bus::ConversationChanged& e) const {
+      return {{"type", "conversation.updated"}, {"conversation", to_json(e.summary)}};
+    }
+    json::object operator()(const bus::ChatRequested& e) const {
+      return {{"type", "chat.requested"},
+              {"conversation", to_json(e.summary)},
+              {"visitor", to_json(e.visitor)}};
+    }
+    json::object operator()(const bus::AgentStatusChanged& e) const {
+      return {{"type", "agent.status"}, {"agent", to_json(e.agent)}};
+    }
+    json::object operator()(const bus::Typing& e) const {
+      return {{"type", "typing"},
+              {"conversation_id", e.conversation_id},
+              {"sender", core::to_string(e.sender)}};
+    }
+  };
+  return json::serialize(std::visit(Visitor{}, payload));
+}
+
+core::Result<json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return core::bad_request("malformed JSON: " + ec.message());
+  if (!v.is_object()) return core::bad_request("expected a JSON object");
+  return std::move(v.as_object());
+}
+
+core::Result<std::string> required_string(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) {
+    return core::bad_request(std::string(key) + " is required");
+  }
+  if (!it->value().is_string()) return core::bad_request(std::string(key) + " must be a string");
+  return std::string(it->value().as_string());
+}
+
+core::Result<std::optional<std::string>> optional_string(const json::object& o,
+                                                         std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::optional<std::string>{};
+  if (!it->value().is_string()) return core::bad_request(std::string(key) + " must be a string");
+  return std::optional<std::string>{std::string(it->value().as_string())};
+}
+
+core::Result<std::int64_t> required_int(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return core::bad_request(std::string(key) + " is required");
+  const auto& v = it->value();
+  if (v.is_int64()) return v.as_int64();
+  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v.as_uint64());
+  }
+  return core::bad_request(std::string(key) + " must be an integer");
+}
+
+core::Result<bool> required_bool(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return core::bad_request(std::string(key) + " is required");
+  if (!it->value().is_bool()) return core::bad_request(std::string(key) + " must be true or false");
+  return it->value().as_bool();
+}
+
+std::string error_body(const core::Error& e) {
+  return json::serialize(
+      json::object{{"error", json::object{{"code", core::to_string(e.code)}, {"message", e.message}}}});
+}
+
+}  // namespace parley::net

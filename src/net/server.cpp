@@ -1,0 +1,198 @@
+#include "net/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <thread>
+#include <vector>
+
+#include "net/api_router.hpp"
+#include "net/json_codec.hpp"
+#include "net/log.hpp"
+#include "net/websocket_session.hpp"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::awaitable;
+using asio::ip::tcp;
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+Response dispatch(Services& services, const StaticFiles& files, const Request& req) {
+  std::string_view path = path_of(req.target());
+  try {
+    if (path.rfind("/api/", 0) == 0) return handle_api(services, req);
+    if (path == "/healthz") return json_response(req, http::status::ok, R"({"status":"ok"})");
+    if (path == "/ws") return error_response(req, core::bad_request("expected a WebSocket upgrade"));
+    return files.serve(req);
+  } catch (const std::exception& e) {
+    log_error("request failed", {{"target", std::string(req.target())}, {"error", e.what()}});
+    return error_response(req, {core::ErrorCode::internal, "internal error"});
+  }
+}
+
+// Answers a request that could not be parsed, then the connection closes.
+awaitable<void> reject(beast::tcp_stream& stream, http::status status, const core::Error& error) {
+  Response res{status, 11};
+  res.set(http::field::server, "parley");
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.keep_alive(false);
+  res.body() = error_body(error);
+  res.prepare_payload();
+  co_await http::async_write(stream, res, as_tuple_awaitable);
+}
+
+awaitable<void> http_session(tcp::socket socket, Services& services, const StaticFiles& files) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    stream.expires_after(std::chrono::seconds(60));
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(kMaxRequestBody);
+    parser.header_limit(16 * 1024);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+    if (ec == http::error::body_limit) {
+      co_await reject(stream, http::status::payload_too_large,
+                      {core::ErrorCode::payload_too_large, "request body over 64 KiB"});
+      break;
+    }
+    if (ec == http::error::header_limit) {
+      co_await reject(stream, http::status::request_header_fields_too_large,
+                      core::bad_request("request headers over 16 KiB"));
+      break;
+    }
+    if (ec) {
+      // A peer that closed or timed out gets nothing; a malformed request gets a 400.
+      if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+          ec != asio::error::connection_reset && ec != asio::error::eof &&
+          ec != http::error::partial_message) {
+        co_await reject(stream, http::status::bad_request, core::bad_request("malformed HTTP request"));
+      }
+      break;
+    }
+    Request req = parser.release();
+    if (beast::websocket::is_upgrade(req) && path_of(req.target()) == "/ws") {
+      std::optional<core::Agent> agent;
+      if (auto token = cookie_value(req, kSessionCookie)) {
+        try {
+          agent = services.auth.agent_for_session(*token);
+        } catch (const std::exception& e) {
+          log_error("session lookup failed", {{"error", e.what()}});
+        }
+        // A page on another site must not open a socket that rides on the cookie.
+        if (agent && is_cross_origin(req)) {
+          co_await http::async_write(
+              stream, error_response(req, core::forbidden("cross-origin WebSocket refused")),
+              as_tuple_awaitable);
+          break;
+        }
+      }
+      stream.expires_never();
+      co_await run_websocket_session(stream.release_socket(), std::move(req), services,
+                                     std::move(agent));
+      co_return;
+    }
+    Response res = dispatch(services, files, req);
+    bool keep_alive = res.keep_alive();
+    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
+    if (wec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Services& services;
+  ServerOptions options;
+  StaticFiles files;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+
+  Impl(Services& s, ServerOptions o)
+      : services(s),
+        options(std::move(o)),
+        files(options.web_root),
+        ioc(options.threads),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM) {}
+
+  awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] =
+          co_await acceptor.async_accept(asio::make_strand(ioc), as_tuple_awaitable);
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) {
+        // Out of descriptors or similar: log, back off a little, keep serving.
+        log_warn("accept failed", {{"error", ec.message()}});
+        asio::steady_timer timer(ioc, std::chrono::milliseconds(50));
+        co_await timer.async_wait(as_tuple_awaitable);
+        continue;
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, http_session(std::move(socket), services, files),
+                     [](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         log_error("connection failed", {{"error", ex.what()}});
+                       }
+                     });
+    }
+  }
+};
+
+Server::Server(Services& services, ServerOptions options)
+    : impl_(std::make_unique<Impl>(services, std::move(options))) {}
+
+Server::~Server() = default;
+
+unsigned short Server::start() {
+  auto& i = *impl_;
+  tcp::endpoint endpoint(asio::ip::make_address(i.options.host), i.options.port);
+  i.acceptor.open(endpoint.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(endpoint);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  i.signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log_info("shutting down", {{"signal", sig}});
+    stop();
+  });
+  return i.acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  auto& i = *impl_;
+  std::vector<std::thread> threads;
+  for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  auto& i = *impl_;
+  asio::post(i.ioc, [&i] {
+    boost::system::error_code ignored;
+    i.acceptor.close(ignored);
+    i.signals.cancel(ignored);
+    // Every acknowledgement was sent after its transaction committed, so stopping here
+    // loses nothing that was accepted; clients reconnect and resume from their last seq.
+    i.ioc.stop();
+  });
+}
+
+}  // namespace parley::net

@@ -1,0 +1,21 @@
+// The application services the network layer may use. net/ reaches the store only
+// through these.
+#pragma once
+
+#include "app/auth_service.hpp"
+#include "app/chat_service.hpp"
+#include "app/inbox_queries.hpp"
+#include "bus/event_bus.hpp"
+
+namespace parley::net {
+
+struct Services {
+  app::AuthService& auth;
+  app::ChatService& chats;
+  app::InboxQueries& inbox;
+  bus::EventBus& bus;
+};
+
+inline constexpr const char* kSessionCookie = "parley_session";
+
+}  // namespace parley::net

@@ -1,0 +1,299 @@
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "net/json_codec.hpp"
+#include "net/log.hpp"
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto as_tuple_awaitable = asio::as_tuple(use_awaitable);
+
+namespace {
+
+// A peer that lets this many frames pile up is too slow; it is disconnected and will
+// catch up from its last seq when it reconnects.
+constexpr std::size_t kMaxQueuedFrames = 4096;
+constexpr std::size_t kMaxFrameBytes = kMaxRequestBody;
+
+class Session : public bus::Subscriber, public std::enable_shared_from_this<Session> {
+ public:
+  Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent)
+      : ws_(std::move(socket)), s_(services), agent_(std::move(agent)) {
+    if (agent_) actor_ = app::Actor::of_agent(*agent_);
+  }
+
+  awaitable<void> run(Request upgrade) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "parley"); }));
+    ws_.read_message_max(kMaxFrameBytes);
+    auto [ec] = co_await ws_.async_accept(upgrade, as_tuple_awaitable);
+    if (ec) co_return;
+    if (actor_) on_authenticated();
+
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto [rec, n] = co_await ws_.async_read(buffer, as_tuple_awaitable);
+      if (rec == websocket::error::message_too_big) {
+        send_error("payload_too_large", "frame over 64 KiB", "");
+        break;
+      }
+      if (rec) break;
+      std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      if (!ws_.got_text()) {
+        send_error("bad_request", "send JSON text frames", "");
+        continue;
+      }
+      try {
+        if (!handle(text)) break;
+      } catch (const std::exception& e) {
+        log_error("websocket frame failed", {{"error", e.what()}});
+        send_error("internal", "internal error", "");
+      }
+    }
+    closed_ = true;
+    for (const auto& topic : topics_) s_.bus.unsubscribe(topic, this);
+    if (!writing_ && ws_.is_open()) {
+      co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
+    }
+  }
+
+  void deliver(const bus::EventPtr& event) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+  }
+
+ private:
+  // --- inbound frames ---
+  // Returns false when the connection must close.
+  bool handle(std::string_view text) {
+    auto parsed = parse_object(text);
+    if (!parsed) {
+      send_error("bad_request", parsed.error().message, "");
+      return true;
+    }
+    const json::object& f = *parsed;
+    auto type = required_string(f, "type");
+    if (!type) {
+      send_error("bad_request", type.error().message, "");
+      return true;
+    }
+    if (*type == "ping") {
+      send(R"({"type":"pong"})");
+      return true;
+    }
+    if (!actor_) {
+      if (*type != "auth") {
+        send_error("unauthorized", "authenticate first", *type);
+        return false;
+      }
+      auto token = required_string(f, "visitor_token");
+      auto visitor = token ? s_.auth.visitor_for_token(*token) : std::nullopt;
+      if (!visitor) {
+        send_error("unauthorized", "a valid visitor token is required", "auth");
+        return false;
+      }
+      actor_ = app::Actor::of_visitor(visitor->id);
+      on_authenticated();
+      return true;
+    }
+    auto conversation = required_int(f, "conversation_id");
+    if (*type == "subscribe") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      std::int64_t after = 0;
+      if (f.contains("after_seq")) {
+        auto a = required_int(f, "after_seq");
+        if (!a) return reply_error(a.error(), *type);
+        after = *a;
+      }
+      subscribe(*conversation, after);
+      return true;
+    }
+    if (*type == "message.send") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      auto client_id = required_string(f, "client_id");
+      if (!client_id) return reply_error(client_id.error(), *type);
+      auto body = required_string(f, "body");
+      if (!body) return reply_error(body.error(), *client_id);
+      auto outcome = s_.chats.post_message(*actor_, *conversation, *client_id, *body);
+      if (!outcome) return reply_error(outcome.error(), *client_id);
+      send(json::serialize(json::object{{"type", "message.ack"},
+                                        {"client_id", *client_id},
+                                        {"event", to_json(outcome->message)},
+                                        {"duplicate", outcome->duplicate}}));
+      return true;
+    }
+    if (*type == "typing") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      auto ok = s_.chats.typing(*actor_, *conversation);
+      if (!ok) return reply_error(ok.error(), *type);
+      return true;
+    }
+    if (*type == "chat.accept") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      if (!agent_) return reply_error(core::forbidden("only agents accept chats"), *type);
+      auto c = s_.chats.accept(*agent_, *conversation);
+      if (!c) return reply_error(c.error(), *type);
+      return true;  // conversation.updated reaches everyone concerned through the bus
+    }
+    if (*type == "chat.end") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      auto c = s_.chats.end(*actor_, *conversation);
+      if (!c) return reply_error(c.error(), *type);
+      return true;
+    }
+    send_error("bad_request", "unknown frame type: " + *type, *type);
+    return true;
+  }
+
+  bool reply_error(const core::Error& e, std::string_view ref) {
+    send_error(core::to_string(e.code), e.message, ref);
+    return true;
+  }
+
+  void on_authenticated() {
+    if (actor_->is_agent()) {
+      listen(bus::kInboxTopic);
+      listen(bus::agent_topic(actor_->id));
+    } else {
+      listen(bus::visitor_topic(actor_->id));
+    }
+    send(json::serialize(json::object{
+        {"type", "hello"}, {"role", actor_->is_agent() ? "agent" : "visitor"}, {"id", actor_->id}}));
+  }
+
+  void listen(const std::string& topic) {
+    if (topics_.insert(topic).second) s_.bus.subscribe(topic, weak_from_this());
+  }
+
+  // Listen first, then replay from the store: an event published in between is either
+  // in the replay (dropped later by seq) or delivered after it, never lost.
+  void subscribe(core::Id conversation_id, std::int64_t after_seq) {
+    listen(bus::conversation_topic(conversation_id));
+    auto events = s_.inbox.events(*actor_, conversation_id, after_seq);
+    if (!events) {
+      topics_.erase(bus::conversation_topic(conversation_id));
+      s_.bus.unsubscribe(bus::conversation_topic(conversation_id), this);
+      send_error(core::to_string(events.error().code), events.error().message, "subscribe");
+      return;
+    }
+    last_sent_[conversation_id] = std::max<std::int64_t>(after_seq, 0);
+    send_events(conversation_id, *events);
+    catch_up(conversation_id);
+  }
+
+  // Sends everything stored after what this peer has, in pages.
+  void catch_up(core::Id conversation_id) {
+    for (;;) {
+      auto events = s_.inbox.events(*actor_, conversation_id, last_sent_[conversation_id]);
+      if (!events || events->empty()) return;
+      send_events(conversation_id, *events);
+      if (static_cast<int>(events->size()) < app::InboxQueries::kMaxEvents) return;
+    }
+  }
+
+  void send_events(core::Id conversation_id, const std::vector<core::Message>& events) {
+    auto& last = last_sent_[conversation_id];
+    for (const auto& m : events) {
+      if (m.seq <= last) continue;
+      send(encode_frame(bus::ConversationEvent{m}));
+      last = m.seq;
+    }
+  }
+
+  // --- outbound events (on the strand) ---
+  void on_event(const bus::EventPtr& event) {
+    if (closed_ || !actor_) return;
+    const auto& about = event->about();
+    if (about && !app::can_read(*actor_, *about)) return;  // the visibility rule, per event
+    const auto& payload = event->payload();
+    if (auto* e = std::get_if<bus::ConversationEvent>(&payload)) {
+      auto it = last_sent_.find(e->message.conversation_id);
+      if (it == last_sent_.end() || e->message.seq <= it->second) return;
+      if (e->message.seq == it->second + 1) {
+        send(event->frame(encode_frame));
+        it->second = e->message.seq;
+      } else {
+        catch_up(e->message.conversation_id);  // a gap: events published out of order
+      }
+      return;
+    }
+    if (auto* t = std::get_if<bus::Typing>(&payload)) {
+      if (t->sender == actor_->kind || !last_sent_.contains(t->conversation_id)) return;
+    }
+    if (auto* st = std::get_if<bus::AgentStatusChanged>(&payload)) {
+      if (agent_) agent_->available = st->agent.available;
+    }
+    send(event->frame(encode_frame));
+  }
+
+  void send_error(std::string_view code, std::string_view message, std::string_view ref) {
+    send(json::serialize(
+        json::object{{"type", "error"}, {"code", code}, {"message", message}, {"ref", ref}}));
+  }
+
+  void send(std::string frame) {
+    if (closed_) return;
+    if (queue_.size() >= kMaxQueuedFrames) {
+      log_warn("websocket peer too slow; disconnecting");
+      closed_ = true;
+      beast::get_lowest_layer(ws_).close();
+      return;
+    }
+    queue_.push_back(std::move(frame));
+    if (!writing_) {
+      writing_ = true;
+      asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
+    }
+  }
+
+  static awaitable<void> write_loop(std::shared_ptr<Session> self) {
+    while (!self->queue_.empty()) {
+      self->ws_.text(true);
+      auto [ec, n] =
+          co_await self->ws_.async_write(asio::buffer(self->queue_.front()), as_tuple_awaitable);
+      if (ec) {
+        self->closed_ = true;
+        self->queue_.clear();
+        break;
+      }
+      self->queue_.pop_front();
+    }
+    self->writing_ = false;
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Services& s_;
+  std::optional<core::Agent> agent_;
+  std::optional<app::Actor> actor_;
+  std::unordered_set<std::string> topics_;
+  std::unordered_map<core::Id, std::int64_t> last_sent_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+awaitable<void> run_websocket_session(asio::ip::tcp::socket socket, Request upgrade,
+                                      Services& services, std::optional<core::Agent> agent) {
+  auto session = std::make_shared<Session>(std::move(socket), services, std::move(agent));
+  co_await session->run(std::move(upgrade));
+}
+
+}  // namespace parley::net

@@ -1,0 +1,25 @@
+// One WebSocket connection (docs/api.md "WebSocket"): authenticates the peer, handles
+// its frames through the app services, and forwards bus events it may see. Everything
+// of one session runs on its own strand, so its state needs no lock.
+//
+// Ordering: per conversation the session remembers the highest seq it has sent; an
+// event at or below it is dropped (no duplicates) and a gap is filled from the store
+// before the event is sent (nothing lost, always in order).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "net/http_util.hpp"
+#include "net/services.hpp"
+
+namespace parley::net {
+
+// Runs the session to completion. `agent` is set when the upgrade request carried a
+// valid session cookie; otherwise the peer must authenticate as a visitor.
+boost::asio::awaitable<void> run_websocket_session(boost::asio::ip::tcp::socket socket,
+                                                   Request upgrade, Services& services,
+                                                   std::optional<core::Agent> agent);
+
+}  // namespace parley::net

@@ -1,0 +1,142 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <string>
+
+namespace parley::store::sqlite {
+namespace {
+
+// Append new steps at the end; never edit a step that has shipped. Emails are stored
+// lower-cased by the store (the CHECKs make a slip loud instead of a silent duplicate).
+// Times are INTEGER milliseconds since the Unix epoch.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE agents (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT    NOT NULL,
+  email         TEXT    NOT NULL UNIQUE CHECK (email = lower(email)),
+  password_hash TEXT    NOT NULL,
+  role          TEXT    NOT NULL CHECK (role IN ('agent', 'admin')),
+  available     INTEGER NOT NULL DEFAULT 0 CHECK (available IN (0, 1)),
+  max_chats     INTEGER NOT NULL DEFAULT 10 CHECK (max_chats >= 0),
+  active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT    PRIMARY KEY,
+  agent_id   INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_agent ON sessions(agent_id);
+
+CREATE TABLE people (
+  id         INTEGER PRIMARY KEY,
+  email      TEXT NOT NULL UNIQUE CHECK (email = lower(email)),
+  name       TEXT,
+  job_title  TEXT,
+  phone      TEXT,
+  company    TEXT,
+  crm_status TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE visitors (
+  id         INTEGER PRIMARY KEY,
+  token_hash TEXT    NOT NULL UNIQUE,
+  person_id  INTEGER REFERENCES people(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX visitors_by_person ON visitors(person_id);
+
+CREATE TABLE conversations (
+  id               INTEGER PRIMARY KEY,
+  visitor_id       INTEGER NOT NULL REFERENCES visitors(id),
+  agent_id         INTEGER REFERENCES agents(id),
+  status           TEXT    NOT NULL CHECK (status IN ('pending', 'active', 'ended', 'missed')),
+  last_seq         INTEGER NOT NULL DEFAULT 0,
+  page_url         TEXT    NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  last_activity_at INTEGER NOT NULL,
+  accepted_at      INTEGER,
+  ended_at         INTEGER,
+  end_reason       TEXT,
+  -- Body of the newest text message, kept on append so the inbox list needs no
+  -- per-row subquery into messages.
+  last_text        TEXT
+);
+-- The inbox list: newest activity first, keyset-paged.
+CREATE INDEX conversations_by_activity ON conversations(last_activity_at DESC, id DESC);
+-- Open-chat counts for routing, and "my active chats".
+CREATE INDEX conversations_by_agent_status ON conversations(agent_id, status);
+-- A visitor's newest conversation.
+CREATE INDEX conversations_by_visitor ON conversations(visitor_id, id);
+-- At most one open (pending or active) chat per visitor, enforced by the database.
+CREATE UNIQUE INDEX conversations_one_open_per_visitor
+  ON conversations(visitor_id) WHERE status IN ('pending', 'active');
+
+-- The per-conversation event log: text messages and life-cycle events share one seq.
+CREATE TABLE messages (
+  id              INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  seq             INTEGER NOT NULL,
+  sender          TEXT    NOT NULL CHECK (sender IN ('visitor', 'agent', 'system')),
+  agent_id        INTEGER REFERENCES agents(id),
+  kind            TEXT    NOT NULL,
+  body            TEXT    NOT NULL,
+  client_id       TEXT,
+  created_at      INTEGER NOT NULL,
+  UNIQUE (conversation_id, seq)
+);
+-- Idempotent sends: a retried client id finds the stored message instead of a second row.
+CREATE UNIQUE INDEX messages_client_id
+  ON messages(conversation_id, client_id) WHERE client_id IS NOT NULL;
+
+CREATE TABLE activities (
+  id              INTEGER PRIMARY KEY,
+  visitor_id      INTEGER NOT NULL REFERENCES visitors(id),
+  type            TEXT    NOT NULL,
+  detail          TEXT    NOT NULL DEFAULT '',
+  conversation_id INTEGER REFERENCES conversations(id),
+  at              INTEGER NOT NULL
+);
+CREATE INDEX activities_by_visitor ON activities(visitor_id, at DESC, id DESC);
+
+-- Round-robin pointers, one row per scope ('global' now; teams later). No foreign key:
+-- the pointer is a position in id order and stays meaningful if that agent is removed.
+CREATE TABLE routing_state (
+  scope         TEXT PRIMARY KEY,
+  last_agent_id INTEGER
+) WITHOUT ROWID;
+)sql"},
+    // A full-text index over messages (FTS5, external content) will be step 2.
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int schema_version(Connection& conn) {
+  auto stmt = conn.prepare("PRAGMA user_version");
+  stmt.step();
+  return static_cast<int>(stmt.int64(0));
+}
+
+void apply_migrations(Connection& conn) {
+  // One IMMEDIATE transaction around read-version-then-apply, so two processes opening a
+  // fresh file at once cannot both apply step 1. user_version is transactional.
+  Transaction tx(conn);
+  int current = schema_version(conn);
+  int newest = migrations().back().version;
+  if (current > newest) {
+    throw StoreFailure("sqlite: database schema version " + std::to_string(current) +
+                       " is newer than this binary knows (" + std::to_string(newest) + ")");
+  }
+  for (const auto& m : migrations()) {
+    if (m.version <= current) continue;
+    conn.exec(m.sql);
+    conn.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
+  }
+  tx.commit();
+}
+
+}  // namespace parley::store::sqlite

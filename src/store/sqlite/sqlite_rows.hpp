@@ -1,0 +1,43 @@
+// Row <-> domain value mapping for the SQLite store: the column lists every query selects
+// and the readers that turn a result row into a core type, kept in one place so a new
+// column is added once.
+#pragma once
+
+#include "core/types.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace parley::store::sqlite {
+
+// Column lists, qualified with the alias each query uses.
+inline constexpr const char* kAgentColumns =
+    "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active";  // 7
+inline constexpr int kAgentColumnCount = 7;
+// Unqualified, for RETURNING (which does not accept a table alias).
+inline constexpr const char* kAgentColumnsBare =
+    "id, name, email, role, available, max_chats, active";
+inline constexpr const char* kPersonColumns =
+    "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";  // 7
+inline constexpr const char* kVisitorColumns = "v.id, v.person_id, v.created_at";  // 3
+inline constexpr int kVisitorColumnCount = 3;
+inline constexpr const char* kVisitorColumnsBare = "id, person_id, created_at";
+inline constexpr const char* kConversationColumns =
+    "c.id, c.visitor_id, c.agent_id, c.status, c.last_seq, c.page_url, c.created_at, "
+    "c.last_activity_at, c.accepted_at, c.ended_at, c.end_reason";  // 11
+inline constexpr int kConversationColumnCount = 11;
+inline constexpr const char* kMessageColumns =
+    "m.id, m.conversation_id, m.seq, m.sender, m.agent_id, m.kind, m.body, m.client_id, "
+    "m.created_at";  // 9
+inline constexpr const char* kActivityColumns =
+    "t.id, t.visitor_id, t.type, t.detail, t.conversation_id, t.at";  // 6
+
+// Each reads its columns starting at `first`.
+core::Agent read_agent(const Statement& s, int first = 0);
+core::Person read_person(const Statement& s, int first = 0);
+core::Visitor read_visitor(const Statement& s, int first = 0);
+core::Conversation read_conversation(const Statement& s, int first = 0);
+core::Message read_message(const Statement& s, int first = 0);
+core::Activity read_activity(const Statement& s, int first = 0);
+
+core::SenderKind sender_from_string(std::string_view s);
+
+}  // namespace parley::store::sqlite

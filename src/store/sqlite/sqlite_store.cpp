@@ -1,0 +1,557 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <string>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_rows.hpp"
+
+namespace parley::store {
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
+  return std::make_unique<sqlite::SqliteStore>(path);
+}
+
+namespace sqlite {
+namespace {
+
+using core::ConversationStatus;
+using core::SenderKind;
+
+constexpr std::size_t kSnippetChars = 100;
+constexpr std::size_t kMaxIdleReaders = 8;
+
+std::string sql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out += p;
+  return out;
+}
+
+// The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
+std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    bool starts_char = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == max_chars) break;
+  }
+  return std::string(s.substr(0, i));
+}
+
+// Absent or blank form fields keep what the person record already has.
+std::optional<std::string> given(const std::optional<std::string>& field) {
+  if (!field || field->empty()) return std::nullopt;
+  return field;
+}
+
+std::optional<core::Conversation> load_conversation(Connection& conn, Id id) {
+  auto s = conn.prepare(sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = ?1"}));
+  s.bind_all(id);
+  if (!s.step()) return std::nullopt;
+  return read_conversation(s);
+}
+
+std::optional<core::Agent> load_agent(Connection& conn, Id id) {
+  auto s = conn.prepare(sql({"SELECT ", kAgentColumns, " FROM agents a WHERE a.id = ?1"}));
+  s.bind_all(id);
+  if (!s.step()) return std::nullopt;
+  return read_agent(s);
+}
+
+std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conversation_id,
+                                                       std::string_view client_id) {
+  auto s = conn.prepare(sql({"SELECT ", kMessageColumns,
+                             " FROM messages m WHERE m.conversation_id = ?1 AND m.client_id = ?2"}));
+  s.bind_all(conversation_id, client_id);
+  if (!s.step()) return std::nullopt;
+  return read_message(s);
+}
+
+// Appends one event with the conversation's next seq and bumps its activity time (and its
+// last_text for text messages). The seq comes from an UPDATE ... RETURNING on the
+// conversation row, so on a database with row locks two writers cannot both take it, and
+// the UNIQUE(conversation_id, seq) index would reject it if they did.
+core::Message append_event(Connection& conn, Id conversation_id, SenderKind sender,
+                           std::optional<Id> agent_id, std::string_view kind,
+                           std::string_view body, std::optional<std::string> client_id,
+                           Millis now) {
+  auto bump = conn.prepare(
+      "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2, "
+      "last_text = CASE WHEN ?3 = 'text' THEN ?4 ELSE last_text END "
+      "WHERE id = ?1 RETURNING last_seq");
+  bump.bind_all(conversation_id, now, kind, body);
+  if (!bump.step()) throw StoreFailure("sqlite: conversation vanished during append");
+  std::int64_t seq = bump.int64(0);
+  bump.run();  // finish the statement so the update is complete before the insert
+
+  auto ins = conn.prepare(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
+  ins.bind_all(conversation_id, seq, core::to_string(sender), agent_id, kind, body, client_id,
+               now);
+  ins.step();
+  core::Message m;
+  m.id = ins.int64(0);
+  ins.run();
+  m.conversation_id = conversation_id;
+  m.seq = seq;
+  m.sender = sender;
+  m.agent_id = agent_id;
+  m.kind = std::string(kind);
+  m.body = std::string(body);
+  m.client_id = std::move(client_id);
+  m.created_at = now;
+  return m;
+}
+
+void insert_activity(Connection& conn, Id visitor_id, std::string_view type,
+                     std::string_view detail, std::optional<Id> conversation_id, Millis at) {
+  auto s = conn.prepare(
+      "INSERT INTO activities (visitor_id, type, detail, conversation_id, at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  s.bind_all(visitor_id, type, detail, conversation_id, at).run();
+}
+
+std::string conversation_snippet(Connection& conn, Id conversation_id) {
+  auto s = conn.prepare(
+      "SELECT body FROM messages WHERE conversation_id = ?1 AND kind = 'text' "
+      "AND sender = 'visitor' ORDER BY seq LIMIT 1");
+  s.bind_all(conversation_id);
+  if (!s.step()) return {};
+  return utf8_prefix(s.text(0), kSnippetChars);
+}
+
+std::vector<core::RoutingCandidate> routing_candidates(Connection& conn) {
+  // Every active agent with their manual flag and their open (pending + active) chats;
+  // decide() applies eligibility, so the rule lives in core/ only.
+  auto s = conn.prepare(
+      "SELECT a.id, a.available, a.max_chats, "
+      "(SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
+      " AND c.status IN ('pending', 'active')) "
+      "FROM agents a WHERE a.active = 1 ORDER BY a.id");
+  std::vector<core::RoutingCandidate> out;
+  while (s.step()) {
+    core::RoutingCandidate c;
+    c.agent_id = s.int64(0);
+    c.available = s.int64(1) != 0;
+    c.max_chats = static_cast<int>(s.int64(2));
+    c.open_chats = static_cast<int>(s.int64(3));
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::optional<Id> routing_pointer(Connection& conn) {
+  auto s = conn.prepare("SELECT last_agent_id FROM routing_state WHERE scope = 'global'");
+  if (!s.step()) return std::nullopt;
+  return s.opt_int64(0);
+}
+
+void store_routing_pointer(Connection& conn, Id agent_id) {
+  auto s = conn.prepare(
+      "INSERT INTO routing_state (scope, last_agent_id) VALUES ('global', ?1) "
+      "ON CONFLICT (scope) DO UPDATE SET last_agent_id = excluded.last_agent_id");
+  s.bind_all(agent_id).run();
+}
+
+Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now) {
+  // Given fields win; absent ones keep the stored value (COALESCE over excluded).
+  auto s = conn.prepare(
+      "INSERT INTO people (email, name, job_title, phone, company, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+      "ON CONFLICT (email) DO UPDATE SET "
+      " name = COALESCE(excluded.name, name), "
+      " job_title = COALESCE(excluded.job_title, job_title), "
+      " phone = COALESCE(excluded.phone, phone), "
+      " company = COALESCE(excluded.company, company), "
+      " updated_at = excluded.updated_at "
+      "RETURNING id");
+  s.bind_all(core::lowercase_ascii(form.email), given(std::optional<std::string>(form.name)),
+             given(form.job_title), given(form.phone), given(form.company), now);
+  s.step();
+  Id id = s.int64(0);
+  s.run();
+  return id;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path)
+    : writer_(std::make_unique<Connection>(path, true)), readers_(path, kMaxIdleReaders) {
+  apply_migrations(*writer_);
+}
+
+// --- agents and sessions ---
+
+Result<core::Agent> SqliteStore::create_agent(const NewAgent& agent) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  auto s = writer_->prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
+                                 "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
+                                 "RETURNING ",
+                                 kAgentColumnsBare}));
+  s.bind_all(agent.name, core::lowercase_ascii(agent.email), agent.password_hash,
+             core::to_string(agent.role), agent.max_chats);
+  try {
+    s.step();
+  } catch (const SqliteError& e) {
+    if (e.is_unique_violation()) return core::conflict("an agent with this email exists");
+    throw;
+  }
+  auto created = read_agent(s);
+  s.run();
+  tx.commit();
+  return created;
+}
+
+std::optional<AgentLogin> SqliteStore::find_agent_login(std::string_view email) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(
+      sql({"SELECT ", kAgentColumns, ", a.password_hash FROM agents a WHERE a.email = ?1"}));
+  s.bind_all(core::lowercase_ascii(email));
+  if (!s.step()) return std::nullopt;
+  return AgentLogin{read_agent(s), s.text(kAgentColumnCount)};
+}
+
+std::optional<core::Agent> SqliteStore::find_agent(Id agent_id) {
+  auto conn = readers_.lease();
+  return load_agent(*conn, agent_id);
+}
+
+std::vector<core::Agent> SqliteStore::list_agents() {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kAgentColumns, " FROM agents a ORDER BY a.id"}));
+  std::vector<core::Agent> out;
+  while (s.step()) out.push_back(read_agent(s));
+  return out;
+}
+
+Result<core::Agent> SqliteStore::set_agent_available(Id agent_id, bool available) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  auto s = writer_->prepare(sql(
+      {"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
+  s.bind_all(agent_id, available);
+  if (!s.step()) return core::not_found("no such agent");
+  auto agent = read_agent(s);
+  s.run();
+  tx.commit();
+  return agent;
+}
+
+void SqliteStore::create_session(std::string_view token_hash, Id agent_id, Millis expires_at) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  writer_->prepare("INSERT INTO sessions (token_hash, agent_id, expires_at) VALUES (?1, ?2, ?3)")
+      .bind_all(token_hash, agent_id, expires_at)
+      .run();
+  tx.commit();
+}
+
+std::optional<Id> SqliteStore::find_session(std::string_view token_hash, Millis now) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(
+      "SELECT s.agent_id FROM sessions s JOIN agents a ON a.id = s.agent_id "
+      "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.active = 1");
+  s.bind_all(token_hash, now);
+  if (!s.step()) return std::nullopt;
+  return s.int64(0);
+}
+
+void SqliteStore::delete_session(std::string_view token_hash) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  writer_->prepare("DELETE FROM sessions WHERE token_hash = ?1").bind_all(token_hash).run();
+  tx.commit();
+}
+
+// --- visitors and people ---
+
+core::Visitor SqliteStore::create_visitor(std::string_view token_hash, Millis now) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  auto s = writer_->prepare(sql({"INSERT INTO visitors (token_hash, created_at) "
+                                 "VALUES (?1, ?2) RETURNING ",
+                                 kVisitorColumnsBare}));
+  s.bind_all(token_hash, now);
+  s.step();
+  auto visitor = read_visitor(s);
+  s.run();
+  tx.commit();
+  return visitor;
+}
+
+std::optional<core::Visitor> SqliteStore::find_visitor_by_token(std::string_view token_hash) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(
+      sql({"SELECT ", kVisitorColumns, " FROM visitors v WHERE v.token_hash = ?1"}));
+  s.bind_all(token_hash);
+  if (!s.step()) return std::nullopt;
+  return read_visitor(s);
+}
+
+std::optional<VisitorProfile> SqliteStore::visitor_profile(Id visitor_id) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kVisitorColumns, ", ", kPersonColumns,
+                              " FROM visitors v LEFT JOIN people p ON p.id = v.person_id "
+                              "WHERE v.id = ?1"}));
+  s.bind_all(visitor_id);
+  if (!s.step()) return std::nullopt;
+  VisitorProfile profile{read_visitor(s), std::nullopt};
+  if (!s.is_null(kVisitorColumnCount)) profile.person = read_person(s, kVisitorColumnCount);
+  return profile;
+}
+
+void SqliteStore::record_activity(const core::Activity& activity) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  insert_activity(*writer_, activity.visitor_id, activity.type, activity.detail,
+                  activity.conversation_id, activity.at);
+  tx.commit();
+}
+
+std::vector<core::Activity> SqliteStore::activities(Id visitor_id, Millis since, int limit) {
+  std::vector<core::Activity> out;
+  if (limit <= 0) return out;
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kActivityColumns,
+                              " FROM activities t WHERE t.visitor_id = ?1 AND t.at >= ?2 "
+                              "ORDER BY t.at DESC, t.id DESC LIMIT ?3"}));
+  s.bind_all(visitor_id, since, limit);
+  while (s.step()) out.push_back(read_activity(s));
+  return out;
+}
+
+// --- conversations ---
+
+Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
+                                                     const RoutingDecision& decide, Millis now) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  Connection& db = *writer_;
+
+  {
+    auto s = db.prepare("SELECT 1 FROM visitors WHERE id = ?1");
+    s.bind_all(request.visitor_id);
+    if (!s.step()) return core::not_found("no such visitor");
+  }
+  {
+    // Checked first for a clean error; the partial unique index is the real guard.
+    auto s = db.prepare(
+        "SELECT 1 FROM conversations WHERE visitor_id = ?1 AND status IN ('pending', 'active')");
+    s.bind_all(request.visitor_id);
+    if (s.step()) return core::conflict("the visitor already has an open chat");
+  }
+
+  Id person_id = upsert_person(db, request.form, now);
+  db.prepare("UPDATE visitors SET person_id = ?2 WHERE id = ?1")
+      .bind_all(request.visitor_id, person_id)
+      .run();
+
+  auto candidates = routing_candidates(db);
+  std::optional<Id> picked = decide(candidates, routing_pointer(db));
+  if (picked) store_routing_pointer(db, *picked);
+
+  Id conversation_id = 0;
+  {
+    auto s = db.prepare(
+        "INSERT INTO conversations (visitor_id, agent_id, status, last_seq, page_url, "
+        "created_at, last_activity_at, ended_at, end_reason) "
+        "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7) RETURNING id");
+    bool missed = !picked;
+    s.bind_all(request.visitor_id, picked, missed ? "missed" : "pending", request.form.page_url,
+               now, missed ? std::optional<Millis>(now) : std::nullopt,
+               missed ? std::optional<std::string>("no_agent") : std::nullopt);
+    try {
+      s.step();
+    } catch (const SqliteError& e) {
+      if (e.is_unique_violation()) return core::conflict("the visitor already has an open chat");
+      throw;
+    }
+    conversation_id = s.int64(0);
+    s.run();
+  }
+
+  insert_activity(db, request.visitor_id, "form_filled", "pre-chat form", conversation_id, now);
+
+  ChatRequestOutcome outcome;
+  outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
+                                        "chat.requested", request.form.name, std::nullopt, now));
+  if (!picked) {
+    outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
+                                          "chat.missed", request.fallback_message,
+                                          std::nullopt, now));
+  }
+  outcome.conversation = *load_conversation(db, conversation_id);
+  tx.commit();
+  return outcome;
+}
+
+Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Millis now) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  Connection& db = *writer_;
+
+  // The conditional update is the whole decision: only a pending chat offered to this
+  // agent moves, so of two racing accepts exactly one changes a row.
+  db.prepare(
+        "UPDATE conversations SET status = 'active', accepted_at = ?3, last_activity_at = ?3 "
+        "WHERE id = ?1 AND status = 'pending' AND agent_id = ?2")
+      .bind_all(conversation_id, agent_id, now)
+      .run();
+  if (db.changes() == 0) {
+    if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
+    return core::conflict("the chat is no longer waiting for you");
+  }
+
+  auto agent = load_agent(db, agent_id);
+  std::string agent_name = agent ? agent->name : std::string();
+  Transition t;
+  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.accepted",
+                         agent_name, std::nullopt, now);
+  t.conversation = *load_conversation(db, conversation_id);
+  insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id,
+                  now);
+  tx.commit();
+  return t;
+}
+
+Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
+  std::lock_guard lock(write_mutex_);
+  Connection& db = *writer_;
+  std::optional<std::string> client_id;
+  if (!message.client_id.empty()) client_id = message.client_id;
+
+  // Two attempts at most: a unique-index hit on the client id (a writer on another node
+  // got there first) rolls back and the second attempt finds the stored message.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Transaction tx(db);
+    auto conversation = load_conversation(db, message.conversation_id);
+    if (!conversation) return core::not_found("no such conversation");
+
+    if (client_id) {
+      if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+        return AppendOutcome{*conversation, *stored, true};
+      }
+    }
+    if (conversation->status != ConversationStatus::active) {
+      return core::conflict("the conversation is not active");
+    }
+
+    std::optional<Id> agent_id;
+    if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+    try {
+      auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
+                                 message.body, client_id, now);
+      AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
+                            false};
+      tx.commit();
+      return outcome;
+    } catch (const SqliteError& e) {
+      if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
+    }
+  }
+  throw StoreFailure("sqlite: append_message did not settle");
+}
+
+Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string_view reason,
+                                                 Millis now) {
+  std::lock_guard lock(write_mutex_);
+  Transaction tx(*writer_);
+  Connection& db = *writer_;
+
+  // pending -> missed and active -> ended in one conditional update; anything else moved on.
+  db.prepare(
+        "UPDATE conversations SET "
+        " status = CASE status WHEN 'pending' THEN 'missed' ELSE 'ended' END, "
+        " ended_at = ?3, end_reason = ?2 "
+        "WHERE id = ?1 AND status IN ('pending', 'active')")
+      .bind_all(conversation_id, reason, now)
+      .run();
+  if (db.changes() == 0) {
+    if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
+    return core::conflict("the conversation has already ended");
+  }
+
+  Transition t;
+  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
+                         reason, std::nullopt, now);
+  t.conversation = *load_conversation(db, conversation_id);
+  insert_activity(db, t.conversation.visitor_id, "chat_ended",
+                  conversation_snippet(db, conversation_id), conversation_id, now);
+  tx.commit();
+  return t;
+}
+
+std::optional<core::Conversation> SqliteStore::find_conversation(Id conversation_id) {
+  auto conn = readers_.lease();
+  return load_conversation(*conn, conversation_id);
+}
+
+std::optional<core::Conversation> SqliteStore::latest_conversation_of_visitor(Id visitor_id) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kConversationColumns,
+                              " FROM conversations c WHERE c.visitor_id = ?1 "
+                              "ORDER BY c.id DESC LIMIT 1"}));
+  s.bind_all(visitor_id);
+  if (!s.step()) return std::nullopt;
+  return read_conversation(s);
+}
+
+std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::int64_t after_seq,
+                                                     int limit) {
+  std::vector<core::Message> out;
+  if (limit <= 0) return out;
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kMessageColumns,
+                              " FROM messages m WHERE m.conversation_id = ?1 AND m.seq > ?2 "
+                              "ORDER BY m.seq LIMIT ?3"}));
+  s.bind_all(conversation_id, after_seq, limit);
+  while (s.step()) out.push_back(read_message(s));
+  return out;
+}
+
+std::vector<ConversationSummary> SqliteStore::list_conversations(const ConversationQuery& q) {
+  std::vector<ConversationSummary> out;
+  if (q.limit <= 0) return out;
+
+  // The WHERE is core::can_view written in SQL: view_all sees every row; otherwise every
+  // ended chat plus the viewer's own pending/active ones, never a missed one. The statement
+  // text varies with the query's shape (a handful of variants, each cached) so the planner
+  // sees plain predicates. Parameters: ?1 viewer, ?2/?3 cursor, ?4 limit (a variant may leave
+  // some unused; SQLite accepts binds to such gaps).
+  std::string text = sql({"SELECT ", kConversationColumns,
+                          ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), "
+                          "a.name, c.last_text "
+                          "FROM conversations c "
+                          "JOIN visitors v ON v.id = c.visitor_id "
+                          "LEFT JOIN people p ON p.id = v.person_id "
+                          "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1"});
+  if (!q.viewer.view_all) {
+    text += " AND (c.status = 'ended' OR (c.status IN ('pending', 'active') AND c.agent_id = ?1))";
+  }
+  if (q.filter == StatusFilter::active) text += " AND c.status IN ('pending', 'active')";
+  if (q.before_activity && q.before_id) {
+    text += " AND (c.last_activity_at, c.id) < (?2, ?3)";
+  } else if (q.before_activity) {
+    text += " AND c.last_activity_at < ?2";
+  } else if (q.before_id) {
+    text += " AND c.id < ?3";
+  }
+  text += " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?4";
+
+  auto conn = readers_.lease();
+  auto s = conn->prepare(text);
+  s.bind_all(q.viewer.agent_id, q.before_activity, q.before_id, q.limit);
+  int n = kConversationColumnCount;
+  while (s.step()) {
+    ConversationSummary row;
+    row.conversation = read_conversation(s);
+    row.visitor_name = s.text(n);
+    row.agent_name = s.opt_text(n + 1);
+    row.last_text = s.opt_text(n + 2);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace sqlite
+}  // namespace parley::store

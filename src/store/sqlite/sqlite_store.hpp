@@ -1,0 +1,56 @@
+// The SQLite adapter of the Store port: one write connection behind a mutex (each mutating
+// call is one BEGIN IMMEDIATE transaction, synchronous=FULL) and a pool of reader
+// connections that, in WAL mode, read committed snapshots without waiting for the writer.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/reader_pool.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/store.hpp"
+
+namespace parley::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the file and applies migrations.
+  explicit SqliteStore(const std::string& path);
+
+  Result<core::Agent> create_agent(const NewAgent& agent) override;
+  std::optional<AgentLogin> find_agent_login(std::string_view email) override;
+  std::optional<core::Agent> find_agent(Id agent_id) override;
+  std::vector<core::Agent> list_agents() override;
+  Result<core::Agent> set_agent_available(Id agent_id, bool available) override;
+
+  void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) override;
+  std::optional<Id> find_session(std::string_view token_hash, Millis now) override;
+  void delete_session(std::string_view token_hash) override;
+
+  core::Visitor create_visitor(std::string_view token_hash, Millis now) override;
+  std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) override;
+  std::optional<VisitorProfile> visitor_profile(Id visitor_id) override;
+  void record_activity(const core::Activity& activity) override;
+  std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) override;
+
+  Result<ChatRequestOutcome> request_chat(const ChatRequest& request,
+                                          const RoutingDecision& decide, Millis now) override;
+  Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
+  Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
+  Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
+                                      Millis now) override;
+
+  std::optional<core::Conversation> find_conversation(Id conversation_id) override;
+  std::optional<core::Conversation> latest_conversation_of_visitor(Id visitor_id) override;
+  std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
+                                          int limit) override;
+  std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
+
+ private:
+  std::mutex write_mutex_;  // guards writer_: one write transaction at a time
+  std::unique_ptr<Connection> writer_;
+  ReaderPool readers_;
+};
+
+}  // namespace parley::store::sqlite

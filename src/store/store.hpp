@@ -1,0 +1,174 @@
+// The Store port: everything Parley keeps, behind one interface with one adapter per
+// database (sqlite/ now, postgres/ later). Each mutating call is one atomic transaction;
+// conflicting actions (two accepts of one chat, a duplicate client message id) are settled
+// inside the database by conditional updates and unique constraints, never by an
+// in-memory lock, so the same contract holds when several nodes share one database.
+//
+// All methods are safe to call from any thread. Expected failures come back as
+// core::Error values; a broken database throws StoreFailure.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/routing.hpp"
+#include "core/types.hpp"
+#include "core/validation.hpp"
+#include "core/visibility.hpp"
+
+namespace parley::store {
+
+using core::Id;
+using core::Millis;
+using core::Result;
+
+struct StoreFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct NewAgent {
+  std::string name;
+  std::string email;          // any case; stored lower-cased, unique
+  std::string password_hash;  // an encoded Argon2id hash, never the password
+  core::Role role = core::Role::agent;
+  int max_chats = 10;
+};
+
+struct AgentLogin {
+  core::Agent agent;
+  std::string password_hash;
+};
+
+// Decides who gets a new chat from the candidates and the stored round-robin pointer.
+// Supplied by app/ (it calls core::pick_round_robin) so the rule stays in core/.
+using RoutingDecision = std::function<std::optional<Id>(
+    std::span<const core::RoutingCandidate> candidates, std::optional<Id> last_assigned)>;
+
+struct ChatRequest {
+  Id visitor_id = 0;
+  core::PreChatForm form;       // already validated
+  std::string fallback_message;  // stored as the "chat.missed" event when nobody is eligible
+};
+
+// What a request produced: the conversation (pending with an agent, or missed) and the
+// events it appended (chat.requested, and chat.missed when nobody was eligible).
+struct ChatRequestOutcome {
+  core::Conversation conversation;
+  std::vector<core::Message> events;
+};
+
+// A conversation and the event its transition appended.
+struct Transition {
+  core::Conversation conversation;
+  core::Message event;
+};
+
+struct NewMessage {
+  Id conversation_id = 0;
+  core::SenderKind sender = core::SenderKind::visitor;
+  std::optional<Id> agent_id;  // required when sender == agent
+  std::string body;            // already validated
+  std::string client_id;       // already validated; unique per conversation
+};
+
+struct AppendOutcome {
+  core::Conversation conversation;  // with the new last_seq / last_activity_at
+  core::Message message;
+  bool duplicate = false;  // the client id was seen before: `message` is the stored one
+};
+
+enum class StatusFilter { active, all };
+
+struct ConversationQuery {
+  core::Viewer viewer;
+  StatusFilter filter = StatusFilter::all;
+  // Keyset paging: rows strictly older than (before_activity, before_id) in
+  // (last_activity_at DESC, id DESC) order. Both unset = first page.
+  std::optional<Millis> before_activity;
+  std::optional<Id> before_id;
+  int limit = 50;
+};
+
+struct ConversationSummary {
+  core::Conversation conversation;
+  std::string visitor_name;   // the person's name, or "Visitor #<visitor id>"
+  std::optional<std::string> agent_name;
+  std::optional<std::string> last_text;  // newest text message body
+};
+
+struct VisitorProfile {
+  core::Visitor visitor;
+  std::optional<core::Person> person;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- agents and sessions ---
+  // conflict when the email is taken.
+  virtual Result<core::Agent> create_agent(const NewAgent& agent) = 0;
+  virtual std::optional<AgentLogin> find_agent_login(std::string_view email) = 0;
+  virtual std::optional<core::Agent> find_agent(Id agent_id) = 0;
+  virtual std::vector<core::Agent> list_agents() = 0;
+  // not_found when no such agent.
+  virtual Result<core::Agent> set_agent_available(Id agent_id, bool available) = 0;
+
+  virtual void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) = 0;
+  // The agent of an unexpired session of an active agent, else nullopt.
+  virtual std::optional<Id> find_session(std::string_view token_hash, Millis now) = 0;
+  virtual void delete_session(std::string_view token_hash) = 0;
+
+  // --- visitors and people ---
+  virtual core::Visitor create_visitor(std::string_view token_hash, Millis now) = 0;
+  virtual std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) = 0;
+  virtual std::optional<VisitorProfile> visitor_profile(Id visitor_id) = 0;
+  virtual void record_activity(const core::Activity& activity) = 0;
+  // Newest first, only those at or after `since`.
+  virtual std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) = 0;
+
+  // --- conversations ---
+  // One transaction: upsert the person by email (case-insensitive; given fields win,
+  // absent ones keep their stored value), link the visitor, write a form_filled activity,
+  // route (decide() over available agents with their open-chat counts and the stored
+  // pointer), store the new pointer, create the conversation, append its events.
+  // conflict when the visitor already has a pending or active conversation.
+  virtual Result<ChatRequestOutcome> request_chat(const ChatRequest& request,
+                                                  const RoutingDecision& decide, Millis now) = 0;
+
+  // pending -> active, only for the agent it was offered to. not_found when absent;
+  // conflict when it is no longer pending or was offered to someone else. Writes a
+  // chat_started activity.
+  virtual Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) = 0;
+
+  // Appends a text message with the next seq. A client_id seen before in this conversation
+  // returns the stored message with duplicate = true (even after the chat ended).
+  // not_found when absent; conflict when the conversation is not active.
+  virtual Result<AppendOutcome> append_message(const NewMessage& message, Millis now) = 0;
+
+  // active -> ended, or pending -> missed, with the reason ("agent", "visitor",
+  // "inactivity"). Appends chat.ended and writes a chat_ended activity whose detail is a
+  // snippet of the conversation. conflict when already ended or missed.
+  virtual Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
+                                              Millis now) = 0;
+
+  virtual std::optional<core::Conversation> find_conversation(Id conversation_id) = 0;
+  // The visitor's newest conversation, whatever its status.
+  virtual std::optional<core::Conversation> latest_conversation_of_visitor(Id visitor_id) = 0;
+  // Events with seq > after_seq, ascending, at most `limit`.
+  virtual std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
+                                                  int limit) = 0;
+  // The viewer's visible conversations (core::can_view), newest activity first.
+  virtual std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path` and applies migrations.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+
+}  // namespace parley::store
