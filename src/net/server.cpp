@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <array>
 #include <thread>
 #include <vector>
 
@@ -41,7 +42,9 @@ Response dispatch(Services& services, const StaticFiles& files, const Request& r
 }
 
 // Answers a request that could not be parsed, then the connection closes.
-awaitable<void> reject(beast::tcp_stream& stream, http::status status, const core::Error& error) {
+// Callers pass named values: GCC 12 can destroy a temporary inside a co_await
+// expression twice, so no co_await in this file has a non-trivial temporary operand.
+awaitable<void> reject(beast::tcp_stream& stream, http::status status, core::Error error) {
   Response res{status, 11};
   res.set(http::field::server, "parley");
   res.set(http::field::content_type, "application/json; charset=utf-8");
@@ -49,6 +52,18 @@ awaitable<void> reject(beast::tcp_stream& stream, http::status status, const cor
   res.body() = error_body(error);
   res.prepare_payload();
   co_await http::async_write(stream, res, as_tuple_awaitable);
+  // Lingering close: half-close, then drain what the peer is still sending (bounded),
+  // so that closing with unread bytes does not reset the connection before the client
+  // has read the answer.
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(std::chrono::seconds(1));
+  std::array<char, 16 * 1024> sink;
+  for (std::size_t drained = 0; drained < 1024 * 1024;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), as_tuple_awaitable);
+    if (ec) break;
+    drained += n;
+  }
 }
 
 awaitable<void> http_session(tcp::socket socket, Services& services, const StaticFiles& files) {
@@ -61,13 +76,13 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
     parser.header_limit(16 * 1024);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
     if (ec == http::error::body_limit) {
-      co_await reject(stream, http::status::payload_too_large,
-                      {core::ErrorCode::payload_too_large, "request body over 64 KiB"});
+      core::Error too_large{core::ErrorCode::payload_too_large, "request body over 64 KiB"};
+      co_await reject(stream, http::status::payload_too_large, std::move(too_large));
       break;
     }
     if (ec == http::error::header_limit) {
-      co_await reject(stream, http::status::request_header_fields_too_large,
-                      core::bad_request("request headers over 16 KiB"));
+      core::Error too_large = core::bad_request("request headers over 16 KiB");
+      co_await reject(stream, http::status::request_header_fields_too_large, std::move(too_large));
       break;
     }
     if (ec) {
@@ -75,7 +90,8 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
       if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
           ec != asio::error::connection_reset && ec != asio::error::eof &&
           ec != http::error::partial_message) {
-        co_await reject(stream, http::status::bad_request, core::bad_request("malformed HTTP request"));
+        core::Error malformed = core::bad_request("malformed HTTP request");
+        co_await reject(stream, http::status::bad_request, std::move(malformed));
       }
       break;
     }
@@ -90,14 +106,14 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
         }
         // A page on another site must not open a socket that rides on the cookie.
         if (agent && is_cross_origin(req)) {
-          co_await http::async_write(
-              stream, error_response(req, core::forbidden("cross-origin WebSocket refused")),
-              as_tuple_awaitable);
+          Response refused = error_response(req, core::forbidden("cross-origin WebSocket refused"));
+          co_await http::async_write(stream, refused, as_tuple_awaitable);
           break;
         }
       }
       stream.expires_never();
-      co_await run_websocket_session(stream.release_socket(), std::move(req), services,
+      tcp::socket upgraded = stream.release_socket();
+      co_await run_websocket_session(std::move(upgraded), std::move(req), services,
                                      std::move(agent));
       co_return;
     }

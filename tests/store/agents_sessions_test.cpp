@@ -5,7 +5,8 @@ namespace parley::store::testing {
 namespace {
 
 TEST_P(StoreContract, CreateAgentStoresEmailLowerCasedAndStartsUnavailable) {
-  auto created = store().create_agent({"Ann", "Ann.Smith@Example.COM", "hash", core::Role::admin, 3});
+  auto created =
+      store().create_agent({"Ann", "Ann.Smith@Example.COM", "hash", core::Role::admin, 3});
   ASSERT_TRUE(created.ok());
   EXPECT_GT(created->id, 0);
   EXPECT_EQ(created->email, "ann.smith@example.com");

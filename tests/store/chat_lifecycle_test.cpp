@@ -64,7 +64,8 @@ TEST_P(StoreContract, AppendedMessagesTakeTheNextSeq) {
   auto a = agent("ann");
   auto c = active_chat(a.id);  // seq 1 requested, 2 accepted
   auto t = tick();
-  auto out = store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "hi", "c-1"}, t);
+  auto out =
+      store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "hi", "c-1"}, t);
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->duplicate);
   EXPECT_EQ(out->message.seq, 3);
@@ -77,7 +78,8 @@ TEST_P(StoreContract, AppendedMessagesTakeTheNextSeq) {
   EXPECT_EQ(out->conversation.last_seq, 3);
   EXPECT_EQ(out->conversation.last_activity_at, t);
 
-  auto reply = store().append_message({c.id, core::SenderKind::agent, a.id, "hello", "c-2"}, tick());
+  auto reply =
+      store().append_message({c.id, core::SenderKind::agent, a.id, "hello", "c-2"}, tick());
   ASSERT_TRUE(reply.ok());
   EXPECT_EQ(reply->message.seq, 4);
   EXPECT_EQ(reply->message.sender, core::SenderKind::agent);
@@ -106,8 +108,8 @@ TEST_P(StoreContract, DuplicateClientIdAfterTheChatEndedStillReturnsStoredMessag
   auto c = active_chat(a.id);
   auto first = send(c.id, "bye", "c-9");
   ASSERT_TRUE(store().end_conversation(c.id, "visitor", tick()).ok());
-  auto retry = store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "bye", "c-9"},
-                                      tick());
+  auto retry =
+      store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "bye", "c-9"}, tick());
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->message.id, first.id);
@@ -132,8 +134,8 @@ TEST_P(StoreContract, AppendToAChatThatIsNotActiveIsConflict) {
   auto ended = ended_chat(a.id);
   auto missed = pending_chat(std::nullopt);
   for (Id id : {pending.id, ended.id, missed.id}) {
-    auto out = store().append_message({id, core::SenderKind::visitor, std::nullopt, "hi", "c-x"},
-                                      tick());
+    auto out =
+        store().append_message({id, core::SenderKind::visitor, std::nullopt, "hi", "c-x"}, tick());
     ASSERT_FALSE(out.ok()) << id;
     EXPECT_EQ(out.error().code, ErrorCode::conflict);
   }
@@ -141,8 +143,8 @@ TEST_P(StoreContract, AppendToAChatThatIsNotActiveIsConflict) {
 }
 
 TEST_P(StoreContract, AppendToAnUnknownConversationIsNotFound) {
-  auto out = store().append_message({4242, core::SenderKind::visitor, std::nullopt, "hi", "c-1"},
-                                    tick());
+  auto out =
+      store().append_message({4242, core::SenderKind::visitor, std::nullopt, "hi", "c-1"}, tick());
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, ErrorCode::not_found);
 }

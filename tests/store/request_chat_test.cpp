@@ -16,8 +16,8 @@ TEST_P(StoreContract, RequestChatRoutesRoundRobinInIdOrderAndWraps) {
   std::vector<Id> offered;
   for (int i = 0; i < 7; ++i) {
     auto v = visitor();
-    auto out = store().request_chat(request_from(v.id, form("V", "v@example.com")),
-                                    round_robin(), tick());
+    auto out =
+        store().request_chat(request_from(v.id, form("V", "v@example.com")), round_robin(), tick());
     ASSERT_TRUE(out.ok()) << out.error().message;
     EXPECT_EQ(out->conversation.status, core::ConversationStatus::pending);
     ASSERT_TRUE(out->conversation.agent_id);
@@ -60,8 +60,8 @@ TEST_P(StoreContract, RoutingSeesEveryActiveAgentWithOpenChatCounts) {
     pointer_seen = last;
     return std::optional<Id>{};
   };
-  auto out = store().request_chat(request_from(visitor().id, form("V", "v@example.com")), spy,
-                                  tick());
+  auto out =
+      store().request_chat(request_from(visitor().id, form("V", "v@example.com")), spy, tick());
   ASSERT_TRUE(out.ok());
   std::sort(seen.begin(), seen.end(), [](auto& x, auto& y) { return x.agent_id < y.agent_id; });
   ASSERT_EQ(seen.size(), 2u);
@@ -79,8 +79,8 @@ TEST_P(StoreContract, RequestChatWithNobodyEligibleIsMissedWithTheFallbackEvent)
   agent("away", /*available=*/false);
   auto v = visitor();
   auto t = tick();
-  auto out = store().request_chat(request_from(v.id, form("Vera", "vera@example.com")),
-                                  round_robin(), t);
+  auto out =
+      store().request_chat(request_from(v.id, form("Vera", "vera@example.com")), round_robin(), t);
   ASSERT_TRUE(out.ok());
   const auto& c = out->conversation;
   EXPECT_EQ(c.status, core::ConversationStatus::missed);
@@ -99,9 +99,10 @@ TEST_P(StoreContract, RequestChatWithNobodyEligibleIsMissedWithTheFallbackEvent)
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[1].body, "We are away; book a meeting instead.");
   // A missed chat is not open: the visitor may ask again.
-  EXPECT_TRUE(store().request_chat(request_from(v.id, form("Vera", "vera@example.com")),
-                                   round_robin(), tick())
-                  .ok());
+  EXPECT_TRUE(
+      store()
+          .request_chat(request_from(v.id, form("Vera", "vera@example.com")), round_robin(), tick())
+          .ok());
 }
 
 TEST_P(StoreContract, RequestChatStartsTheLogWithChatRequestedAsSeqOne) {
@@ -132,27 +133,28 @@ TEST_P(StoreContract, SecondRequestWhileAChatIsOpenIsConflict) {
   auto a = agent("ann");
   auto v = visitor();
   auto first = pending_chat(a.id, v.id);
-  auto again = store().request_chat(request_from(v.id, form("V", "v@example.com")),
-                                    round_robin(), tick());
+  auto again =
+      store().request_chat(request_from(v.id, form("V", "v@example.com")), round_robin(), tick());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
 
   ASSERT_TRUE(store().accept_chat(first.id, a.id, tick()).ok());
-  again = store().request_chat(request_from(v.id, form("V", "v@example.com")), round_robin(),
-                               tick());
+  again =
+      store().request_chat(request_from(v.id, form("V", "v@example.com")), round_robin(), tick());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
 
   ASSERT_TRUE(store().end_conversation(first.id, "visitor", tick()).ok());
-  EXPECT_TRUE(store().request_chat(request_from(v.id, form("V", "v@example.com")),
-                                   round_robin(), tick())
-                  .ok());
+  EXPECT_TRUE(
+      store()
+          .request_chat(request_from(v.id, form("V", "v@example.com")), round_robin(), tick())
+          .ok());
 }
 
 TEST_P(StoreContract, RequestChatForUnknownVisitorIsNotFound) {
   agent("ann");
-  auto out = store().request_chat(request_from(999, form("V", "v@example.com")), round_robin(),
-                                  tick());
+  auto out =
+      store().request_chat(request_from(999, form("V", "v@example.com")), round_robin(), tick());
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, core::ErrorCode::not_found);
 }
@@ -183,8 +185,8 @@ TEST_P(StoreContract, RequestChatWritesAFormFilledActivity) {
   agent("ann");
   auto v = visitor();
   auto t = tick();
-  auto out = store().request_chat(request_from(v.id, form("Vera", "vera@example.com")),
-                                  round_robin(), t);
+  auto out =
+      store().request_chat(request_from(v.id, form("Vera", "vera@example.com")), round_robin(), t);
   ASSERT_TRUE(out.ok());
   auto acts = store().activities(v.id, 0, 10);
   ASSERT_EQ(acts.size(), 1u);

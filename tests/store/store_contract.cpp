@@ -51,9 +51,8 @@ core::PreChatForm StoreContract::form(const std::string& name, const std::string
 }
 
 RoutingDecision StoreContract::route_to(std::optional<Id> agent_id) {
-  return [agent_id](std::span<const core::RoutingCandidate>, std::optional<Id>) {
-    return agent_id;
-  };
+  return
+      [agent_id](std::span<const core::RoutingCandidate>, std::optional<Id>) { return agent_id; };
 }
 
 RoutingDecision StoreContract::round_robin() {

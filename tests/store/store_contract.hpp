@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -39,8 +40,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   void TearDown() override;
 
   Store& store() { return *store_; }
-  Millis tick() { return now_ += 1000; }  // a strictly later time on every call
-  Millis now() const { return now_; }
+  Millis tick() { return now_ += 1000; }  // a strictly later time on every call (any thread)
+  Millis now() const { return now_.load(); }
 
   // An agent named `name` (email <name>@example.com), available unless told otherwise.
   core::Agent agent(const std::string& name, bool available = true, int max_chats = 10,
@@ -63,7 +64,7 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
  private:
   std::unique_ptr<ScratchDir> dir_;
   std::unique_ptr<Store> store_;
-  Millis now_ = 1'700'000'000'000;
+  std::atomic<Millis> now_{1'700'000'000'000};
   int next_token_ = 0;
 };
 

@@ -29,7 +29,8 @@ class ReaderPool {
     std::unique_ptr<Connection> conn_;
   };
 
-  ReaderPool(std::string path, std::size_t max_idle) : path_(std::move(path)), max_idle_(max_idle) {}
+  ReaderPool(std::string path, std::size_t max_idle)
+      : path_(std::move(path)), max_idle_(max_idle) {}
   Lease lease();
 
  private:

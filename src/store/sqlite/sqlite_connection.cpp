@@ -38,8 +38,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view value) {
   // SQLITE_TRANSIENT: callers often pass temporaries; SQLite copies the bytes.
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) conn_->fail(rc, "bind");
   return *this;
 }
@@ -153,9 +153,9 @@ void Connection::exec(const char* sql) {
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 void Connection::fail(int rc, std::string_view context) const {
-  throw SqliteError(sqlite3_extended_errcode(db_),
-                    "sqlite: " + std::string(sqlite3_errmsg(db_)) + " (" + std::string(context) +
-                        ", rc " + std::to_string(rc) + ")");
+  throw SqliteError(sqlite3_extended_errcode(db_), "sqlite: " + std::string(sqlite3_errmsg(db_)) +
+                                                       " (" + std::string(context) + ", rc " +
+                                                       std::to_string(rc) + ")");
 }
 
 // --- Transaction ---

@@ -16,7 +16,7 @@ inline constexpr int kAgentColumnCount = 7;
 inline constexpr const char* kAgentColumnsBare =
     "id, name, email, role, available, max_chats, active";
 inline constexpr const char* kPersonColumns =
-    "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";  // 7
+    "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
 inline constexpr const char* kVisitorColumns = "v.id, v.person_id, v.created_at";  // 3
 inline constexpr int kVisitorColumnCount = 3;
 inline constexpr const char* kVisitorColumnsBare = "id, person_id, created_at";

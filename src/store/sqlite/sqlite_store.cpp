@@ -43,7 +43,8 @@ std::optional<std::string> given(const std::optional<std::string>& field) {
 }
 
 std::optional<core::Conversation> load_conversation(Connection& conn, Id id) {
-  auto s = conn.prepare(sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = ?1"}));
+  auto s =
+      conn.prepare(sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = ?1"}));
   s.bind_all(id);
   if (!s.step()) return std::nullopt;
   return read_conversation(s);
@@ -58,8 +59,9 @@ std::optional<core::Agent> load_agent(Connection& conn, Id id) {
 
 std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conversation_id,
                                                        std::string_view client_id) {
-  auto s = conn.prepare(sql({"SELECT ", kMessageColumns,
-                             " FROM messages m WHERE m.conversation_id = ?1 AND m.client_id = ?2"}));
+  auto s =
+      conn.prepare(sql({"SELECT ", kMessageColumns,
+                        " FROM messages m WHERE m.conversation_id = ?1 AND m.client_id = ?2"}));
   s.bind_all(conversation_id, client_id);
   if (!s.step()) return std::nullopt;
   return read_message(s);
@@ -70,9 +72,8 @@ std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conv
 // conversation row, so on a database with row locks two writers cannot both take it, and
 // the UNIQUE(conversation_id, seq) index would reject it if they did.
 core::Message append_event(Connection& conn, Id conversation_id, SenderKind sender,
-                           std::optional<Id> agent_id, std::string_view kind,
-                           std::string_view body, std::optional<std::string> client_id,
-                           Millis now) {
+                           std::optional<Id> agent_id, std::string_view kind, std::string_view body,
+                           std::optional<std::string> client_id, Millis now) {
   auto bump = conn.prepare(
       "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2, "
       "last_text = CASE WHEN ?3 = 'text' THEN ?4 ELSE last_text END "
@@ -85,8 +86,7 @@ core::Message append_event(Connection& conn, Id conversation_id, SenderKind send
   auto ins = conn.prepare(
       "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
       "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
-  ins.bind_all(conversation_id, seq, core::to_string(sender), agent_id, kind, body, client_id,
-               now);
+  ins.bind_all(conversation_id, seq, core::to_string(sender), agent_id, kind, body, client_id, now);
   ins.step();
   core::Message m;
   m.id = ins.int64(0);
@@ -184,10 +184,11 @@ SqliteStore::SqliteStore(const std::string& path)
 Result<core::Agent> SqliteStore::create_agent(const NewAgent& agent) {
   std::lock_guard lock(write_mutex_);
   Transaction tx(*writer_);
-  auto s = writer_->prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
-                                 "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
-                                 "RETURNING ",
-                                 kAgentColumnsBare}));
+  auto s =
+      writer_->prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
+                            "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
+                            "RETURNING ",
+                            kAgentColumnsBare}));
   s.bind_all(agent.name, core::lowercase_ascii(agent.email), agent.password_hash,
              core::to_string(agent.role), agent.max_chats);
   try {
@@ -227,8 +228,8 @@ std::vector<core::Agent> SqliteStore::list_agents() {
 Result<core::Agent> SqliteStore::set_agent_available(Id agent_id, bool available) {
   std::lock_guard lock(write_mutex_);
   Transaction tx(*writer_);
-  auto s = writer_->prepare(sql(
-      {"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
+  auto s = writer_->prepare(
+      sql({"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
   s.bind_all(agent_id, available);
   if (!s.step()) return core::not_found("no such agent");
   auto agent = read_agent(s);
@@ -268,9 +269,10 @@ void SqliteStore::delete_session(std::string_view token_hash) {
 core::Visitor SqliteStore::create_visitor(std::string_view token_hash, Millis now) {
   std::lock_guard lock(write_mutex_);
   Transaction tx(*writer_);
-  auto s = writer_->prepare(sql({"INSERT INTO visitors (token_hash, created_at) "
-                                 "VALUES (?1, ?2) RETURNING ",
-                                 kVisitorColumnsBare}));
+  auto s =
+      writer_->prepare(sql({"INSERT INTO visitors (token_hash, created_at) "
+                            "VALUES (?1, ?2) RETURNING ",
+                            kVisitorColumnsBare}));
   s.bind_all(token_hash, now);
   s.step();
   auto visitor = read_visitor(s);
@@ -281,8 +283,8 @@ core::Visitor SqliteStore::create_visitor(std::string_view token_hash, Millis no
 
 std::optional<core::Visitor> SqliteStore::find_visitor_by_token(std::string_view token_hash) {
   auto conn = readers_.lease();
-  auto s = conn->prepare(
-      sql({"SELECT ", kVisitorColumns, " FROM visitors v WHERE v.token_hash = ?1"}));
+  auto s =
+      conn->prepare(sql({"SELECT ", kVisitorColumns, " FROM visitors v WHERE v.token_hash = ?1"}));
   s.bind_all(token_hash);
   if (!s.step()) return std::nullopt;
   return read_visitor(s);
@@ -377,8 +379,8 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
                                         "chat.requested", request.form.name, std::nullopt, now));
   if (!picked) {
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
-                                          "chat.missed", request.fallback_message,
-                                          std::nullopt, now));
+                                          "chat.missed", request.fallback_message, std::nullopt,
+                                          now));
   }
   outcome.conversation = *load_conversation(db, conversation_id);
   tx.commit();
@@ -408,8 +410,7 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
   t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.accepted",
                          agent_name, std::nullopt, now);
   t.conversation = *load_conversation(db, conversation_id);
-  insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id,
-                  now);
+  insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id, now);
   tx.commit();
   return t;
 }

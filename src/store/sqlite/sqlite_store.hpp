@@ -34,8 +34,8 @@ class SqliteStore final : public Store {
   void record_activity(const core::Activity& activity) override;
   std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) override;
 
-  Result<ChatRequestOutcome> request_chat(const ChatRequest& request,
-                                          const RoutingDecision& decide, Millis now) override;
+  Result<ChatRequestOutcome> request_chat(const ChatRequest& request, const RoutingDecision& decide,
+                                          Millis now) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
