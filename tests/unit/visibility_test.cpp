@@ -1,0 +1,59 @@
+#include "core/visibility.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parley::core {
+namespace {
+
+constexpr Id kMe = 1, kOther = 2;
+const Viewer me{kMe, false};
+const Viewer admin{99, true};
+
+TEST(VisibilityTest, AgentSeesOwnActiveButNeverAnotherAgentsActive) {
+  EXPECT_TRUE(can_view(me, ConversationStatus::active, kMe));
+  EXPECT_FALSE(can_view(me, ConversationStatus::active, kOther));
+}
+
+TEST(VisibilityTest, EveryEndedConversationIsVisibleToEveryAgent) {
+  EXPECT_TRUE(can_view(me, ConversationStatus::ended, kMe));
+  EXPECT_TRUE(can_view(me, ConversationStatus::ended, kOther));
+}
+
+TEST(VisibilityTest, PendingRequestIsVisibleOnlyToTheAgentItIsOfferedTo) {
+  EXPECT_TRUE(can_view(me, ConversationStatus::pending, kMe));
+  EXPECT_FALSE(can_view(me, ConversationStatus::pending, kOther));
+  EXPECT_FALSE(can_view(me, ConversationStatus::pending, std::nullopt));
+}
+
+TEST(VisibilityTest, MissedRequestsAreNotInboxChats) {
+  EXPECT_FALSE(can_view(me, ConversationStatus::missed, std::nullopt));
+  EXPECT_FALSE(can_view(me, ConversationStatus::missed, kMe));
+}
+
+TEST(VisibilityTest, ViewAllSeesEverything) {
+  for (auto s : {ConversationStatus::pending, ConversationStatus::active, ConversationStatus::ended,
+                 ConversationStatus::missed}) {
+    EXPECT_TRUE(can_view(admin, s, kOther));
+  }
+}
+
+TEST(VisibilityTest, OnlyTheAssignedAgentOrAdminActsOnALiveChat) {
+  Conversation c;
+  c.status = ConversationStatus::active;
+  c.agent_id = kMe;
+  EXPECT_TRUE(can_act(me, c));
+  EXPECT_TRUE(can_act(admin, c));
+  EXPECT_FALSE(can_act(Viewer{kOther, false}, c));
+  c.status = ConversationStatus::ended;
+  EXPECT_FALSE(can_act(me, c));
+}
+
+TEST(VisibilityTest, VisitorOwnsOnlyTheirConversations) {
+  Conversation c;
+  c.visitor_id = 7;
+  EXPECT_TRUE(visitor_owns(7, c));
+  EXPECT_FALSE(visitor_owns(8, c));
+}
+
+}  // namespace
+}  // namespace parley::core
