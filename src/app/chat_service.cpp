@@ -8,16 +8,8 @@ namespace parley::app {
 using core::ConversationStatus;
 
 store::ConversationSummary ChatService::summarize(const core::Conversation& c) {
-  store::ConversationSummary s{c, "Visitor #" + std::to_string(c.visitor_id), std::nullopt,
-                               std::nullopt};
-  if (auto profile = store_.visitor_profile(c.visitor_id); profile && profile->person &&
-                                                           profile->person->name) {
-    s.visitor_name = *profile->person->name;
-  }
-  if (c.agent_id) {
-    if (auto agent = store_.find_agent(*c.agent_id)) s.agent_name = agent->name;
-  }
-  return s;
+  if (auto s = store_.find_summary(c.id)) return std::move(*s);
+  throw store::StoreFailure("conversation " + std::to_string(c.id) + " vanished");
 }
 
 void ChatService::publish_event(const core::Conversation& c, const core::Message& m) {

@@ -15,6 +15,13 @@ bool can_view(const Viewer& viewer, ConversationStatus status, std::optional<Id>
   return false;
 }
 
+bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
+                     bool active_only) {
+  if (status == ConversationStatus::pending) return false;
+  if (active_only && status != ConversationStatus::active) return false;
+  return can_view(viewer, status, agent_id);
+}
+
 bool can_act(const Viewer& viewer, const Conversation& c) {
   if (c.status != ConversationStatus::active) return false;
   return viewer.view_all || (c.agent_id && *c.agent_id == viewer.agent_id);

@@ -23,6 +23,12 @@ inline bool can_view(const Viewer& viewer, const Conversation& c) {
   return can_view(viewer, c.status, c.agent_id);
 }
 
+// Whether a conversation is a row of the Inbox list. A pending request is announced by
+// the request banner, not listed: an unaccepted request never shows as a live chat
+// (SPEC §3.4). `active_only` is the list's Active filter.
+bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
+                     bool active_only);
+
 // Only the assigned agent (or an admin) may act on a live chat: send, end.
 bool can_act(const Viewer& viewer, const Conversation& c);
 

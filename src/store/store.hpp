@@ -164,7 +164,9 @@ class Store {
   // Events with seq > after_seq, ascending, at most `limit`.
   virtual std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
                                                   int limit) = 0;
-  // The viewer's visible conversations (core::can_view), newest activity first.
+  // One conversation with its names and last text, whatever its status.
+  virtual std::optional<ConversationSummary> find_summary(Id conversation_id) = 0;
+  // The rows of the viewer's Inbox list (core::listed_in_inbox), newest activity first.
   virtual std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) = 0;
 };
 

@@ -57,3 +57,21 @@ TEST(VisibilityTest, VisitorOwnsOnlyTheirConversations) {
 
 }  // namespace
 }  // namespace parley::core
+
+namespace parley::core {
+namespace {
+
+TEST(InboxListTest, PendingRequestsAreNeverListedEvenForTheirAgent) {
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::pending, kMe, false));
+  EXPECT_FALSE(listed_in_inbox(admin, ConversationStatus::pending, kMe, false));
+}
+
+TEST(InboxListTest, ActiveFilterKeepsOnlyOwnActiveChats) {
+  EXPECT_TRUE(listed_in_inbox(me, ConversationStatus::active, kMe, true));
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::ended, kMe, true));
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::active, kOther, true));
+  EXPECT_TRUE(listed_in_inbox(me, ConversationStatus::ended, kOther, false));
+}
+
+}  // namespace
+}  // namespace parley::core

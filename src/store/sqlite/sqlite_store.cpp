@@ -510,26 +510,49 @@ std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::in
   return out;
 }
 
+namespace {
+// The summary columns: the conversation, then visitor name, agent name, last text.
+constexpr const char* kSummaryFrom =
+    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text "
+    "FROM conversations c "
+    "JOIN visitors v ON v.id = c.visitor_id "
+    "LEFT JOIN people p ON p.id = v.person_id "
+    "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1";
+
+ConversationSummary read_summary(Statement& s) {
+  ConversationSummary row;
+  row.conversation = read_conversation(s);
+  int n = kConversationColumnCount;
+  row.visitor_name = s.text(n);
+  row.agent_name = s.opt_text(n + 1);
+  row.last_text = s.opt_text(n + 2);
+  return row;
+}
+}  // namespace
+
+std::optional<ConversationSummary> SqliteStore::find_summary(Id conversation_id) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kConversationColumns, kSummaryFrom, " AND c.id = ?1"}));
+  s.bind_all(conversation_id);
+  if (!s.step()) return std::nullopt;
+  return read_summary(s);
+}
+
 std::vector<ConversationSummary> SqliteStore::list_conversations(const ConversationQuery& q) {
   std::vector<ConversationSummary> out;
   if (q.limit <= 0) return out;
 
-  // The WHERE is core::can_view written in SQL: view_all sees every row; otherwise every
-  // ended chat plus the viewer's own pending/active ones, never a missed one. The statement
-  // text varies with the query's shape (a handful of variants, each cached) so the planner
-  // sees plain predicates. Parameters: ?1 viewer, ?2/?3 cursor, ?4 limit (a variant may leave
-  // some unused; SQLite accepts binds to such gaps).
-  std::string text = sql({"SELECT ", kConversationColumns,
-                          ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), "
-                          "a.name, c.last_text "
-                          "FROM conversations c "
-                          "JOIN visitors v ON v.id = c.visitor_id "
-                          "LEFT JOIN people p ON p.id = v.person_id "
-                          "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1"});
+  // The WHERE is core::listed_in_inbox written in SQL: never a pending request (the banner
+  // announces those); view_all sees every other row; an agent sees every ended chat and
+  // their own active ones. The statement text varies with the query's shape (a handful of
+  // variants, each cached) so the planner sees plain predicates. Parameters: ?1 viewer,
+  // ?2/?3 cursor, ?4 limit (a variant may leave some unused; SQLite accepts that).
+  std::string text = sql({"SELECT ", kConversationColumns, kSummaryFrom,
+                          " AND c.status <> 'pending'"});
   if (!q.viewer.view_all) {
-    text += " AND (c.status = 'ended' OR (c.status IN ('pending', 'active') AND c.agent_id = ?1))";
+    text += " AND (c.status = 'ended' OR (c.status = 'active' AND c.agent_id = ?1))";
   }
-  if (q.filter == StatusFilter::active) text += " AND c.status IN ('pending', 'active')";
+  if (q.filter == StatusFilter::active) text += " AND c.status = 'active'";
   if (q.before_activity && q.before_id) {
     text += " AND (c.last_activity_at, c.id) < (?2, ?3)";
   } else if (q.before_activity) {
@@ -542,15 +565,7 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
   auto conn = readers_.lease();
   auto s = conn->prepare(text);
   s.bind_all(q.viewer.agent_id, q.before_activity, q.before_id, q.limit);
-  int n = kConversationColumnCount;
-  while (s.step()) {
-    ConversationSummary row;
-    row.conversation = read_conversation(s);
-    row.visitor_name = s.text(n);
-    row.agent_name = s.opt_text(n + 1);
-    row.last_text = s.opt_text(n + 2);
-    out.push_back(std::move(row));
-  }
+  while (s.step()) out.push_back(read_summary(s));
   return out;
 }
 
