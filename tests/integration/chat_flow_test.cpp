@@ -177,6 +177,18 @@ TEST_F(ChatFlowTest, AcknowledgedMessagesSurviveKillDashNine) {
   EXPECT_EQ("msg 19", events.back().at("body").as_string());
 }
 
+TEST_F(ChatFlowTest, SigtermStopsTheServerCleanlyWithEverythingKept) {
+  auto c = open_chat();
+  send(*c.visitor_ws, c.id, "t-1", "before shutdown");
+  EXPECT_EQ(0, server->stop());
+  server->start();
+  HttpClient http(server->port());
+  http.set_bearer(c.visitor.token);
+  auto events = http.get(visitor_path(c.id, "/events")).json().at("events").as_array();
+  ASSERT_EQ(3u, events.size());
+  EXPECT_EQ("before shutdown", events.back().at("body").as_string());
+}
+
 TEST_F(ServerTest, RoundRobinOffersRequestsToAvailableAgentsInTurn) {
   auto alice = available_agent("alice@example.com");
   auto bob = available_agent("bob@example.com");
@@ -199,7 +211,7 @@ TEST_F(ServerTest, NoAvailableAgentGivesTheFallbackMessage) {
   ASSERT_EQ(2u, events.size());
   EXPECT_EQ("chat.missed", events[1].at("kind").as_string());
   EXPECT_FALSE(events[1].at("body").as_string().empty());
-  // A missed request is not a chat of the Inbox, not even for the admin's Active list.
+  // A missed request is not a chat of the agent's Inbox.
   auto alice = login("alice@example.com");
   EXPECT_TRUE(alice.http.get("/api/v1/conversations").json().at("conversations").as_array().empty());
 }

@@ -123,11 +123,12 @@ void ServerProcess::start() {
 
 bool ServerProcess::alive() const { return pid_ > 0 && ::kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
 
-void ServerProcess::stop() {
-  if (pid_ <= 0) return;
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  wait_exit(pid_);
+  int status = wait_exit(pid_);
   pid_ = -1;
+  return status;
 }
 
 void ServerProcess::kill_hard() {

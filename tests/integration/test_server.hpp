@@ -34,7 +34,7 @@ class ServerProcess {
   explicit ServerProcess(std::filesystem::path data_dir, std::filesystem::path web_root = {});
   ~ServerProcess();
   void start();            // waits for "Parley listening on"
-  void stop();             // SIGTERM, waits for exit
+  int stop();              // SIGTERM, waits for exit, returns the exit status
   void kill_hard();        // SIGKILL, waits for exit
   bool alive() const;
   unsigned short port() const { return port_; }
