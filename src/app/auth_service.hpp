@@ -35,7 +35,8 @@ class AuthService {
   // bad_request for an invalid name/email or a password under 8 characters;
   // conflict when the email is taken.
   core::Result<core::Agent> create_agent(std::string_view name, std::string_view email,
-                                         std::string_view password, core::Role role);
+                                         std::string_view password, core::Role role,
+                                         int max_chats = 10);
 
   NewVisitorOutcome new_visitor();
   std::optional<core::Visitor> visitor_for_token(std::string_view visitor_token);

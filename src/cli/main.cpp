@@ -125,12 +125,15 @@ int main(int argc, char** argv) {
   admin_cmd->require_subcommand(1);
   auto* create_agent_cmd = admin_cmd->add_subcommand("create-agent", "Create an agent account");
   std::string name, email, password, role = "agent";
+  int max_chats = 10;
   create_agent_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
   create_agent_cmd->add_option("--name", name, "Display name")->required();
   create_agent_cmd->add_option("--email", email, "Login email")->required();
   create_agent_cmd->add_option("--password", password, "Password (at least 8 characters)")->required();
   create_agent_cmd->add_option("--role", role, "agent or admin")
       ->check(CLI::IsMember({"agent", "admin"}));
+  create_agent_cmd->add_option("--max-chats", max_chats, "Concurrent chat limit (default 10)")
+      ->check(CLI::Range(1, 100000));
 
   cli.add_subcommand("version", "Print the version");
 
@@ -147,7 +150,8 @@ int main(int argc, char** argv) {
     if (create_agent_cmd->parsed()) {
       auto store = open_store(data_dir);
       app::AuthService auth(*store, app::system_now);
-      auto agent = auth.create_agent(name, email, password, *core::role_from_string(role));
+      auto agent =
+          auth.create_agent(name, email, password, *core::role_from_string(role), max_chats);
       if (!agent) {
         std::cerr << "parley: " << agent.error().message << "\n";
         return 1;
