@@ -160,12 +160,12 @@ void Connection::fail(int rc, std::string_view context) const {
 
 // --- Transaction ---
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("SAVEPOINT tx"); }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    conn_.exec("ROLLBACK");
+    conn_.exec("ROLLBACK TO tx; RELEASE tx");
   } catch (...) {
     // The transaction may already have been rolled back by SQLite itself (e.g. after
     // SQLITE_FULL); there is nothing more to undo and a destructor must not throw.
@@ -173,7 +173,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  conn_.exec("COMMIT");
+  conn_.exec("RELEASE tx");
   done_ = true;
 }
 

@@ -103,8 +103,9 @@ class Connection {
   std::unordered_map<std::string, Cached> cache_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT: takes the write lock up front so a transaction never fails
-// half-way with SQLITE_BUSY on upgrade. Rolls back unless committed.
+// A nested unit of work inside the group-commit batch (a SAVEPOINT): commit() releases it
+// into the batch, which becomes durable when the batch commits; otherwise its writes are
+// rolled back on destruction and the rest of the batch is untouched.
 class Transaction {
  public:
   explicit Transaction(Connection& conn);

@@ -174,33 +174,40 @@ Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path)
-    : writer_(std::make_unique<Connection>(path, true)), readers_(path, kMaxIdleReaders) {
-  apply_migrations(*writer_);
+namespace {
+std::unique_ptr<Connection> open_migrated(const std::string& path) {
+  auto conn = std::make_unique<Connection>(path, true);
+  apply_migrations(*conn);
+  return conn;
 }
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path)
+    : write_conn_(open_migrated(path)), readers_(path, kMaxIdleReaders), writer_(*write_conn_) {}
 
 // --- agents and sessions ---
 
 Result<core::Agent> SqliteStore::create_agent(const NewAgent& agent) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  auto s =
-      writer_->prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
-                            "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
-                            "RETURNING ",
-                            kAgentColumnsBare}));
-  s.bind_all(agent.name, core::lowercase_ascii(agent.email), agent.password_hash,
-             core::to_string(agent.role), agent.max_chats);
-  try {
-    s.step();
-  } catch (const SqliteError& e) {
-    if (e.is_unique_violation()) return core::conflict("an agent with this email exists");
-    throw;
-  }
-  auto created = read_agent(s);
-  s.run();
-  tx.commit();
-  return created;
+  return writer_.run([&](Connection& db) -> Result<core::Agent> {
+    Transaction tx(db);
+    auto s =
+        db.prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
+                              "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
+                              "RETURNING ",
+                              kAgentColumnsBare}));
+    s.bind_all(agent.name, core::lowercase_ascii(agent.email), agent.password_hash,
+               core::to_string(agent.role), agent.max_chats);
+    try {
+      s.step();
+    } catch (const SqliteError& e) {
+      if (e.is_unique_violation()) return core::conflict("an agent with this email exists");
+      throw;
+    }
+    auto created = read_agent(s);
+    s.run();
+    tx.commit();
+    return created;
+  });
 }
 
 std::optional<AgentLogin> SqliteStore::find_agent_login(std::string_view email) {
@@ -226,25 +233,28 @@ std::vector<core::Agent> SqliteStore::list_agents() {
 }
 
 Result<core::Agent> SqliteStore::set_agent_available(Id agent_id, bool available) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  auto s = writer_->prepare(
-      sql({"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
-  s.bind_all(agent_id, available);
-  if (!s.step()) return core::not_found("no such agent");
-  auto agent = read_agent(s);
-  s.run();
-  tx.commit();
-  return agent;
+  return writer_.run([&](Connection& db) -> Result<core::Agent> {
+    Transaction tx(db);
+    auto s = db.prepare(
+        sql({"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
+    s.bind_all(agent_id, available);
+    if (!s.step()) return core::not_found("no such agent");
+    auto agent = read_agent(s);
+    s.run();
+    tx.commit();
+    return agent;
+  });
 }
 
 void SqliteStore::create_session(std::string_view token_hash, Id agent_id, Millis expires_at) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  writer_->prepare("INSERT INTO sessions (token_hash, agent_id, expires_at) VALUES (?1, ?2, ?3)")
-      .bind_all(token_hash, agent_id, expires_at)
-      .run();
-  tx.commit();
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    db.prepare("INSERT INTO sessions (token_hash, agent_id, expires_at) VALUES (?1, ?2, ?3)")
+        .bind_all(token_hash, agent_id, expires_at)
+        .run();
+    tx.commit();
+    return 0;
+  });
 }
 
 std::optional<Id> SqliteStore::find_session(std::string_view token_hash, Millis now) {
@@ -258,27 +268,30 @@ std::optional<Id> SqliteStore::find_session(std::string_view token_hash, Millis 
 }
 
 void SqliteStore::delete_session(std::string_view token_hash) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  writer_->prepare("DELETE FROM sessions WHERE token_hash = ?1").bind_all(token_hash).run();
-  tx.commit();
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind_all(token_hash).run();
+    tx.commit();
+    return 0;
+  });
 }
 
 // --- visitors and people ---
 
 core::Visitor SqliteStore::create_visitor(std::string_view token_hash, Millis now) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  auto s =
-      writer_->prepare(sql({"INSERT INTO visitors (token_hash, created_at) "
-                            "VALUES (?1, ?2) RETURNING ",
-                            kVisitorColumnsBare}));
-  s.bind_all(token_hash, now);
-  s.step();
-  auto visitor = read_visitor(s);
-  s.run();
-  tx.commit();
-  return visitor;
+  return writer_.run([&](Connection& db) -> core::Visitor {
+    Transaction tx(db);
+    auto s =
+        db.prepare(sql({"INSERT INTO visitors (token_hash, created_at) "
+                              "VALUES (?1, ?2) RETURNING ",
+                              kVisitorColumnsBare}));
+    s.bind_all(token_hash, now);
+    s.step();
+    auto visitor = read_visitor(s);
+    s.run();
+    tx.commit();
+    return visitor;
+  });
 }
 
 std::optional<core::Visitor> SqliteStore::find_visitor_by_token(std::string_view token_hash) {
@@ -303,11 +316,13 @@ std::optional<VisitorProfile> SqliteStore::visitor_profile(Id visitor_id) {
 }
 
 void SqliteStore::record_activity(const core::Activity& activity) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  insert_activity(*writer_, activity.visitor_id, activity.type, activity.detail,
-                  activity.conversation_id, activity.at);
-  tx.commit();
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    insert_activity(db, activity.visitor_id, activity.type, activity.detail,
+                    activity.conversation_id, activity.at);
+    tx.commit();
+    return 0;
+  });
 }
 
 std::vector<core::Activity> SqliteStore::activities(Id visitor_id, Millis since, int limit) {
@@ -326,160 +341,160 @@ std::vector<core::Activity> SqliteStore::activities(Id visitor_id, Millis since,
 
 Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
                                                      const RoutingDecision& decide, Millis now) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  Connection& db = *writer_;
+  return writer_.run([&](Connection& db) -> Result<ChatRequestOutcome> {
+    Transaction tx(db);
 
-  {
-    auto s = db.prepare("SELECT 1 FROM visitors WHERE id = ?1");
-    s.bind_all(request.visitor_id);
-    if (!s.step()) return core::not_found("no such visitor");
-  }
-  {
-    // Checked first for a clean error; the partial unique index is the real guard.
-    auto s = db.prepare(
-        "SELECT 1 FROM conversations WHERE visitor_id = ?1 AND status IN ('pending', 'active')");
-    s.bind_all(request.visitor_id);
-    if (s.step()) return core::conflict("the visitor already has an open chat");
-  }
-
-  Id person_id = upsert_person(db, request.form, now);
-  db.prepare("UPDATE visitors SET person_id = ?2 WHERE id = ?1")
-      .bind_all(request.visitor_id, person_id)
-      .run();
-
-  auto candidates = routing_candidates(db);
-  std::optional<Id> picked = decide(candidates, routing_pointer(db));
-  if (picked) store_routing_pointer(db, *picked);
-
-  Id conversation_id = 0;
-  {
-    auto s = db.prepare(
-        "INSERT INTO conversations (visitor_id, agent_id, status, last_seq, page_url, "
-        "created_at, last_activity_at, ended_at, end_reason) "
-        "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7) RETURNING id");
-    bool missed = !picked;
-    s.bind_all(request.visitor_id, picked, missed ? "missed" : "pending", request.form.page_url,
-               now, missed ? std::optional<Millis>(now) : std::nullopt,
-               missed ? std::optional<std::string>("no_agent") : std::nullopt);
-    try {
-      s.step();
-    } catch (const SqliteError& e) {
-      if (e.is_unique_violation()) return core::conflict("the visitor already has an open chat");
-      throw;
+    {
+      auto s = db.prepare("SELECT 1 FROM visitors WHERE id = ?1");
+      s.bind_all(request.visitor_id);
+      if (!s.step()) return core::not_found("no such visitor");
     }
-    conversation_id = s.int64(0);
-    s.run();
-  }
+    {
+      // Checked first for a clean error; the partial unique index is the real guard.
+      auto s = db.prepare(
+          "SELECT 1 FROM conversations WHERE visitor_id = ?1 AND status IN ('pending', 'active')");
+      s.bind_all(request.visitor_id);
+      if (s.step()) return core::conflict("the visitor already has an open chat");
+    }
 
-  insert_activity(db, request.visitor_id, "form_filled", "pre-chat form", conversation_id, now);
+    Id person_id = upsert_person(db, request.form, now);
+    db.prepare("UPDATE visitors SET person_id = ?2 WHERE id = ?1")
+        .bind_all(request.visitor_id, person_id)
+        .run();
 
-  ChatRequestOutcome outcome;
-  outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
-                                        "chat.requested", request.form.name, std::nullopt, now));
-  if (!picked) {
+    auto candidates = routing_candidates(db);
+    std::optional<Id> picked = decide(candidates, routing_pointer(db));
+    if (picked) store_routing_pointer(db, *picked);
+
+    Id conversation_id = 0;
+    {
+      auto s = db.prepare(
+          "INSERT INTO conversations (visitor_id, agent_id, status, last_seq, page_url, "
+          "created_at, last_activity_at, ended_at, end_reason) "
+          "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7) RETURNING id");
+      bool missed = !picked;
+      s.bind_all(request.visitor_id, picked, missed ? "missed" : "pending", request.form.page_url,
+                 now, missed ? std::optional<Millis>(now) : std::nullopt,
+                 missed ? std::optional<std::string>("no_agent") : std::nullopt);
+      try {
+        s.step();
+      } catch (const SqliteError& e) {
+        if (e.is_unique_violation()) return core::conflict("the visitor already has an open chat");
+        throw;
+      }
+      conversation_id = s.int64(0);
+      s.run();
+    }
+
+    insert_activity(db, request.visitor_id, "form_filled", "pre-chat form", conversation_id, now);
+
+    ChatRequestOutcome outcome;
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
-                                          "chat.missed", request.fallback_message, std::nullopt,
-                                          now));
-  }
-  outcome.conversation = *load_conversation(db, conversation_id);
-  tx.commit();
-  return outcome;
+                                          "chat.requested", request.form.name, std::nullopt, now));
+    if (!picked) {
+      outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
+                                            "chat.missed", request.fallback_message, std::nullopt,
+                                            now));
+    }
+    outcome.conversation = *load_conversation(db, conversation_id);
+    tx.commit();
+    return outcome;
+  });
 }
 
 Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Millis now) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  Connection& db = *writer_;
+  return writer_.run([&](Connection& db) -> Result<Transition> {
+    Transaction tx(db);
 
-  // The conditional update is the whole decision: only a pending chat offered to this
-  // agent moves, so of two racing accepts exactly one changes a row.
-  db.prepare(
-        "UPDATE conversations SET status = 'active', accepted_at = ?3, last_activity_at = ?3 "
-        "WHERE id = ?1 AND status = 'pending' AND agent_id = ?2")
-      .bind_all(conversation_id, agent_id, now)
-      .run();
-  if (db.changes() == 0) {
-    if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
-    return core::conflict("the chat is no longer waiting for you");
-  }
+    // The conditional update is the whole decision: only a pending chat offered to this
+    // agent moves, so of two racing accepts exactly one changes a row.
+    db.prepare(
+          "UPDATE conversations SET status = 'active', accepted_at = ?3, last_activity_at = ?3 "
+          "WHERE id = ?1 AND status = 'pending' AND agent_id = ?2")
+        .bind_all(conversation_id, agent_id, now)
+        .run();
+    if (db.changes() == 0) {
+      if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
+      return core::conflict("the chat is no longer waiting for you");
+    }
 
-  auto agent = load_agent(db, agent_id);
-  std::string agent_name = agent ? agent->name : std::string();
-  Transition t;
-  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.accepted",
-                         agent_name, std::nullopt, now);
-  t.conversation = *load_conversation(db, conversation_id);
-  insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id, now);
-  tx.commit();
-  return t;
+    auto agent = load_agent(db, agent_id);
+    std::string agent_name = agent ? agent->name : std::string();
+    Transition t;
+    t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.accepted",
+                           agent_name, std::nullopt, now);
+    t.conversation = *load_conversation(db, conversation_id);
+    insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id, now);
+    tx.commit();
+    return t;
+  });
 }
 
 Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
-  std::lock_guard lock(write_mutex_);
-  Connection& db = *writer_;
-  std::optional<std::string> client_id;
-  if (!message.client_id.empty()) client_id = message.client_id;
+  return writer_.run([&](Connection& db) -> Result<AppendOutcome> {
+    std::optional<std::string> client_id;
+    if (!message.client_id.empty()) client_id = message.client_id;
 
-  // Two attempts at most: a unique-index hit on the client id (a writer on another node
-  // got there first) rolls back and the second attempt finds the stored message.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    Transaction tx(db);
-    auto conversation = load_conversation(db, message.conversation_id);
-    if (!conversation) return core::not_found("no such conversation");
+    // Two attempts at most: a unique-index hit on the client id (a writer on another node
+    // got there first) rolls back and the second attempt finds the stored message.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      Transaction tx(db);
+      auto conversation = load_conversation(db, message.conversation_id);
+      if (!conversation) return core::not_found("no such conversation");
 
-    if (client_id) {
-      if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
-        return AppendOutcome{*conversation, *stored, true};
+      if (client_id) {
+        if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+          return AppendOutcome{*conversation, *stored, true};
+        }
+      }
+      if (conversation->status != ConversationStatus::active) {
+        return core::conflict("the conversation is not active");
+      }
+
+      std::optional<Id> agent_id;
+      if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+      try {
+        auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
+                                   message.body, client_id, now);
+        AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
+                              false};
+        tx.commit();
+        return outcome;
+      } catch (const SqliteError& e) {
+        if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
       }
     }
-    if (conversation->status != ConversationStatus::active) {
-      return core::conflict("the conversation is not active");
-    }
-
-    std::optional<Id> agent_id;
-    if (message.sender == SenderKind::agent) agent_id = message.agent_id;
-    try {
-      auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
-                                 message.body, client_id, now);
-      AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
-                            false};
-      tx.commit();
-      return outcome;
-    } catch (const SqliteError& e) {
-      if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
-    }
-  }
-  throw StoreFailure("sqlite: append_message did not settle");
+    throw StoreFailure("sqlite: append_message did not settle");
+  });
 }
 
 Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string_view reason,
                                                  Millis now) {
-  std::lock_guard lock(write_mutex_);
-  Transaction tx(*writer_);
-  Connection& db = *writer_;
+  return writer_.run([&](Connection& db) -> Result<Transition> {
+    Transaction tx(db);
 
-  // pending -> missed and active -> ended in one conditional update; anything else moved on.
-  db.prepare(
-        "UPDATE conversations SET "
-        " status = CASE status WHEN 'pending' THEN 'missed' ELSE 'ended' END, "
-        " ended_at = ?3, end_reason = ?2 "
-        "WHERE id = ?1 AND status IN ('pending', 'active')")
-      .bind_all(conversation_id, reason, now)
-      .run();
-  if (db.changes() == 0) {
-    if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
-    return core::conflict("the conversation has already ended");
-  }
+    // pending -> missed and active -> ended in one conditional update; anything else moved on.
+    db.prepare(
+          "UPDATE conversations SET "
+          " status = CASE status WHEN 'pending' THEN 'missed' ELSE 'ended' END, "
+          " ended_at = ?3, end_reason = ?2 "
+          "WHERE id = ?1 AND status IN ('pending', 'active')")
+        .bind_all(conversation_id, reason, now)
+        .run();
+    if (db.changes() == 0) {
+      if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
+      return core::conflict("the conversation has already ended");
+    }
 
-  Transition t;
-  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
-                         reason, std::nullopt, now);
-  t.conversation = *load_conversation(db, conversation_id);
-  insert_activity(db, t.conversation.visitor_id, "chat_ended",
-                  conversation_snippet(db, conversation_id), conversation_id, now);
-  tx.commit();
-  return t;
+    Transition t;
+    t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
+                           reason, std::nullopt, now);
+    t.conversation = *load_conversation(db, conversation_id);
+    insert_activity(db, t.conversation.visitor_id, "chat_ended",
+                    conversation_snippet(db, conversation_id), conversation_id, now);
+    tx.commit();
+    return t;
+  });
 }
 
 std::optional<core::Conversation> SqliteStore::find_conversation(Id conversation_id) {

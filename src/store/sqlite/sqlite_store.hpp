@@ -1,12 +1,14 @@
-// The SQLite adapter of the Store port: one write connection behind a mutex (each mutating
-// call is one BEGIN IMMEDIATE transaction, synchronous=FULL) and a pool of reader
-// connections that, in WAL mode, read committed snapshots without waiting for the writer.
+// The SQLite adapter of the Store port: one write connection driven by a group-commit
+// writer thread (each mutating call is a savepoint of a batch transaction that commits with
+// one fsync, synchronous=FULL) and a pool of reader connections that, in WAL mode, read
+// committed snapshots without waiting for the writer.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
@@ -49,9 +51,9 @@ class SqliteStore final : public Store {
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
  private:
-  std::mutex write_mutex_;  // guards writer_: one write transaction at a time
-  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Connection> write_conn_;  // used only by writer_'s thread after open
   ReaderPool readers_;
+  GroupCommitWriter writer_;
 };
 
 }  // namespace parley::store::sqlite

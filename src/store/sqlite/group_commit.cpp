@@ -1,0 +1,76 @@
+#include "store/sqlite/group_commit.hpp"
+
+namespace parley::store::sqlite {
+
+GroupCommitWriter::GroupCommitWriter(Connection& conn) : conn_(conn) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void GroupCommitWriter::submit(Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{std::move(work), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void GroupCommitWriter::loop() {
+  for (;;) {
+    std::deque<Job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything was written
+      if (queue_.size() <= kMaxBatch) {
+        batch.swap(queue_);
+      } else {
+        for (std::size_t i = 0; i < kMaxBatch; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+    }
+    commit_batch(batch);
+  }
+}
+
+void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
+  std::vector<std::exception_ptr> failures(batch.size());
+  std::exception_ptr batch_failure;
+  try {
+    conn_.exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      conn_.exec("SAVEPOINT job");
+      bool keep = false;
+      try {
+        keep = batch[i].work(conn_);
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+      if (!keep) conn_.exec("ROLLBACK TO job");
+      conn_.exec("RELEASE job");
+    }
+    conn_.exec("COMMIT");
+  } catch (...) {
+    batch_failure = std::current_exception();
+    try {
+      conn_.exec("ROLLBACK");
+    } catch (...) {
+      // Already rolled back by SQLite (e.g. SQLITE_FULL); nothing left to undo.
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done(batch_failure ? batch_failure : failures[i]);
+  }
+}
+
+}  // namespace parley::store::sqlite

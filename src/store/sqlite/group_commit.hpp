@@ -1,0 +1,76 @@
+// Group commit: every write of the SQLite adapter runs on one writer thread, inside a
+// savepoint of a batch transaction that holds all writes queued at that moment; the batch
+// commits with one fsync, then every writer in it is told. Many small writes, one sync,
+// and each is still acknowledged only after it is durable.
+//
+// A job that fails (throws) has its savepoint rolled back; the others in the batch are
+// unaffected. If the COMMIT itself fails, every job of the batch fails with that error.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace parley::store::sqlite {
+
+class GroupCommitWriter {
+ public:
+  // `work` runs on the writer thread with the open batch; return false to roll back its
+  // savepoint (an expected failure that must leave no trace). `done` runs on the writer
+  // thread after the batch is durable (or failed: a non-null exception).
+  using Work = std::function<bool(Connection&)>;
+  using Done = std::function<void(std::exception_ptr)>;
+
+  static constexpr std::size_t kMaxBatch = 1024;
+
+  explicit GroupCommitWriter(Connection& conn);
+  ~GroupCommitWriter();  // drains the queue, then stops the thread
+
+  void submit(Work work, Done done);
+
+  // Runs `fn(conn)` in the next batch and waits until it is durable. A core::Result
+  // that holds an error rolls back `fn`'s writes. Exceptions propagate to the caller.
+  template <class F>
+  auto run(F&& fn) -> std::invoke_result_t<F&, Connection&> {
+    using R = std::invoke_result_t<F&, Connection&>;
+    std::optional<R> result;
+    std::promise<void> durable;
+    submit(
+        [&](Connection& conn) {
+          result.emplace(fn(conn));
+          if constexpr (requires { result->ok(); }) return result->ok();
+          return true;
+        },
+        [&](std::exception_ptr e) {
+          if (e) durable.set_exception(e);
+          else durable.set_value();
+        });
+    durable.get_future().get();
+    return std::move(*result);
+  }
+
+ private:
+  struct Job {
+    Work work;
+    Done done;
+  };
+  void loop();
+  void commit_batch(std::deque<Job>& batch);
+
+  Connection& conn_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace parley::store::sqlite
