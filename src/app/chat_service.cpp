@@ -83,10 +83,10 @@ core::Status can_take_part(const Actor& actor, const core::Conversation& c) {
 }
 }  // namespace
 
-core::Result<store::AppendOutcome> ChatService::post_message(const Actor& actor,
-                                                             core::Id conversation_id,
-                                                             std::string_view client_id,
-                                                             std::string_view body) {
+core::Result<store::NewMessage> ChatService::prepare_message(const Actor& actor,
+                                                            core::Id conversation_id,
+                                                            std::string_view client_id,
+                                                            std::string_view body) {
   if (auto ok = core::validate_client_id(client_id); !ok) return ok.error();
   auto valid_body = core::validate_message_body(body);
   if (!valid_body) return valid_body.error();
@@ -97,13 +97,36 @@ core::Result<store::AppendOutcome> ChatService::post_message(const Actor& actor,
   if (c->status == ConversationStatus::active) {
     if (auto ok = can_take_part(actor, *c); !ok) return ok.error();
   }
-  store::NewMessage m{conversation_id, actor.kind,
-                      actor.is_agent() ? std::optional<core::Id>(actor.id) : std::nullopt,
-                      std::move(*valid_body), std::string(client_id)};
-  auto outcome = store_.append_message(m, clock_());
-  if (!outcome) return outcome.error();
-  if (!outcome->duplicate) publish_event(outcome->conversation, outcome->message);
+  return store::NewMessage{conversation_id, actor.kind,
+                           actor.is_agent() ? std::optional<core::Id>(actor.id) : std::nullopt,
+                           std::move(*valid_body), std::string(client_id)};
+}
+
+core::Result<store::AppendOutcome> ChatService::post_message(const Actor& actor,
+                                                             core::Id conversation_id,
+                                                             std::string_view client_id,
+                                                             std::string_view body) {
+  auto m = prepare_message(actor, conversation_id, client_id, body);
+  if (!m) return m.error();
+  auto outcome = store_.append_message(*m, clock_());
+  if (outcome && !outcome->duplicate) publish_event(outcome->conversation, outcome->message);
   return outcome;
+}
+
+void ChatService::post_message_async(const Actor& actor, core::Id conversation_id,
+                                     std::string_view client_id, std::string_view body,
+                                     store::Store::AppendDone done) {
+  auto m = prepare_message(actor, conversation_id, client_id, body);
+  if (!m) return done(m.error());
+  store_.append_message_async(*m, clock_(), [this, done = std::move(done)](
+                                                core::Result<store::AppendOutcome> outcome) {
+    // The sender hears its ack first, then everyone gets the event; both are issued here,
+    // in commit order, so receivers rarely see gaps.
+    std::optional<store::AppendOutcome> fresh;
+    if (outcome && !outcome->duplicate) fresh = *outcome;
+    done(std::move(outcome));
+    if (fresh) publish_event(fresh->conversation, fresh->message);
+  });
 }
 
 core::Result<core::Conversation> ChatService::end(const Actor& actor, core::Id conversation_id) {

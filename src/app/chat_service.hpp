@@ -30,6 +30,11 @@ class ChatService {
   core::Result<store::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
                                                   std::string_view body);
+  // The same, answered through `done` once stored (on a store thread; must not block).
+  // The realtime path uses it so that a waiting send holds no thread.
+  void post_message_async(const Actor& actor, core::Id conversation_id,
+                          std::string_view client_id, std::string_view body,
+                          store::Store::AppendDone done);
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);
@@ -39,6 +44,9 @@ class ChatService {
   store::ConversationSummary summarize(const core::Conversation& c);
 
  private:
+  core::Result<store::NewMessage> prepare_message(const Actor& actor, core::Id conversation_id,
+                                                  std::string_view client_id,
+                                                  std::string_view body);
   void publish_event(const core::Conversation& c, const core::Message& m);
   void publish_changed(const core::Conversation& c);
 

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -29,11 +30,13 @@ namespace {
 // catch up from its last seq when it reconnects.
 constexpr std::size_t kMaxQueuedFrames = 4096;
 constexpr std::size_t kMaxFrameBytes = kMaxRequestBody;
+// Sends of one peer that may await their commit at once before the session stops reading.
+constexpr int kMaxInFlightSends = 64;
 
 class Session : public bus::Subscriber, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent)
-      : ws_(std::move(socket)), s_(services), agent_(std::move(agent)) {
+      : ws_(std::move(socket)), flow_(ws_.get_executor()), s_(services), agent_(std::move(agent)) {
     if (agent_) actor_ = app::Actor::of_agent(*agent_);
   }
 
@@ -65,6 +68,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       } catch (const std::exception& e) {
         log_error("websocket frame failed", {{"error", e.what()}});
         send_error("internal", "internal error", "");
+      }
+      // Flow control: stop reading while too many sends of this peer await their commit.
+      while (in_flight_ >= kMaxInFlightSends && !closed_) {
+        flow_.expires_at(std::chrono::steady_clock::time_point::max());
+        co_await flow_.async_wait(as_tuple_awaitable);
       }
     }
     closed_ = true;
@@ -130,12 +138,15 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (!client_id) return reply_error(client_id.error(), *type);
       auto body = required_string(f, "body");
       if (!body) return reply_error(body.error(), *client_id);
-      auto outcome = s_.chats.post_message(*actor_, *conversation, *client_id, *body);
-      if (!outcome) return reply_error(outcome.error(), *client_id);
-      send(json::serialize(json::object{{"type", "message.ack"},
-                                        {"client_id", *client_id},
-                                        {"event", to_json(outcome->message)},
-                                        {"duplicate", outcome->duplicate}}));
+      // Answered when durable, on this strand; meanwhile the next frames are read, so one
+      // peer's sends (and everyone else's) share commits.
+      ++in_flight_;
+      s_.chats.post_message_async(
+          *actor_, *conversation, *client_id, *body,
+          [self = shared_from_this(), id = *client_id](core::Result<store::AppendOutcome> r) {
+            asio::post(self->ws_.get_executor(),
+                       [self, id = std::move(id), r = std::move(r)] { self->on_stored(id, r); });
+          });
       return true;
     }
     if (*type == "typing") {
@@ -159,6 +170,19 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
     send_error("bad_request", "unknown frame type: " + *type, *type);
     return true;
+  }
+
+  void on_stored(const std::string& client_id, const core::Result<store::AppendOutcome>& r) {
+    --in_flight_;
+    flow_.cancel();
+    if (!r) {
+      send_error(core::to_string(r.error().code), r.error().message, client_id);
+      return;
+    }
+    send(json::serialize(json::object{{"type", "message.ack"},
+                                      {"client_id", client_id},
+                                      {"event", to_json(r->message)},
+                                      {"duplicate", r->duplicate}}));
   }
 
   bool reply_error(const core::Error& e, std::string_view ref) {
@@ -278,6 +302,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  asio::steady_timer flow_;  // wakes the read loop when a send in flight completes
+  int in_flight_ = 0;
   Services& s_;
   std::optional<core::Agent> agent_;
   std::optional<app::Actor> actor_;

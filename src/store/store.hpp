@@ -152,6 +152,14 @@ class Store {
   // not_found when absent; conflict when the conversation is not active.
   virtual Result<AppendOutcome> append_message(const NewMessage& message, Millis now) = 0;
 
+  // The same, answered through `done` once the message is durable (or failed), on a
+  // thread of the store's choosing: the caller's thread is free meanwhile, which is what
+  // lets many concurrent sends share one commit. `done` must not block.
+  using AppendDone = std::function<void(Result<AppendOutcome>)>;
+  virtual void append_message_async(const NewMessage& message, Millis now, AppendDone done) {
+    done(append_message(message, now));
+  }
+
   // active -> ended, or pending -> missed, with the reason ("agent", "visitor",
   // "inactivity"). Appends chat.ended and writes a chat_ended activity whose detail is a
   // snippet of the conversation. conflict when already ended or missed.

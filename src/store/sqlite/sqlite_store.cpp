@@ -430,42 +430,68 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
   });
 }
 
-Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
-  return writer_.run([&](Connection& db) -> Result<AppendOutcome> {
-    std::optional<std::string> client_id;
-    if (!message.client_id.empty()) client_id = message.client_id;
+namespace {
+// append_message's transaction body, shared by the blocking and the asynchronous form.
+Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
+  std::optional<std::string> client_id;
+  if (!message.client_id.empty()) client_id = message.client_id;
 
-    // Two attempts at most: a unique-index hit on the client id (a writer on another node
-    // got there first) rolls back and the second attempt finds the stored message.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      Transaction tx(db);
-      auto conversation = load_conversation(db, message.conversation_id);
-      if (!conversation) return core::not_found("no such conversation");
+  // Two attempts at most: a unique-index hit on the client id (a writer on another node
+  // got there first) rolls back and the second attempt finds the stored message.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Transaction tx(db);
+    auto conversation = load_conversation(db, message.conversation_id);
+    if (!conversation) return core::not_found("no such conversation");
 
-      if (client_id) {
-        if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
-          return AppendOutcome{*conversation, *stored, true};
-        }
-      }
-      if (conversation->status != ConversationStatus::active) {
-        return core::conflict("the conversation is not active");
-      }
-
-      std::optional<Id> agent_id;
-      if (message.sender == SenderKind::agent) agent_id = message.agent_id;
-      try {
-        auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
-                                   message.body, client_id, now);
-        AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
-                              false};
-        tx.commit();
-        return outcome;
-      } catch (const SqliteError& e) {
-        if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
+    if (client_id) {
+      if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+        return AppendOutcome{*conversation, *stored, true};
       }
     }
-    throw StoreFailure("sqlite: append_message did not settle");
-  });
+    if (conversation->status != ConversationStatus::active) {
+      return core::conflict("the conversation is not active");
+    }
+
+    std::optional<Id> agent_id;
+    if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+    try {
+      auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
+                                 message.body, client_id, now);
+      AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
+                            false};
+      tx.commit();
+      return outcome;
+    } catch (const SqliteError& e) {
+      if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
+    }
+  }
+  throw StoreFailure("sqlite: append_message did not settle");
+}
+}  // namespace
+
+Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
+  return writer_.run([&](Connection& db) { return append_in(db, message, now); });
+}
+
+void SqliteStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
+  // The outcome is produced inside the batch and handed over once the batch is durable.
+  auto outcome = std::make_shared<std::optional<Result<AppendOutcome>>>();
+  writer_.submit(
+      [outcome, message, now](Connection& db) {
+        outcome->emplace(append_in(db, message, now));
+        return (*outcome)->ok();
+      },
+      [outcome, done = std::move(done)](std::exception_ptr failure) {
+        if (failure) {
+          try {
+            std::rethrow_exception(failure);
+          } catch (const std::exception& e) {
+            done(core::Error{core::ErrorCode::internal, e.what()});
+          }
+          return;
+        }
+        done(std::move(**outcome));
+      });
 }
 
 Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string_view reason,

@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
                                           Millis now) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
+  void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
                                       Millis now) override;
 
