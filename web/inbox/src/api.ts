@@ -1,0 +1,66 @@
+// Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
+import type { Agent, ChatEvent, Conversation, ConversationDetail, Summary } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+/** Called when any request (other than login) answers 401: the session is gone. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+  }
+  if (res.status === 204) return undefined as T;
+  let data: any = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = data && data.error ? data.error : { code: 'http_' + res.status, message: res.statusText || 'Request failed' };
+    if (res.status === 401 && path !== '/auth/login' && onUnauthorized) onUnauthorized();
+    throw new ApiError(res.status, String(err.code), String(err.message || 'Request failed'));
+  }
+  return data as T;
+}
+
+export const api = {
+  login: (email: string, password: string) => request<{ agent: Agent }>('POST', '/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<{ agent: Agent }>('GET', '/me'),
+  setAvailability: (available: boolean) => request<{ agent: Agent }>('PUT', '/me/availability', { available }),
+  conversations: (status: 'active' | 'all', before?: string | null, limit = 50) => {
+    const q = new URLSearchParams({ status, limit: String(limit) });
+    if (before) q.set('before', before);
+    return request<{ conversations: Summary[]; next: string | null }>('GET', `/conversations?${q}`);
+  },
+  conversation: (id: number) => request<ConversationDetail>('GET', `/conversations/${id}`),
+  events: (id: number, after = 0) => request<{ events: ChatEvent[] }>('GET', `/conversations/${id}/events?after=${after}`),
+  accept: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/accept`),
+  send: (id: number, client_id: string, body: string) =>
+    request<{ event: ChatEvent }>('POST', `/conversations/${id}/messages`, { client_id, body }),
+  end: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/end`),
+};

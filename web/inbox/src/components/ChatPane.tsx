@@ -1,0 +1,318 @@
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { State, Store, PendingMessage } from '../store';
+import type { ChatEvent, Summary } from '../types';
+import { clockTime, dayLabel, initials, safeHref, shortUrl, statusLabel, systemText } from '../format';
+
+export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
+  if (id == null) {
+    return (
+      <section class="col col-chat" aria-label="Chat">
+        <div class="empty empty-center" data-testid="chat-empty">
+          <ChatIllustration />
+          <p class="empty-title">No conversation selected</p>
+          <p class="muted">Pick a conversation on the left, or accept a new chat request.</p>
+        </div>
+      </section>
+    );
+  }
+  const conv = state.convs[id];
+  const events = state.events[id];
+  const pending = state.pending[id] ?? [];
+  const typing = (state.typingUntil[id] ?? 0) > Date.now();
+  const error = state.historyError[id];
+
+  return (
+    <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
+      <ChatHeader conv={conv} events={events ?? []} />
+      <Messages conv={conv} events={events} pending={pending} store={store} id={id} typing={typing} error={error} loading={!!state.historyLoading[id]} />
+      <Composer key={id} store={store} id={id} conv={conv} />
+    </section>
+  );
+}
+
+function ChatHeader({ conv, events }: { conv: Summary | undefined; events: ChatEvent[] }) {
+  if (!conv) return <header class="chat-head" />;
+  const href = safeHref(conv.page_url);
+  const inactive = conv.status === 'ended' || conv.status === 'missed';
+  return (
+    <header class="chat-head">
+      <span class={`avatar ${conv.status === 'active' ? 'avatar-live' : ''}`}>{initials(conv.visitor_name)}</span>
+      <div class="chat-head-text">
+        <div class="chat-head-title">
+          <h2 data-testid="chat-visitor-name">{conv.visitor_name || `Visitor #${conv.visitor_id}`}</h2>
+          <span class={`status status-${conv.status}`} data-testid="chat-status">
+            {statusLabel(conv.status)}
+          </span>
+        </div>
+        <div class="chat-head-sub" data-testid="chat-page-url">
+          {conv.page_url ? (
+            href ? (
+              <a href={href} target="_blank" rel="noopener noreferrer" title={conv.page_url}>
+                {shortUrl(conv.page_url)}
+              </a>
+            ) : (
+              <span>{conv.page_url}</span>
+            )
+          ) : (
+            <span class="muted">Page unknown</span>
+          )}
+          {conv.agent_name && <span class="muted"> · with {conv.agent_name}</span>}
+        </div>
+      </div>
+      {inactive && events.length > 0 && (
+        <button type="button" class="btn btn-sm" onClick={() => downloadTranscript(conv, events)} data-testid="download-transcript">
+          Download transcript
+        </button>
+      )}
+    </header>
+  );
+}
+
+function Messages(props: {
+  store: Store;
+  id: number;
+  conv: Summary | undefined;
+  events: ChatEvent[] | undefined;
+  pending: PendingMessage[];
+  typing: boolean;
+  error: string | undefined;
+  loading: boolean;
+}) {
+  const { store, id, conv, events, pending, typing, error, loading } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const lastId = useRef<number | null>(null);
+
+  // Follow new messages while the agent is at the bottom; jump to the end on a new conversation.
+  const count = (events?.length ?? 0) + pending.length + (typing ? 1 : 0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (lastId.current !== id) {
+      lastId.current = id;
+      stick.current = true;
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [id, count]);
+
+  const onScroll = () => {
+    const el = ref.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+
+  let lastDay = '';
+  let prevSender = '';
+  return (
+    <div class="messages" ref={ref} onScroll={onScroll} data-testid="message-list" aria-live="polite">
+      {error && (
+        <div class="empty">
+          <p class="form-error">{error}</p>
+          <button type="button" class="btn btn-sm" onClick={() => store.loadHistory(id)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {!events && loading && <div class="list-loading">Loading conversation…</div>}
+      {events?.map((ev) => {
+        const day = dayLabel(ev.created_at);
+        const sep = day !== lastDay ? <DaySep key={`d-${ev.seq}`} label={day} /> : null;
+        lastDay = day;
+        if (ev.kind !== 'text') {
+          prevSender = '';
+          return [
+            sep,
+            <div key={ev.seq} class="system-note" data-testid="system-note" data-kind={ev.kind} data-seq={ev.seq}>
+              <span>{systemText(ev.kind, ev.body, conv?.end_reason)}</span>
+              <time>{clockTime(ev.created_at)}</time>
+            </div>,
+          ];
+        }
+        const grouped = prevSender === ev.sender && !sep;
+        prevSender = ev.sender;
+        const mine = ev.sender === 'agent';
+        return [
+          sep,
+          <div
+            key={ev.seq}
+            class={`msg ${mine ? 'msg-out' : 'msg-in'} ${grouped ? 'is-grouped' : ''}`}
+            data-testid="message"
+            data-sender={ev.sender}
+            data-seq={ev.seq}
+          >
+            <div class="bubble" data-testid="message-body">
+              {ev.body}
+            </div>
+            <div class="msg-meta">{clockTime(ev.created_at)}</div>
+          </div>,
+        ];
+      })}
+      {pending.map((p) => (
+        <div
+          key={p.client_id}
+          class={`msg msg-out is-pending ${p.status === 'failed' ? 'is-failed' : ''}`}
+          data-testid="message"
+          data-sender="agent"
+          data-pending="true"
+        >
+          <div class="bubble" data-testid="message-body">
+            {p.body}
+          </div>
+          <div class="msg-meta">
+            {p.status === 'sending' ? (
+              <span data-testid="message-pending">Sending…</span>
+            ) : (
+              <span class="msg-failed">
+                {p.error ?? 'Not sent.'}{' '}
+                <button type="button" class="link-btn" onClick={() => store.retry(id, p.client_id)}>
+                  Retry
+                </button>{' '}
+                <button type="button" class="link-btn" onClick={() => store.discard(id, p.client_id)}>
+                  Discard
+                </button>
+              </span>
+            )}
+          </div>
+        </div>
+      ))}
+      {typing && (
+        <div class="typing" data-testid="typing-indicator">
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {conv?.visitor_name || 'Visitor'} is typing
+        </div>
+      )}
+      {events && events.length === 0 && !pending.length && !loading && !error && <p class="muted center">No messages yet.</p>}
+    </div>
+  );
+}
+
+function DaySep({ label }: { label: string }) {
+  return (
+    <div class="day-sep" role="separator">
+      <span>{label}</span>
+    </div>
+  );
+}
+
+function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary | undefined }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const active = conv?.status === 'active';
+  const mine = active && conv?.agent_id === store.state.me?.id;
+
+  // A chat that is yours and live gets the cursor when opened (the component is keyed by id).
+  useLayoutEffect(() => {
+    if (mine) area.current?.focus();
+  }, [mine]);
+
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = Math.min(el.scrollHeight, 160) + 'px';
+  }, [text]);
+
+  function send() {
+    if (!text.trim()) return;
+    const err = store.send(id, text);
+    setError(err);
+    if (!err) setText('');
+  }
+
+  const placeholder = !conv
+    ? ''
+    : conv.status === 'active'
+      ? mine
+        ? 'Write a reply…  (Enter to send, Shift+Enter for a new line)'
+        : 'This chat belongs to another agent.'
+      : conv.status === 'pending'
+        ? 'Accept the chat to reply.'
+        : 'This conversation has ended.';
+
+  return (
+    <form
+      class={`composer ${mine ? '' : 'is-disabled'}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+      data-testid="composer"
+    >
+      {error && (
+        <div class="form-error composer-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div class="composer-row">
+        <textarea
+          ref={area}
+          rows={1}
+          value={text}
+          disabled={!mine}
+          placeholder={placeholder}
+          aria-label="Message"
+          onInput={(e) => {
+            setText((e.target as HTMLTextAreaElement).value);
+            if (mine) store.typing(id);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+          data-testid="composer-input"
+        />
+        <button type="submit" class="btn btn-primary" disabled={!mine || !text.trim()} data-testid="composer-send">
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ChatIllustration() {
+  return (
+    <svg width="88" height="72" viewBox="0 0 88 72" aria-hidden="true" class="illustration">
+      <rect x="4" y="6" width="52" height="34" rx="10" fill="var(--surface-2)" stroke="var(--border)" />
+      <rect x="14" y="17" width="30" height="4" rx="2" fill="var(--border-strong)" />
+      <rect x="14" y="25" width="20" height="4" rx="2" fill="var(--border-strong)" />
+      <rect x="32" y="30" width="52" height="34" rx="10" fill="var(--accent-soft)" stroke="var(--accent-border)" />
+      <rect x="42" y="41" width="32" height="4" rx="2" fill="var(--accent)" opacity=".55" />
+      <rect x="42" y="49" width="22" height="4" rx="2" fill="var(--accent)" opacity=".35" />
+    </svg>
+  );
+}
+
+function downloadTranscript(conv: Summary, events: ChatEvent[]) {
+  const lines: string[] = [];
+  lines.push(`Parley chat transcript — conversation #${conv.id}`);
+  lines.push(`Visitor: ${conv.visitor_name}`);
+  if (conv.agent_name) lines.push(`Agent: ${conv.agent_name}`);
+  if (conv.page_url) lines.push(`Page: ${conv.page_url}`);
+  lines.push(`Started: ${new Date(conv.created_at).toISOString()}`);
+  if (conv.ended_at) lines.push(`Ended: ${new Date(conv.ended_at).toISOString()}`);
+  lines.push('');
+  for (const ev of events) {
+    const at = new Date(ev.created_at).toISOString().replace('T', ' ').slice(0, 19);
+    if (ev.kind === 'text') {
+      const who = ev.sender === 'agent' ? conv.agent_name || 'Agent' : conv.visitor_name || 'Visitor';
+      lines.push(`[${at}] ${who}: ${ev.body}`);
+    } else {
+      lines.push(`[${at}] — ${systemText(ev.kind, ev.body, conv.end_reason)}`);
+    }
+  }
+  const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `parley-conversation-${conv.id}.txt`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

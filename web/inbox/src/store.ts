@@ -1,0 +1,707 @@
+// The Inbox's single source of truth. REST loads snapshots, the WebSocket streams changes;
+// both land here. Events are kept per conversation sorted by seq, and an event whose seq is
+// already held is dropped, so a replay after a reconnect never doubles anything.
+import { api, ApiError, setUnauthorizedHandler } from './api';
+import type { Agent, ChatEvent, Conversation, ServerFrame, Summary, Visitor, Activity } from './types';
+import { InboxSocket, type SocketState } from './ws';
+import { notifyRequest } from './notify';
+
+export type Filter = 'active' | 'all';
+
+export interface PendingMessage {
+  client_id: string;
+  body: string;
+  created_at: number;
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+export interface ChatRequest {
+  conversation: Conversation;
+  visitor: Visitor;
+  state: 'offered' | 'accepting' | 'taken' | 'error';
+  message?: string;
+}
+
+export interface Detail {
+  visitor: Visitor | null;
+  activities: Activity[];
+  loading: boolean;
+  error?: string;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface State {
+  boot: 'loading' | 'login' | 'ready';
+  loginNotice: string | null;
+  me: Agent | null;
+  availabilityBusy: boolean;
+  socket: SocketState;
+  filter: Filter;
+  list: number[];
+  listNext: string | null;
+  listLoading: boolean;
+  listError: string | null;
+  selectedId: number | null;
+  convs: Record<number, Summary>;
+  details: Record<number, Detail>;
+  events: Record<number, ChatEvent[]>;
+  historyLoading: Record<number, boolean>;
+  historyError: Record<number, string | undefined>;
+  pending: Record<number, PendingMessage[]>;
+  lastRead: Record<number, number>;
+  typingUntil: Record<number, number>;
+  requests: ChatRequest[];
+  notices: Notice[];
+  ending: Record<number, boolean>;
+}
+
+const initialState = (): State => ({
+  boot: 'loading',
+  loginNotice: null,
+  me: null,
+  availabilityBusy: false,
+  socket: 'closed',
+  filter: 'active',
+  list: [],
+  listNext: null,
+  listLoading: false,
+  listError: null,
+  selectedId: null,
+  convs: {},
+  details: {},
+  events: {},
+  historyLoading: {},
+  historyError: {},
+  pending: {},
+  lastRead: {},
+  typingUntil: {},
+  requests: [],
+  notices: [],
+  ending: {},
+});
+
+const MAX_BODY_BYTES = 4000;
+const ACK_TIMEOUT_MS = 8000;
+const TYPING_SHOWN_MS = 5000;
+const TYPING_SEND_EVERY_MS = 2500;
+
+function newClientId(): string {
+  const bytes = new Uint8Array(9);
+  crypto.getRandomValues(bytes);
+  return 'c-' + Date.now().toString(36) + '-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function maxSeq(events: ChatEvent[] | undefined): number {
+  return events && events.length ? events[events.length - 1].seq : 0;
+}
+
+/** Inserts events into a seq-sorted list, dropping seqs already present. Returns null if nothing changed. */
+function mergeEvents(current: ChatEvent[] | undefined, incoming: ChatEvent[]): ChatEvent[] | null {
+  const list = current ? current.slice() : [];
+  let changed = false;
+  for (const ev of incoming) {
+    if (!ev || typeof ev.seq !== 'number') continue;
+    const last = list.length ? list[list.length - 1].seq : 0;
+    if (ev.seq > last) {
+      list.push(ev);
+      changed = true;
+      continue;
+    }
+    // Out of order (rare): binary search for the slot, skip if held.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].seq < ev.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < list.length && list[lo].seq === ev.seq) continue;
+    list.splice(lo, 0, ev);
+    changed = true;
+  }
+  return changed ? list : null;
+}
+
+export class Store {
+  state: State = initialState();
+  private listeners = new Set<() => void>();
+  private socket: InboxSocket;
+  private subscribed = new Set<number>();
+  private ackTimers = new Map<string, number>();
+  private lastTypingSent = new Map<number, number>();
+  private noticeSeq = 0;
+  private listRefreshTimer: number | undefined;
+  private listGeneration = 0;
+  private connectedBefore = false;
+
+  constructor() {
+    this.socket = new InboxSocket({
+      onFrame: (f) => this.onFrame(f),
+      onReady: () => this.onSocketReady(),
+      onState: (s) => this.set({ socket: s }),
+      onRepeatedFailure: () => {
+        // Maybe the session expired: /me answers 401 and the handler logs us out.
+        api.me().then(
+          (r) => this.set({ me: r.agent }),
+          () => undefined,
+        );
+      },
+    });
+    setUnauthorizedHandler(() => {
+      if (this.state.boot === 'ready') this.resetToLogin('Your session has ended. Please sign in again.');
+    });
+    window.addEventListener('online', () => this.socket.kick());
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && this.state.selectedId != null) this.markRead(this.state.selectedId);
+    });
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    const id = ++this.noticeSeq;
+    this.set({ notices: [...this.state.notices, { id, kind, text }].slice(-3) });
+    window.setTimeout(() => this.dismissNotice(id), kind === 'error' ? 7000 : 4000);
+  }
+
+  dismissNotice(id: number): void {
+    if (this.state.notices.some((n) => n.id === id)) this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  // ---- session --------------------------------------------------------------------------
+
+  async boot(): Promise<void> {
+    try {
+      const { agent } = await api.me();
+      this.enter(agent);
+    } catch (e) {
+      const status = e instanceof ApiError ? e.status : 0;
+      this.set({ boot: 'login', loginNotice: status === 401 || status === 404 ? null : errorText(e) });
+    }
+  }
+
+  async login(email: string, password: string): Promise<string | null> {
+    try {
+      const { agent } = await api.login(email, password);
+      this.enter(agent);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return 'Wrong email or password.';
+      if (e instanceof ApiError && e.status === 400) return e.message || 'Please enter your email and password.';
+      return errorText(e);
+    }
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await api.logout();
+    } catch {
+      /* the cookie is cleared server side or already gone; leave either way */
+    }
+    this.resetToLogin(null);
+  }
+
+  private enter(agent: Agent): void {
+    this.set({ boot: 'ready', me: agent, loginNotice: null });
+    this.socket.start();
+    void this.loadList(true);
+    const fromHash = parseHash();
+    if (fromHash != null) void this.select(fromHash);
+  }
+
+  private resetToLogin(notice: string | null): void {
+    this.socket.stop();
+    this.subscribed.clear();
+    this.connectedBefore = false;
+    for (const t of this.ackTimers.values()) window.clearTimeout(t);
+    this.ackTimers.clear();
+    this.state = { ...initialState(), boot: 'login', loginNotice: notice };
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    for (const fn of this.listeners) fn();
+  }
+
+  async setAvailable(available: boolean): Promise<void> {
+    if (this.state.availabilityBusy) return;
+    this.set({ availabilityBusy: true });
+    try {
+      const { agent } = await api.setAvailability(available);
+      this.set({ me: agent, availabilityBusy: false });
+    } catch (e) {
+      this.set({ availabilityBusy: false });
+      this.notify('error', 'Could not change availability: ' + errorText(e));
+    }
+  }
+
+  // ---- conversation list ----------------------------------------------------------------
+
+  setFilter(filter: Filter): void {
+    if (filter === this.state.filter) return;
+    this.set({ filter, list: [], listNext: null });
+    void this.loadList(true);
+  }
+
+  async loadList(reset: boolean): Promise<void> {
+    const gen = ++this.listGeneration;
+    const filter = this.state.filter;
+    this.set({ listLoading: true, listError: null });
+    try {
+      const res = await api.conversations(filter, reset ? null : this.state.listNext);
+      if (gen !== this.listGeneration || filter !== this.state.filter) return;
+      const convs = { ...this.state.convs };
+      const lastRead = { ...this.state.lastRead };
+      for (const s of res.conversations) {
+        convs[s.id] = mergeSummary(convs[s.id], s);
+        // Messages that were there before we first saw the row are not "unread" news.
+        if (lastRead[s.id] === undefined) lastRead[s.id] = s.last_seq;
+      }
+      const ids = res.conversations.map((s) => s.id);
+      const list = reset ? ids : [...this.state.list, ...ids.filter((id) => !this.state.list.includes(id))];
+      this.set({ convs, lastRead, list: this.sorted(list, convs), listNext: res.next, listLoading: false });
+      for (const s of res.conversations) if (this.isMineActive(s)) this.ensureSubscribed(s.id);
+    } catch (e) {
+      if (gen !== this.listGeneration) return;
+      this.set({ listLoading: false, listError: errorText(e) });
+    }
+  }
+
+  /** Coalesces bursts of "something changed that the list does not know about" into one reload. */
+  private refreshListSoon(): void {
+    window.clearTimeout(this.listRefreshTimer);
+    this.listRefreshTimer = window.setTimeout(() => void this.loadList(true), 300);
+  }
+
+  private sorted(ids: number[], convs: Record<number, Summary>): number[] {
+    return ids
+      .filter((id) => convs[id])
+      .sort((a, b) => convs[b].last_activity_at - convs[a].last_activity_at || b - a);
+  }
+
+  private belongsInList(c: Conversation): boolean {
+    if (c.status === 'pending' || c.status === 'missed') return false;
+    if (this.state.filter === 'active') return c.status === 'active';
+    return true;
+  }
+
+  private isMineActive(c: Conversation): boolean {
+    return c.status === 'active' && !!this.state.me && c.agent_id === this.state.me.id;
+  }
+
+  private upsertConversation(c: Conversation | Summary): void {
+    const convs = { ...this.state.convs, [c.id]: mergeSummary(this.state.convs[c.id], c) };
+    let list = this.state.list;
+    if (this.belongsInList(c)) {
+      if (!list.includes(c.id)) list = [...list, c.id];
+    } else {
+      list = list.filter((id) => id !== c.id);
+    }
+    const lastRead = this.state.lastRead[c.id] === undefined ? { ...this.state.lastRead, [c.id]: c.last_seq } : this.state.lastRead;
+    this.set({ convs, list: this.sorted(list, convs), lastRead });
+  }
+
+  // ---- selection and history ------------------------------------------------------------
+
+  async select(id: number | null): Promise<void> {
+    if (id === this.state.selectedId && id != null && this.state.events[id]) return;
+    this.set({ selectedId: id });
+    const hash = id == null ? '' : `#/c/${id}`;
+    if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search + hash);
+    if (id == null) return;
+    this.markRead(id);
+    await Promise.all([this.loadDetail(id), this.loadHistory(id)]);
+    this.ensureSubscribed(id);
+    this.markRead(id);
+  }
+
+  async loadDetail(id: number): Promise<void> {
+    const prev = this.state.details[id];
+    this.set({ details: { ...this.state.details, [id]: { visitor: prev?.visitor ?? null, activities: prev?.activities ?? [], loading: true } } });
+    try {
+      const d = await api.conversation(id);
+      this.upsertConversation(d.conversation);
+      this.set({
+        details: { ...this.state.details, [id]: { visitor: d.visitor, activities: sortActivities(d.activities), loading: false } },
+      });
+    } catch (e) {
+      const notFound = e instanceof ApiError && e.status === 404;
+      this.set({
+        details: {
+          ...this.state.details,
+          [id]: { visitor: prev?.visitor ?? null, activities: prev?.activities ?? [], loading: false, error: notFound ? 'not_found' : errorText(e) },
+        },
+      });
+    }
+  }
+
+  /** Fetches every event after the highest seq held (paging on until the known last_seq). */
+  async loadHistory(id: number): Promise<void> {
+    this.set({ historyLoading: { ...this.state.historyLoading, [id]: true }, historyError: { ...this.state.historyError, [id]: undefined } });
+    try {
+      for (let page = 0; page < 200; page++) {
+        const after = maxSeq(this.state.events[id]);
+        const { events } = await api.events(id, after);
+        this.addEvents(id, events);
+        const known = this.state.convs[id]?.last_seq ?? 0;
+        if (!events.length || maxSeq(this.state.events[id]) >= known) break;
+      }
+      if (!this.state.events[id]) this.set({ events: { ...this.state.events, [id]: [] } });
+      this.set({ historyLoading: { ...this.state.historyLoading, [id]: false } });
+    } catch (e) {
+      const msg = e instanceof ApiError && e.status === 404 ? 'This conversation is not visible to you.' : errorText(e);
+      this.set({ historyLoading: { ...this.state.historyLoading, [id]: false }, historyError: { ...this.state.historyError, [id]: msg } });
+    }
+  }
+
+  private ensureSubscribed(id: number): void {
+    if (this.subscribed.has(id)) return;
+    this.subscribed.add(id);
+    this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: maxSeq(this.state.events[id]) });
+  }
+
+  markRead(id: number): void {
+    if (document.hidden || this.state.selectedId !== id) return;
+    const top = Math.max(maxSeq(this.state.events[id]), this.state.convs[id]?.last_seq ?? 0);
+    if ((this.state.lastRead[id] ?? -1) < top) this.set({ lastRead: { ...this.state.lastRead, [id]: top } });
+  }
+
+  unreadCount(id: number): number {
+    const read = this.state.lastRead[id] ?? 0;
+    const evs = this.state.events[id];
+    if (!evs) return 0;
+    let n = 0;
+    for (let i = evs.length - 1; i >= 0 && evs[i].seq > read; i--) if (evs[i].kind === 'text' && evs[i].sender === 'visitor') n++;
+    return n;
+  }
+
+  /** Merges events for a conversation and keeps the list row (snippet, time) in step. */
+  private addEvents(id: number, incoming: ChatEvent[]): void {
+    const merged = mergeEvents(this.state.events[id], incoming);
+    if (!merged) return;
+    const patch: Partial<State> = { events: { ...this.state.events, [id]: merged } };
+
+    // Anything the server stored replaces the matching pending bubble.
+    const pend = this.state.pending[id];
+    if (pend && pend.length) {
+      const stored = new Set(incoming.map((e) => e.client_id).filter(Boolean) as string[]);
+      const rest = pend.filter((p) => !stored.has(p.client_id));
+      if (rest.length !== pend.length) {
+        for (const cid of stored) this.clearAckTimer(cid);
+        patch.pending = { ...this.state.pending, [id]: rest };
+      }
+    }
+
+    const conv = this.state.convs[id];
+    if (conv) {
+      const top = merged[merged.length - 1];
+      let lastText = conv.last_text;
+      for (let i = merged.length - 1; i >= 0; i--) {
+        if (merged[i].kind === 'text') {
+          lastText = merged[i].body;
+          break;
+        }
+      }
+      if (top.seq > conv.last_seq || lastText !== conv.last_text) {
+        const updated: Summary = {
+          ...conv,
+          last_seq: Math.max(conv.last_seq, top.seq),
+          last_activity_at: Math.max(conv.last_activity_at, top.created_at),
+          last_text: lastText,
+        };
+        const convs = { ...this.state.convs, [id]: updated };
+        patch.convs = convs;
+        patch.list = this.sorted(this.state.list, convs);
+      }
+    }
+    // A visitor message clears their typing indicator.
+    if (incoming.some((e) => e.sender === 'visitor') && this.state.typingUntil[id]) {
+      patch.typingUntil = { ...this.state.typingUntil, [id]: 0 };
+    }
+    this.set(patch);
+    this.markRead(id);
+  }
+
+  // ---- realtime -------------------------------------------------------------------------
+
+  private onSocketReady(): void {
+    for (const id of this.subscribed) {
+      this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: maxSeq(this.state.events[id]) });
+    }
+    // Whatever was sent while offline (or not yet acknowledged) goes again with the same client_id.
+    for (const [cid, list] of Object.entries(this.state.pending)) {
+      for (const p of list) if (p.status === 'sending') this.transmit(Number(cid), p);
+    }
+    // After a reconnect we may have missed list changes and availability flips.
+    // (The first connect follows the initial REST load, which is fresh already.)
+    const reconnect = this.connectedBefore;
+    this.connectedBefore = true;
+    if (!reconnect) return;
+    void this.loadList(true);
+    api.me().then(
+      (r) => this.set({ me: r.agent }),
+      () => undefined,
+    );
+    if (this.state.selectedId != null) void this.loadDetail(this.state.selectedId);
+  }
+
+  private onFrame(f: ServerFrame): void {
+    switch (f.type) {
+      case 'event': {
+        const id = f.conversation_id ?? f.event?.conversation_id;
+        if (id == null || !f.event) return;
+        this.addEvents(id, [f.event]);
+        if (f.event.kind === 'chat.ended' || f.event.kind === 'chat.accepted') {
+          if (this.state.selectedId === id) void this.loadDetail(id);
+        }
+        if (!this.state.convs[id]) this.refreshListSoon();
+        return;
+      }
+      case 'message.ack': {
+        if (!f.event) return;
+        this.clearAckTimer(f.client_id);
+        const id = f.event.conversation_id;
+        this.addEvents(id, [f.event]);
+        const pend = this.state.pending[id];
+        if (pend?.some((p) => p.client_id === f.client_id)) {
+          this.set({ pending: { ...this.state.pending, [id]: pend.filter((p) => p.client_id !== f.client_id) } });
+        }
+        return;
+      }
+      case 'conversation.updated': {
+        const c = f.conversation;
+        if (!c) return;
+        const before = this.state.convs[c.id];
+        this.upsertConversation(c);
+        if (c.status !== 'pending' || (this.state.me && c.agent_id !== this.state.me.id)) this.resolveRequest(c);
+        if (this.isMineActive(c)) this.ensureSubscribed(c.id);
+        if (before && before.status !== c.status && this.state.selectedId === c.id) void this.loadDetail(c.id);
+        return;
+      }
+      case 'chat.requested': {
+        if (!f.conversation) return;
+        const others = this.state.requests.filter((r) => r.conversation.id !== f.conversation.id);
+        this.set({ requests: [...others, { conversation: f.conversation, visitor: f.visitor, state: 'offered' }] });
+        notifyRequest(f.conversation.visitor_name || f.visitor?.name || 'A visitor');
+        return;
+      }
+      case 'agent.status':
+        if (f.agent && (!this.state.me || f.agent.id === this.state.me.id)) this.set({ me: f.agent });
+        return;
+      case 'typing':
+        if (f.sender === 'visitor') {
+          this.set({ typingUntil: { ...this.state.typingUntil, [f.conversation_id]: Date.now() + TYPING_SHOWN_MS } });
+          window.setTimeout(() => this.set({}), TYPING_SHOWN_MS + 50);
+        }
+        return;
+      case 'error': {
+        const ref = f.ref == null ? '' : String(f.ref);
+        for (const [cid, list] of Object.entries(this.state.pending)) {
+          if (list.some((p) => p.client_id === ref)) {
+            this.clearAckTimer(ref);
+            this.failPending(Number(cid), ref, sendErrorText(f.code, f.message));
+            return;
+          }
+        }
+        if (f.code === 'unauthorized') void this.boot();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A request we were offered moved on (accepted here or elsewhere, withdrawn, missed). */
+  private resolveRequest(c: Conversation): void {
+    const req = this.state.requests.find((r) => r.conversation.id === c.id);
+    if (!req || req.state === 'accepting') return;
+    const mine = !!this.state.me && c.agent_id === this.state.me.id && c.status === 'active';
+    if (mine) {
+      this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== c.id) });
+    } else {
+      const text = c.status === 'active' || c.status === 'pending' ? 'Taken by someone else' : 'The visitor is no longer waiting';
+      this.markTaken(c.id, text);
+    }
+  }
+
+  private markTaken(id: number, message: string): void {
+    this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'taken', message } : r)) });
+    window.setTimeout(() => this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) }), 3500);
+  }
+
+  async accept(id: number): Promise<void> {
+    const req = this.state.requests.find((r) => r.conversation.id === id);
+    if (!req || req.state !== 'offered') return;
+    this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'accepting' } : r)) });
+    try {
+      const { conversation } = await api.accept(id);
+      this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) });
+      this.upsertConversation(conversation);
+      await this.select(id);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
+        this.markTaken(id, 'Taken by someone else');
+      } else {
+        this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'offered' } : r)) });
+        this.notify('error', 'Could not accept the chat: ' + errorText(e));
+      }
+    }
+  }
+
+  dismissRequest(id: number): void {
+    this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) });
+  }
+
+  async end(id: number): Promise<void> {
+    if (this.state.ending[id]) return;
+    this.set({ ending: { ...this.state.ending, [id]: true } });
+    try {
+      const { conversation } = await api.end(id);
+      this.upsertConversation(conversation);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 409)) this.notify('error', 'Could not end the session: ' + errorText(e));
+    } finally {
+      this.set({ ending: { ...this.state.ending, [id]: false } });
+    }
+    void this.loadDetail(id);
+    void this.loadHistory(id);
+  }
+
+  // ---- sending --------------------------------------------------------------------------
+
+  /** Returns an error text to show in the composer, or null when the message is on its way. */
+  send(id: number, text: string): string | null {
+    const body = text.trim();
+    if (!body) return null;
+    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return `That message is too long (over ${MAX_BODY_BYTES} bytes).`;
+    const conv = this.state.convs[id];
+    if (conv && conv.status !== 'active') return 'This conversation is not active.';
+    const p: PendingMessage = { client_id: newClientId(), body, created_at: Date.now(), status: 'sending' };
+    this.set({ pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), p] } });
+    this.transmit(id, p);
+    this.lastTypingSent.delete(id);
+    return null;
+  }
+
+  retry(id: number, client_id: string): void {
+    const p = this.state.pending[id]?.find((x) => x.client_id === client_id);
+    if (!p) return;
+    const again: PendingMessage = { ...p, status: 'sending', error: undefined };
+    this.set({ pending: { ...this.state.pending, [id]: this.state.pending[id].map((x) => (x.client_id === client_id ? again : x)) } });
+    this.transmit(id, again);
+  }
+
+  discard(id: number, client_id: string): void {
+    this.clearAckTimer(client_id);
+    this.set({ pending: { ...this.state.pending, [id]: (this.state.pending[id] ?? []).filter((x) => x.client_id !== client_id) } });
+  }
+
+  /**
+   * Over the socket when it is up (ack expected), otherwise over REST. Either way the same
+   * client_id is used, so a retry after a lost ack is stored once.
+   */
+  private transmit(id: number, p: PendingMessage): void {
+    this.clearAckTimer(p.client_id);
+    if (this.socket.send({ type: 'message.send', conversation_id: id, client_id: p.client_id, body: p.body })) {
+      this.ackTimers.set(
+        p.client_id,
+        window.setTimeout(() => {
+          this.ackTimers.delete(p.client_id);
+          void this.sendRest(id, p);
+        }, ACK_TIMEOUT_MS),
+      );
+    } else {
+      void this.sendRest(id, p);
+    }
+  }
+
+  private async sendRest(id: number, p: PendingMessage): Promise<void> {
+    try {
+      const { event } = await api.send(id, p.client_id, p.body);
+      this.clearAckTimer(p.client_id);
+      this.addEvents(id, [event]);
+      this.discard(id, p.client_id);
+    } catch (e) {
+      if (!this.state.pending[id]?.some((x) => x.client_id === p.client_id)) return; // acked meanwhile
+      if (e instanceof ApiError && e.status === 0) return; // offline: the reconnect flush retries it
+      this.failPending(id, p.client_id, e instanceof ApiError ? sendErrorText(e.code, e.message) : errorText(e));
+    }
+  }
+
+  private failPending(id: number, client_id: string, error: string): void {
+    this.set({
+      pending: {
+        ...this.state.pending,
+        [id]: (this.state.pending[id] ?? []).map((x) => (x.client_id === client_id ? { ...x, status: 'failed', error } : x)),
+      },
+    });
+  }
+
+  private clearAckTimer(client_id: string): void {
+    const t = this.ackTimers.get(client_id);
+    if (t !== undefined) {
+      window.clearTimeout(t);
+      this.ackTimers.delete(client_id);
+    }
+  }
+
+  /** Tells the visitor the agent is typing; throttled. */
+  typing(id: number): void {
+    const now = Date.now();
+    if (now - (this.lastTypingSent.get(id) ?? 0) < TYPING_SEND_EVERY_MS) return;
+    this.lastTypingSent.set(id, now);
+    this.socket.send({ type: 'typing', conversation_id: id });
+  }
+}
+
+const STATUS_RANK: Record<string, number> = { pending: 0, active: 1, ended: 2, missed: 2 };
+
+function mergeSummary(prev: Summary | undefined, next: Conversation | Summary): Summary {
+  // Statuses only move forward; a stale snapshot must not revive an ended chat.
+  if (prev && (STATUS_RANK[prev.status] ?? 0) > (STATUS_RANK[next.status] ?? 0)) {
+    next = { ...next, status: prev.status, ended_at: prev.ended_at, end_reason: prev.end_reason };
+  }
+  const last_text = 'last_text' in next && next.last_text !== undefined ? next.last_text : prev?.last_text ?? null;
+  const merged: Summary = { ...(prev ?? ({} as Summary)), ...next, last_text };
+  if (prev) {
+    // Never go back in time because an older snapshot arrived after a live update.
+    merged.last_seq = Math.max(prev.last_seq, next.last_seq);
+    merged.last_activity_at = Math.max(prev.last_activity_at, next.last_activity_at);
+    if (prev.last_seq > next.last_seq) merged.last_text = prev.last_text;
+  }
+  return merged;
+}
+
+function sortActivities(list: Activity[]): Activity[] {
+  return (list ?? []).slice().sort((a, b) => b.at - a.at || b.id - a.id);
+}
+
+function parseHash(): number | null {
+  const m = /^#\/c\/(\d+)$/.exec(location.hash);
+  return m ? Number(m[1]) : null;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message || `Request failed (${e.status})`;
+  if (e instanceof Error) return e.message;
+  return 'Something went wrong.';
+}
+
+function sendErrorText(code: string, message: string): string {
+  if (code === 'conflict') return 'Not sent: the conversation is no longer active.';
+  if (code === 'payload_too_large') return 'Not sent: the message is too long.';
+  return message || 'Not sent.';
+}

@@ -1,0 +1,117 @@
+// Visitor REST client. Cross-origin friendly: a bearer token, no cookies.
+import type { ChatEvent, Conversation, PreChatForm } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'parley.visitor_token';
+
+/** localStorage can be unavailable (privacy modes, sandboxed frames): fall back to memory. */
+const memory = new Map<string, string>();
+export const storage = {
+  get(key: string): string | null {
+    try {
+      return window.localStorage.getItem(key);
+    } catch {
+      return memory.get(key) ?? null;
+    }
+  },
+  set(key: string, value: string): void {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch {
+      memory.set(key, value);
+    }
+  },
+  remove(key: string): void {
+    try {
+      window.localStorage.removeItem(key);
+    } catch {
+      memory.delete(key);
+    }
+  },
+};
+
+export class VisitorApi {
+  constructor(readonly origin: string) {}
+
+  get token(): string | null {
+    return storage.get(TOKEN_KEY);
+  }
+
+  forgetToken(): void {
+    storage.remove(TOKEN_KEY);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (auth) {
+      const t = this.token;
+      if (!t) throw new ApiError(401, 'unauthorized', 'No visitor session');
+      headers.Authorization = `Bearer ${t}`;
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.origin}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        mode: 'cors',
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'We could not reach the chat service. Please check your connection.');
+    }
+    const text = await res.text();
+    let data: any = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+    if (!res.ok) {
+      const e = data && data.error ? data.error : {};
+      throw new ApiError(res.status, String(e.code ?? 'http_' + res.status), String(e.message ?? 'Something went wrong. Please try again.'));
+    }
+    return data as T;
+  }
+
+  /** Creates the visitor session once; the token lives in localStorage from then on. */
+  async ensureToken(): Promise<string> {
+    const have = this.token;
+    if (have) return have;
+    const { visitor_token } = await this.request<{ visitor_token: string; visitor_id: number }>('POST', '/visitor/session', {}, false);
+    storage.set(TOKEN_KEY, visitor_token);
+    return visitor_token;
+  }
+
+  startChat(form: PreChatForm) {
+    return this.request<{ conversation: Conversation }>('POST', '/visitor/chats', form);
+  }
+
+  current() {
+    return this.request<{ conversation: Conversation; events: ChatEvent[] }>('GET', '/visitor/chats/current');
+  }
+
+  events(id: number, after: number) {
+    return this.request<{ events: ChatEvent[] }>('GET', `/visitor/chats/${id}/events?after=${after}`);
+  }
+
+  send(id: number, client_id: string, body: string) {
+    return this.request<{ event: ChatEvent }>('POST', `/visitor/chats/${id}/messages`, { client_id, body });
+  }
+
+  end(id: number) {
+    return this.request<{ conversation: Conversation }>('POST', `/visitor/chats/${id}/end`);
+  }
+}

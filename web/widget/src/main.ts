@@ -1,0 +1,44 @@
+// Entry of widget.js: one classic <script src=".../widget.js" async> on any site.
+// The server origin is where this script came from, so the widget works cross-site.
+import { Widget } from './widget';
+
+declare global {
+  interface Window {
+    __parleyWidget?: boolean;
+  }
+}
+
+function findOwnScript(): HTMLScriptElement | null {
+  // currentScript is only set while this file is being executed, so it is read at load time.
+  const cur = document.currentScript;
+  if (cur instanceof HTMLScriptElement && cur.src) return cur;
+  const scripts = Array.from(document.getElementsByTagName('script')).reverse();
+  return scripts.find((s) => /\/widget\.js(?:[?#].*)?$/.test(s.src)) ?? null;
+}
+
+const script = findOwnScript();
+
+function serverOrigin(): string {
+  try {
+    if (script?.src) return new URL(script.src, location.href).origin;
+  } catch {
+    /* fall through */
+  }
+  return location.origin;
+}
+
+function mount(): void {
+  if (window.__parleyWidget) return; // included twice: one widget is enough
+  window.__parleyWidget = true;
+  const host = document.createElement('parley-chat');
+  // The host itself is reset so page CSS cannot move or hide it; its content lives in a shadow root.
+  host.style.cssText = 'all: initial; position: fixed; z-index: 2147483000; right: 0; bottom: 0; width: 0; height: 0; display: block;';
+  host.setAttribute('data-testid', 'parley-widget');
+  document.body.appendChild(host);
+  const accent = script?.dataset.accent && /^#[0-9a-fA-F]{3,8}$/.test(script.dataset.accent) ? script.dataset.accent : '#4f46e5';
+  const title = (script?.dataset.title || 'Chat with us').slice(0, 60);
+  new Widget(host, { origin: serverOrigin(), accent, title });
+}
+
+if (document.body) mount();
+else document.addEventListener('DOMContentLoaded', mount, { once: true });

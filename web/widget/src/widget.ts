@@ -1,0 +1,810 @@
+// The visitor chat widget: launcher + panel inside an open shadow root.
+// States: pre-chat form -> waiting for an agent -> chat -> ended (or missed: fallback message).
+// Every visitor/agent string is put on the page with textContent, never parsed as HTML.
+import { ApiError, VisitorApi, storage } from './api';
+import { VisitorSocket } from './socket';
+import { ICONS, append, clear, h, icon } from './dom';
+import { css } from './styles';
+import type { ChatEvent, Conversation, ConversationStatus, PreChatForm } from './types';
+
+export interface WidgetOptions {
+  origin: string;
+  accent: string;
+  title: string;
+}
+
+interface Pending {
+  client_id: string;
+  body: string;
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+const OPEN_KEY = 'parley.widget_open';
+const PROFILE_KEY = 'parley.visitor_profile';
+const MAX_BODY_BYTES = 4000;
+const ACK_TIMEOUT_MS = 8000;
+const DEFAULT_FALLBACK = 'Sorry, no one is available to chat right now. We have your details and will get back to you by email.';
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function newClientId(): string {
+  const b = new Uint8Array(9);
+  crypto.getRandomValues(b);
+  return 'v-' + Date.now().toString(36) + '-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+}
+
+function initials(name: string | null | undefined): string {
+  const p = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (!p.length) return '';
+  return ((p[0][0] ?? '') + (p.length > 1 ? p[p.length - 1][0] ?? '' : '')).toUpperCase();
+}
+
+function emit(name: 'chat-requested' | 'chat-started' | 'chat-ended' | 'chat-missed', detail: Record<string, unknown>): void {
+  try {
+    window.dispatchEvent(new CustomEvent(`parley:${name}`, { detail }));
+  } catch {
+    /* a host page listener threw: not our problem */
+  }
+}
+
+function sessionGet(key: string): string | null {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function sessionSet(key: string, value: string | null): void {
+  try {
+    if (value === null) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, value);
+  } catch {
+    /* ignore */
+  }
+}
+
+export class Widget {
+  private readonly api: VisitorApi;
+  private readonly socket: VisitorSocket;
+  private readonly shadow: ShadowRoot;
+
+  private conv: Conversation | null = null;
+  private events: ChatEvent[] = [];
+  private pending: Pending[] = [];
+  private ackTimers = new Map<string, number>();
+  private open = false;
+  private busy = false;
+  private unread = 0;
+  private agentTypingUntil = 0;
+  private lastTypingSent = 0;
+  private stickToBottom = true;
+  private formError: string | null = null;
+  private composerError: string | null = null;
+
+  // Persistent elements (so typed input and focus survive re-renders).
+  private launcher!: HTMLButtonElement;
+  private badge!: HTMLSpanElement;
+  private panel!: HTMLDivElement;
+  private headAvatar!: HTMLDivElement;
+  private headTitle!: HTMLDivElement;
+  private headSub!: HTMLDivElement;
+  private endBtn!: HTMLButtonElement;
+  private formView!: HTMLFormElement;
+  private formErrorEl!: HTMLDivElement;
+  private submitBtn!: HTMLButtonElement;
+  private inputs!: Record<'name' | 'email' | 'job_title' | 'phone', HTMLInputElement>;
+  private fieldErrors!: Record<'name' | 'email', HTMLDivElement>;
+  private waitingView!: HTMLDivElement;
+  private chatView!: HTMLDivElement;
+  private scroller!: HTMLDivElement;
+  private messagesEl!: HTMLDivElement;
+  private typingEl!: HTMLDivElement;
+  private composer!: HTMLFormElement;
+  private composerErrorEl!: HTMLDivElement;
+  private textarea!: HTMLTextAreaElement;
+  private sendBtn!: HTMLButtonElement;
+  private endedEl!: HTMLDivElement;
+  private missedView!: HTMLDivElement;
+  private missedText!: HTMLDivElement;
+
+  constructor(
+    host: HTMLElement,
+    private readonly opts: WidgetOptions,
+  ) {
+    this.api = new VisitorApi(opts.origin);
+    this.socket = new VisitorSocket(opts.origin.replace(/^http/, 'ws') + '/ws', {
+      token: () => this.api.token,
+      onReady: () => this.onSocketReady(),
+      onFrame: (f) => this.onFrame(f),
+      onUnauthorized: () => {
+        // The token was revoked or the server forgot it: start clean next time.
+        this.api.forgetToken();
+      },
+    });
+    this.shadow = host.attachShadow({ mode: 'open' });
+    this.build();
+    this.render();
+    void this.restore();
+  }
+
+  // ---- DOM -------------------------------------------------------------------------------
+
+  private build(): void {
+    // A constructed stylesheet is not an inline <style>, so a host page's strict CSP
+    // (style-src without 'unsafe-inline') does not block it; older browsers get a <style>.
+    const text = css(this.opts.accent);
+    let style: HTMLStyleElement | null = null;
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      this.shadow.adoptedStyleSheets = [sheet];
+    } catch {
+      style = document.createElement('style');
+      style.textContent = text;
+    }
+
+    this.badge = h('span', { class: 'badge', hidden: true, 'data-testid': 'widget-unread' });
+    this.launcher = h(
+      'button',
+      { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'data-testid': 'widget-launcher', onclick: () => this.toggle() },
+      icon(ICONS.chat, 26),
+      this.badge,
+    );
+
+    // header
+    this.headAvatar = h('div', { class: 'head-avatar' });
+    this.headTitle = h('div', { class: 'head-title', 'data-testid': 'widget-title' });
+    this.headSub = h('div', { class: 'head-sub' });
+    this.endBtn = h('button', { class: 'link-end', type: 'button', hidden: true, 'data-testid': 'widget-end-chat', onclick: () => this.endChat() }, 'End chat');
+    const minimize = h(
+      'button',
+      { class: 'icon-btn', type: 'button', 'aria-label': 'Minimize chat', 'data-testid': 'widget-close', onclick: () => this.setOpen(false) },
+      icon(ICONS.minimize, 20),
+    );
+    const head = h('div', { class: 'head' }, this.headAvatar, h('div', { class: 'head-text' }, this.headTitle, this.headSub), this.endBtn, minimize);
+
+    // pre-chat form
+    const profile = this.savedProfile();
+    const field = (key: 'name' | 'email' | 'job_title' | 'phone', label: string, type: string, required: boolean, autocomplete: string) => {
+      const id = `parley-${key}`;
+      const input = h('input', {
+        id,
+        name: key,
+        type,
+        maxlength: 200,
+        autocomplete,
+        'aria-required': required ? 'true' : null,
+        'data-testid': `prechat-${key.replace('_', '-')}`,
+      });
+      input.value = profile[key] ?? '';
+      input.addEventListener('input', () => {
+        if (key === 'name' || key === 'email') this.setFieldError(key, null);
+      });
+      const err = h('div', { class: 'field-error', hidden: true, 'data-testid': `prechat-${key}-error` });
+      const wrap = h(
+        'div',
+        { class: 'field' },
+        h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : h('span', { class: 'opt' }, ' (optional)')),
+        input,
+        err,
+      );
+      return { input, err, wrap };
+    };
+    const fName = field('name', 'Name', 'text', true, 'name');
+    const fEmail = field('email', 'Email', 'email', true, 'email');
+    const fJob = field('job_title', 'Job title', 'text', false, 'organization-title');
+    const fPhone = field('phone', 'Phone', 'tel', false, 'tel');
+    this.inputs = { name: fName.input, email: fEmail.input, job_title: fJob.input, phone: fPhone.input };
+    this.fieldErrors = { name: fName.err, email: fEmail.err };
+    this.formErrorEl = h('div', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'prechat-error' });
+    this.submitBtn = h('button', { class: 'btn', type: 'submit', 'data-testid': 'prechat-submit' }, 'Chat with an agent');
+    this.formView = h(
+      'form',
+      { class: 'form', novalidate: true, 'data-testid': 'prechat-form' },
+      h('p', { class: 'intro' }, h('strong', null, 'Hi there!'), 'Tell us a little about yourself and we will connect you with someone from our team.'),
+      fName.wrap,
+      fEmail.wrap,
+      fJob.wrap,
+      fPhone.wrap,
+      this.formErrorEl,
+      this.submitBtn,
+      h('p', { class: 'fineprint' }, 'We use these details only to answer you.'),
+    );
+    this.formView.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.submitForm();
+    });
+    const formScroll = h('div', { class: 'scroll' }, this.formView);
+
+    // waiting
+    this.waitingView = h(
+      'div',
+      { class: 'center', 'data-testid': 'widget-waiting' },
+      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
+      h('h3', null, 'Connecting you to an agent…'),
+      h('p', null, 'Someone from our team will be with you shortly. Please keep this page open.'),
+      h('button', { class: 'link', type: 'button', onclick: () => this.endChat() }, 'Cancel request'),
+    );
+
+    // chat
+    this.messagesEl = h('div', { class: 'messages', 'data-testid': 'widget-messages', 'aria-live': 'polite' });
+    this.scroller = h('div', { class: 'scroll' }, this.messagesEl);
+    this.scroller.addEventListener('scroll', () => {
+      const el = this.scroller;
+      this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+    });
+    this.typingEl = h(
+      'div',
+      { class: 'typing', hidden: true, 'data-testid': 'widget-typing' },
+      h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+      h('span', { class: 'typing-text' }),
+    );
+    this.textarea = h('textarea', { rows: 1, placeholder: 'Type your message…', 'aria-label': 'Message', 'data-testid': 'widget-input' });
+    this.textarea.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.sendFromComposer();
+      }
+    });
+    this.textarea.addEventListener('input', () => {
+      this.autosize();
+      this.sendBtn.disabled = !this.textarea.value.trim();
+      this.sendTyping();
+    });
+    this.sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': 'Send', disabled: true, 'data-testid': 'widget-send' }, icon(ICONS.send, 18));
+    this.composer = h('form', { class: 'composer', 'data-testid': 'widget-composer' }, this.textarea, this.sendBtn);
+    this.composer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.sendFromComposer();
+    });
+    this.composerErrorEl = h('div', { class: 'error composer-error', role: 'alert', hidden: true });
+    this.endedEl = h(
+      'div',
+      { class: 'ended', hidden: true, 'data-testid': 'widget-ended' },
+      h('p', null, 'This chat has ended'),
+      h('button', { class: 'btn', type: 'button', 'data-testid': 'widget-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
+    );
+    this.chatView = h('div', { class: 'body', 'data-testid': 'widget-chat' }, this.scroller, this.typingEl, this.composerErrorEl, this.composer, this.endedEl);
+
+    // missed
+    this.missedText = h('div', { class: 'missed-card', 'data-testid': 'widget-missed-message' });
+    this.missedView = h(
+      'div',
+      { class: 'center', 'data-testid': 'widget-missed' },
+      h('h3', null, 'No one is available right now'),
+      this.missedText,
+      h('button', { class: 'btn btn-secondary', type: 'button', 'data-testid': 'widget-missed-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
+    );
+
+    const body = h('div', { class: 'body' }, formScroll, this.waitingView, this.chatView, this.missedView);
+    this.panel = h(
+      'div',
+      { class: 'panel', role: 'dialog', 'aria-label': this.opts.title, hidden: true, 'data-testid': 'widget-panel' },
+      head,
+      body,
+      h('div', { class: 'powered' }, 'Powered by Parley'),
+    );
+    (this.formView.parentElement as HTMLElement).dataset.view = 'form';
+
+    const root = h('div', { class: 'root' }, this.panel, this.launcher);
+    if (style) this.shadow.append(style);
+    this.shadow.append(root);
+  }
+
+  private savedProfile(): Partial<Record<'name' | 'email' | 'job_title' | 'phone', string>> {
+    try {
+      return JSON.parse(storage.get(PROFILE_KEY) ?? '{}') ?? {};
+    } catch {
+      return {};
+    }
+  }
+
+  private get view(): 'form' | 'waiting' | 'chat' | 'missed' {
+    const s = this.conv?.status;
+    if (!s) return 'form';
+    if (s === 'pending') return 'waiting';
+    if (s === 'missed') return 'missed';
+    return 'chat';
+  }
+
+  private render(): void {
+    const view = this.view;
+    const status = this.conv?.status;
+    this.panel.hidden = !this.open;
+    this.launcher.setAttribute('aria-expanded', String(this.open));
+    this.launcher.setAttribute('aria-label', this.open ? 'Minimize chat' : 'Open chat');
+    clear(this.launcher);
+    append(this.launcher, [icon(this.open ? ICONS.close : ICONS.chat, this.open ? 24 : 26), this.badge]);
+    this.badge.hidden = this.open || this.unread === 0;
+    this.badge.textContent = String(this.unread);
+
+    // header
+    const agent = this.conv?.agent_name ?? null;
+    if (status === 'active' && agent) {
+      this.headAvatar.textContent = initials(agent);
+      this.headAvatar.className = 'head-avatar online';
+      this.headTitle.textContent = agent;
+      this.headSub.textContent = 'Online now';
+    } else {
+      this.headAvatar.textContent = '';
+      this.headAvatar.className = 'head-avatar';
+      this.headAvatar.appendChild(icon(ICONS.chat, 18));
+      this.headTitle.textContent = this.opts.title;
+      this.headSub.textContent =
+        status === 'pending'
+          ? 'Finding someone for you…'
+          : status === 'ended'
+            ? 'Chat ended'
+            : status === 'missed'
+              ? 'We will get back to you'
+              : 'We typically reply in a few minutes';
+    }
+    this.endBtn.hidden = status !== 'active';
+
+    (this.formView.parentElement as HTMLElement).hidden = view !== 'form';
+    this.waitingView.hidden = view !== 'waiting';
+    this.chatView.hidden = view !== 'chat';
+    this.missedView.hidden = view !== 'missed';
+
+    this.formErrorEl.hidden = !this.formError;
+    this.formErrorEl.textContent = this.formError ?? '';
+    this.submitBtn.disabled = this.busy;
+    this.submitBtn.textContent = this.busy ? 'Connecting…' : 'Chat with an agent';
+
+    if (view === 'chat') this.renderChat();
+    if (view === 'missed') {
+      const missed = [...this.events].reverse().find((e) => e.kind === 'chat.missed');
+      this.missedText.textContent = (missed?.body ?? '').trim() || DEFAULT_FALLBACK;
+    }
+  }
+
+  private renderChat(): void {
+    const active = this.conv?.status === 'active';
+    const ended = this.conv?.status === 'ended';
+    const el = this.scroller;
+    const atBottom = this.stickToBottom;
+
+    clear(this.messagesEl);
+    let prev = '';
+    for (const ev of this.events) {
+      if (ev.kind === 'text') {
+        const mine = ev.sender === 'visitor';
+        const grouped = prev === ev.sender;
+        prev = ev.sender;
+        this.messagesEl.appendChild(
+          h(
+            'div',
+            { class: `msg ${mine ? 'out' : 'in'}${grouped ? ' grouped' : ''}`, 'data-testid': 'widget-message', 'data-sender': ev.sender, 'data-seq': ev.seq },
+            h('div', { class: 'bubble', 'data-testid': 'widget-message-body' }, ev.body),
+            h('div', { class: 'meta' }, clock(ev.created_at)),
+          ),
+        );
+        continue;
+      }
+      prev = '';
+      const note = this.systemNote(ev);
+      if (note) this.messagesEl.appendChild(h('div', { class: 'note', 'data-testid': 'widget-note', 'data-kind': ev.kind }, note));
+    }
+    for (const p of this.pending) {
+      const meta =
+        p.status === 'sending'
+          ? h('div', { class: 'meta', 'data-testid': 'widget-message-pending' }, 'Sending…')
+          : h(
+              'div',
+              { class: 'meta' },
+              (p.error ?? 'Not sent.') + ' ',
+              h('button', { type: 'button', onclick: () => this.retry(p.client_id) }, 'Retry'),
+            );
+      this.messagesEl.appendChild(
+        h(
+          'div',
+          { class: `msg out pending${p.status === 'failed' ? ' failed' : ''}`, 'data-testid': 'widget-message', 'data-sender': 'visitor', 'data-pending': 'true' },
+          h('div', { class: 'bubble', 'data-testid': 'widget-message-body' }, p.body),
+          meta,
+        ),
+      );
+    }
+
+    const typing = active && this.agentTypingUntil > Date.now();
+    this.typingEl.hidden = !typing;
+    (this.typingEl.querySelector('.typing-text') as HTMLElement).textContent = `${this.conv?.agent_name || 'Agent'} is typing…`;
+
+    this.composer.hidden = !active;
+    this.composerErrorEl.hidden = !this.composerError || !active;
+    this.composerErrorEl.textContent = this.composerError ?? '';
+    this.endedEl.hidden = !ended;
+    if (atBottom) el.scrollTop = el.scrollHeight;
+  }
+
+  private systemNote(ev: ChatEvent): string | null {
+    const b = (ev.body ?? '').trim();
+    switch (ev.kind) {
+      case 'chat.accepted':
+        return `${b || 'An agent'} joined the chat`;
+      case 'chat.ended':
+        return b === 'visitor' ? 'You ended the chat' : b === 'inactivity' ? 'The chat was closed after a period of inactivity' : b === 'agent' ? `${this.conv?.agent_name || 'The agent'} ended the chat` : 'The chat was closed';
+      case 'chat.requested':
+      case 'chat.missed':
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private setFieldError(key: 'name' | 'email', msg: string | null): void {
+    const el = this.fieldErrors[key];
+    el.hidden = !msg;
+    el.textContent = msg ?? '';
+    this.inputs[key].setAttribute('aria-invalid', msg ? 'true' : 'false');
+  }
+
+  private autosize(): void {
+    const t = this.textarea;
+    t.style.height = 'auto';
+    t.style.height = Math.min(t.scrollHeight, 120) + 'px';
+  }
+
+  // ---- open / close ----------------------------------------------------------------------
+
+  private toggle(): void {
+    this.setOpen(!this.open);
+  }
+
+  private setOpen(open: boolean): void {
+    this.open = open;
+    sessionSet(OPEN_KEY, open ? '1' : null);
+    if (open) this.unread = 0;
+    this.stickToBottom = true;
+    this.render();
+    if (open) {
+      window.setTimeout(() => {
+        if (this.view === 'form') (this.inputs.name.value ? this.inputs.email.value ? this.submitBtn : this.inputs.email : this.inputs.name).focus();
+        else if (this.view === 'chat' && this.conv?.status === 'active') this.textarea.focus();
+      }, 30);
+    }
+  }
+
+  // ---- life cycle ------------------------------------------------------------------------
+
+  /** On page load: an open chat (and its whole history) comes back. */
+  private async restore(): Promise<void> {
+    const wasOpen = sessionGet(OPEN_KEY) === '1';
+    if (!this.api.token) {
+      if (wasOpen) this.setOpen(true);
+      return;
+    }
+    try {
+      const { conversation, events } = await this.api.current();
+      this.conv = conversation;
+      this.events = [];
+      this.mergeEvents(events, false);
+      if (conversation.status === 'pending' || conversation.status === 'active') this.socket.start();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.api.forgetToken();
+      // 404: no open chat, the form it is.
+    }
+    if (wasOpen) this.setOpen(true);
+    else this.render();
+  }
+
+  private async submitForm(): Promise<void> {
+    if (this.busy) return;
+    const v = (k: keyof typeof this.inputs) => this.inputs[k].value.trim();
+    const name = v('name');
+    const email = v('email');
+    let bad = false;
+    this.setFieldError('name', name ? null : 'Please enter your name.');
+    if (!name) bad = true;
+    if (!email) {
+      this.setFieldError('email', 'Please enter your email.');
+      bad = true;
+    } else if (!EMAIL_RE.test(email)) {
+      this.setFieldError('email', 'Please enter a valid email address.');
+      bad = true;
+    } else this.setFieldError('email', null);
+    if (bad) {
+      (name ? this.inputs.email : this.inputs.name).focus();
+      return;
+    }
+    const form: PreChatForm = { name, email, page_url: location.href };
+    if (v('job_title')) form.job_title = v('job_title');
+    if (v('phone')) form.phone = v('phone');
+
+    this.busy = true;
+    this.formError = null;
+    this.render();
+    try {
+      let conversation: Conversation;
+      try {
+        await this.api.ensureToken();
+        conversation = (await this.api.startChat(form)).conversation;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          // Stale token (e.g. the server's data was reset): get a new session once.
+          this.api.forgetToken();
+          await this.api.ensureToken();
+          conversation = (await this.api.startChat(form)).conversation;
+        } else if (e instanceof ApiError && e.status === 409) {
+          // An open chat already exists (another tab): continue that one.
+          const cur = await this.api.current();
+          this.adopt(cur.conversation, cur.events);
+          return;
+        } else {
+          throw e;
+        }
+      }
+      storage.set(PROFILE_KEY, JSON.stringify({ name, email, job_title: form.job_title ?? '', phone: form.phone ?? '' }));
+      this.adopt(conversation, []);
+      emit('chat-requested', { conversation_id: conversation.id, status: conversation.status });
+      if (conversation.status === 'missed') {
+        await this.fetchEvents();
+        emit('chat-missed', { conversation_id: conversation.id, message: this.missedText.textContent });
+      }
+    } catch (e) {
+      this.formError = e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
+    } finally {
+      this.busy = false;
+      this.render();
+    }
+  }
+
+  private adopt(conversation: Conversation, events: ChatEvent[]): void {
+    this.conv = conversation;
+    this.events = [];
+    this.pending = [];
+    this.composerError = null;
+    this.stickToBottom = true;
+    this.mergeEvents(events, false);
+    if (conversation.status === 'pending' || conversation.status === 'active') {
+      this.socket.stop();
+      this.socket.start();
+    }
+    this.render();
+  }
+
+  private async fetchEvents(): Promise<void> {
+    const conv = this.conv;
+    if (!conv) return;
+    try {
+      const { events } = await this.api.events(conv.id, this.maxSeq());
+      if (this.conv?.id === conv.id) this.mergeEvents(events, true);
+    } catch {
+      /* shown from what we have */
+    }
+    this.render();
+  }
+
+  private async endChat(): Promise<void> {
+    const conv = this.conv;
+    if (!conv) return;
+    const wasPending = conv.status === 'pending';
+    this.endBtn.disabled = true;
+    try {
+      const { conversation } = await this.api.end(conv.id);
+      if (wasPending) {
+        // Cancelling a request is not a "missed" chat from the visitor's point of view.
+        this.startOver();
+        return;
+      }
+      this.applyConversation(conversation);
+      await this.fetchEvents();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) await this.fetchEvents();
+      else this.composerError = e instanceof ApiError ? e.message : 'Could not end the chat.';
+    } finally {
+      this.endBtn.disabled = false;
+      this.render();
+    }
+  }
+
+  private startOver(): void {
+    this.socket.stop();
+    for (const t of this.ackTimers.values()) window.clearTimeout(t);
+    this.ackTimers.clear();
+    this.conv = null;
+    this.events = [];
+    this.pending = [];
+    this.formError = null;
+    this.composerError = null;
+    this.render();
+    window.setTimeout(() => this.submitBtn.focus(), 30);
+  }
+
+  // ---- events and status -----------------------------------------------------------------
+
+  private maxSeq(): number {
+    return this.events.length ? this.events[this.events.length - 1].seq : 0;
+  }
+
+  /** Adds events in seq order, dropping seqs already held; `live` ones may change the status. */
+  private mergeEvents(incoming: ChatEvent[], live: boolean): void {
+    let changed = false;
+    for (const ev of incoming) {
+      if (!ev || typeof ev.seq !== 'number' || (this.conv && ev.conversation_id !== this.conv.id)) continue;
+      const last = this.maxSeq();
+      if (ev.seq <= last) {
+        if (this.events.some((x) => x.seq === ev.seq)) continue;
+        const at = this.events.findIndex((x) => x.seq > ev.seq);
+        this.events.splice(at, 0, ev);
+      } else {
+        this.events.push(ev);
+      }
+      changed = true;
+      if (ev.client_id) this.settle(ev.client_id);
+      if (ev.kind === 'text' && ev.sender === 'agent') {
+        this.agentTypingUntil = 0;
+        if (live && !this.open) this.unread++;
+      }
+      if (this.conv) {
+        const next: Partial<Conversation> = {};
+        if (ev.kind === 'chat.accepted' && this.conv.status === 'pending') {
+          next.status = 'active';
+          if (ev.body) next.agent_name = ev.body;
+        } else if (ev.kind === 'chat.ended' && (this.conv.status === 'active' || this.conv.status === 'pending')) {
+          next.status = this.conv.status === 'pending' && ev.body !== 'visitor' ? 'missed' : 'ended';
+          next.end_reason = ev.body || null;
+        } else if (ev.kind === 'chat.missed') {
+          next.status = 'missed';
+        }
+        if (next.status) this.applyConversation({ ...this.conv, ...next }, live);
+      }
+    }
+    if (changed && this.conv) this.conv = { ...this.conv, last_seq: Math.max(this.conv.last_seq, this.maxSeq()) };
+  }
+
+  private applyConversation(c: Conversation, live = true): void {
+    const prev: ConversationStatus | undefined = this.conv?.id === c.id ? this.conv.status : undefined;
+    // Statuses only move forward: pending -> active -> ended, pending -> missed.
+    const rank = { pending: 0, active: 1, ended: 2, missed: 2 } as Record<string, number>;
+    if (prev && rank[prev] > rank[c.status]) return;
+    this.conv = { ...(this.conv?.id === c.id ? this.conv : {}), ...c } as Conversation;
+    if (!live || prev === c.status) return;
+    if (c.status === 'active') {
+      emit('chat-started', { conversation_id: c.id, agent_name: c.agent_name });
+      if (this.open) window.setTimeout(() => this.textarea.focus(), 30);
+    } else if (c.status === 'ended') {
+      this.socket.stop();
+      emit('chat-ended', { conversation_id: c.id, reason: c.end_reason });
+    } else if (c.status === 'missed') {
+      this.socket.stop();
+      if (!this.events.some((e) => e.kind === 'chat.missed')) void this.fetchEvents();
+      emit('chat-missed', { conversation_id: c.id });
+    }
+  }
+
+  private onSocketReady(): void {
+    const conv = this.conv;
+    if (!conv) return;
+    this.socket.send({ type: 'subscribe', conversation_id: conv.id, after_seq: this.maxSeq() });
+    for (const p of this.pending) if (p.status === 'sending') this.transmit(p);
+  }
+
+  private onFrame(f: any): void {
+    switch (f.type) {
+      case 'event':
+        if (f.event) {
+          this.mergeEvents([f.event], true);
+          this.render();
+        }
+        return;
+      case 'message.ack':
+        if (f.event) this.mergeEvents([f.event], true);
+        if (f.client_id) this.settle(String(f.client_id));
+        this.render();
+        return;
+      case 'conversation.updated':
+        if (f.conversation && this.conv && f.conversation.id === this.conv.id) {
+          this.applyConversation(f.conversation);
+          this.render();
+        }
+        return;
+      case 'typing':
+        if (f.sender === 'agent' && this.conv && f.conversation_id === this.conv.id) {
+          this.agentTypingUntil = Date.now() + 5000;
+          this.render();
+          window.setTimeout(() => this.render(), 5100);
+        }
+        return;
+      case 'error': {
+        const ref = f.ref == null ? '' : String(f.ref);
+        const p = this.pending.find((x) => x.client_id === ref);
+        if (p) {
+          this.clearAck(ref);
+          p.status = 'failed';
+          p.error = f.code === 'conflict' ? 'Not sent: the chat has ended.' : f.message || 'Not sent.';
+          this.render();
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  private sendFromComposer(): void {
+    const body = this.textarea.value.trim();
+    if (!body || this.conv?.status !== 'active') return;
+    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) {
+      this.composerError = 'That message is too long.';
+      this.render();
+      return;
+    }
+    this.composerError = null;
+    const p: Pending = { client_id: newClientId(), body, status: 'sending' };
+    this.pending.push(p);
+    this.textarea.value = '';
+    this.autosize();
+    this.sendBtn.disabled = true;
+    this.stickToBottom = true;
+    this.lastTypingSent = 0;
+    this.render();
+    this.transmit(p);
+  }
+
+  private retry(client_id: string): void {
+    const p = this.pending.find((x) => x.client_id === client_id);
+    if (!p) return;
+    p.status = 'sending';
+    p.error = undefined;
+    this.render();
+    this.transmit(p);
+  }
+
+  /** WebSocket first (ack expected); REST when the socket is down or the ack is late. Same client_id. */
+  private transmit(p: Pending): void {
+    const conv = this.conv;
+    if (!conv) return;
+    this.clearAck(p.client_id);
+    if (this.socket.send({ type: 'message.send', conversation_id: conv.id, client_id: p.client_id, body: p.body })) {
+      this.ackTimers.set(
+        p.client_id,
+        window.setTimeout(() => {
+          this.ackTimers.delete(p.client_id);
+          void this.sendRest(conv.id, p);
+        }, ACK_TIMEOUT_MS),
+      );
+    } else {
+      void this.sendRest(conv.id, p);
+    }
+  }
+
+  private async sendRest(id: number, p: Pending): Promise<void> {
+    try {
+      const { event } = await this.api.send(id, p.client_id, p.body);
+      this.mergeEvents([event], true);
+      this.settle(p.client_id);
+    } catch (e) {
+      if (!this.pending.includes(p)) return;
+      if (e instanceof ApiError && e.status === 0) return; // offline: resent when the socket is back
+      p.status = 'failed';
+      p.error = e instanceof ApiError && e.status === 409 ? 'Not sent: the chat has ended.' : e instanceof ApiError ? e.message : 'Not sent.';
+    }
+    this.render();
+  }
+
+  private settle(client_id: string): void {
+    this.clearAck(client_id);
+    this.pending = this.pending.filter((x) => x.client_id !== client_id);
+  }
+
+  private clearAck(client_id: string): void {
+    const t = this.ackTimers.get(client_id);
+    if (t !== undefined) window.clearTimeout(t);
+    this.ackTimers.delete(client_id);
+  }
+
+  private sendTyping(): void {
+    if (!this.conv || this.conv.status !== 'active') return;
+    const now = Date.now();
+    if (now - this.lastTypingSent < 2500) return;
+    this.lastTypingSent = now;
+    this.socket.send({ type: 'typing', conversation_id: this.conv.id });
+  }
+}
