@@ -19,6 +19,16 @@ ConversationPage InboxQueries::list(const core::Agent& agent, store::StatusFilte
   return page;
 }
 
+std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>>
+InboxQueries::pending_offers(const core::Agent& agent) {
+  std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>> out;
+  for (auto& summary : store_.pending_offers(agent.id)) {
+    auto visitor = store_.visitor_profile(summary.conversation.visitor_id);
+    out.emplace_back(std::move(summary), visitor.value_or(store::VisitorProfile{}));
+  }
+  return out;
+}
+
 core::Result<ConversationDetail> InboxQueries::open(const core::Agent& agent,
                                                     core::Id conversation_id) {
   auto c = store_.find_conversation(conversation_id);

@@ -35,6 +35,10 @@ class InboxQueries {
   ConversationPage list(const core::Agent& agent, store::StatusFilter filter,
                         std::optional<core::Millis> before_activity,
                         std::optional<core::Id> before_id, int limit);
+  // Requests waiting for this agent's Accept, with who is asking: a reconnecting Inbox
+  // shows their banners again.
+  std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>> pending_offers(
+      const core::Agent& agent);
   core::Result<ConversationDetail> open(const core::Agent& agent, core::Id conversation_id);
   core::Result<std::vector<core::Message>> events(const Actor& actor, core::Id conversation_id,
                                                   std::int64_t after_seq);

@@ -137,46 +137,50 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       auto client_id = required_string(f, "client_id");
       if (!client_id) return reply_error(client_id.error(), *type);
       auto body = required_string(f, "body");
-      if (!body) return reply_error(body.error(), *client_id);
+      if (!body) return reply_error(body.error(), *client_id, *conversation);
       // Answered when durable, on this strand; meanwhile the next frames are read, so one
       // peer's sends (and everyone else's) share commits.
       ++in_flight_;
       s_.chats.post_message_async(
           *actor_, *conversation, *client_id, *body,
-          [self = shared_from_this(), id = *client_id](core::Result<store::AppendOutcome> r) {
-            asio::post(self->ws_.get_executor(),
-                       [self, id = std::move(id), r = std::move(r)] { self->on_stored(id, r); });
+          [self = shared_from_this(), id = *client_id,
+           conversation = *conversation](core::Result<store::AppendOutcome> r) {
+            asio::post(self->ws_.get_executor(), [self, id = std::move(id), conversation,
+                                                  r = std::move(r)] {
+              self->on_stored(id, conversation, r);
+            });
           });
       return true;
     }
     if (*type == "typing") {
       if (!conversation) return reply_error(conversation.error(), *type);
       auto ok = s_.chats.typing(*actor_, *conversation);
-      if (!ok) return reply_error(ok.error(), *type);
+      if (!ok) return reply_error(ok.error(), *type, *conversation);
       return true;
     }
     if (*type == "chat.accept") {
       if (!conversation) return reply_error(conversation.error(), *type);
-      if (!agent_) return reply_error(core::forbidden("only agents accept chats"), *type);
+      if (!agent_) return reply_error(core::forbidden("only agents accept chats"), *type, *conversation);
       auto c = s_.chats.accept(*agent_, *conversation);
-      if (!c) return reply_error(c.error(), *type);
+      if (!c) return reply_error(c.error(), *type, *conversation);
       return true;  // conversation.updated reaches everyone concerned through the bus
     }
     if (*type == "chat.end") {
       if (!conversation) return reply_error(conversation.error(), *type);
       auto c = s_.chats.end(*actor_, *conversation);
-      if (!c) return reply_error(c.error(), *type);
+      if (!c) return reply_error(c.error(), *type, *conversation);
       return true;
     }
     send_error("bad_request", "unknown frame type: " + *type, *type);
     return true;
   }
 
-  void on_stored(const std::string& client_id, const core::Result<store::AppendOutcome>& r) {
+  void on_stored(const std::string& client_id, core::Id conversation,
+                 const core::Result<store::AppendOutcome>& r) {
     --in_flight_;
     flow_.cancel();
     if (!r) {
-      send_error(core::to_string(r.error().code), r.error().message, client_id);
+      send_error(core::to_string(r.error().code), r.error().message, client_id, conversation);
       return;
     }
     send(json::serialize(json::object{{"type", "message.ack"},
@@ -185,8 +189,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
                                       {"duplicate", r->duplicate}}));
   }
 
-  bool reply_error(const core::Error& e, std::string_view ref) {
-    send_error(core::to_string(e.code), e.message, ref);
+  bool reply_error(const core::Error& e, std::string_view ref,
+                   std::optional<core::Id> conversation = std::nullopt) {
+    send_error(core::to_string(e.code), e.message, ref, conversation);
     return true;
   }
 
@@ -199,6 +204,12 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
     send(json::serialize(json::object{
         {"type", "hello"}, {"role", actor_->is_agent() ? "agent" : "visitor"}, {"id", actor_->id}}));
+    // Offers still waiting for this agent: a reloaded or reconnected Inbox shows them again.
+    if (agent_) {
+      for (auto& [summary, visitor] : s_.inbox.pending_offers(*agent_)) {
+        send(encode_frame(bus::ChatRequested{std::move(summary), std::move(visitor)}));
+      }
+    }
   }
 
   void listen(const std::string& topic) {
@@ -213,7 +224,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (!events) {
       topics_.erase(bus::conversation_topic(conversation_id));
       s_.bus.unsubscribe(bus::conversation_topic(conversation_id), this);
-      send_error(core::to_string(events.error().code), events.error().message, "subscribe");
+      send_error(core::to_string(events.error().code), events.error().message, "subscribe",
+                 conversation_id);
       return;
     }
     last_sent_[conversation_id] = std::max<std::int64_t>(after_seq, 0);
@@ -266,9 +278,13 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     send(event->frame(encode_frame));
   }
 
-  void send_error(std::string_view code, std::string_view message, std::string_view ref) {
-    send(json::serialize(
-        json::object{{"type", "error"}, {"code", code}, {"message", message}, {"ref", ref}}));
+  // `ref` names the client frame (its client_id, or its type); `conversation` the chat it
+  // was about, when known.
+  void send_error(std::string_view code, std::string_view message, std::string_view ref,
+                  std::optional<core::Id> conversation = std::nullopt) {
+    json::object frame{{"type", "error"}, {"code", code}, {"message", message}, {"ref", ref}};
+    if (conversation) frame["conversation_id"] = *conversation;
+    send(json::serialize(frame));
   }
 
   void send(std::string frame) {

@@ -174,6 +174,8 @@ class Store {
                                                   int limit) = 0;
   // One conversation with its names and last text, whatever its status.
   virtual std::optional<ConversationSummary> find_summary(Id conversation_id) = 0;
+  // Requests offered to the agent and not yet accepted (pending), oldest first.
+  virtual std::vector<ConversationSummary> pending_offers(Id agent_id) = 0;
   // The rows of the viewer's Inbox list (core::listed_in_inbox), newest activity first.
   virtual std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) = 0;
 };

@@ -216,6 +216,35 @@ TEST_F(ServerTest, NoAvailableAgentGivesTheFallbackMessage) {
   EXPECT_TRUE(alice.http.get("/api/v1/conversations").json().at("conversations").as_array().empty());
 }
 
+TEST_F(ServerTest, AReconnectingAgentIsOfferedTheRequestsStillWaiting) {
+  auto alice = available_agent("alice@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(request_chat(v));
+  WsClient reloaded(port(), alice.http.cookie());
+  reloaded.expect("hello");
+  auto offer = reloaded.expect("chat.requested");
+  EXPECT_EQ(id, id_of(offer.at("conversation").as_object()));
+  EXPECT_EQ("vera@example.com", offer.at("visitor").at("email").as_string());
+  // Once accepted it is no longer offered.
+  ASSERT_EQ(200, alice.http.post(conv_path(id, "/accept")).status);
+  WsClient again(port(), alice.http.cookie());
+  again.expect("hello");
+  EXPECT_TRUE(again.quiet("chat.requested"));
+}
+
+TEST_F(ServerTest, ErrorFramesNameTheConversation) {
+  auto alice = available_agent("alice@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(request_chat(v));
+  ASSERT_EQ(200, alice.http.post(conv_path(id, "/accept")).status);
+  WsClient ws(port(), alice.http.cookie());
+  ws.expect("hello");
+  ws.send(json::object{{"type", "chat.accept"}, {"conversation_id", id}});
+  auto error = ws.expect("error");
+  EXPECT_EQ("conflict", error.at("code").as_string());
+  EXPECT_EQ(id, error.at("conversation_id").as_int64());
+}
+
 TEST_F(ServerTest, TwoAgentsAcceptingOneRequestHaveOneWinner) {
   auto alice = available_agent("alice@example.com");
   auto v = new_visitor(port());

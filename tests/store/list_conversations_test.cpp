@@ -192,3 +192,20 @@ TEST_P(StoreContract, SummaryOfANamelessVisitorSaysVisitorNumber) {
 
 }  // namespace
 }  // namespace parley::store::testing
+
+namespace parley::store::testing {
+namespace {
+
+TEST_P(StoreContract, PendingOffersAreTheAgentsUnacceptedRequestsOldestFirst) {
+  auto a = agent("ann"), b = agent("bob");
+  auto first = pending_chat(a.id), second = pending_chat(a.id);
+  pending_chat(b.id);
+  auto accepted = pending_chat(a.id);
+  ASSERT_TRUE(store().accept_chat(accepted.id, a.id, tick()).ok());
+  std::vector<Id> ids;
+  for (const auto& s : store().pending_offers(a.id)) ids.push_back(s.conversation.id);
+  EXPECT_EQ(ids, (std::vector<Id>{first.id, second.id}));
+}
+
+}  // namespace
+}  // namespace parley::store::testing

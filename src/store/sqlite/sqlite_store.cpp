@@ -579,6 +579,16 @@ std::optional<ConversationSummary> SqliteStore::find_summary(Id conversation_id)
   return read_summary(s);
 }
 
+std::vector<ConversationSummary> SqliteStore::pending_offers(Id agent_id) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kConversationColumns, kSummaryFrom,
+                              " AND c.status = 'pending' AND c.agent_id = ?1 ORDER BY c.id"}));
+  s.bind_all(agent_id);
+  std::vector<ConversationSummary> out;
+  while (s.step()) out.push_back(read_summary(s));
+  return out;
+}
+
 std::vector<ConversationSummary> SqliteStore::list_conversations(const ConversationQuery& q) {
   std::vector<ConversationSummary> out;
   if (q.limit <= 0) return out;

@@ -49,6 +49,7 @@ class SqliteStore final : public Store {
   std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
                                           int limit) override;
   std::optional<ConversationSummary> find_summary(Id conversation_id) override;
+  std::vector<ConversationSummary> pending_offers(Id agent_id) override;
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
  private:
