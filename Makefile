@@ -1,4 +1,5 @@
 # Parley: `make run` starts the demo, `make test` runs every test. See README.md.
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 BUILD_DIR := build
 PARLEY := $(BUILD_DIR)/parley

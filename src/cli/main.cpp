@@ -96,6 +96,9 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   // Tests and scripts wait for this exact line.
   std::cout << "Parley listening on " << base << std::endl;
   server.run();
+  // Writes still in the group-commit queue finish while the services their completions
+  // reach are alive; then everything is torn down in reverse order.
+  store->flush();
   net::log_info("stopped");
   return 0;
 }

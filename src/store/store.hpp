@@ -159,6 +159,9 @@ class Store {
   virtual void append_message_async(const NewMessage& message, Millis now, AppendDone done) {
     done(append_message(message, now));
   }
+  // Returns once every write submitted before the call is durable and its `done` has run.
+  // Shutdown calls it while the objects those callbacks reach are still alive.
+  virtual void flush() {}
 
   // active -> ended, or pending -> missed, with the reason ("agent", "visitor",
   // "inactivity"). Appends chat.ended and writes a chat_ended activity whose detail is a

@@ -41,6 +41,7 @@ class SqliteStore final : public Store {
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
   void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
+  void flush() override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
                                       Millis now) override;
 
