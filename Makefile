@@ -6,25 +6,28 @@ PARLEY := $(BUILD_DIR)/parley
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: all bootstrap build server web run test test-unit test-e2e bench clean
+.PHONY: all bootstrap configure build server web run test bench clean
 
 all: build
 
 bootstrap:
 	@bash scripts/bootstrap.sh
 
-$(BUILD_DIR)/CMakeCache.txt: CMakeLists.txt CMakePresets.json
+configure: bootstrap
 	@cmake --preset default >/dev/null
 
-server: bootstrap $(BUILD_DIR)/CMakeCache.txt
-	@cmake --build --preset default -j $(JOBS)
+# Only the server binary (what `make run` needs).
+server: configure
+	@cmake --build --preset default -j $(JOBS) --target parley
 
 web: bootstrap
 	@cd web && npm run --silent build
 
-build: server web
+# Everything: server, tests, benchmarks, front ends.
+build: configure web
+	@cmake --build --preset default -j $(JOBS)
 
-run: build
+run: server web
 	$(PARLEY) serve --listen $(LISTEN) --data $(DATA) --web web/dist --demo
 
 # C++ tests (unit, store contract, integration) through CTest, then the browser tests.
