@@ -1,6 +1,6 @@
 #include "app/chat_service.hpp"
 
-#include "core/routing.hpp"
+#include "app/routing_policy.hpp"
 #include "core/validation.hpp"
 
 namespace parley::app {
@@ -23,29 +23,69 @@ void ChatService::publish_changed(const core::Conversation& c) {
   bus_.publish(bus::visitor_topic(c.visitor_id), event);
 }
 
+void ChatService::publish_offer(const core::Conversation& c) {
+  if (c.status != ConversationStatus::pending || !c.agent_id) return;
+  auto profile = store_.visitor_profile(c.visitor_id);
+  bus_.publish(bus::agent_topic(*c.agent_id),
+               std::make_shared<bus::Event>(
+                   bus::ChatRequested{summarize(c), profile.value_or(store::VisitorProfile{})}, c));
+}
+
+void ChatService::publish_withdrawn(const core::Conversation& c, core::Id agent_id,
+                                    const char* reason) {
+  // Not filtered by visibility (`about` is empty): the agent must learn the offer is gone
+  // although the conversation is no longer theirs to see.
+  bus_.publish(bus::agent_topic(agent_id),
+               std::make_shared<bus::Event>(bus::OfferWithdrawn{c.id, agent_id, reason},
+                                            std::nullopt));
+}
+
 core::Result<core::Conversation> ChatService::request_chat(core::Id visitor_id,
                                                            core::PreChatForm form) {
   auto valid = core::validate_pre_chat_form(std::move(form));
   if (!valid) return valid.error();
-  store::ChatRequest request{visitor_id, std::move(*valid), settings_.fallback_message};
-  auto outcome = store_.request_chat(
-      request,
-      [](std::span<const core::RoutingCandidate> candidates, std::optional<core::Id> last) {
-        return core::pick_round_robin(candidates, last);
-      },
-      clock_());
+  auto policy = store_.load_chat_policy();
+  auto now = clock_();
+  store::ChatRequest request{visitor_id, std::move(*valid), policy.fallback_message,
+                             policy.accept_timeout};
+  auto outcome = store_.request_chat(request, route_at(now), now);
   if (!outcome) return outcome.error();
   const auto& c = outcome->conversation;
   for (const auto& m : outcome->events) publish_event(c, m);
-  if (c.status == ConversationStatus::pending && c.agent_id) {
-    auto profile = store_.visitor_profile(visitor_id);
-    bus_.publish(bus::agent_topic(*c.agent_id),
-                 std::make_shared<bus::Event>(
-                     bus::ChatRequested{summarize(c), profile.value_or(store::VisitorProfile{})},
-                     c));
-  }
+  publish_offer(c);
   publish_changed(c);
   return c;
+}
+
+void ChatService::expire_offer(const core::Conversation& pending) {
+  if (!pending.agent_id || !pending.offer_expires_at) return;
+  auto now = clock_();
+  auto outcome = store_.reoffer(
+      store::Reoffer{pending.id, *pending.agent_id, *pending.offer_expires_at, store_.load_chat_policy()},
+      route_at(now), now);
+  if (!outcome) return;  // settled meanwhile (accepted, withdrawn, another sweeper)
+  const auto& c = outcome->conversation;
+  publish_withdrawn(c, outcome->previous_agent, "timeout");
+  for (const auto& m : outcome->events) publish_event(c, m);
+  publish_offer(c);
+  publish_changed(c);
+}
+
+void ChatService::end_if_idle(core::Id conversation_id, core::Millis idle_since) {
+  auto t = store_.end_if_idle(conversation_id, idle_since, clock_());
+  if (!t) return;  // a message arrived, or it ended meanwhile
+  publish_event(t->conversation, t->event);
+  publish_changed(t->conversation);
+}
+
+core::ChatPolicy ChatService::policy() { return store_.load_chat_policy(); }
+
+core::Result<core::ChatPolicy> ChatService::update_policy(const core::Agent& admin,
+                                                          core::ChatPolicy policy) {
+  if (admin.role != core::Role::admin) return core::forbidden("only admins change these settings");
+  if (auto ok = core::validate_chat_policy(policy); !ok) return ok.error();
+  store_.save_chat_policy(policy);
+  return policy;
 }
 
 core::Result<core::Conversation> ChatService::accept(const core::Agent& agent,
@@ -140,6 +180,7 @@ core::Result<core::Conversation> ChatService::end(const Actor& actor, core::Id c
   auto t = store_.end_conversation(conversation_id, actor.is_agent() ? "agent" : "visitor",
                                    clock_());
   if (!t) return t.error();
+  if (visitor_withdraws && c->agent_id) publish_withdrawn(t->conversation, *c->agent_id, "cancelled");
   publish_event(t->conversation, t->event);
   publish_changed(t->conversation);
   return t->conversation;
@@ -154,12 +195,5 @@ core::Status ChatService::typing(const Actor& actor, core::Id conversation_id) {
   return core::Ok{};
 }
 
-core::Result<core::Agent> ChatService::set_availability(const core::Agent& agent, bool available) {
-  auto updated = store_.set_agent_available(agent.id, available);
-  if (!updated) return updated.error();
-  bus_.publish(bus::agent_topic(agent.id),
-               std::make_shared<bus::Event>(bus::AgentStatusChanged{*updated}, std::nullopt));
-  return updated;
-}
 
 }  // namespace parley::app

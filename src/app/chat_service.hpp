@@ -13,16 +13,10 @@
 
 namespace parley::app {
 
-struct ChatSettings {
-  std::string fallback_message =
-      "Sorry, no agent is available right now. Leave us your question by email and we will "
-      "get back to you.";
-};
-
 class ChatService {
  public:
-  ChatService(store::Store& store, bus::EventBus& bus, Clock clock, ChatSettings settings = {})
-      : store_(store), bus_(bus), clock_(std::move(clock)), settings_(std::move(settings)) {}
+  ChatService(store::Store& store, bus::EventBus& bus, Clock clock)
+      : store_(store), bus_(bus), clock_(std::move(clock)) {}
 
   // conflict when the visitor already has a pending or active chat.
   core::Result<core::Conversation> request_chat(core::Id visitor_id, core::PreChatForm form);
@@ -38,7 +32,17 @@ class ChatService {
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);
-  core::Result<core::Agent> set_availability(const core::Agent& agent, bool available);
+
+  // Deadlines (called by the sweeper). Each acts only if the state is still the one that
+  // made it due, so a deadline fires once even with several sweepers.
+  // A lapsed offer: re-offer to the next eligible agent, or give the visitor the fallback.
+  void expire_offer(const core::Conversation& pending);
+  // An active chat without a message for the policy's inactivity timeout: end it.
+  void end_if_idle(core::Id conversation_id, core::Millis idle_since);
+
+  // The admin settings of the chat life cycle.
+  core::ChatPolicy policy();
+  core::Result<core::ChatPolicy> update_policy(const core::Agent& admin, core::ChatPolicy policy);
 
   // What the inbox shows for one conversation (names resolved).
   store::ConversationSummary summarize(const core::Conversation& c);
@@ -49,11 +53,12 @@ class ChatService {
                                                   std::string_view body);
   void publish_event(const core::Conversation& c, const core::Message& m);
   void publish_changed(const core::Conversation& c);
+  void publish_offer(const core::Conversation& c);
+  void publish_withdrawn(const core::Conversation& c, core::Id agent_id, const char* reason);
 
   store::Store& store_;
   bus::EventBus& bus_;
   Clock clock_;
-  ChatSettings settings_;
 };
 
 }  // namespace parley::app

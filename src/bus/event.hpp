@@ -10,6 +10,7 @@
 #include <string>
 #include <variant>
 
+#include "core/availability.hpp"
 #include "core/types.hpp"
 #include "store/store.hpp"
 
@@ -28,8 +29,16 @@ struct ChatRequested {
   store::ConversationSummary summary;
   store::VisitorProfile visitor;
 };
+// An agent's effective status, sent whenever it changes (toggle, settings, a boundary).
 struct AgentStatusChanged {
   core::Agent agent;
+  core::EffectiveStatus status;
+};
+// An offer this agent held is gone: it lapsed ("timeout") or the visitor left ("cancelled").
+struct OfferWithdrawn {
+  core::Id conversation_id = 0;
+  core::Id agent_id = 0;
+  std::string reason;
 };
 // Transient: not stored, no seq.
 struct Typing {
@@ -37,8 +46,8 @@ struct Typing {
   core::SenderKind sender = core::SenderKind::visitor;
 };
 
-using Payload =
-    std::variant<ConversationEvent, ConversationChanged, ChatRequested, AgentStatusChanged, Typing>;
+using Payload = std::variant<ConversationEvent, ConversationChanged, ChatRequested,
+                             AgentStatusChanged, OfferWithdrawn, Typing>;
 
 class Event {
  public:

@@ -3,7 +3,8 @@
 //
 // Topics: "conversation:<id>" (its event log and typing), "inbox" (status changes of
 // any conversation; agents filter by visibility), "agent:<id>" (requests offered to one
-// agent, their own status), "visitor:<id>" (status changes of a visitor's chats).
+// agent, their own status), "visitor:<id>" (status changes of a visitor's chats),
+// "agents" (every agent's status, for admins).
 #pragma once
 
 #include <memory>
@@ -34,5 +35,6 @@ std::string conversation_topic(core::Id id);
 std::string agent_topic(core::Id id);
 std::string visitor_topic(core::Id id);
 inline constexpr const char* kInboxTopic = "inbox";
+inline constexpr const char* kAgentsTopic = "agents";
 
 }  // namespace parley::bus

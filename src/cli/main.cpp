@@ -3,10 +3,14 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "app/agent_service.hpp"
 #include "app/auth_service.hpp"
+#include "app/sweeper.hpp"
 #include "app/chat_service.hpp"
 #include "app/credentials.hpp"
 #include "app/demo_seed.hpp"
@@ -41,6 +45,41 @@ void raise_open_file_limit() {
                                     {"hard", lim.rlim_max}});
 }
 
+// Runs the sweeper a few times a second until stopped: deadlines (accept windows,
+// inactivity, status boundaries) fire within ~200 ms of falling due.
+class DeadlineThread {
+ public:
+  explicit DeadlineThread(app::Sweeper& sweeper)
+      : thread_([this, &sweeper] {
+          std::unique_lock lock(mutex_);
+          while (!stopping_) {
+            lock.unlock();
+            try {
+              sweeper.tick();
+            } catch (const std::exception& e) {
+              net::log_error("deadline sweep failed", {{"error", e.what()}});
+            }
+            lock.lock();
+            wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+          }
+        }) {}
+  ~DeadlineThread() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 bool split_listen(const std::string& listen, std::string& host, unsigned short& port) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
@@ -73,9 +112,11 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   auto store = open_store(data_dir);
   bus::LocalBus bus;
   app::AuthService auth(*store, app::system_now);
+  app::AgentService agents(*store, bus, app::system_now);
   app::ChatService chats(*store, bus, app::system_now);
   app::InboxQueries inbox(*store, chats, app::system_now);
-  net::Services services{auth, chats, inbox, bus};
+  app::Sweeper sweeper(*store, chats, agents, app::system_now);
+  net::Services services{auth, agents, chats, inbox, bus};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);
@@ -93,9 +134,11 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
     }
     std::cout << "\n";
   }
+  DeadlineThread deadlines(sweeper);
   // Tests and scripts wait for this exact line.
   std::cout << "Parley listening on " << base << std::endl;
   server.run();
+  deadlines.stop();
   // Writes still in the group-commit queue finish while the services their completions
   // reach are alive; then everything is torn down in reverse order.
   store->flush();

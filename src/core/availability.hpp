@@ -20,26 +20,6 @@ class time_zone;
 
 namespace parley::core {
 
-// One weekly block. weekday: 1 = Monday ... 7 = Sunday (ISO). Minutes from local midnight.
-// end_minute <= start_minute means the block runs past midnight into the next day
-// (Fri 22:00-02:00 ends on Saturday at 02:00).
-struct WeeklyBlock {
-  int weekday = 1;
-  int start_minute = 0;
-  int end_minute = 0;
-  bool operator==(const WeeklyBlock&) const = default;
-};
-
-struct Schedule {
-  std::vector<WeeklyBlock> blocks;
-};
-
-// The manual toggle: what the agent chose and when.
-struct AvailabilityOverride {
-  bool available = false;
-  Millis set_at = 0;
-};
-
 enum class StatusSource { schedule, override };
 
 struct EffectiveStatus {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parley::core {
 
@@ -17,14 +18,48 @@ enum class Role { agent, admin };
 const char* to_string(Role role);
 std::optional<Role> role_from_string(std::string_view s);
 
+// One weekly block of an availability schedule. weekday: 1 = Monday ... 7 = Sunday (ISO).
+// Minutes from local midnight in the agent's time zone; end_minute <= start_minute means
+// the block runs past midnight into the next day (Fri 22:00-02:00 ends Saturday 02:00).
+struct WeeklyBlock {
+  int weekday = 1;
+  int start_minute = 0;
+  int end_minute = 0;
+  bool operator==(const WeeklyBlock&) const = default;
+};
+
+struct Schedule {
+  std::vector<WeeklyBlock> blocks;
+  bool operator==(const Schedule&) const = default;
+};
+
+// The availability toggle: what the agent chose and when (see core/availability.hpp for
+// how long it lasts).
+struct AvailabilityOverride {
+  bool available = false;
+  Millis set_at = 0;
+  bool operator==(const AvailabilityOverride&) const = default;
+};
+
 struct Agent {
   Id id = 0;
   std::string name;
   std::string email;
   Role role = Role::agent;
-  bool available = false;  // the manual toggle; schedules arrive with issue 4
   int max_chats = 10;
-  bool active = true;      // deactivated agents cannot log in or take chats
+  bool active = true;  // deactivated agents cannot log in or take chats
+  std::string time_zone = "UTC";  // IANA name; schedules and midnight are in this zone
+  Schedule schedule;              // live-chat availability blocks
+  std::optional<AvailabilityOverride> override_state;  // the toggle, while it applies
+  bool sound = true;              // notification sound in the Inbox
+};
+
+// The agent-editable settings (issue 4, SPEC §4).
+struct AgentSettings {
+  std::string time_zone = "UTC";
+  Schedule schedule;
+  int max_chats = 10;
+  bool sound = true;
 };
 
 // A CRM record. Visitors who give the same email (case-insensitive) share one person.
@@ -61,7 +96,9 @@ struct Conversation {
   Millis last_activity_at = 0;
   std::optional<Millis> accepted_at;
   std::optional<Millis> ended_at;
-  std::optional<std::string> end_reason;  // "agent", "visitor", "inactivity", "no_agent"
+  std::optional<std::string> end_reason;  // "agent", "visitor", "inactivity", "no_agent", "no_answer"
+  std::optional<Millis> offer_expires_at;  // while pending: when the current offer lapses
+  int offers_made = 0;                     // agents this request has been offered to
 };
 
 enum class SenderKind { visitor, agent, system };

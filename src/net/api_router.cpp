@@ -80,7 +80,9 @@ class Api {
       if (parts_[3] == "login") return only(verb::post, [&] { return login(); });
       if (parts_[3] == "logout") return only(verb::post, [&] { return logout(); });
     }
-    if (area == "me" || area == "conversations") return agent_routes();
+    if (area == "me" || area == "conversations" || area == "agents" || area == "admin") {
+      return agent_routes();
+    }
     return not_found_route();
   }
 
@@ -114,7 +116,7 @@ class Api {
     if (!password) return fail(password);
     auto outcome = s_.auth.login(*email, *password);
     if (!outcome) return fail(outcome);
-    auto res = ok_json(req_, {{"agent", to_json(outcome->agent)}});
+    auto res = ok_json(req_, {{"agent", agent_json(outcome->agent)}});
     res.set(http::field::set_cookie,
             session_cookie(outcome->session_token, app::AuthService::kSessionLifetime / 1000));
     return res;
@@ -138,10 +140,16 @@ class Api {
     }
     const auto& a = *agent;
     if (parts_[2] == "me") {
-      if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", to_json(a)}}); });
+      if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {
         return only(verb::put, [&] { return set_availability(a); });
       }
+      if (parts_.size() == 4 && parts_[3] == "settings") return settings(a);
+      return not_found_route();
+    }
+    if (parts_[2] == "agents" && parts_.size() == 3) return only(verb::get, [&] { return agents(a); });
+    if (parts_[2] == "admin") {
+      if (parts_.size() == 4 && parts_[3] == "settings") return admin_settings(a);
       return not_found_route();
     }
     if (parts_.size() == 3) return only(verb::get, [&] { return list(a); });
@@ -164,14 +172,58 @@ class Api {
     return not_found_route();
   }
 
+  json::object agent_json(const core::Agent& a) { return to_json(a, s_.agents.status(a)); }
+
   Response set_availability(const core::Agent& a) {
     auto b = body();
     if (!b) return fail(b);
     auto available = required_bool(*b, "available");
     if (!available) return fail(available);
-    auto updated = s_.chats.set_availability(a, *available);
+    auto updated = s_.agents.set_availability(a, *available);
     if (!updated) return fail(updated);
-    return ok_json(req_, {{"agent", to_json(*updated)}});
+    return ok_json(req_, {{"agent", agent_json(*updated)}});
+  }
+
+  static core::AgentSettings settings_of(const core::Agent& a) {
+    return {a.time_zone, a.schedule, a.max_chats, a.sound};
+  }
+
+  Response settings(const core::Agent& a) {
+    if (req_.method() == verb::get) return ok_json(req_, {{"settings", to_json(settings_of(a))}});
+    return only(verb::put, [&] {
+      auto b = body();
+      if (!b) return fail(b);
+      auto settings = agent_settings_from_json(*b, settings_of(a));
+      if (!settings) return fail(settings);
+      auto updated = s_.agents.update_settings(a, *settings);
+      if (!updated) return fail(updated);
+      return ok_json(req_, {{"settings", to_json(settings_of(*updated))},
+                            {"agent", agent_json(*updated)}});
+    });
+  }
+
+  Response agents(const core::Agent& a) {
+    auto all = s_.agents.list_agents(a);
+    if (!all) return fail(all);
+    json::array items;
+    for (const auto& agent : *all) items.push_back(agent_json(agent));
+    return ok_json(req_, {{"agents", std::move(items)}});
+  }
+
+  Response admin_settings(const core::Agent& a) {
+    if (a.role != core::Role::admin) {
+      return error_response(req_, core::forbidden("only admins see these settings"));
+    }
+    if (req_.method() == verb::get) return ok_json(req_, {{"settings", to_json(s_.chats.policy())}});
+    return only(verb::put, [&] {
+      auto b = body();
+      if (!b) return fail(b);
+      auto policy = chat_policy_from_json(*b, s_.chats.policy());
+      if (!policy) return fail(policy);
+      auto saved = s_.chats.update_policy(a, *policy);
+      if (!saved) return fail(saved);
+      return ok_json(req_, {{"settings", to_json(*saved)}});
+    });
   }
 
   Response list(const core::Agent& a) {

@@ -1,5 +1,7 @@
 #include "net/json_codec.hpp"
 
+#include <cstdio>
+
 namespace parley::net {
 
 namespace {
@@ -11,13 +13,121 @@ json::value opt(const std::optional<core::Id>& v) {
 }
 }  // namespace
 
-json::object to_json(const core::Agent& a) {
+json::object to_json(const core::EffectiveStatus& s) {
+  return {{"available", s.available},
+          {"source", s.source == core::StatusSource::override ? "override" : "schedule"},
+          {"until", s.until ? json::value(*s.until) : json::value(nullptr)}};
+}
+
+json::object to_json(const core::Agent& a, const core::EffectiveStatus& status) {
   return {{"id", a.id},
           {"name", a.name},
           {"email", a.email},
           {"role", core::to_string(a.role)},
-          {"available", a.available},
-          {"max_chats", a.max_chats}};
+          {"available", status.available},
+          {"status", to_json(status)},
+          {"time_zone", a.time_zone},
+          {"max_chats", a.max_chats},
+          {"sound", a.sound}};
+}
+
+std::string format_minutes(int minutes) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
+  return buf;
+}
+
+std::optional<int> parse_minutes(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(s[0]) || !digit(s[1]) || !digit(s[3]) || !digit(s[4])) return std::nullopt;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+  return h * 60 + m;
+}
+
+json::object to_json(const core::AgentSettings& s) {
+  json::array blocks;
+  for (const auto& b : s.schedule.blocks) {
+    blocks.push_back(json::object{{"weekday", b.weekday},
+                                  {"start", format_minutes(b.start_minute)},
+                                  {"end", format_minutes(b.end_minute)}});
+  }
+  return {{"time_zone", s.time_zone},
+          {"schedule", std::move(blocks)},
+          {"max_chats", s.max_chats},
+          {"sound", s.sound}};
+}
+
+core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,
+                                                           core::AgentSettings base) {
+  if (o.contains("time_zone")) {
+    auto tz = required_string(o, "time_zone");
+    if (!tz) return tz.error();
+    base.time_zone = *tz;
+  }
+  if (o.contains("max_chats")) {
+    auto n = required_int(o, "max_chats");
+    if (!n) return n.error();
+    if (*n < 1 || *n > 1000) return core::bad_request("max_chats must be between 1 and 1000");
+    base.max_chats = static_cast<int>(*n);
+  }
+  if (o.contains("sound")) {
+    auto b = required_bool(o, "sound");
+    if (!b) return b.error();
+    base.sound = *b;
+  }
+  if (o.contains("schedule")) {
+    const auto& v = o.at("schedule");
+    if (!v.is_array()) return core::bad_request("schedule must be an array of blocks");
+    base.schedule.blocks.clear();
+    for (const auto& item : v.as_array()) {
+      if (!item.is_object()) return core::bad_request("each block must be an object");
+      const auto& b = item.as_object();
+      auto weekday = required_int(b, "weekday");
+      if (!weekday) return weekday.error();
+      auto start = required_string(b, "start");
+      if (!start) return start.error();
+      auto end = required_string(b, "end");
+      if (!end) return end.error();
+      auto s = parse_minutes(*start), e = parse_minutes(*end);
+      if (!s || !e || *s == 24 * 60) {
+        return core::bad_request("block times must be HH:MM (an end may be 24:00)");
+      }
+      base.schedule.blocks.push_back({static_cast<int>(*weekday), *s, *e});
+    }
+  }
+  return base;
+}
+
+json::object to_json(const core::ChatPolicy& p) {
+  return {{"accept_timeout_seconds", p.accept_timeout / 1000},
+          {"inactivity_timeout_seconds", p.inactivity_timeout / 1000},
+          {"max_offers", p.max_offers},
+          {"fallback_message", p.fallback_message}};
+}
+
+core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base) {
+  for (auto [key, field] : {std::pair{"accept_timeout_seconds", &base.accept_timeout},
+                            {"inactivity_timeout_seconds", &base.inactivity_timeout}}) {
+    if (!o.contains(key)) continue;
+    auto v = required_int(o, key);
+    if (!v) return v.error();
+    if (*v < 0 || *v > 10'000'000) return core::bad_request(std::string(key) + " is out of range");
+    *field = *v * 1000;
+  }
+  if (o.contains("max_offers")) {
+    auto v = required_int(o, "max_offers");
+    if (!v) return v.error();
+    if (*v < 0 || *v > 1000) return core::bad_request("max_offers is out of range");
+    base.max_offers = static_cast<int>(*v);
+  }
+  if (o.contains("fallback_message")) {
+    auto v = required_string(o, "fallback_message");
+    if (!v) return v.error();
+    base.fallback_message = *v;
+  }
+  return base;
 }
 
 json::object to_json(const store::ConversationSummary& s) {
@@ -35,6 +145,7 @@ json::object to_json(const store::ConversationSummary& s) {
           {"accepted_at", opt(c.accepted_at)},
           {"ended_at", opt(c.ended_at)},
           {"end_reason", opt(c.end_reason)},
+          {"offer_expires_at", c.offer_expires_at ? json::value(*c.offer_expires_at) : json::value(nullptr)},
           {"last_text", opt(s.last_text)}};
 }
 
@@ -86,7 +197,12 @@ std::string encode_frame(const bus::Payload& payload) {
               {"visitor", to_json(e.visitor)}};
     }
     json::object operator()(const bus::AgentStatusChanged& e) const {
-      return {{"type", "agent.status"}, {"agent", to_json(e.agent)}};
+      return {{"type", "agent.status"}, {"agent", to_json(e.agent, e.status)}};
+    }
+    json::object operator()(const bus::OfferWithdrawn& e) const {
+      return {{"type", "offer.withdrawn"},
+              {"conversation_id", e.conversation_id},
+              {"reason", e.reason}};
     }
     json::object operator()(const bus::Typing& e) const {
       return {{"type", "typing"},

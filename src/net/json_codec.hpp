@@ -8,6 +8,8 @@
 
 #include "app/inbox_queries.hpp"
 #include "bus/event.hpp"
+#include "core/availability.hpp"
+#include "core/chat_policy.hpp"
 #include "core/result.hpp"
 #include "core/types.hpp"
 #include "store/store.hpp"
@@ -16,7 +18,17 @@ namespace parley::net {
 
 namespace json = boost::json;
 
-json::object to_json(const core::Agent& a);
+json::object to_json(const core::Agent& a, const core::EffectiveStatus& status);
+json::object to_json(const core::EffectiveStatus& status);
+json::object to_json(const core::AgentSettings& s);
+json::object to_json(const core::ChatPolicy& p);
+// Reads the fields present in `o` over `base` (omitted fields keep their value).
+core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,
+                                                           core::AgentSettings base);
+core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base);
+// "HH:MM" <-> minutes from midnight; "24:00" is accepted (as an end).
+std::string format_minutes(int minutes);
+std::optional<int> parse_minutes(std::string_view hh_mm);
 json::object to_json(const store::ConversationSummary& s);
 json::object to_json(const core::Message& m);
 json::object to_json(const store::VisitorProfile& v);

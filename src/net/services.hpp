@@ -2,6 +2,7 @@
 // through these.
 #pragma once
 
+#include "app/agent_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
 #include "app/inbox_queries.hpp"
@@ -11,6 +12,7 @@ namespace parley::net {
 
 struct Services {
   app::AuthService& auth;
+  app::AgentService& agents;
   app::ChatService& chats;
   app::InboxQueries& inbox;
   bus::EventBus& bus;

@@ -199,6 +199,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (actor_->is_agent()) {
       listen(bus::kInboxTopic);
       listen(bus::agent_topic(actor_->id));
+      if (agent_->role == core::Role::admin) listen(bus::kAgentsTopic);
     } else {
       listen(bus::visitor_topic(actor_->id));
     }
@@ -273,7 +274,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (t->sender == actor_->kind || !last_sent_.contains(t->conversation_id)) return;
     }
     if (auto* st = std::get_if<bus::AgentStatusChanged>(&payload)) {
-      if (agent_) agent_->available = st->agent.available;
+      if (agent_ && agent_->id == st->agent.id) agent_ = st->agent;  // settings may have changed
     }
     send(event->frame(encode_frame));
   }

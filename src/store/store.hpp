@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/chat_policy.hpp"
 #include "core/result.hpp"
 #include "core/routing.hpp"
 #include "core/types.hpp"
@@ -45,15 +46,39 @@ struct AgentLogin {
   std::string password_hash;
 };
 
-// Decides who gets a new chat from the candidates and the stored round-robin pointer.
-// Supplied by app/ (it calls core::pick_round_robin) so the rule stays in core/.
-using RoutingDecision = std::function<std::optional<Id>(
-    std::span<const core::RoutingCandidate> candidates, std::optional<Id> last_assigned)>;
+// An active agent as routing sees them: the whole record (schedule, toggle, limit) and how
+// many chats (pending + active) they hold now.
+struct AgentLoad {
+  core::Agent agent;
+  int open_chats = 0;
+};
+
+// Decides who gets a chat from every active agent, the stored round-robin pointer, and the
+// agents this request was already offered to. Supplied by app/ (it computes effective
+// availability and calls core routing) so the rules stay in core/.
+using RoutingDecision = std::function<std::optional<Id>(std::span<const AgentLoad> agents,
+                                                        std::optional<Id> last_assigned,
+                                                        std::span<const Id> already_offered)>;
 
 struct ChatRequest {
   Id visitor_id = 0;
-  core::PreChatForm form;       // already validated
+  core::PreChatForm form;        // already validated
   std::string fallback_message;  // stored as the "chat.missed" event when nobody is eligible
+  Millis accept_timeout = 100'000;  // the offer lapses this long after it is made
+};
+
+// The offer of a pending request lapsed: re-offer it, or give up.
+struct Reoffer {
+  Id conversation_id = 0;
+  Id expected_agent = 0;      // the agent whose offer lapsed...
+  Millis expected_expiry = 0; // ...at this time; anything else means someone acted first
+  core::ChatPolicy policy;
+};
+
+struct ReofferOutcome {
+  core::Conversation conversation;  // pending with the next agent, or missed ("no_answer")
+  Id previous_agent = 0;
+  std::vector<core::Message> events;  // chat.missed when the request gave up
 };
 
 // What a request produced: the conversation (pending with an agent, or missed) and the
@@ -117,8 +142,19 @@ class Store {
   virtual std::optional<AgentLogin> find_agent_login(std::string_view email) = 0;
   virtual std::optional<core::Agent> find_agent(Id agent_id) = 0;
   virtual std::vector<core::Agent> list_agents() = 0;
-  // not_found when no such agent.
-  virtual Result<core::Agent> set_agent_available(Id agent_id, bool available) = 0;
+  // The availability toggle, effective from `set_at`. not_found when no such agent.
+  virtual Result<core::Agent> set_availability_override(Id agent_id, bool available,
+                                                        Millis set_at) = 0;
+  // Replaces the agent's settings (already validated). not_found when no such agent.
+  virtual Result<core::Agent> update_agent_settings(Id agent_id,
+                                                    const core::AgentSettings& settings) = 0;
+  // When the agent's effective status next changes by itself (nullopt: never).
+  virtual void schedule_status_check(Id agent_id, std::optional<Millis> at) = 0;
+  // Claims every agent whose status check is due (at or before `now`) and, in the same
+  // transaction, sets each one's next check to next_check(agent): in a cluster each due
+  // check is claimed by exactly one node.
+  using NextCheck = std::function<std::optional<Millis>(const core::Agent&)>;
+  virtual std::vector<core::Agent> claim_status_checks(Millis now, const NextCheck& next_check) = 0;
 
   virtual void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) = 0;
   // The agent of an unexpired session of an active agent, else nullopt.
@@ -141,6 +177,25 @@ class Store {
   // conflict when the visitor already has a pending or active conversation.
   virtual Result<ChatRequestOutcome> request_chat(const ChatRequest& request,
                                                   const RoutingDecision& decide, Millis now) = 0;
+
+  // Pending requests whose offer lapsed at or before `now`, oldest first.
+  virtual std::vector<core::Conversation> due_offers(Millis now, int limit) = 0;
+  // One transaction, only if the conversation is still pending with expected_agent and
+  // expected_expiry (otherwise conflict): remembers that agent as offered, and either offers
+  // it to decide()'s pick for another accept window, or — no pick, or max_offers reached —
+  // marks it missed ("no_answer") with a chat.missed event carrying the fallback message.
+  virtual Result<ReofferOutcome> reoffer(const Reoffer& request, const RoutingDecision& decide,
+                                         Millis now) = 0;
+
+  // Active conversations without any event since `idle_since` (inclusive), oldest first.
+  virtual std::vector<Id> idle_conversations(Millis idle_since, int limit) = 0;
+  // Ends the conversation for inactivity, only if it is still active and idle since
+  // `idle_since`; conflict otherwise (a message arrived, or it ended meanwhile).
+  virtual Result<Transition> end_if_idle(Id conversation_id, Millis idle_since, Millis now) = 0;
+
+  // The admin settings of the chat life cycle; defaults until saved.
+  virtual core::ChatPolicy load_chat_policy() = 0;
+  virtual void save_chat_policy(const core::ChatPolicy& policy) = 0;
 
   // pending -> active, only for the agent it was offered to. not_found when absent;
   // conflict when it is no longer pending or was offered to someone else. Writes a

@@ -12,7 +12,9 @@ TEST_P(StoreContract, CreateAgentStoresEmailLowerCasedAndStartsUnavailable) {
   EXPECT_EQ(created->email, "ann.smith@example.com");
   EXPECT_EQ(created->role, core::Role::admin);
   EXPECT_EQ(created->max_chats, 3);
-  EXPECT_FALSE(created->available);
+  EXPECT_FALSE(created->override_state);  // no toggle yet
+  EXPECT_EQ(created->time_zone, "UTC");
+  EXPECT_TRUE(created->schedule.blocks.empty());
   EXPECT_TRUE(created->active);
   auto found = store().find_agent(created->id);
   ASSERT_TRUE(found);
@@ -38,17 +40,47 @@ TEST_P(StoreContract, AgentLoginLookupIsCaseInsensitiveAndReturnsTheHash) {
 
 TEST_P(StoreContract, UnknownAgentIsAbsent) {
   EXPECT_FALSE(store().find_agent(12345));
-  auto r = store().set_agent_available(12345, true);
+  auto r = store().set_availability_override(12345, true, now());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, core::ErrorCode::not_found);
 }
 
-TEST_P(StoreContract, AvailabilityToggleIsStored) {
+TEST_P(StoreContract, AvailabilityToggleIsStoredWithItsTime) {
   auto a = agent("cy", /*available=*/false);
-  EXPECT_TRUE(store().set_agent_available(a.id, true)->available);
-  EXPECT_TRUE(store().find_agent(a.id)->available);
-  EXPECT_FALSE(store().set_agent_available(a.id, false)->available);
-  EXPECT_FALSE(store().find_agent(a.id)->available);
+  EXPECT_FALSE(a.override_state);
+  auto on = store().set_availability_override(a.id, true, 1000);
+  EXPECT_EQ(on->override_state, (core::AvailabilityOverride{true, 1000}));
+  EXPECT_EQ(store().find_agent(a.id)->override_state, (core::AvailabilityOverride{true, 1000}));
+  store().set_availability_override(a.id, false, 2000).value();
+  EXPECT_EQ(store().find_agent(a.id)->override_state, (core::AvailabilityOverride{false, 2000}));
+}
+
+TEST_P(StoreContract, AgentSettingsAreStoredWhole) {
+  auto a = agent("cy");
+  core::AgentSettings s{"Europe/Stockholm",
+                        core::Schedule{{{5, 480, 720}, {5, 780, 1020}, {6, 1320, 120}}}, 4, false};
+  auto updated = store().update_agent_settings(a.id, s);
+  ASSERT_TRUE(updated.ok());
+  auto found = store().find_agent(a.id).value();
+  EXPECT_EQ("Europe/Stockholm", found.time_zone);
+  EXPECT_EQ(s.schedule, found.schedule);
+  EXPECT_EQ(4, found.max_chats);
+  EXPECT_FALSE(found.sound);
+  EXPECT_EQ(core::ErrorCode::not_found, store().update_agent_settings(4242, s).error().code);
+}
+
+TEST_P(StoreContract, DueStatusChecksAreClaimedOnceAndRescheduled) {
+  auto a = agent("cy"), b = agent("di");
+  store().schedule_status_check(a.id, 5000);
+  store().schedule_status_check(b.id, 9000);
+  auto due = store().claim_status_checks(6000, [](const core::Agent&) { return 20000; });
+  ASSERT_EQ(1u, due.size());
+  EXPECT_EQ(a.id, due[0].id);
+  EXPECT_TRUE(store().claim_status_checks(6000, [](const core::Agent&) { return 1; }).empty());
+  // By 20000 both are due: b (9000) and a (rescheduled to 20000); then neither is scheduled.
+  auto later = [](const core::Agent&) { return std::optional<Millis>{}; };
+  EXPECT_EQ(2u, store().claim_status_checks(20000, later).size());
+  EXPECT_TRUE(store().claim_status_checks(99999, later).empty());
 }
 
 TEST_P(StoreContract, ListAgentsIsInIdOrder) {

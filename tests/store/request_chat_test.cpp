@@ -53,9 +53,10 @@ TEST_P(StoreContract, RoutingSeesEveryActiveAgentWithOpenChatCounts) {
   active_chat(a1.id);
   pending_chat(a1.id);
   ended_chat(a2.id);  // ended chats do not count
-  std::vector<core::RoutingCandidate> seen;
+  std::vector<AgentLoad> seen;
   std::optional<Id> pointer_seen = -1;
-  RoutingDecision spy = [&](std::span<const core::RoutingCandidate> c, std::optional<Id> last) {
+  RoutingDecision spy = [&](std::span<const AgentLoad> c, std::optional<Id> last,
+                            std::span<const Id>) {
     seen.assign(c.begin(), c.end());
     pointer_seen = last;
     return std::optional<Id>{};
@@ -63,14 +64,14 @@ TEST_P(StoreContract, RoutingSeesEveryActiveAgentWithOpenChatCounts) {
   auto out =
       store().request_chat(request_from(visitor().id, form("V", "v@example.com")), spy, tick());
   ASSERT_TRUE(out.ok());
-  std::sort(seen.begin(), seen.end(), [](auto& x, auto& y) { return x.agent_id < y.agent_id; });
+  std::sort(seen.begin(), seen.end(), [](auto& x, auto& y) { return x.agent.id < y.agent.id; });
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0].agent_id, a1.id);
-  EXPECT_TRUE(seen[0].available);
+  EXPECT_EQ(seen[0].agent.id, a1.id);
+  EXPECT_TRUE(seen[0].agent.override_state && seen[0].agent.override_state->available);
   EXPECT_EQ(seen[0].open_chats, 2);
-  EXPECT_EQ(seen[0].max_chats, 2);
-  EXPECT_EQ(seen[1].agent_id, a2.id);
-  EXPECT_FALSE(seen[1].available);
+  EXPECT_EQ(seen[0].agent.max_chats, 2);
+  EXPECT_EQ(seen[1].agent.id, a2.id);
+  EXPECT_FALSE(seen[1].agent.override_state);
   EXPECT_EQ(seen[1].open_chats, 0);
   EXPECT_EQ(pointer_seen, a2.id);  // the last chat was offered to a2
 }

@@ -38,11 +38,7 @@ class SqliteStoreTest : public ::testing::Test {
   ScratchDir dir_;
 };
 
-RoutingDecision round_robin() {
-  return [](std::span<const core::RoutingCandidate> c, std::optional<Id> last) {
-    return core::pick_round_robin(c, last);
-  };
-}
+RoutingDecision round_robin() { return toggle_round_robin(); }
 
 Id offer(Store& s, int n) {
   auto v = s.create_visitor("tok-" + std::to_string(n), n);
@@ -56,7 +52,7 @@ TEST_F(SqliteStoreTest, RoundRobinPointerSurvivesReopeningTheFile) {
     auto s = open_sqlite_store(path());
     for (const char* name : {"a1", "a2", "a3"}) {
       auto a = s->create_agent({name, std::string(name) + "@x.com", "h"}).value();
-      agents.push_back(s->set_agent_available(a.id, true)->id);
+      agents.push_back(s->set_availability_override(a.id, true, 1)->id);
     }
     EXPECT_EQ(offer(*s, 1), agents[0]);
     EXPECT_EQ(offer(*s, 2), agents[1]);
@@ -71,7 +67,7 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndTheSchemaAtTheNewestVersion) {
   {
     auto s = open_sqlite_store(path());
     auto a = s->create_agent({"ann", "ann@x.com", "h"}).value();
-    s->set_agent_available(a.id, true).value();
+    s->set_availability_override(a.id, true, 1).value();
     auto v = s->create_visitor("tok", 1);
     conversation = s->request_chat({v.id, {"V", "v@x.com", {}, {}, {}, "/"}, "f"}, round_robin(), 2)
                        ->conversation.id;
@@ -106,7 +102,7 @@ TEST_F(SqliteStoreTest, SessionOfADeactivatedAgentIsNotFound) {
 TEST_F(SqliteStoreTest, DeactivatedAgentsAreNotRoutingCandidates) {
   auto s = open_sqlite_store(path());
   auto a = s->create_agent({"ann", "ann@x.com", "h"}).value();
-  s->set_agent_available(a.id, true).value();
+  s->set_availability_override(a.id, true, 1).value();
   raw(path(), "UPDATE agents SET active = 0 WHERE id = " + std::to_string(a.id));
   auto v = s->create_visitor("tok", 1);
   auto out = s->request_chat({v.id, {"V", "v@x.com", {}, {}, {}, "/"}, "f"}, round_robin(), 2);

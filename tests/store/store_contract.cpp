@@ -1,5 +1,7 @@
 #include "store_contract.hpp"
 
+#include <algorithm>
+
 #include <stdlib.h>
 
 #include <atomic>
@@ -35,7 +37,7 @@ core::Agent StoreContract::agent(const std::string& name, bool available, int ma
   auto created = store().create_agent(a);
   if (!created) throw std::runtime_error("create_agent failed: " + created.error().message);
   if (!available) return created.value();
-  return store().set_agent_available(created->id, true).value();
+  return store().set_availability_override(created->id, true, now()).value();
 }
 
 core::Visitor StoreContract::visitor() {
@@ -51,12 +53,25 @@ core::PreChatForm StoreContract::form(const std::string& name, const std::string
 }
 
 RoutingDecision StoreContract::route_to(std::optional<Id> agent_id) {
-  return
-      [agent_id](std::span<const core::RoutingCandidate>, std::optional<Id>) { return agent_id; };
+  return [agent_id](std::span<const AgentLoad>, std::optional<Id>, std::span<const Id>) {
+    return agent_id;
+  };
 }
 
-RoutingDecision StoreContract::round_robin() {
-  return [](std::span<const core::RoutingCandidate> c, std::optional<Id> last) {
+RoutingDecision StoreContract::round_robin() { return toggle_round_robin(); }
+
+RoutingDecision toggle_round_robin() {
+  return [](std::span<const AgentLoad> agents, std::optional<Id> last,
+            std::span<const Id> already_offered) {
+    std::vector<core::RoutingCandidate> c;
+    for (const auto& l : agents) {
+      if (std::find(already_offered.begin(), already_offered.end(), l.agent.id) !=
+          already_offered.end()) {
+        continue;
+      }
+      bool on = l.agent.override_state && l.agent.override_state->available;
+      c.push_back({l.agent.id, on, l.open_chats, l.agent.max_chats});
+    }
     return core::pick_round_robin(c, last);
   };
 }

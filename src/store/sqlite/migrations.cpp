@@ -108,7 +108,36 @@ CREATE TABLE routing_state (
   last_agent_id INTEGER
 ) WITHOUT ROWID;
 )sql"},
-    // A full-text index over messages (FTS5, external content) will be step 2.
+    {2, R"sql(
+-- Availability (issue 4): the agent's zone and weekly blocks; the toggle is agents.available
+-- plus override_set_at (NULL: no override); status_check_at is when the effective status
+-- next changes by itself, so the sweeper can tell the agent and admins at that moment.
+ALTER TABLE agents ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE agents ADD COLUMN schedule TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN override_set_at INTEGER;
+ALTER TABLE agents ADD COLUMN sound INTEGER NOT NULL DEFAULT 1 CHECK (sound IN (0, 1));
+ALTER TABLE agents ADD COLUMN status_check_at INTEGER;
+CREATE INDEX agents_status_checks ON agents(status_check_at) WHERE status_check_at IS NOT NULL;
+
+-- Offers (accept window and re-routing) and inactivity, swept by deadline.
+ALTER TABLE conversations ADD COLUMN offer_expires_at INTEGER;
+ALTER TABLE conversations ADD COLUMN offers_made INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_offers_due ON conversations(offer_expires_at) WHERE status = 'pending';
+CREATE INDEX conversations_idle ON conversations(last_activity_at) WHERE status = 'active';
+CREATE TABLE conversation_offers (
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  agent_id        INTEGER NOT NULL REFERENCES agents(id),
+  offered_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, agent_id)
+) WITHOUT ROWID;
+
+-- Admin settings, one row per key.
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+    // A full-text index over messages (FTS5, external content) will be a later step.
 };
 
 }  // namespace
@@ -124,19 +153,24 @@ int schema_version(Connection& conn) {
 void apply_migrations(Connection& conn) {
   // One IMMEDIATE transaction around read-version-then-apply, so two processes opening a
   // fresh file at once cannot both apply step 1. user_version is transactional.
-  Transaction tx(conn);
-  int current = schema_version(conn);
-  int newest = migrations().back().version;
-  if (current > newest) {
-    throw StoreFailure("sqlite: database schema version " + std::to_string(current) +
-                       " is newer than this binary knows (" + std::to_string(newest) + ")");
+  conn.exec("BEGIN IMMEDIATE");
+  try {
+    int current = schema_version(conn);
+    int newest = migrations().back().version;
+    if (current > newest) {
+      throw StoreFailure("sqlite: database schema version " + std::to_string(current) +
+                         " is newer than this binary knows (" + std::to_string(newest) + ")");
+    }
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      conn.exec(m.sql);
+      conn.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
+    }
+    conn.exec("COMMIT");
+  } catch (...) {
+    conn.exec("ROLLBACK");
+    throw;
   }
-  for (const auto& m : migrations()) {
-    if (m.version <= current) continue;
-    conn.exec(m.sql);
-    conn.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
-  }
-  tx.commit();
 }
 
 }  // namespace parley::store::sqlite

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_rows.hpp"
 
+#include <sstream>
+
 namespace parley::store::sqlite {
 
 core::SenderKind sender_from_string(std::string_view s) {
@@ -14,10 +16,36 @@ core::Agent read_agent(const Statement& s, int i) {
   a.name = s.text(i + 1);
   a.email = s.text(i + 2);
   a.role = core::role_from_string(s.text(i + 3)).value_or(core::Role::agent);
-  a.available = s.int64(i + 4) != 0;
+  bool toggle = s.int64(i + 4) != 0;
   a.max_chats = static_cast<int>(s.int64(i + 5));
   a.active = s.int64(i + 6) != 0;
+  a.time_zone = s.text(i + 7);
+  a.schedule = decode_schedule(s.text(i + 8));
+  if (auto set_at = s.opt_int64(i + 9)) a.override_state = core::AvailabilityOverride{toggle, *set_at};
+  a.sound = s.int64(i + 10) != 0;
   return a;
+}
+
+std::string encode_schedule(const core::Schedule& schedule) {
+  std::string out;
+  for (const auto& b : schedule.blocks) {
+    if (!out.empty()) out += ';';
+    out += std::to_string(b.weekday) + ' ' + std::to_string(b.start_minute) + ' ' +
+           std::to_string(b.end_minute);
+  }
+  return out;
+}
+
+core::Schedule decode_schedule(std::string_view text) {
+  core::Schedule schedule;
+  std::istringstream in{std::string(text)};
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    std::istringstream fields(item);
+    core::WeeklyBlock b;
+    if (fields >> b.weekday >> b.start_minute >> b.end_minute) schedule.blocks.push_back(b);
+  }
+  return schedule;
 }
 
 core::Person read_person(const Statement& s, int i) {
@@ -55,6 +83,8 @@ core::Conversation read_conversation(const Statement& s, int i) {
   c.accepted_at = s.opt_int64(i + 8);
   c.ended_at = s.opt_int64(i + 9);
   c.end_reason = s.opt_text(i + 10);
+  c.offer_expires_at = s.opt_int64(i + 11);
+  c.offers_made = static_cast<int>(s.int64(i + 12));
   return c;
 }
 

@@ -9,12 +9,15 @@
 namespace parley::store::sqlite {
 
 // Column lists, qualified with the alias each query uses.
+// agents.available is the toggle's value; it applies only while override_set_at is set.
 inline constexpr const char* kAgentColumns =
-    "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active";  // 7
-inline constexpr int kAgentColumnCount = 7;
+    "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active, a.time_zone, "
+    "a.schedule, a.override_set_at, a.sound";  // 11
+inline constexpr int kAgentColumnCount = 11;
 // Unqualified, for RETURNING (which does not accept a table alias).
 inline constexpr const char* kAgentColumnsBare =
-    "id, name, email, role, available, max_chats, active";
+    "id, name, email, role, available, max_chats, active, time_zone, schedule, "
+    "override_set_at, sound";
 inline constexpr const char* kPersonColumns =
     "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
 inline constexpr const char* kVisitorColumns = "v.id, v.person_id, v.created_at";  // 3
@@ -22,8 +25,9 @@ inline constexpr int kVisitorColumnCount = 3;
 inline constexpr const char* kVisitorColumnsBare = "id, person_id, created_at";
 inline constexpr const char* kConversationColumns =
     "c.id, c.visitor_id, c.agent_id, c.status, c.last_seq, c.page_url, c.created_at, "
-    "c.last_activity_at, c.accepted_at, c.ended_at, c.end_reason";  // 11
-inline constexpr int kConversationColumnCount = 11;
+    "c.last_activity_at, c.accepted_at, c.ended_at, c.end_reason, c.offer_expires_at, "
+    "c.offers_made";  // 13
+inline constexpr int kConversationColumnCount = 13;
 inline constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.seq, m.sender, m.agent_id, m.kind, m.body, m.client_id, "
     "m.created_at";  // 9
@@ -39,5 +43,9 @@ core::Message read_message(const Statement& s, int first = 0);
 core::Activity read_activity(const Statement& s, int first = 0);
 
 core::SenderKind sender_from_string(std::string_view s);
+
+// A schedule as stored: "weekday start end" triples separated by ';' ("1 480 720;5 780 1020").
+std::string encode_schedule(const core::Schedule& schedule);
+core::Schedule decode_schedule(std::string_view text);
 
 }  // namespace parley::store::sqlite

@@ -119,24 +119,43 @@ std::string conversation_snippet(Connection& conn, Id conversation_id) {
   return utf8_prefix(s.text(0), kSnippetChars);
 }
 
-std::vector<core::RoutingCandidate> routing_candidates(Connection& conn) {
-  // Every active agent with their manual flag and their open (pending + active) chats;
-  // decide() applies eligibility, so the rule lives in core/ only.
-  auto s = conn.prepare(
-      "SELECT a.id, a.available, a.max_chats, "
-      "(SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
-      " AND c.status IN ('pending', 'active')) "
-      "FROM agents a WHERE a.active = 1 ORDER BY a.id");
-  std::vector<core::RoutingCandidate> out;
-  while (s.step()) {
-    core::RoutingCandidate c;
-    c.agent_id = s.int64(0);
-    c.available = s.int64(1) != 0;
-    c.max_chats = static_cast<int>(s.int64(2));
-    c.open_chats = static_cast<int>(s.int64(3));
-    out.push_back(c);
-  }
+std::vector<AgentLoad> agent_loads(Connection& conn) {
+  // Every active agent with their open (pending + active) chats; decide() applies
+  // availability and eligibility, so those rules live in core/ only.
+  auto s = conn.prepare(sql({"SELECT ", kAgentColumns,
+                             ", (SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
+                             "   AND c.status IN ('pending', 'active')) "
+                             "FROM agents a WHERE a.active = 1 ORDER BY a.id"}));
+  std::vector<AgentLoad> out;
+  while (s.step()) out.push_back({read_agent(s), static_cast<int>(s.int64(kAgentColumnCount))});
   return out;
+}
+
+std::vector<Id> offered_agents(Connection& conn, Id conversation_id) {
+  auto s = conn.prepare("SELECT agent_id FROM conversation_offers WHERE conversation_id = ?1");
+  s.bind_all(conversation_id);
+  std::vector<Id> out;
+  while (s.step()) out.push_back(s.int64(0));
+  return out;
+}
+
+void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now) {
+  conn.prepare(
+        "INSERT INTO conversation_offers (conversation_id, agent_id, offered_at) "
+        "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+      .bind_all(conversation_id, agent_id, now)
+      .run();
+}
+
+// The end of a chat: the status already moved; log the event and the activity.
+Transition finish_end(Connection& db, Id conversation_id, std::string_view reason, Millis now) {
+  Transition t;
+  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
+                         reason, std::nullopt, now);
+  t.conversation = *load_conversation(db, conversation_id);
+  insert_activity(db, t.conversation.visitor_id, "chat_ended",
+                  conversation_snippet(db, conversation_id), conversation_id, now);
+  return t;
 }
 
 std::optional<Id> routing_pointer(Connection& conn) {
@@ -232,17 +251,61 @@ std::vector<core::Agent> SqliteStore::list_agents() {
   return out;
 }
 
-Result<core::Agent> SqliteStore::set_agent_available(Id agent_id, bool available) {
+Result<core::Agent> SqliteStore::set_availability_override(Id agent_id, bool available,
+                                                           Millis set_at) {
   return writer_.run([&](Connection& db) -> Result<core::Agent> {
     Transaction tx(db);
-    auto s = db.prepare(
-        sql({"UPDATE agents SET available = ?2 WHERE id = ?1 RETURNING ", kAgentColumnsBare}));
-    s.bind_all(agent_id, available);
+    auto s = db.prepare(sql({"UPDATE agents SET available = ?2, override_set_at = ?3 "
+                             "WHERE id = ?1 RETURNING ",
+                             kAgentColumnsBare}));
+    s.bind_all(agent_id, available, set_at);
     if (!s.step()) return core::not_found("no such agent");
     auto agent = read_agent(s);
     s.run();
     tx.commit();
     return agent;
+  });
+}
+
+Result<core::Agent> SqliteStore::update_agent_settings(Id agent_id,
+                                                       const core::AgentSettings& settings) {
+  return writer_.run([&](Connection& db) -> Result<core::Agent> {
+    Transaction tx(db);
+    auto s = db.prepare(sql({"UPDATE agents SET time_zone = ?2, schedule = ?3, max_chats = ?4, "
+                             "sound = ?5 WHERE id = ?1 RETURNING ",
+                             kAgentColumnsBare}));
+    s.bind_all(agent_id, settings.time_zone, encode_schedule(settings.schedule),
+               settings.max_chats, settings.sound);
+    if (!s.step()) return core::not_found("no such agent");
+    auto agent = read_agent(s);
+    s.run();
+    tx.commit();
+    return agent;
+  });
+}
+
+void SqliteStore::schedule_status_check(Id agent_id, std::optional<Millis> at) {
+  writer_.run([&](Connection& db) -> int {
+    db.prepare("UPDATE agents SET status_check_at = ?2 WHERE id = ?1").bind_all(agent_id, at).run();
+    return 0;
+  });
+}
+
+std::vector<core::Agent> SqliteStore::claim_status_checks(Millis now, const NextCheck& next_check) {
+  return writer_.run([&](Connection& db) -> std::vector<core::Agent> {
+    Transaction tx(db);
+    auto s = db.prepare(sql({"SELECT ", kAgentColumns, ", a.status_check_at FROM agents a ",
+                             "WHERE a.status_check_at <= ?1 ORDER BY a.status_check_at"}));
+    s.bind_all(now);
+    std::vector<core::Agent> due;
+    while (s.step()) due.push_back(read_agent(s));
+    for (const auto& agent : due) {
+      db.prepare("UPDATE agents SET status_check_at = ?2 WHERE id = ?1")
+          .bind_all(agent.id, next_check(agent))
+          .run();
+    }
+    tx.commit();
+    return due;
   });
 }
 
@@ -362,20 +425,21 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
         .bind_all(request.visitor_id, person_id)
         .run();
 
-    auto candidates = routing_candidates(db);
-    std::optional<Id> picked = decide(candidates, routing_pointer(db));
+    std::optional<Id> picked = decide(agent_loads(db), routing_pointer(db), {});
     if (picked) store_routing_pointer(db, *picked);
 
     Id conversation_id = 0;
     {
       auto s = db.prepare(
           "INSERT INTO conversations (visitor_id, agent_id, status, last_seq, page_url, "
-          "created_at, last_activity_at, ended_at, end_reason) "
-          "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7) RETURNING id");
+          "created_at, last_activity_at, ended_at, end_reason, offer_expires_at, offers_made) "
+          "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7, ?8, ?9) RETURNING id");
       bool missed = !picked;
       s.bind_all(request.visitor_id, picked, missed ? "missed" : "pending", request.form.page_url,
                  now, missed ? std::optional<Millis>(now) : std::nullopt,
-                 missed ? std::optional<std::string>("no_agent") : std::nullopt);
+                 missed ? std::optional<std::string>("no_agent") : std::nullopt,
+                 missed ? std::nullopt : std::optional<Millis>(now + request.accept_timeout),
+                 missed ? 0 : 1);
       try {
         s.step();
       } catch (const SqliteError& e) {
@@ -385,6 +449,7 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
       conversation_id = s.int64(0);
       s.run();
     }
+    if (picked) record_offer(db, conversation_id, *picked, now);
 
     insert_activity(db, request.visitor_id, "form_filled", "pre-chat form", conversation_id, now);
 
@@ -409,7 +474,8 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
     // The conditional update is the whole decision: only a pending chat offered to this
     // agent moves, so of two racing accepts exactly one changes a row.
     db.prepare(
-          "UPDATE conversations SET status = 'active', accepted_at = ?3, last_activity_at = ?3 "
+          "UPDATE conversations SET status = 'active', accepted_at = ?3, last_activity_at = ?3, "
+          "offer_expires_at = NULL "
           "WHERE id = ?1 AND status = 'pending' AND agent_id = ?2")
         .bind_all(conversation_id, agent_id, now)
         .run();
@@ -516,15 +582,129 @@ Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string
       if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
       return core::conflict("the conversation has already ended");
     }
-
-    Transition t;
-    t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
-                           reason, std::nullopt, now);
-    t.conversation = *load_conversation(db, conversation_id);
-    insert_activity(db, t.conversation.visitor_id, "chat_ended",
-                    conversation_snippet(db, conversation_id), conversation_id, now);
+    auto t = finish_end(db, conversation_id, reason, now);
     tx.commit();
     return t;
+  });
+}
+
+std::vector<core::Conversation> SqliteStore::due_offers(Millis now, int limit) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kConversationColumns,
+                              " FROM conversations c WHERE c.status = 'pending' "
+                              "AND c.offer_expires_at <= ?1 ORDER BY c.offer_expires_at LIMIT ?2"}));
+  s.bind_all(now, limit);
+  std::vector<core::Conversation> out;
+  while (s.step()) out.push_back(read_conversation(s));
+  return out;
+}
+
+Result<ReofferOutcome> SqliteStore::reoffer(const Reoffer& request, const RoutingDecision& decide,
+                                            Millis now) {
+  return writer_.run([&](Connection& db) -> Result<ReofferOutcome> {
+    Transaction tx(db);
+    auto c = load_conversation(db, request.conversation_id);
+    if (!c) return core::not_found("no such conversation");
+    // Claimed by the expected state: whoever moved it first (an accept, the visitor
+    // leaving, another node's sweeper) wins, and this call changes nothing.
+    if (c->status != ConversationStatus::pending || c->agent_id != request.expected_agent ||
+        c->offer_expires_at != request.expected_expiry) {
+      return core::conflict("the offer was already settled");
+    }
+    record_offer(db, c->id, request.expected_agent, now);
+    std::optional<Id> next;
+    if (c->offers_made < request.policy.max_offers) {
+      auto tried = offered_agents(db, c->id);
+      next = decide(agent_loads(db), routing_pointer(db), tried);
+    }
+    ReofferOutcome out;
+    out.previous_agent = request.expected_agent;
+    if (next) {
+      store_routing_pointer(db, *next);
+      record_offer(db, c->id, *next, now);
+      db.prepare(
+            "UPDATE conversations SET agent_id = ?2, offer_expires_at = ?3, "
+            "offers_made = offers_made + 1 WHERE id = ?1")
+          .bind_all(c->id, *next, now + request.policy.accept_timeout)
+          .run();
+    } else {
+      db.prepare(
+            "UPDATE conversations SET status = 'missed', agent_id = NULL, offer_expires_at = NULL, "
+            "ended_at = ?2, end_reason = 'no_answer' WHERE id = ?1")
+          .bind_all(c->id, now)
+          .run();
+      out.events.push_back(append_event(db, c->id, SenderKind::system, std::nullopt, "chat.missed",
+                                        request.policy.fallback_message, std::nullopt, now));
+    }
+    out.conversation = *load_conversation(db, c->id);
+    tx.commit();
+    return out;
+  });
+}
+
+std::vector<Id> SqliteStore::idle_conversations(Millis idle_since, int limit) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(
+      "SELECT id FROM conversations WHERE status = 'active' AND last_activity_at <= ?1 "
+      "ORDER BY last_activity_at LIMIT ?2");
+  s.bind_all(idle_since, limit);
+  std::vector<Id> out;
+  while (s.step()) out.push_back(s.int64(0));
+  return out;
+}
+
+Result<Transition> SqliteStore::end_if_idle(Id conversation_id, Millis idle_since, Millis now) {
+  return writer_.run([&](Connection& db) -> Result<Transition> {
+    Transaction tx(db);
+    db.prepare(
+          "UPDATE conversations SET status = 'ended', ended_at = ?3, end_reason = 'inactivity' "
+          "WHERE id = ?1 AND status = 'active' AND last_activity_at <= ?2")
+        .bind_all(conversation_id, idle_since, now)
+        .run();
+    if (db.changes() == 0) {
+      if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");
+      return core::conflict("the conversation is not idle any more");
+    }
+    auto t = finish_end(db, conversation_id, "inactivity", now);
+    tx.commit();
+    return t;
+  });
+}
+
+core::ChatPolicy SqliteStore::load_chat_policy() {
+  core::ChatPolicy p;
+  auto conn = readers_.lease();
+  auto s = conn->prepare("SELECT key, value FROM settings");
+  while (s.step()) {
+    auto key = s.text(0), value = s.text(1);
+    try {
+      if (key == "accept_timeout_ms") p.accept_timeout = std::stoll(value);
+      else if (key == "inactivity_timeout_ms") p.inactivity_timeout = std::stoll(value);
+      else if (key == "max_offers") p.max_offers = std::stoi(value);
+      else if (key == "fallback_message") p.fallback_message = value;
+    } catch (const std::exception&) {
+      throw StoreFailure("sqlite: setting " + key + " holds a malformed value");
+    }
+  }
+  return p;
+}
+
+void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    auto put = [&](std::string_view key, const std::string& value) {
+      db.prepare(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+          .bind_all(key, value)
+          .run();
+    };
+    put("accept_timeout_ms", std::to_string(p.accept_timeout));
+    put("inactivity_timeout_ms", std::to_string(p.inactivity_timeout));
+    put("max_offers", std::to_string(p.max_offers));
+    put("fallback_message", p.fallback_message);
+    tx.commit();
+    return 0;
   });
 }
 

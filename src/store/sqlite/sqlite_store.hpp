@@ -24,7 +24,12 @@ class SqliteStore final : public Store {
   std::optional<AgentLogin> find_agent_login(std::string_view email) override;
   std::optional<core::Agent> find_agent(Id agent_id) override;
   std::vector<core::Agent> list_agents() override;
-  Result<core::Agent> set_agent_available(Id agent_id, bool available) override;
+  Result<core::Agent> set_availability_override(Id agent_id, bool available,
+                                                Millis set_at) override;
+  Result<core::Agent> update_agent_settings(Id agent_id,
+                                            const core::AgentSettings& settings) override;
+  void schedule_status_check(Id agent_id, std::optional<Millis> at) override;
+  std::vector<core::Agent> claim_status_checks(Millis now, const NextCheck& next_check) override;
 
   void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) override;
   std::optional<Id> find_session(std::string_view token_hash, Millis now) override;
@@ -38,6 +43,13 @@ class SqliteStore final : public Store {
 
   Result<ChatRequestOutcome> request_chat(const ChatRequest& request, const RoutingDecision& decide,
                                           Millis now) override;
+  std::vector<core::Conversation> due_offers(Millis now, int limit) override;
+  Result<ReofferOutcome> reoffer(const Reoffer& request, const RoutingDecision& decide,
+                                 Millis now) override;
+  std::vector<Id> idle_conversations(Millis idle_since, int limit) override;
+  Result<Transition> end_if_idle(Id conversation_id, Millis idle_since, Millis now) override;
+  core::ChatPolicy load_chat_policy() override;
+  void save_chat_policy(const core::ChatPolicy& policy) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
   void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;

@@ -1,0 +1,24 @@
+// The admin-tunable numbers of the chat life cycle (SPEC: "every one of them is a setting").
+#pragma once
+
+#include <string>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+
+namespace parley::core {
+
+struct ChatPolicy {
+  Millis accept_timeout = 100'000;      // how long one agent has to accept an offer
+  Millis inactivity_timeout = 600'000;  // no message from either side for this long ends a chat
+  int max_offers = 3;                   // offers per request before the visitor gets the fallback
+  std::string fallback_message =
+      "Sorry, no agent is available right now. Leave us your question by email and we will "
+      "get back to you.";
+  bool operator==(const ChatPolicy&) const = default;
+};
+
+// Bounds: accept 5 s..1 h, inactivity 5 s..24 h, 1..20 offers, a 1..1000-byte message.
+Status validate_chat_policy(const ChatPolicy& policy);
+
+}  // namespace parley::core
