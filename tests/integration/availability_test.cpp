@@ -1,0 +1,190 @@
+// Issue 4 against a real server: settings and status over HTTP, concurrent accepts,
+// real accept windows and inactivity (shortened through the admin settings), a restart
+// inside an accept window.
+#include <thread>
+
+#include "fixture.hpp"
+
+namespace parley::testing {
+namespace {
+
+using boost::beast::http::verb;
+
+class AvailabilityApiTest : public ServerTest {
+ protected:
+  void shorten(int accept_seconds, int idle_seconds, int max_offers = 3) {
+    auto admin = login("admin@example.com");
+    auto r = admin.http.request(
+        verb::put, "/api/v1/admin/settings",
+        json::serialize(json::object{{"accept_timeout_seconds", accept_seconds},
+                                     {"inactivity_timeout_seconds", idle_seconds},
+                                     {"max_offers", max_offers}}));
+    ASSERT_EQ(200, r.status) << r.body;
+  }
+  json::object conversation(VisitorClient& v) {
+    return v.http.get("/api/v1/visitor/chats/current").json().at("conversation").as_object();
+  }
+};
+
+TEST_F(AvailabilityApiTest, SettingsRoundTripAndAreValidated) {
+  auto a = login("alice@example.com");
+  auto put = [&](const json::object& body) {
+    return a.http.request(verb::put, "/api/v1/me/settings", json::serialize(body));
+  };
+  json::array blocks{json::object{{"weekday", 5}, {"start", "08:00"}, {"end", "12:00"}},
+                     json::object{{"weekday", 5}, {"start", "13:00"}, {"end", "17:00"}},
+                     json::object{{"weekday", 6}, {"start", "22:00"}, {"end", "02:00"}}};
+  auto r = put({{"time_zone", "Europe/Stockholm"}, {"schedule", blocks}, {"max_chats", 4}, {"sound", false}});
+  ASSERT_EQ(200, r.status) << r.body;
+  auto s = a.http.get("/api/v1/me/settings").json().at("settings");
+  EXPECT_EQ("Europe/Stockholm", s.at("time_zone").as_string());
+  EXPECT_EQ(blocks, s.at("schedule").as_array());
+  EXPECT_EQ(4, s.at("max_chats").as_int64());
+  EXPECT_FALSE(s.at("sound").as_bool());
+  EXPECT_EQ("Europe/Stockholm", a.http.get("/api/v1/me").json().at("agent").at("time_zone").as_string());
+
+  EXPECT_EQ(400, put({{"time_zone", "Mars/Olympus"}}).status);
+  EXPECT_EQ(400, put({{"schedule", json::array{json::object{{"weekday", 1}, {"start", "9:00"}, {"end", "10:00"}}}}}).status);
+  EXPECT_EQ(400, put({{"schedule", json::array{json::object{{"weekday", 1}, {"start", "09:00"}, {"end", "11:00"}},
+                                               json::object{{"weekday", 1}, {"start", "10:00"}, {"end", "12:00"}}}}}).status);
+  EXPECT_EQ(400, put({{"max_chats", 0}}).status);
+  // Nothing of the rejected requests was stored.
+  EXPECT_EQ("Europe/Stockholm", a.http.get("/api/v1/me/settings").json().at("settings").at("time_zone").as_string());
+}
+
+TEST_F(AvailabilityApiTest, ToggleIsAnOverrideThatSaysUntilWhen) {
+  auto a = login("alice@example.com");
+  auto st = a.http.get("/api/v1/me").json().at("agent").at("status");
+  EXPECT_FALSE(st.at("available").as_bool());
+  EXPECT_EQ("schedule", st.at("source").as_string());
+  auto on = a.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").json();
+  const auto& status = on.at("agent").at("status");
+  EXPECT_TRUE(status.at("available").as_bool());
+  EXPECT_EQ("override", status.at("source").as_string());
+  EXPECT_TRUE(status.at("until").is_int64());  // next midnight in the agent's zone (UTC)
+  EXPECT_EQ(0, status.at("until").as_int64() % (24 * 3600 * 1000));
+}
+
+TEST_F(AvailabilityApiTest, TheToggleReachesTheAgentsOtherTabsAndAdmins) {
+  auto alice = login("alice@example.com");
+  auto admin = login("admin@example.com");
+  WsClient other_tab(port(), alice.http.cookie()), admin_ws(port(), admin.http.cookie());
+  other_tab.expect("hello");
+  admin_ws.expect("hello");
+  alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})");
+  EXPECT_TRUE(other_tab.expect("agent.status").at("agent").at("available").as_bool());
+  auto seen = admin_ws.expect("agent.status").at("agent");
+  EXPECT_EQ("alice@example.com", seen.at("email").as_string());
+  EXPECT_EQ("override", seen.at("status").at("source").as_string());
+  // Agents do not get each other's status.
+  auto bob = login("bob@example.com");
+  WsClient bob_ws(port(), bob.http.cookie());
+  bob_ws.expect("hello");
+  alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":false})");
+  EXPECT_TRUE(bob_ws.quiet("agent.status"));
+}
+
+TEST_F(AvailabilityApiTest, OnlyAdminsListAgentsAndChangeChatSettings) {
+  auto alice = login("alice@example.com");
+  EXPECT_EQ(403, alice.http.get("/api/v1/agents").status);
+  EXPECT_EQ(403, alice.http.get("/api/v1/admin/settings").status);
+  EXPECT_EQ(403, alice.http.request(verb::put, "/api/v1/admin/settings", R"({"max_offers":1})").status);
+  auto admin = login("admin@example.com");
+  EXPECT_EQ(3u, admin.http.get("/api/v1/agents").json().at("agents").as_array().size());
+  auto s = admin.http.get("/api/v1/admin/settings").json().at("settings");
+  EXPECT_EQ(100, s.at("accept_timeout_seconds").as_int64());
+  EXPECT_EQ(600, s.at("inactivity_timeout_seconds").as_int64());
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/settings", R"({"accept_timeout_seconds":1})").status);
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/settings", R"({"fallback_message":""})").status);
+}
+
+TEST_F(AvailabilityApiTest, TwentyConcurrentAcceptsHaveExactlyOneWinner) {
+  auto alice = available_agent("alice@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(request_chat(v));
+  std::vector<int> statuses(20);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient tab(port());
+      statuses[i] = tab.request(verb::post, conv_path(id, "/accept"), "", {{"Cookie", alice.http.cookie()}}).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(1, std::count(statuses.begin(), statuses.end(), 200));
+  EXPECT_EQ(19, std::count(statuses.begin(), statuses.end(), 409));
+  auto events = alice.http.get(conv_path(id, "/events")).json().at("events").as_array();
+  EXPECT_EQ(1, std::count_if(events.begin(), events.end(), [](const auto& e) { return e.at("kind") == "chat.accepted"; }));
+}
+
+TEST_F(AvailabilityApiTest, AnUnansweredRequestIsReofferedThenGetsTheFallback) {
+  shorten(5, 600, 2);
+  auto alice = available_agent("alice@example.com");
+  auto bob = available_agent("bob@example.com");
+  WsClient alice_ws(port(), alice.http.cookie()), bob_ws(port(), bob.http.cookie());
+  alice_ws.expect("hello");
+  bob_ws.expect("hello");
+  auto v = new_visitor(port());
+  auto conv = request_chat(v);
+  auto id = id_of(conv);
+  ASSERT_EQ(alice.agent.at("id"), conv.at("agent_id"));
+  EXPECT_TRUE(conv.at("offer_expires_at").is_int64());
+  alice_ws.expect("chat.requested");
+  EXPECT_EQ("timeout", alice_ws.expect("offer.withdrawn", 8s).at("reason").as_string());
+  EXPECT_EQ(id, id_of(bob_ws.expect("chat.requested", 2s).at("conversation").as_object()));
+  EXPECT_EQ("timeout", bob_ws.expect("offer.withdrawn", 8s).at("reason").as_string());
+  auto gone = conversation(v);
+  EXPECT_EQ("missed", gone.at("status").as_string());
+  EXPECT_EQ("no_answer", gone.at("end_reason").as_string());
+  auto events = v.http.get(visitor_path(id, "/events")).json().at("events").as_array();
+  EXPECT_EQ("chat.missed", events.back().at("kind").as_string());
+  // Alice was not offered it twice, and it never reached an Inbox list.
+  EXPECT_TRUE(alice_ws.quiet("chat.requested", 200ms));
+  EXPECT_TRUE(alice.http.get("/api/v1/conversations").json().at("conversations").as_array().empty());
+}
+
+TEST_F(AvailabilityApiTest, ARestartInsideTheAcceptWindowStillFiresOnce) {
+  shorten(5, 600, 2);
+  available_agent("alice@example.com");
+  auto bob = available_agent("bob@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(request_chat(v));
+  server->kill_hard();
+  std::this_thread::sleep_for(1s);
+  server->start();
+  HttpClient http(server->port());
+  http.set_bearer(v.token);
+  auto bob_login = login_agent(server->port(), "bob@example.com", kPassword);
+  WsClient bob_ws(server->port(), bob_login.http.cookie());
+  bob_ws.expect("hello");
+  auto offer = bob_ws.expect("chat.requested", 8s);  // re-offered after the restart
+  EXPECT_EQ(id, id_of(offer.at("conversation").as_object()));
+  EXPECT_TRUE(bob_ws.quiet("chat.requested", 1s));    // once
+  auto c = http.get("/api/v1/visitor/chats/current").json().at("conversation");
+  EXPECT_EQ(bob.agent.at("id"), c.at("agent_id"));
+  EXPECT_EQ("pending", c.at("status").as_string());
+}
+
+TEST_F(AvailabilityApiTest, AQuietChatEndsForInactivityAndBothSidesAreTold) {
+  shorten(100, 5);
+  auto alice = available_agent("alice@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(request_chat(v));
+  ASSERT_EQ(200, alice.http.post(conv_path(id, "/accept")).status);
+  WsClient agent_ws(port(), alice.http.cookie()), visitor_ws(port());
+  agent_ws.expect("hello");
+  visitor_ws.send(json::object{{"type", "auth"}, {"visitor_token", v.token}});
+  visitor_ws.expect("hello");
+  for (auto* ws : {&agent_ws, &visitor_ws}) {
+    ws->send(json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 2}});
+  }
+  for (auto* ws : {&agent_ws, &visitor_ws}) {
+    auto ended = ws->expect("event", 9s).at("event");
+    EXPECT_EQ("chat.ended", ended.at("kind").as_string());
+    EXPECT_EQ("inactivity", ended.at("body").as_string());
+  }
+  EXPECT_EQ("inactivity", conversation(v).at("end_reason").as_string());
+}
+
+}  // namespace
+}  // namespace parley::testing
