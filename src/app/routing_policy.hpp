@@ -1,5 +1,5 @@
-// The routing decision handed to the store: effective availability (schedule ⊕ toggle) and
-// chat limits from core/, then round robin among agents this request was not offered to.
+// The routing decision handed to the store: each agent's effective availability (schedule ⊕
+// toggle, core/availability) at `now`, then the rules of core/routing.
 #pragma once
 
 #include "store/store.hpp"

@@ -28,6 +28,7 @@ namespace parley::store {
 using core::Id;
 using core::Millis;
 using core::Result;
+using core::Status;
 
 struct StoreFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -53,12 +54,20 @@ struct AgentLoad {
   int open_chats = 0;
 };
 
-// Decides who gets a chat from every active agent, the stored round-robin pointer, and the
-// agents this request was already offered to. Supplied by app/ (it computes effective
-// availability and calls core routing) so the rules stay in core/.
-using RoutingDecision = std::function<std::optional<Id>(std::span<const AgentLoad> agents,
-                                                        std::optional<Id> last_assigned,
-                                                        std::span<const Id> already_offered)>;
+// Everything a routing decision needs, read inside the transaction that applies it.
+struct RoutingSnapshot {
+  std::span<const AgentLoad> agents;      // every active agent
+  std::optional<Id> global_pointer;       // the global round-robin pointer
+  std::span<const Id> already_offered;    // agents this request was offered to
+  const core::RoutingRules& rules;        // with each team's pointer
+  const core::VisitorFacts& visitor;
+  std::optional<core::PriorRoute> prior;  // set for a re-offer
+};
+
+// Decides who gets a chat. Supplied by app/ (it computes effective availability and calls
+// core::route) so the rules stay in core/. The store then moves the pointer of the stage
+// that chose (global or the team's) in the same transaction.
+using RoutingDecision = std::function<core::RouteChoice(const RoutingSnapshot& snapshot)>;
 
 struct ChatRequest {
   Id visitor_id = 0;
@@ -192,6 +201,16 @@ class Store {
   // Ends the conversation for inactivity, only if it is still active and idle since
   // `idle_since`; conflict otherwise (a message arrived, or it ended meanwhile).
   virtual Result<Transition> end_if_idle(Id conversation_id, Millis idle_since, Millis now) = 0;
+
+  // Routing rules (accounts, custom rules, teams, default team), with team pointers.
+  virtual core::RoutingRules load_routing_rules() = 0;
+  // Replaces every rule at once (already validated). Teams are matched by name, so a team
+  // keeps its id and pointer across saves; rules and members are replaced. Custom rules and
+  // the default team name teams by id of the *given* teams list order: team_id = index + 1
+  // in `rules.teams` (the store maps them to stored ids). bad_request for unknown agents.
+  virtual Status save_routing_rules(const core::RoutingRules& rules) = 0;
+  // Adds or replaces account rules (CSV import); returns how many were written.
+  virtual Result<int> upsert_account_rules(const std::vector<core::AccountRule>& rules) = 0;
 
   // The admin settings of the chat life cycle; defaults until saved.
   virtual core::ChatPolicy load_chat_policy() = 0;

@@ -55,11 +55,10 @@ TEST_P(StoreContract, RoutingSeesEveryActiveAgentWithOpenChatCounts) {
   ended_chat(a2.id);  // ended chats do not count
   std::vector<AgentLoad> seen;
   std::optional<Id> pointer_seen = -1;
-  RoutingDecision spy = [&](std::span<const AgentLoad> c, std::optional<Id> last,
-                            std::span<const Id>) {
-    seen.assign(c.begin(), c.end());
-    pointer_seen = last;
-    return std::optional<Id>{};
+  RoutingDecision spy = [&](const RoutingSnapshot& s) {
+    seen.assign(s.agents.begin(), s.agents.end());
+    pointer_seen = s.global_pointer;
+    return core::RouteChoice{};
   };
   auto out =
       store().request_chat(request_from(visitor().id, form("V", "v@example.com")), spy, tick());

@@ -53,26 +53,21 @@ core::PreChatForm StoreContract::form(const std::string& name, const std::string
 }
 
 RoutingDecision StoreContract::route_to(std::optional<Id> agent_id) {
-  return [agent_id](std::span<const AgentLoad>, std::optional<Id>, std::span<const Id>) {
-    return agent_id;
+  return [agent_id](const RoutingSnapshot&) {
+    return core::RouteChoice{agent_id, core::RouteStage::global, {}};
   };
 }
 
 RoutingDecision StoreContract::round_robin() { return toggle_round_robin(); }
 
 RoutingDecision toggle_round_robin() {
-  return [](std::span<const AgentLoad> agents, std::optional<Id> last,
-            std::span<const Id> already_offered) {
+  return [](const RoutingSnapshot& s) {
     std::vector<core::RoutingCandidate> c;
-    for (const auto& l : agents) {
-      if (std::find(already_offered.begin(), already_offered.end(), l.agent.id) !=
-          already_offered.end()) {
-        continue;
-      }
+    for (const auto& l : s.agents) {
       bool on = l.agent.override_state && l.agent.override_state->available;
       c.push_back({l.agent.id, on, l.open_chats, l.agent.max_chats});
     }
-    return core::pick_round_robin(c, last);
+    return core::route(s.rules, s.visitor, c, s.global_pointer, s.already_offered, s.prior);
   };
 }
 

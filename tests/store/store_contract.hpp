@@ -70,8 +70,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
 
 std::string error_code(const core::Error& e);
 
-// Round robin that takes the toggle as availability (the store does not know schedules; the
-// real policy is app::route_at) and skips agents already offered the request.
+// core::route with the toggle as availability (the store does not know schedules; the real
+// policy is app::route_at).
 RoutingDecision toggle_round_robin();
 
 }  // namespace parley::store::testing

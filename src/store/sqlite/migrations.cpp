@@ -137,6 +137,38 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    {3, R"sql(
+-- Routing rules (issue 4): teams with members, account rules (email domain or company ->
+-- agent), custom rules (conditions -> agent or team, by priority). Team pointers live in
+-- routing_state under 'team:<id>'; the default team in settings.
+CREATE TABLE teams (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE team_members (
+  team_id  INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  PRIMARY KEY (team_id, agent_id)
+) WITHOUT ROWID;
+CREATE TABLE account_rules (
+  id       INTEGER PRIMARY KEY,
+  kind     TEXT    NOT NULL CHECK (kind IN ('domain', 'company')),
+  value    TEXT    NOT NULL CHECK (value = lower(value)),
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  UNIQUE (kind, value)
+);
+CREATE TABLE custom_rules (
+  id         INTEGER PRIMARY KEY,
+  priority   INTEGER NOT NULL,
+  conditions TEXT    NOT NULL,
+  agent_id   INTEGER REFERENCES agents(id),
+  team_id    INTEGER REFERENCES teams(id) ON DELETE CASCADE
+);
+-- How a pending request was routed, for its re-offers.
+ALTER TABLE conversations ADD COLUMN route_stage TEXT;
+ALTER TABLE conversations ADD COLUMN team_id INTEGER;
+ALTER TABLE conversations ADD COLUMN team_offers INTEGER NOT NULL DEFAULT 0;
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

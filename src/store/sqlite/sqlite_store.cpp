@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/routing_rules_sql.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 
 namespace parley::store {
@@ -158,17 +159,27 @@ Transition finish_end(Connection& db, Id conversation_id, std::string_view reaso
   return t;
 }
 
-std::optional<Id> routing_pointer(Connection& conn) {
-  auto s = conn.prepare("SELECT last_agent_id FROM routing_state WHERE scope = 'global'");
-  if (!s.step()) return std::nullopt;
-  return s.opt_int64(0);
+core::VisitorFacts facts_of(const core::PreChatForm& form) {
+  return {core::lowercase_ascii(form.email), form.name, form.company, form.job_title, form.phone,
+          form.page_url};
 }
 
-void store_routing_pointer(Connection& conn, Id agent_id) {
+// A visitor as routing saw them at request time, rebuilt from their person record.
+core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url) {
   auto s = conn.prepare(
-      "INSERT INTO routing_state (scope, last_agent_id) VALUES ('global', ?1) "
-      "ON CONFLICT (scope) DO UPDATE SET last_agent_id = excluded.last_agent_id");
-  s.bind_all(agent_id).run();
+      "SELECT p.email, p.name, p.company, p.job_title, p.phone FROM visitors v "
+      "JOIN people p ON p.id = v.person_id WHERE v.id = ?1");
+  s.bind_all(visitor_id);
+  core::VisitorFacts f;
+  f.page_url = page_url;
+  if (s.step()) {
+    f.email = s.text(0);
+    f.name = s.opt_text(1);
+    f.company = s.opt_text(2);
+    f.job_title = s.opt_text(3);
+    f.phone = s.opt_text(4);
+  }
+  return f;
 }
 
 Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now) {
@@ -425,21 +436,27 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
         .bind_all(request.visitor_id, person_id)
         .run();
 
-    std::optional<Id> picked = decide(agent_loads(db), routing_pointer(db), {});
-    if (picked) store_routing_pointer(db, *picked);
+    auto loads = agent_loads(db);
+    auto rules = load_rules(db);
+    auto facts = facts_of(request.form);
+    auto choice = decide(RoutingSnapshot{loads, load_pointer(db, "global"), {}, rules, facts, {}});
+    advance_pointer(db, choice);
+    std::optional<Id> picked = choice.agent_id;
 
     Id conversation_id = 0;
     {
       auto s = db.prepare(
           "INSERT INTO conversations (visitor_id, agent_id, status, last_seq, page_url, "
-          "created_at, last_activity_at, ended_at, end_reason, offer_expires_at, offers_made) "
-          "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7, ?8, ?9) RETURNING id");
+          "created_at, last_activity_at, ended_at, end_reason, offer_expires_at, offers_made, "
+          "route_stage, team_id, team_offers) "
+          "VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
       bool missed = !picked;
       s.bind_all(request.visitor_id, picked, missed ? "missed" : "pending", request.form.page_url,
                  now, missed ? std::optional<Millis>(now) : std::nullopt,
                  missed ? std::optional<std::string>("no_agent") : std::nullopt,
                  missed ? std::nullopt : std::optional<Millis>(now + request.accept_timeout),
-                 missed ? 0 : 1);
+                 missed ? 0 : 1, core::to_string(choice.stage), choice.team_id,
+                 choice.stage == core::RouteStage::team ? 1 : 0);
       try {
         s.step();
       } catch (const SqliteError& e) {
@@ -612,22 +629,40 @@ Result<ReofferOutcome> SqliteStore::reoffer(const Reoffer& request, const Routin
       return core::conflict("the offer was already settled");
     }
     record_offer(db, c->id, request.expected_agent, now);
-    std::optional<Id> next;
+    core::RouteChoice choice;
     if (c->offers_made < request.policy.max_offers) {
+      core::PriorRoute prior;
+      {
+        auto r = db.prepare("SELECT route_stage, team_id, team_offers FROM conversations WHERE id = ?1");
+        r.bind_all(c->id);
+        r.step();
+        prior.stage = core::route_stage_from_string(r.text(0)).value_or(core::RouteStage::global);
+        prior.team_id = r.opt_int64(1);
+        prior.team_offers = static_cast<int>(r.int64(2));
+      }
       auto tried = offered_agents(db, c->id);
-      next = decide(agent_loads(db), routing_pointer(db), tried);
+      auto loads = agent_loads(db);
+      auto rules = load_rules(db);
+      auto facts = facts_of_visitor(db, c->visitor_id, c->page_url);
+      choice = decide(RoutingSnapshot{loads, load_pointer(db, "global"), tried, rules, facts, prior});
+      if (choice.agent_id) {
+        int team_offers = choice.stage == core::RouteStage::team
+                              ? (choice.team_id == prior.team_id ? prior.team_offers + 1 : 1)
+                              : prior.team_offers;
+        advance_pointer(db, choice);
+        record_offer(db, c->id, *choice.agent_id, now);
+        db.prepare(
+              "UPDATE conversations SET agent_id = ?2, offer_expires_at = ?3, "
+              "offers_made = offers_made + 1, route_stage = ?4, team_id = ?5, team_offers = ?6 "
+              "WHERE id = ?1")
+            .bind_all(c->id, *choice.agent_id, now + request.policy.accept_timeout,
+                      core::to_string(choice.stage), choice.team_id, team_offers)
+            .run();
+      }
     }
     ReofferOutcome out;
     out.previous_agent = request.expected_agent;
-    if (next) {
-      store_routing_pointer(db, *next);
-      record_offer(db, c->id, *next, now);
-      db.prepare(
-            "UPDATE conversations SET agent_id = ?2, offer_expires_at = ?3, "
-            "offers_made = offers_made + 1 WHERE id = ?1")
-          .bind_all(c->id, *next, now + request.policy.accept_timeout)
-          .run();
-    } else {
+    if (!choice.agent_id) {
       db.prepare(
             "UPDATE conversations SET status = 'missed', agent_id = NULL, offer_expires_at = NULL, "
             "ended_at = ?2, end_reason = 'no_answer' WHERE id = ?1")
@@ -668,6 +703,29 @@ Result<Transition> SqliteStore::end_if_idle(Id conversation_id, Millis idle_sinc
     auto t = finish_end(db, conversation_id, "inactivity", now);
     tx.commit();
     return t;
+  });
+}
+
+core::RoutingRules SqliteStore::load_routing_rules() {
+  auto conn = readers_.lease();
+  return load_rules(*conn);
+}
+
+Status SqliteStore::save_routing_rules(const core::RoutingRules& rules) {
+  return writer_.run([&](Connection& db) -> Status {
+    Transaction tx(db);
+    auto ok = save_rules(db, rules);
+    if (ok) tx.commit();
+    return ok;
+  });
+}
+
+Result<int> SqliteStore::upsert_account_rules(const std::vector<core::AccountRule>& rules) {
+  return writer_.run([&](Connection& db) -> Result<int> {
+    Transaction tx(db);
+    auto n = upsert_accounts(db, rules);
+    if (n) tx.commit();
+    return n;
   });
 }
 

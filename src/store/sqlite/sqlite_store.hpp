@@ -48,6 +48,9 @@ class SqliteStore final : public Store {
                                  Millis now) override;
   std::vector<Id> idle_conversations(Millis idle_since, int limit) override;
   Result<Transition> end_if_idle(Id conversation_id, Millis idle_since, Millis now) override;
+  core::RoutingRules load_routing_rules() override;
+  Status save_routing_rules(const core::RoutingRules& rules) override;
+  Result<int> upsert_account_rules(const std::vector<core::AccountRule>& rules) override;
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
