@@ -35,5 +35,11 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@cd web && PARLEY_BIN=$(abspath $(PARLEY)) npm run --silent e2e
 
+# The benchmarks (bench/run.sh, docs/performance.md): Parley, then the Node baseline under the
+# same load, and the budget table. PROFILE=short (default, under 3 minutes) or PROFILE=full.
+PROFILE ?= short
+bench: configure
+	@bash bench/run.sh --profile $(PROFILE)
+
 clean:
 	rm -rf $(BUILD_DIR) web/dist

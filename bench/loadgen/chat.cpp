@@ -1,0 +1,711 @@
+// The throughput and latency scenarios: P visitor/agent pairs in live chats, then
+// messages both ways over the WebSocket protocol, counted at the receivers.
+//
+// Setup (Parley): M agents log in (REST, cookie), go available and open /ws; each visitor
+// gets a token, opens /ws, authenticates, requests a chat (REST); the agent the request is
+// offered to answers `chat.accept` on its socket when `chat.requested` arrives, and both
+// sides subscribe. A side is ready when the conversation's `chat.accepted` event reaches it.
+// Setup (baseline): the relay has no REST; conversation i+1 pairs visitor i with agent
+// i % M, both subscribe, and a ping/pong after the subscribes says the server has them.
+//
+// Message phase: every `message.send` carries a client id "<scheduled ns>.<conn>.<n>", so
+// a receiver knows when the message was due without shared state. Throughput keeps a
+// bounded window of unacknowledged sends per connection and counts deliveries inside the
+// measurement window. Latency sends on a fixed schedule and measures from the scheduled
+// time (coordinated-omission corrected: a late send counts its wait).
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unistd.h>
+#include <unordered_set>
+#include <vector>
+
+#include "histogram.hpp"
+#include "proc_stats.hpp"
+#include "result.hpp"
+#include "scenarios.hpp"
+
+namespace parley::bench {
+
+namespace json = boost::json;
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+Clock::time_point at_ns(std::int64_t ns) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
+}
+
+std::optional<json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::string format_index(const std::string& pattern, int n) {
+  auto pos = pattern.find("%d");
+  if (pos == std::string::npos) return pattern;
+  return pattern.substr(0, pos) + std::to_string(n) + pattern.substr(pos + 2);
+}
+
+// "<scheduled ns>.<conn>.<n>" -> scheduled ns
+std::int64_t scheduled_of(std::string_view client_id) {
+  std::int64_t v = -1;
+  std::from_chars(client_id.data(), client_id.data() + client_id.size(), v);
+  return v;
+}
+
+// One I/O thread with its own io_context; a connection lives on exactly one, so its
+// state needs no locks. Counters have one writer each (relaxed atomics for the reader).
+struct Worker {
+  asio::io_context ioc{1};
+  Histogram e2e, ack;
+  std::atomic<std::uint64_t> sent{0}, acked{0}, delivered{0}, delivered_in_window{0}, echoes{0},
+      error_frames{0};
+  std::thread thread;
+};
+
+class Conn;
+
+struct Run {
+  explicit Run(const ChatOptions& opts)
+      : o(opts), target(opts.common.target), sources(opts.common.source_addresses) {}
+
+  const ChatOptions& o;
+  Target target;
+  SourceAddresses sources;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::atomic<int> agents_ready{0}, sides_ready{0}, setup_failures{0}, senders_done{0};
+  std::atomic<int> next_pair{0};
+  std::atomic<std::int64_t> win_start{INT64_MAX}, win_end{INT64_MAX};
+  std::atomic<bool> abort{false}, stopping{false};
+  std::string body;
+  std::string run_tag;
+
+  std::mutex mu;  // guards the members below
+  std::vector<std::string> errors;
+  std::vector<std::shared_ptr<Conn>> conns;
+
+  void fail(std::string what) {
+    std::lock_guard lock(mu);
+    if (errors.size() < 20) errors.push_back(std::move(what));
+  }
+  void add(std::shared_ptr<Conn> c) {
+    std::lock_guard lock(mu);
+    conns.push_back(std::move(c));
+  }
+  auto setup_done(std::string what) {
+    return [this, what](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        setup_failures++;
+        fail(what + ": " + x.what());
+      }
+    };
+  }
+};
+
+class Conn : public std::enable_shared_from_this<Conn> {
+ public:
+  Conn(Run& run, Worker& worker, bool agent, int index)
+      : run_(run), w_(worker), ws_(worker.ioc), signal_(worker.ioc), wake_(worker.ioc),
+        pace_(worker.ioc), agent_(agent), index_(index) {
+    tag_ = (agent ? "a" : "v") + std::to_string(index);
+  }
+
+  Ws& ws() { return ws_; }
+  asio::steady_timer& signal() { return signal_; }
+  bool agent() const { return agent_; }
+  bool authed() const { return authed_; }
+  bool dead() const { return dead_; }
+  std::vector<std::int64_t>& convs() { return convs_; }
+  void expect_pong_credit(int n) { pong_credit_ = n; }
+
+  void start_reading() {
+    asio::co_spawn(w_.ioc, read_loop(shared_from_this()), asio::detached);
+  }
+
+  void send(std::string frame) {
+    if (dead_) return;
+    out_.push_back(std::move(frame));
+    if (!writing_) {
+      writing_ = true;
+      asio::co_spawn(w_.ioc, write_loop(shared_from_this()), asio::detached);
+    }
+  }
+
+  void close() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  static awaitable<void> sender(std::shared_ptr<Conn> self) {
+    auto& r = self->run_;
+    const auto& o = r.o;
+    std::int64_t end = r.win_end.load();
+    std::uint64_t cap = 0;
+    if (o.max_messages > 0) {
+      auto senders = static_cast<long long>(r.conns.size());
+      cap = static_cast<std::uint64_t>((o.max_messages + senders - 1) / senders);
+    }
+    std::size_t rr = 0;
+    if (self->convs_.empty()) {
+      r.senders_done++;
+      co_return;
+    }
+    // Everyone starts together at t0 (the warm-up, then the measured window).
+    std::int64_t t0 = r.win_start.load() - static_cast<std::int64_t>(o.warmup_s * 1e9);
+    if (now_ns() < t0) {
+      self->pace_.expires_at(at_ns(t0));
+      co_await self->pace_.async_wait(tuple_awaitable);
+    }
+    if (o.mode == "latency") {
+      // This connection's share of the offered rate: one stream per (side, conversation).
+      double share = o.rate * static_cast<double>(self->convs_.size()) / (2.0 * o.pairs);
+      auto interval = static_cast<std::int64_t>(1e9 / share);
+      std::mt19937_64 rng(static_cast<std::uint64_t>(self->index_) * 7919 + (self->agent_ ? 1 : 0));
+      std::int64_t next = r.win_start.load() - static_cast<std::int64_t>(o.warmup_s * 1e9) +
+                          static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(interval));
+      while (!self->dead_ && !r.abort && next < end && (!cap || self->n_ < cap)) {
+        if (now_ns() < next) {
+          self->pace_.expires_at(at_ns(next));
+          co_await self->pace_.async_wait(tuple_awaitable);
+          continue;
+        }
+        self->send_message(rr++, next);  // late sends keep their scheduled time
+        next += interval;
+        if (self->inflight_ > 20000) {
+          r.fail("more than 20,000 messages unacknowledged on one connection: overload, stopping");
+          r.abort = true;
+        }
+      }
+    } else {
+      while (!self->dead_ && !r.abort && (!cap || self->n_ < cap)) {
+        std::int64_t now = now_ns();
+        if (now >= end) break;
+        if (self->inflight_ < o.window) {
+          self->send_message(rr++, now);
+          continue;
+        }
+        self->wake_.expires_at(at_ns(end));
+        co_await self->wake_.async_wait(tuple_awaitable);
+      }
+    }
+    r.senders_done++;
+  }
+
+ private:
+  std::string_view role() const { return agent_ ? "agent" : "visitor"; }
+
+  void send_message(std::size_t rr, std::int64_t scheduled) {
+    std::int64_t conv = convs_[rr % convs_.size()];
+    std::string frame;
+    frame.reserve(128 + run_.body.size());
+    frame += R"({"type":"message.send","conversation_id":)";
+    frame += std::to_string(conv);
+    frame += R"(,"client_id":")";
+    frame += std::to_string(scheduled);
+    frame += '.';
+    frame += tag_;
+    frame += '.';
+    frame += std::to_string(n_++);
+    frame += R"(","body":")";
+    frame += run_.body;
+    frame += "\"}";
+    ++inflight_;
+    w_.sent.fetch_add(1, std::memory_order_relaxed);
+    send(std::move(frame));
+  }
+
+  static awaitable<void> write_loop(std::shared_ptr<Conn> self) {
+    while (!self->out_.empty() && !self->dead_) {
+      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(self->out_.front()), tuple_awaitable);
+      if (ec) {
+        self->on_dead(ec, "write");
+        break;
+      }
+      self->out_.pop_front();
+    }
+    self->writing_ = false;
+  }
+
+  static awaitable<void> read_loop(std::shared_ptr<Conn> self) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto [ec, n] = co_await self->ws_.async_read(buffer, tuple_awaitable);
+      if (ec) {
+        self->on_dead(ec, "read");
+        co_return;
+      }
+      auto data = buffer.cdata();
+      self->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      buffer.consume(buffer.size());
+    }
+  }
+
+  void on_dead(const beast::error_code& ec, const char* where) {
+    if (!dead_ && !run_.stopping) {
+      run_.fail(tag_ + " connection lost (" + where + "): " + ec.message());
+    }
+    dead_ = true;
+    signal_.cancel();
+    wake_.cancel();
+    pace_.cancel();
+  }
+
+  void on_frame(std::string_view f) {
+    std::int64_t now = now_ns();
+    auto type = frame_type(f);
+    if (type == "event") {
+      auto kind = string_field(f, "kind");
+      if (kind == "text") {
+        if (string_field(f, "sender") == role()) {
+          w_.echoes.fetch_add(1, std::memory_order_relaxed);  // our own message, echoed
+        } else {
+          on_delivered(f, now);
+        }
+      } else if (kind == "chat.accepted") {
+        auto conversation = int_field(f, "conversation_id");
+        if (conversation && ready_.insert(*conversation).second) run_.sides_ready++;
+      }
+      return;
+    }
+    if (type == "message.ack") {
+      auto scheduled = scheduled_of(string_field(f, "client_id"));
+      w_.acked.fetch_add(1, std::memory_order_relaxed);
+      if (scheduled >= run_.win_start.load(std::memory_order_relaxed)) w_.ack.record(now - scheduled);
+      if (inflight_ > 0) --inflight_;
+      wake_.cancel();
+      return;
+    }
+    if (type == "chat.requested") {
+      if (agent_ && !run_.o.common.baseline) {
+        auto id = int_field(f, "id");  // the conversation's id comes first
+        if (id) {
+          convs_.push_back(*id);
+          send(R"({"type":"chat.accept","conversation_id":)" + std::to_string(*id) + "}");
+          send(R"({"type":"subscribe","conversation_id":)" + std::to_string(*id) +
+               R"(,"after_seq":0})");
+        }
+      }
+      return;
+    }
+    if (type == "hello") {
+      authed_ = true;
+      signal_.cancel();
+      return;
+    }
+    if (type == "pong") {
+      run_.sides_ready += pong_credit_;
+      pong_credit_ = 0;
+      signal_.cancel();
+      return;
+    }
+    if (type == "error") {
+      w_.error_frames.fetch_add(1, std::memory_order_relaxed);
+      run_.fail(tag_ + " got " + std::string(f.substr(0, 300)));
+      // An error answering a send releases its window slot, so the run cannot stall.
+      if (inflight_ > 0 && !string_field(f, "ref").empty() && string_field(f, "ref") != "subscribe") {
+        --inflight_;
+        wake_.cancel();
+      }
+      return;
+    }
+    // conversation.updated, agent.status, typing: not measured.
+  }
+
+  void on_delivered(std::string_view f, std::int64_t now) {
+    w_.delivered.fetch_add(1, std::memory_order_relaxed);
+    std::int64_t ws = run_.win_start.load(std::memory_order_relaxed);
+    std::int64_t we = run_.win_end.load(std::memory_order_relaxed);
+    if (now >= ws && now < we) w_.delivered_in_window.fetch_add(1, std::memory_order_relaxed);
+    auto scheduled = scheduled_of(string_field(f, "client_id"));
+    if (scheduled >= ws) w_.e2e.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - scheduled)));
+  }
+
+  Run& run_;
+  Worker& w_;
+  Ws ws_;
+  asio::steady_timer signal_;  // setup waits: cancelled when a frame changes state
+  asio::steady_timer wake_;    // throughput: cancelled when an ack frees the window
+  asio::steady_timer pace_;    // latency: the schedule
+  bool agent_;
+  int index_;
+  std::string tag_;
+  bool authed_ = false;
+  bool dead_ = false;
+  bool writing_ = false;
+  int pong_credit_ = 0;
+  int inflight_ = 0;
+  std::uint64_t n_ = 0;
+  std::deque<std::string> out_;
+  std::vector<std::int64_t> convs_;
+  std::unordered_set<std::int64_t> ready_;
+};
+
+// --- setup ---
+
+awaitable<void> open_socket(Run& r, const std::shared_ptr<Conn>& c, std::string_view cookie,
+                            std::string_view token) {
+  auto local = r.sources.next();
+  auto ec = co_await ws_connect(c->ws(), r.target, local, cookie, 15s);
+  if (ec) throw std::runtime_error("WebSocket connect: " + ec.message());
+  c->start_reading();
+  if (!token.empty()) {
+    json::object auth{{"type", "auth"}, {"visitor_token", token}};
+    c->send(json::serialize(auth));
+  }
+  auto deadline = Clock::now() + 15s;
+  bool ok = co_await wait_until(c->signal(), [&] { return c->authed() || c->dead(); }, deadline);
+  if (!ok || c->dead()) throw std::runtime_error("no hello after auth");
+}
+
+awaitable<void> agent_setup(Run& r, std::shared_ptr<Conn> c, int j) {
+  const auto& o = r.o;
+  if (o.common.baseline) {
+    std::string token = "agent:" + std::to_string(j + 1);
+    co_await open_socket(r, c, "", token);
+    // Conversation i + 1 pairs visitor i with agent i % M.
+    for (int i = j; i < o.pairs; i += o.agents) {
+      c->convs().push_back(i + 1);
+      c->send(R"({"type":"subscribe","conversation_id":)" + std::to_string(i + 1) + "}");
+    }
+    c->expect_pong_credit(static_cast<int>(c->convs().size()));
+    c->send(R"({"type":"ping"})");
+    r.agents_ready++;
+    co_return;
+  }
+  beast::tcp_stream http(c->ws().get_executor());
+  auto local = r.sources.next();
+  auto ec = co_await tcp_connect(http, r.target, local, 15s);
+  if (ec) throw std::runtime_error("connect: " + ec.message());
+  std::string email = format_index(o.agent_email, j + 1);
+  std::string login = json::serialize(json::object{{"email", email}, {"password", o.agent_password}});
+  std::string_view login_path = "/api/v1/auth/login";
+  auto reply = co_await http_call(http, r.target, http::verb::post, login_path, login, "", "", 60s);
+  if (reply.ec || reply.status != 200 || reply.cookie.empty()) {
+    throw std::runtime_error("login " + email + ": HTTP " + std::to_string(reply.status) + " " +
+                             reply.body + reply.ec.message());
+  }
+  std::string cookie = reply.cookie;
+  std::string_view avail_path = "/api/v1/me/availability";
+  std::string_view avail_body = R"({"available":true})";
+  auto avail = co_await http_call(http, r.target, http::verb::put, avail_path, avail_body, cookie, "", 30s);
+  if (avail.ec || avail.status != 200) {
+    throw std::runtime_error("availability " + email + ": HTTP " + std::to_string(avail.status) + " " + avail.body);
+  }
+  co_await open_socket(r, c, cookie, "");
+  r.agents_ready++;
+}
+
+awaitable<void> pair_setup(Run& r, Worker& w, int i) {
+  const auto& o = r.o;
+  auto c = std::make_shared<Conn>(r, w, false, i);
+  r.add(c);
+  if (o.common.baseline) {
+    std::string token = "visitor:" + std::to_string(i + 1);
+    co_await open_socket(r, c, "", token);
+    c->convs().push_back(i + 1);
+    c->send(R"({"type":"subscribe","conversation_id":)" + std::to_string(i + 1) + "}");
+    c->expect_pong_credit(1);
+    c->send(R"({"type":"ping"})");
+    co_return;
+  }
+  beast::tcp_stream http(w.ioc);
+  auto local = r.sources.next();
+  auto ec = co_await tcp_connect(http, r.target, local, 15s);
+  if (ec) throw std::runtime_error("connect: " + ec.message());
+  std::string_view session_path = "/api/v1/visitor/session";
+  auto session = co_await http_call(http, r.target, http::verb::post, session_path, "", "", "", 30s);
+  auto s = parse_object(session.body);
+  if (session.ec || session.status != 201 || !s || !s->contains("visitor_token")) {
+    throw std::runtime_error("visitor session: HTTP " + std::to_string(session.status) + " " + session.body);
+  }
+  std::string token(s->at("visitor_token").as_string());
+  co_await open_socket(r, c, "", token);
+
+  json::object form{{"name", "Bench Visitor " + std::to_string(i + 1)},
+                    {"email", "bench-visitor-" + std::to_string(i + 1) + "-" + r.run_tag + "@bench.local"},
+                    {"page_url", "https://bench.local/pricing"}};
+  std::string form_body = json::serialize(form);
+  std::string_view chats_path = "/api/v1/visitor/chats";
+  auto chat = co_await http_call(http, r.target, http::verb::post, chats_path, form_body, "", token, 30s);
+  auto cj = parse_object(chat.body);
+  if (chat.ec || chat.status != 201 || !cj || !cj->contains("conversation")) {
+    throw std::runtime_error("request chat: HTTP " + std::to_string(chat.status) + " " + chat.body);
+  }
+  const auto& conv = cj->at("conversation").as_object();
+  std::string status(conv.at("status").as_string());
+  if (status != "pending") {
+    throw std::runtime_error("request chat: status " + status + " (no agent available?)");
+  }
+  std::int64_t id = conv.at("id").to_number<std::int64_t>();
+  c->convs().push_back(id);
+  c->send(R"({"type":"subscribe","conversation_id":)" + std::to_string(id) + R"(,"after_seq":0})");
+  beast::error_code ignored;
+  http.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+awaitable<void> setup_worker(Run& r, Worker& w) {
+  for (;;) {
+    int i = r.next_pair++;
+    if (i >= r.o.pairs || r.abort) co_return;
+    try {
+      co_await pair_setup(r, w, i);
+    } catch (const std::exception& e) {
+      r.setup_failures++;
+      r.fail("pair " + std::to_string(i + 1) + ": " + e.what());
+    }
+  }
+}
+
+template <class Pred>
+bool wait_main(Pred done, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_chat(const ChatOptions& o) {
+  raise_fd_limit();
+  const bool latency_mode = o.mode == "latency";
+  Run r(o);
+  r.body = std::string(static_cast<std::size_t>(std::max(1, o.body_bytes)), 'x');
+  {
+    std::string prefix = "bench message ";
+    r.body.replace(0, std::min(prefix.size(), r.body.size()), prefix.substr(0, r.body.size()));
+  }
+  r.run_tag = std::to_string(getpid()) + "-" + std::to_string(now_ns() % 1000000007);
+
+  const int threads = std::max(1, o.threads);
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (int t = 0; t < threads; ++t) {
+    r.workers.push_back(std::make_unique<Worker>());
+    guards.push_back(asio::make_work_guard(r.workers.back()->ioc));
+  }
+  for (auto& w : r.workers) w->thread = std::thread([&w] { w->ioc.run(); });
+
+  auto setup_start = Clock::now();
+  // Agents first: requests are routed only to agents who are online and available.
+  std::vector<std::shared_ptr<Conn>> agents;
+  for (int j = 0; j < o.agents; ++j) {
+    Worker& w = *r.workers[static_cast<std::size_t>(j % threads)];
+    auto c = std::make_shared<Conn>(r, w, true, j);
+    agents.push_back(c);
+    r.add(c);
+    asio::co_spawn(w.ioc, agent_setup(r, c, j),
+                   r.setup_done("agent " + std::to_string(j + 1)));
+  }
+  bool ok = wait_main([&] { return r.agents_ready == o.agents || r.setup_failures > 0; }, 120s);
+  if (ok && r.setup_failures == 0) {
+    int workers = std::min(o.setup_concurrency, o.pairs);
+    for (int k = 0; k < workers; ++k) {
+      Worker& w = *r.workers[static_cast<std::size_t>(k % threads)];
+      asio::co_spawn(w.ioc, setup_worker(r, w), asio::detached);
+    }
+    ok = wait_main([&] { return r.sides_ready >= 2 * o.pairs || r.setup_failures > 0; }, 180s);
+  }
+  double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
+  if (!ok || r.setup_failures > 0) {
+    r.fail("setup incomplete: " + std::to_string(r.sides_ready.load()) + " of " +
+           std::to_string(2 * o.pairs) + " sides ready, " + std::to_string(r.agents_ready.load()) +
+           " of " + std::to_string(o.agents) + " agents");
+    r.abort = true;
+  }
+
+  // --- message phase ---
+  std::int64_t t0 = now_ns() + 100'000'000;
+  std::int64_t warm = static_cast<std::int64_t>(o.warmup_s * 1e9);
+  std::int64_t dur = static_cast<std::int64_t>(o.duration_s * 1e9);
+  r.win_start = t0 + warm;
+  r.win_end = t0 + warm + dur;
+  std::vector<std::shared_ptr<Conn>> conns;
+  {
+    std::lock_guard lock(r.mu);
+    conns = r.conns;
+  }
+  if (!r.abort) {
+    for (auto& c : conns) {
+      asio::post(c->ws().get_executor(), [c] { asio::co_spawn(c->ws().get_executor(), Conn::sender(c), asio::detached); });
+    }
+  }
+  auto sum = [&](auto member) {
+    std::uint64_t s = 0;
+    for (auto& w : r.workers) s += ((*w).*member).load(std::memory_order_relaxed);
+    return s;
+  };
+
+  pid_t pid = o.common.server_pid;
+  json::array rss_samples;
+  std::optional<double> cpu_start, cpu_end;
+  std::optional<std::uint64_t> rss_start, rss_end;
+  double self_cpu_start = 0, self_cpu_end = 0;
+  std::int64_t measured_end = r.win_end;
+  if (!r.abort) {
+    std::this_thread::sleep_until(at_ns(r.win_start));
+    if (pid) {
+      cpu_start = cpu_seconds(pid);
+      rss_start = rss_bytes(pid);
+      if (rss_start && o.rss_interval_s > 0) rss_samples.push_back(json::array{0.0, *rss_start});
+    }
+    self_cpu_start = self_cpu_seconds();
+    std::int64_t next_sample = r.win_start + static_cast<std::int64_t>(o.rss_interval_s * 1e9);
+    while (now_ns() < r.win_end && !r.abort) {
+      if (r.senders_done == static_cast<int>(conns.size())) {
+        measured_end = std::min<std::int64_t>(now_ns(), r.win_end);
+        break;
+      }
+      std::this_thread::sleep_for(10ms);
+      if (pid && o.rss_interval_s > 0 && now_ns() >= next_sample) {
+        if (auto rss = rss_bytes(pid)) {
+          rss_samples.push_back(json::array{static_cast<double>(now_ns() - r.win_start) / 1e9, *rss});
+        }
+        next_sample += static_cast<std::int64_t>(o.rss_interval_s * 1e9);
+      }
+    }
+    if (pid) {
+      cpu_end = cpu_seconds(pid);
+      rss_end = rss_bytes(pid);
+    }
+    self_cpu_end = self_cpu_seconds();
+    // Drain: every sent message should be acknowledged and delivered.
+    auto drain_deadline = std::chrono::milliseconds(static_cast<long>(o.drain_timeout_s * 1000));
+    wait_main([&] {
+      auto sent = sum(&Worker::sent);
+      return r.abort || (sum(&Worker::acked) >= sent && sum(&Worker::delivered) >= sent &&
+                         r.senders_done == static_cast<int>(conns.size()));
+    }, drain_deadline);
+  }
+
+  // --- stop ---
+  r.stopping = true;
+  for (auto& c : conns) asio::post(c->ws().get_executor(), [c] { c->close(); });
+  std::this_thread::sleep_for(50ms);
+  guards.clear();
+  for (auto& w : r.workers) w->ioc.stop();
+  for (auto& w : r.workers) w->thread.join();
+
+  Histogram e2e, ack;
+  for (auto& w : r.workers) {
+    e2e.merge(w->e2e);
+    ack.merge(w->ack);
+  }
+  std::uint64_t sent = sum(&Worker::sent), acked = sum(&Worker::acked),
+                delivered = sum(&Worker::delivered), in_window = sum(&Worker::delivered_in_window),
+                echoes = sum(&Worker::echoes), error_frames = sum(&Worker::error_frames);
+  double window_s = std::max(1e-9, static_cast<double>(measured_end - r.win_start) / 1e9);
+  bool all_delivered = !r.abort && sent > 0 && acked == sent && delivered == sent;
+
+  json::object figures{
+      {"setup_s", setup_s},
+      {"connections", static_cast<std::uint64_t>(conns.size())},
+      {"measured_s", window_s},
+      {"sent", sent},
+      {"acked", acked},
+      {"delivered", delivered},
+      {"echoes_to_sender", echoes},
+      {"error_frames", error_frames},
+      {"all_delivered", all_delivered},
+      {"delivered_in_window", in_window},
+      {"delivered_per_s", static_cast<double>(in_window) / window_s},
+      {"latency_e2e", latency_json(e2e)},
+      {"latency_ack", latency_json(ack)},
+      {"loadgen_cpu_s", self_cpu_end - self_cpu_start},
+  };
+  if (latency_mode) figures["offered_per_s"] = o.rate;
+  if (cpu_start && cpu_end) {
+    double cpu = *cpu_end - *cpu_start;
+    figures["server_cpu_s"] = cpu;
+    figures["server_cpu_s_per_1000_msgs"] =
+        in_window ? cpu / (static_cast<double>(in_window) / 1000.0) : 0.0;
+    figures["server_cpu_utilisation"] = cpu / window_s;
+  }
+  if (rss_start) figures["server_rss_start_bytes"] = *rss_start;
+  if (rss_end) figures["server_rss_end_bytes"] = *rss_end;
+  if (!rss_samples.empty()) {
+    figures["rss_samples"] = rss_samples;
+    // Drift: the last sample against the first one after a minute of warm-up (or the first
+    // sample in a shorter run), so allocator and page-cache warm-up are not counted.
+    double base = 0, last = rss_samples.back().as_array()[1].to_number<double>();
+    for (const auto& s : rss_samples) {
+      const auto& a = s.as_array();
+      base = a[1].to_number<double>();
+      if (a[0].to_number<double>() >= std::min(60.0, o.duration_s / 4)) break;
+    }
+    double mx = 0;
+    for (const auto& s : rss_samples) mx = std::max(mx, s.as_array()[1].to_number<double>());
+    figures["rss_drift_pct"] = base > 0 ? (last - base) / base * 100.0 : 0.0;
+    figures["rss_max_bytes"] = mx;
+  }
+
+  json::object params{{"mode", o.mode},
+                      {"pairs", o.pairs},
+                      {"agents", o.agents},
+                      {"window", o.window},
+                      {"rate", o.rate},
+                      {"duration_s", o.duration_s},
+                      {"warmup_s", o.warmup_s},
+                      {"max_messages", o.max_messages},
+                      {"body_bytes", o.body_bytes},
+                      {"threads", threads},
+                      {"source_addresses", o.common.source_addresses},
+                      {"port", o.common.target.port},
+                      {"server_pid", o.common.server_pid}};
+  json::array errors;
+  {
+    std::lock_guard lock(r.mu);
+    for (const auto& e : r.errors) errors.push_back(json::value(e));
+  }
+  bool ok_run = !r.abort && (!o.expect_all_delivered || all_delivered);
+  std::string target = o.common.baseline ? "baseline" : "parley";
+  std::string name = o.common.name.empty() ? target + "-" + o.mode : o.common.name;
+  auto result = make_result(name, o.mode, target, params, figures, ok_run, errors);
+  if (!o.common.out.empty()) write_json_file(o.common.out, result);
+
+  std::cout << "| " << name << " | pairs " << o.pairs << " | sent " << sent << " | delivered "
+            << delivered << " | " << static_cast<long long>(static_cast<double>(in_window) / window_s)
+            << " msg/s | e2e p50 " << static_cast<double>(e2e.value_at_quantile(0.5)) / 1e6
+            << " ms p99 " << static_cast<double>(e2e.value_at_quantile(0.99)) / 1e6
+            << " ms p99.9 " << static_cast<double>(e2e.value_at_quantile(0.999)) / 1e6 << " ms max "
+            << static_cast<double>(e2e.max()) / 1e6 << " ms |";
+  if (figures.contains("server_cpu_s_per_1000_msgs")) {
+    std::cout << " server CPU " << figures["server_cpu_s_per_1000_msgs"].as_double()
+              << " s/1000 msgs |";
+  }
+  std::cout << "\n";
+  for (const auto& e : errors) std::cerr << "  error: " << e.as_string() << "\n";
+  if (o.expect_all_delivered && !all_delivered) {
+    std::cerr << "  NOT every message was delivered: sent " << sent << ", acked " << acked
+              << ", delivered " << delivered << "\n";
+  }
+  // Connections are closed; skip tearing down thousands of coroutine frames one by one.
+  std::cout.flush();
+  std::cerr.flush();
+  _exit(ok_run ? 0 : 1);
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,264 @@
+#include "report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <sstream>
+
+#include "result.hpp"
+
+namespace parley::bench {
+
+namespace {
+
+const json::value* find_path(const json::object& o, std::initializer_list<const char*> path) {
+  const json::value* v = nullptr;
+  const json::object* cur = &o;
+  for (const char* key : path) {
+    if (!cur) return nullptr;
+    auto it = cur->find(key);
+    if (it == cur->end()) return nullptr;
+    v = &it->value();
+    cur = v->is_object() ? &v->as_object() : nullptr;
+  }
+  return v;
+}
+
+std::optional<double> num(const ResultSet& rs, const std::string& name,
+                          std::initializer_list<const char*> path) {
+  auto it = rs.find(name);
+  if (it == rs.end()) return std::nullopt;
+  auto v = find_path(it->second, path);
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
+}
+
+std::string fmt(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// 12345.6 -> "12,346"
+std::string thousands(double v) {
+  auto n = static_cast<long long>(std::llround(v));
+  std::string s = std::to_string(std::llabs(n));
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return (n < 0 ? "-" : "") + s;
+}
+
+std::string opt_str(const std::optional<double>& v, const std::function<std::string(double)>& f,
+                    const std::string& missing = "not run") {
+  return v ? f(*v) : missing;
+}
+
+std::string ratio(const std::optional<double>& a, const std::optional<double>& b) {
+  if (!a || !b || *b == 0) return "";
+  return fmt(*a / *b, 2) + "x";
+}
+
+json::object row(std::string what, std::string parley, std::string baseline, std::string r,
+                 std::string budget, std::string verdict) {
+  return {{"what", what}, {"parley", parley}, {"baseline", baseline}, {"ratio", r},
+          {"budget", budget}, {"verdict", verdict}};
+}
+
+std::string verdict(bool measured, bool pass) {
+  if (!measured) return "FAIL";
+  return pass ? "PASS" : "FAIL";
+}
+
+bool run_ok(const ResultSet& rs, const std::string& name) {
+  auto it = rs.find(name);
+  if (it == rs.end()) return false;
+  auto v = it->second.find("ok");
+  return v != it->second.end() && v->value().is_bool() && v->value().as_bool();
+}
+
+}  // namespace
+
+ResultSet load_results(const std::filesystem::path& dir) {
+  ResultSet rs;
+  if (!std::filesystem::is_directory(dir)) return rs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    try {
+      auto v = read_json_file(entry.path());
+      if (!v.is_object()) continue;
+      auto& o = v.as_object();
+      if (!o.contains("name") || !o.at("name").is_string()) continue;
+      rs[std::string(o.at("name").as_string())] = o;
+    } catch (const std::exception&) {
+      // Not a result file (the summary, a half-written file): skip it.
+    }
+  }
+  return rs;
+}
+
+json::object build_report(const ResultSet& rs, const std::string& profile) {
+  json::array rows;
+  int pass = 0, fail = 0, na = 0;
+  auto add = [&](json::object r) {
+    auto v = r.at("verdict").as_string();
+    if (v == "PASS") ++pass;
+    else if (v == "FAIL") ++fail;
+    else if (v == "n/a") ++na;
+    rows.push_back(std::move(r));
+  };
+
+  // --- idle connections ---
+  {
+    auto held = num(rs, "parley-idle", {"figures", "connections_held"});
+    auto want = num(rs, "parley-idle", {"figures", "connections_requested"});
+    auto bheld = num(rs, "baseline-idle", {"figures", "connections_held"});
+    auto per = num(rs, "parley-idle", {"figures", "rss_per_conn_bytes"});
+    auto bper = num(rs, "baseline-idle", {"figures", "rss_per_conn_bytes"});
+    auto kib = [](double b) { return fmt(b / 1024.0, 2) + " KiB"; };
+    std::string held_s = held ? thousands(*held) + (want ? " of " + thousands(*want) : "") : "not run";
+    add(row("Idle visitor connections held", held_s, opt_str(bheld, thousands), "",
+            "50,000 (one process holds ~19.9k here: RLIMIT_NOFILE 20,000)", ""));
+    bool complete = held && want && *held == *want;
+    add(row("Server RSS per idle connection", opt_str(per, kib), opt_str(bper, kib), ratio(per, bper),
+            "<= 8 KiB", verdict(per.has_value() && complete, per && *per <= 8192)));
+  }
+
+  // --- throughput ---
+  {
+    auto rate = num(rs, "parley-throughput", {"figures", "delivered_per_s"});
+    auto brate = num(rs, "baseline-throughput", {"figures", "delivered_per_s"});
+    bool delivered = run_ok(rs, "parley-throughput");
+    auto all = [&](const char* name) {
+      auto it = rs.find(name);
+      if (it == rs.end()) return false;
+      auto v = find_path(it->second, {"figures", "all_delivered"});
+      return v && v->is_bool() && v->as_bool();
+    };
+    std::string note = all("parley-throughput") ? "" : " (not all delivered)";
+    add(row("Delivered msg/s, end to end (Parley persists each)", opt_str(rate, thousands) + (rate ? note : ""),
+            opt_str(brate, thousands), ratio(rate, brate), ">= 30,000",
+            verdict(rate.has_value() && delivered, rate && *rate >= 30000)));
+    add(row("Delivered msg/s, Parley / baseline", opt_str(rate, thousands), opt_str(brate, thousands),
+            ratio(rate, brate), ">= 2.00x",
+            verdict(rate.has_value() && brate.has_value(), rate && brate && *brate > 0 && *rate >= 2 * *brate)));
+    auto p99 = num(rs, "parley-throughput", {"figures", "latency_e2e", "p99_ms"});
+    auto bp99 = num(rs, "baseline-throughput", {"figures", "latency_e2e", "p99_ms"});
+    auto ms = [](double v) { return fmt(v, 2) + " ms"; };
+    add(row("  e2e p99 at saturation (bounded window)", opt_str(p99, ms), opt_str(bp99, ms), ratio(p99, bp99), "", ""));
+    auto cpu = num(rs, "parley-throughput", {"figures", "server_cpu_s_per_1000_msgs"});
+    auto bcpu = num(rs, "baseline-throughput", {"figures", "server_cpu_s_per_1000_msgs"});
+    auto cs = [](double v) { return fmt(v, 4) + " s"; };
+    add(row("Server CPU per 1,000 messages", opt_str(cpu, cs), opt_str(bcpu, cs), ratio(cpu, bcpu), "", ""));
+  }
+
+  // --- latency at a fixed offered rate ---
+  {
+    auto offered = num(rs, "parley-latency", {"params", "rate"});
+    auto got = num(rs, "parley-latency", {"figures", "delivered_per_s"});
+    auto bgot = num(rs, "baseline-latency", {"figures", "delivered_per_s"});
+    auto lat = [&](const char* name) -> std::string {
+      auto p50 = num(rs, name, {"figures", "latency_e2e", "p50_ms"});
+      auto p99 = num(rs, name, {"figures", "latency_e2e", "p99_ms"});
+      auto p999 = num(rs, name, {"figures", "latency_e2e", "p999_ms"});
+      auto mx = num(rs, name, {"figures", "latency_e2e", "max_ms"});
+      if (!p50) return "not run";
+      return fmt(*p50, 2) + " / " + fmt(*p99, 2) + " / " + fmt(*p999, 2) + " / " + fmt(*mx, 2) + " ms";
+    };
+    auto p99 = num(rs, "parley-latency", {"figures", "latency_e2e", "p99_ms"});
+    auto bp99 = num(rs, "baseline-latency", {"figures", "latency_e2e", "p99_ms"});
+    std::string what = "Latency p50 / p99 / p99.9 / max at " +
+                       (offered ? thousands(*offered) : std::string("?")) + " msg/s offered";
+    add(row(what, lat("parley-latency"), lat("baseline-latency"), ratio(p99, bp99), "p99 <= 5 ms",
+            verdict(p99.has_value() && run_ok(rs, "parley-latency"), p99 && *p99 <= 5.0)));
+    add(row("  delivered msg/s during the latency run", opt_str(got, thousands), opt_str(bgot, thousands),
+            ratio(got, bgot), "", ""));
+    auto cpu = num(rs, "parley-latency", {"figures", "server_cpu_s_per_1000_msgs"});
+    auto bcpu = num(rs, "baseline-latency", {"figures", "server_cpu_s_per_1000_msgs"});
+    auto cs = [](double v) { return fmt(v, 4) + " s"; };
+    add(row("  server CPU per 1,000 messages at that rate", opt_str(cpu, cs), opt_str(bcpu, cs), ratio(cpu, bcpu), "", ""));
+  }
+
+  // --- inbox ---
+  {
+    auto seeded_c = num(rs, "seed", {"figures", "conversations"});
+    auto seeded_m = num(rs, "seed", {"figures", "messages"});
+    auto seed_s = num(rs, "seed", {"figures", "seconds"});
+    std::string db = seeded_c && seeded_m ? " on " + thousands(*seeded_c) + " conv. / " + thousands(*seeded_m) + " msgs" : "";
+    auto role_list = [&](const char* role) -> std::string {
+      auto p50 = num(rs, "parley-inbox", {"figures", role, "list", "p50_ms"});
+      auto p99 = num(rs, "parley-inbox", {"figures", role, "list", "p99_ms"});
+      if (!p50) return "not run";
+      return std::string(role) + " " + fmt(*p50, 2) + " / " + fmt(*p99, 2) + " ms";
+    };
+    auto list_p99 = num(rs, "parley-inbox", {"figures", "list_p99_ms"});
+    bool seeded_full = seeded_c && seeded_m && *seeded_c >= 100000 && *seeded_m >= 1000000;
+    add(row("Inbox list p50 / p99" + db, role_list("agent") + "; " + role_list("admin"), "", "",
+            "p99 <= 5 ms (on 100k / 1M)",
+            verdict(list_p99.has_value() && run_ok(rs, "parley-inbox") && seeded_full, list_p99 && *list_p99 <= 5.0)));
+    auto search_p99 = num(rs, "parley-inbox", {"figures", "search_p99_ms"});
+    std::string status;
+    if (auto it = rs.find("parley-inbox"); it != rs.end()) {
+      if (auto v = find_path(it->second, {"figures", "search_status"}); v && v->is_string()) status = v->as_string();
+    }
+    if (search_p99) {
+      add(row("Search p99" + db, fmt(*search_p99, 2) + " ms", "", "", "p99 <= 50 ms",
+              verdict(seeded_full, *search_p99 <= 50.0)));
+    } else {
+      add(row("Search p99" + db, status.empty() ? "not run" : status, "", "", "p99 <= 50 ms", "n/a"));
+    }
+    auto secs = [](double v) { return fmt(v, 1) + " s"; };
+    add(row("Seeding time (batched inserts)", opt_str(seed_s, secs), "", "", "", ""));
+  }
+
+  // --- soak ---
+  {
+    auto drift = num(rs, "parley-soak", {"figures", "rss_drift_pct"});
+    auto dur = num(rs, "parley-soak", {"params", "duration_s"});
+    auto rate = num(rs, "parley-soak", {"params", "rate"});
+    std::string what = "Server RSS drift over the soak";
+    if (dur && rate) what += " (" + fmt(*dur / 60, 0) + " min at " + thousands(*rate) + " msg/s)";
+    if (drift) {
+      add(row(what, fmt(*drift, 2) + " %", "", "", "within 5 %",
+              verdict(run_ok(rs, "parley-soak"), std::fabs(*drift) <= 5.0)));
+    } else {
+      add(row(what, "not run (PROFILE=full)", "", "", "within 5 %", "n/a"));
+    }
+  }
+
+  json::object report{{"profile", profile}, {"rows", std::move(rows)},
+                      {"summary", json::object{{"pass", pass}, {"fail", fail}, {"not_measured", na}}}};
+  for (const char* name : {"parley-throughput", "parley-idle", "parley-latency", "parley-inbox"}) {
+    if (auto it = rs.find(name); it != rs.end() && it->second.contains("machine")) {
+      report["machine"] = it->second.at("machine");
+      break;
+    }
+  }
+  return report;
+}
+
+std::string markdown_table(const json::object& report) {
+  std::ostringstream out;
+  out << "| What | Parley | Baseline (Node ws) | Parley / baseline | Budget | Verdict |\n";
+  out << "|---|---|---|---|---|---|\n";
+  for (const auto& r : report.at("rows").as_array()) {
+    const auto& o = r.as_object();
+    auto s = [&](const char* k) { return std::string(o.at(k).as_string()); };
+    out << "| " << s("what") << " | " << s("parley") << " | " << s("baseline") << " | " << s("ratio")
+        << " | " << s("budget") << " | " << (s("verdict").empty() ? "" : "**" + s("verdict") + "**")
+        << " |\n";
+  }
+  const auto& sum = report.at("summary").as_object();
+  out << "\nBudgets: " << sum.at("pass").as_int64() << " PASS, " << sum.at("fail").as_int64()
+      << " FAIL, " << sum.at("not_measured").as_int64() << " n/a";
+  if (auto it = report.find("machine"); it != report.end()) {
+    const auto& m = it->value().as_object();
+    out << " · machine: " << m.at("nproc").as_int64() << " CPU (" << std::string(m.at("cpu_model").as_string())
+        << "), " << fmt(m.at("mem_total_bytes").to_number<double>() / (1024.0 * 1024 * 1024), 1)
+        << " GiB RAM, " << std::string(m.at("kernel").as_string()) << ", "
+        << std::string(m.at("date").as_string());
+  }
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace parley::bench

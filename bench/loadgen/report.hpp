@@ -1,0 +1,27 @@
+// The bench report: the result files of one run (Parley and the baseline under the same
+// load) turned into one table with the budgets of issue 3 and a PASS/FAIL per budget.
+#pragma once
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace parley::bench {
+
+namespace json = boost::json;
+
+// Results by name: "parley-idle", "baseline-idle", "parley-throughput", "baseline-throughput",
+// "parley-latency", "baseline-latency", "parley-inbox", "seed", "parley-soak". Any may be
+// missing; its rows then say "not run".
+using ResultSet = std::map<std::string, json::object>;
+
+ResultSet load_results(const std::filesystem::path& dir);
+
+// {"profile", "rows": [{what, parley, baseline, ratio, budget, verdict}], "summary": {...}}
+// verdict is "PASS", "FAIL", "n/a" (cannot be measured yet) or "" (a figure, no budget).
+json::object build_report(const ResultSet& results, const std::string& profile);
+
+std::string markdown_table(const json::object& report);
+
+}  // namespace parley::bench
