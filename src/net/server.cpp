@@ -112,9 +112,14 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
         }
       }
       stream.expires_never();
+      // The WebSocket runs as its own coroutine so this one ends now and frees its frame,
+      // parser and buffer: an idle socket keeps only what the WebSocket needs.
       tcp::socket upgraded = stream.release_socket();
-      co_await run_websocket_session(std::move(upgraded), std::move(req), services,
-                                     std::move(agent));
+      auto executor = upgraded.get_executor();
+      asio::co_spawn(executor,
+                     run_websocket_session(std::move(upgraded), std::move(req), services,
+                                           std::move(agent)),
+                     asio::detached);
       co_return;
     }
     Response res = dispatch(services, files, req);
@@ -156,6 +161,9 @@ struct Server::Impl {
         co_await timer.async_wait(as_tuple_awaitable);
         continue;
       }
+      // Chat frames are small and latency-bound: never let Nagle hold one back.
+      boost::system::error_code nodelay_ec;
+      socket.set_option(tcp::no_delay(true), nodelay_ec);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, http_session(std::move(socket), services, files),
                      [](std::exception_ptr e) {

@@ -8,7 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
+#include <vector>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -45,8 +45,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "parley"); }));
     ws_.read_message_max(kMaxFrameBytes);
-    auto [ec] = co_await ws_.async_accept(upgrade, as_tuple_awaitable);
-    if (ec) co_return;
+    {
+      Request request = std::move(upgrade);  // its headers are freed once accepted
+      auto [ec] = co_await ws_.async_accept(request, as_tuple_awaitable);
+      if (ec) co_return;
+    }
     if (actor_) on_authenticated();
 
     beast::flat_buffer buffer;
@@ -59,6 +62,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (rec) break;
       std::string text = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
+      buffer.shrink_to_fit();  // an idle socket holds no read buffer
       if (!ws_.got_text()) {
         send_error("bad_request", "send JSON text frames", "");
         continue;
@@ -187,6 +191,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
                                       {"client_id", client_id},
                                       {"event", to_json(r->message)},
                                       {"duplicate", r->duplicate}}));
+    // The ack carries the event: when it is the next one this socket is owed, count it as
+    // sent so the same event is not echoed back a second time.
+    if (auto it = last_sent_.find(conversation); it != last_sent_.end()) {
+      if (r->message.seq == it->second + 1) it->second = r->message.seq;
+    }
   }
 
   bool reply_error(const core::Error& e, std::string_view ref,
@@ -303,17 +312,22 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
   }
 
+  // Writes whatever is queued, batch by batch; frames queued meanwhile go in the next batch.
   static awaitable<void> write_loop(std::shared_ptr<Session> self) {
+    std::vector<std::string> batch;
     while (!self->queue_.empty()) {
-      self->ws_.text(true);
-      auto [ec, n] =
-          co_await self->ws_.async_write(asio::buffer(self->queue_.front()), as_tuple_awaitable);
-      if (ec) {
-        self->closed_ = true;
-        self->queue_.clear();
-        break;
+      batch.swap(self->queue_);
+      for (const auto& frame : batch) {
+        self->ws_.text(true);
+        auto [ec, n] = co_await self->ws_.async_write(asio::buffer(frame), as_tuple_awaitable);
+        if (ec) {
+          self->closed_ = true;
+          self->queue_.clear();
+          self->writing_ = false;
+          co_return;
+        }
       }
-      self->queue_.pop_front();
+      batch.clear();
     }
     self->writing_ = false;
   }
@@ -326,7 +340,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::optional<app::Actor> actor_;
   std::unordered_set<std::string> topics_;
   std::unordered_map<core::Id, std::int64_t> last_sent_;
-  std::deque<std::string> queue_;
+  std::vector<std::string> queue_;  // frames waiting for the writer (empty: no allocation)
   bool writing_ = false;
   bool closed_ = false;
 };

@@ -1,176 +1,55 @@
 // End-to-end: a real Parley server, the built Inbox and widget, Debian's Chromium.
 //   PARLEY_BIN=/path/to/parley npm run e2e      (default: ../build/parley relative to web/)
 // The server gets its own temporary data dir; it is stopped (SIGTERM) even when a step fails.
-import { test, before, after } from 'node:test';
+// Shared plumbing (server, browser, waits, steps) lives in helpers.mjs.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = path.join(webDir, 'dist');
-const shotsDir = path.join(webDir, 'e2e', 'screenshots');
-const PARLEY_BIN = path.resolve(webDir, process.env.PARLEY_BIN || '../build/parley');
+import {
+  ParleyServer,
+  cleanup,
+  createAgent,
+  launchBrowser,
+  newPage,
+  prepare,
+  recordWidgetEvents,
+  scenario,
+  shot,
+  texts,
+  until,
+  widgetEvent,
+} from './helpers.mjs';
 
 const AGENT = { name: 'Alice Agent', email: 'alice@example.com', password: 'correct horse 1' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', job: 'Head of Data' };
 const XSS = '<img src=x onerror=alert(1)>';
-const WAIT = 8000; // every wait is bounded (generous enough for a busy 2-core box)
 
 let dataDir;
 let server;
-let serverLog = '';
 let baseUrl;
 let browser;
 let agentCtx, visitorCtx;
 let agent, visitor;
 const dialogs = [];
-let broken = null; // the first failed step: later steps are skipped, not piled on
-
-// ---------------------------------------------------------------------------------------
-
-function run(bin, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${path.basename(bin)} ${args.slice(0, 2).join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-function startServer(listen = '127.0.0.1:0') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PARLEY_BIN, ['serve', '--listen', listen, '--data', dataDir, '--web', distDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`server did not print its address within 15 s\n${serverLog}`)), 15_000);
-    let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      buf += chunk;
-      const m = /Parley listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      serverLog += chunk;
-    });
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (code ${code}, signal ${signal})\n${serverLog}`));
-    });
-  });
-}
-
-async function stopServer() {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
-
-// If the test process dies anyway, do not leave a server behind.
-process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
-});
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shotsDir, `${name}.png`), animations: 'disabled' });
-}
-
-/** A step of the scenario: skipped once an earlier one failed. */
-function step(name, fn) {
-  test(name, { timeout: 60_000 }, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      broken = name;
-      if (agent) await shot(agent, `failure-inbox`).catch(() => {});
-      if (visitor) await shot(visitor, `failure-visitor`).catch(() => {});
-      throw err;
-    }
-  });
-}
-
-/** Polls fn until it returns a truthy value (bounded). */
-async function until(fn, what, timeout = WAIT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
-
-const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent));
+const flow = scenario('chat', () => [agent, visitor]);
+const { step } = flow;
 
 // ---------------------------------------------------------------------------------------
 
 before(async () => {
-  assert.ok(existsSync(PARLEY_BIN), `server binary not found at ${PARLEY_BIN} (set PARLEY_BIN)`);
-  assert.ok(existsSync(path.join(distDir, 'inbox', 'index.html')) && existsSync(path.join(distDir, 'widget.js')), 'web/dist is missing: run `npm run build` first');
-  await mkdir(shotsDir, { recursive: true });
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-'));
-  await run(PARLEY_BIN, ['admin', 'create-agent', '--data', dataDir, '--name', AGENT.name, '--email', AGENT.email, '--password', AGENT.password], 20_000);
-  baseUrl = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 20_000,
-  });
+  dataDir = await prepare();
+  await createAgent(dataDir, AGENT);
+  server = new ParleyServer(dataDir);
+  baseUrl = await server.start();
+  browser = await launchBrowser();
   agentCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
   visitorCtx = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
-  agent = await agentCtx.newPage();
-  visitor = await visitorCtx.newPage();
-  for (const [who, page] of [['agent', agent], ['visitor', visitor]]) {
-    page.setDefaultTimeout(WAIT);
-    page.setDefaultNavigationTimeout(10_000);
-    page.on('dialog', (d) => {
-      dialogs.push(`${who}: ${d.message()}`);
-      d.dismiss().catch(() => {});
-    });
-  }
-  // Record the widget's host-page events.
-  await visitor.addInitScript(() => {
-    window.__parleyEvents = [];
-    for (const n of ['chat-requested', 'chat-started', 'chat-ended', 'chat-missed']) {
-      window.addEventListener(`parley:${n}`, (e) => window.__parleyEvents.push({ type: n, detail: e.detail }));
-    }
-  });
+  agent = await newPage(agentCtx, 'agent', dialogs);
+  visitor = await newPage(visitorCtx, 'visitor', dialogs);
+  await recordWidgetEvents(visitor);
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
-  await stopServer();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
-  if (broken) console.log(`--- server output ---\n${serverLog.slice(-4000)}`);
+  await cleanup({ browser, servers: [server], dataDir, broken: flow.broken });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -192,7 +71,8 @@ step('agent signs in (a wrong password is refused) and goes available', async ()
   assert.equal(await agent.getByTestId('agent-name').textContent(), AGENT.name);
   if ((await toggle.getAttribute('data-state')) !== 'available') await toggle.click();
   await until(async () => (await toggle.getAttribute('data-state')) === 'available', 'the toggle to show Available');
-  assert.match(await toggle.textContent(), /^Available$/);
+  // A new agent has no schedule, so going available is an override (until midnight in their zone).
+  assert.match(await toggle.textContent(), /^Available( — override until .+| \(override\))?$/);
   await agent.getByTestId('chat-empty').waitFor();
   await shot(agent, '02-inbox-empty');
 });
@@ -214,7 +94,7 @@ step('visitor opens the widget on the demo page and asks for an agent', async ()
   await shot(visitor, '04-widget-waiting');
   const token = await visitor.evaluate(() => localStorage.getItem('parley.visitor_token'));
   assert.ok(token, 'the visitor token is kept in localStorage');
-  await until(() => visitor.evaluate(() => window.__parleyEvents.some((e) => e.type === 'chat-requested')), 'parley:chat-requested');
+  await until(() => widgetEvent(visitor, 'chat-requested'), 'parley:chat-requested');
 });
 
 step('agent sees the request banner and accepts', async () => {
@@ -233,7 +113,7 @@ step('agent sees the request banner and accepts', async () => {
   assert.equal(await row.getAttribute('data-status'), 'active');
 
   await visitor.getByTestId('widget-composer').waitFor();
-  await until(() => visitor.evaluate(() => window.__parleyEvents.some((e) => e.type === 'chat-started')), 'parley:chat-started');
+  await until(() => widgetEvent(visitor, 'chat-started'), 'parley:chat-started');
 });
 
 const visitorLines = ['Hi! Does the Growth plan include SSO?', XSS];
@@ -319,7 +199,7 @@ step('reloading both pages shows the whole history, nothing doubled', async () =
 
 step('server restart: both sides reconnect, messages sent meanwhile arrive exactly once', async () => {
   const port = new URL(baseUrl).port;
-  await stopServer();
+  await server.stop();
   const fromVisitor = 'Typed while the server was down';
   const fromAgent = 'Also typed during the outage';
   await visitor.getByTestId('widget-input').fill(fromVisitor);
@@ -331,7 +211,7 @@ step('server restart: both sides reconnect, messages sent meanwhile arrive exact
   await agent.getByTestId('connection-state').waitFor(); // the inbox says it is reconnecting
   await shot(agent, '09-inbox-reconnecting');
 
-  const again = await startServer(`127.0.0.1:${port}`);
+  const again = await server.start(`127.0.0.1:${port}`);
   assert.equal(again, baseUrl);
   // Reconnect backoff is capped, so allow a little more than the usual few seconds here.
   const count = async (page, id, text) => (await texts(page.getByTestId(id))).filter((t) => t === text).length;
@@ -352,7 +232,7 @@ step('agent ends the session: the visitor sees it ended, it leaves the Active fi
   await visitor.getByTestId('widget-ended').waitFor();
   assert.match(await visitor.getByTestId('widget-ended').textContent(), /This chat has ended/);
   assert.ok(await visitor.getByTestId('widget-new-chat').isVisible());
-  await until(() => visitor.evaluate(() => window.__parleyEvents.some((e) => e.type === 'chat-ended')), 'parley:chat-ended');
+  await until(() => widgetEvent(visitor, 'chat-ended'), 'parley:chat-ended');
   await shot(visitor, '07-widget-ended');
 
   await until(async () => (await agent.getByTestId('chat-status').textContent()) === 'Ended', 'the chat to show Ended');
@@ -377,7 +257,7 @@ step('with no agent available the visitor gets the fallback message, and the inb
   const toggle = agent.getByTestId('availability-toggle');
   await toggle.click();
   await until(async () => (await toggle.getAttribute('data-state')) === 'unavailable', 'the toggle to show Unavailable');
-  assert.match(await toggle.textContent(), /^Unavailable$/);
+  assert.match(await toggle.textContent(), /^Unavailable\b/);
 
   await visitor.getByTestId('prechat-name').fill(VISITOR.name);
   await visitor.getByTestId('prechat-submit').click();
@@ -385,7 +265,10 @@ step('with no agent available the visitor gets the fallback message, and the inb
   await missed.waitFor();
   const text = (await missed.textContent()).trim();
   assert.ok(text.length > 0 && !/null|undefined/.test(text), `fallback message shown: "${text}"`);
-  await until(() => visitor.evaluate(() => window.__parleyEvents.some((e) => e.type === 'chat-missed')), 'parley:chat-missed');
+  await until(() => widgetEvent(visitor, 'chat-missed'), 'parley:chat-missed');
+  // Nobody was available at all: that is not a timeout.
+  assert.equal(await widgetEvent(visitor, 'chat-timed-out'), false, 'no parley:chat-timed-out without an offer');
+  assert.equal(await visitor.getByTestId('widget-missed').getAttribute('data-reason'), 'no_agent');
   await shot(visitor, '10-widget-missed');
 
   await agent.getByTestId('filter-active').click();

@@ -47,19 +47,20 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
   std::vector<std::exception_ptr> failures(batch.size());
   std::exception_ptr batch_failure;
   try {
-    conn_.exec("BEGIN IMMEDIATE");
+    // Prepared once and cached by the connection: these run for every job.
+    conn_.prepare("BEGIN IMMEDIATE").run();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      conn_.exec("SAVEPOINT job");
+      conn_.prepare("SAVEPOINT job").run();
       bool keep = false;
       try {
         keep = batch[i].work(conn_);
       } catch (...) {
         failures[i] = std::current_exception();
       }
-      if (!keep) conn_.exec("ROLLBACK TO job");
-      conn_.exec("RELEASE job");
+      if (!keep) conn_.prepare("ROLLBACK TO job").run();
+      conn_.prepare("RELEASE job").run();
     }
-    conn_.exec("COMMIT");
+    conn_.prepare("COMMIT").run();
   } catch (...) {
     batch_failure = std::current_exception();
     try {

@@ -160,12 +160,13 @@ void Connection::fail(int rc, std::string_view context) const {
 
 // --- Transaction ---
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("SAVEPOINT tx"); }
+Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.prepare("SAVEPOINT tx").run(); }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    conn_.exec("ROLLBACK TO tx; RELEASE tx");
+    conn_.prepare("ROLLBACK TO tx").run();
+    conn_.prepare("RELEASE tx").run();
   } catch (...) {
     // The transaction may already have been rolled back by SQLite itself (e.g. after
     // SQLITE_FULL); there is nothing more to undo and a destructor must not throw.
@@ -173,7 +174,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  conn_.exec("RELEASE tx");
+  conn_.prepare("RELEASE tx").run();
   done_ = true;
 }
 

@@ -1,24 +1,31 @@
 import { useEffect } from 'preact/hooks';
 import type { Store } from './store';
 import { useStoreState } from './hooks';
+import { CHIME_URL } from './sound';
 import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
+import { AlertSetup } from './components/AlertSetup';
 import { RequestBanners } from './components/RequestBanner';
 import { ConversationList } from './components/ConversationList';
 import { ChatPane } from './components/ChatPane';
 import { VisitorPanel } from './components/VisitorPanel';
+import { SettingsPage } from './components/Settings';
 import { Notices } from './components/Notices';
 
 export function App({ store }: { store: Store }) {
   const state = useStoreState(store);
 
-  // Unread messages and waiting requests show in the tab title.
+  // Waiting requests and unread messages show in the tab title.
   const unread = state.list.reduce((n, id) => n + store.unreadCount(id), 0);
   const waiting = state.requests.filter((r) => r.state === 'offered').length;
   useEffect(() => {
     const n = unread + waiting;
     document.title = n > 0 ? `(${n}) Parley Inbox` : 'Parley Inbox';
   }, [unread, waiting]);
+
+  // The sound rings while a request waits for an answer (and the agent wants sound).
+  const ring = state.boot === 'ready' && waiting > 0 && (state.settings?.sound ?? state.me?.sound ?? true);
+  useEffect(() => store.sound.set(ring), [ring]);
 
   if (state.boot === 'loading') {
     return (
@@ -33,13 +40,19 @@ export function App({ store }: { store: Store }) {
   return (
     <div class="app">
       <TopBar store={store} state={state} />
-      <RequestBanners store={store} requests={state.requests} />
-      <main class="columns">
-        <ConversationList store={store} state={state} />
-        <ChatPane store={store} state={state} id={selected} />
-        <VisitorPanel store={store} state={state} id={selected} />
-      </main>
+      <AlertSetup store={store} state={state} />
+      <RequestBanners store={store} requests={state.requests} focusId={state.focusRequestId} />
+      {state.view === 'inbox' ? (
+        <main class="columns">
+          <ConversationList store={store} state={state} />
+          <ChatPane store={store} state={state} id={selected} />
+          <VisitorPanel store={store} state={state} id={selected} />
+        </main>
+      ) : (
+        <SettingsPage store={store} state={state} />
+      )}
       <Notices store={store} notices={state.notices} />
+      <audio ref={store.sound.attach} src={CHIME_URL} loop preload="auto" data-testid="request-sound" />
     </div>
   );
 }

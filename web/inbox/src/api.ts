@@ -1,5 +1,5 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
-import type { Agent, ChatEvent, Conversation, ConversationDetail, Summary } from './types';
+import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ConversationDetail, Summary } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -52,6 +52,11 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<{ agent: Agent }>('GET', '/me'),
   setAvailability: (available: boolean) => request<{ agent: Agent }>('PUT', '/me/availability', { available }),
+  settings: () => request<{ settings: AgentSettings }>('GET', '/me/settings'),
+  saveSettings: (settings: Partial<AgentSettings>) => request<{ settings: AgentSettings; agent: Agent }>('PUT', '/me/settings', settings),
+  agents: () => request<{ agents: Agent[] }>('GET', '/agents'),
+  adminSettings: () => request<{ settings: AdminSettings }>('GET', '/admin/settings'),
+  saveAdminSettings: (settings: Partial<AdminSettings>) => request<{ settings: AdminSettings }>('PUT', '/admin/settings', settings),
   conversations: (status: 'active' | 'all', before?: string | null, limit = 50) => {
     const q = new URLSearchParams({ status, limit: String(limit) });
     if (before) q.set('before', before);

@@ -1,4 +1,5 @@
 // Display helpers. Everything returns plain strings, rendered through Preact's escaping.
+import type { Agent, AgentStatus, ChatEvent } from './types';
 
 /** `-` for anything unknown: null, undefined, empty or whitespace. */
 export function orDash(v: string | null | undefined): string {
@@ -69,12 +70,37 @@ export function activityLabel(type: string): string {
 const END_REASONS: Record<string, string> = {
   agent: 'Chat ended by the agent',
   visitor: 'Chat ended by the visitor',
-  inactivity: 'Chat ended after 10 minutes of inactivity',
+  inactivity: 'Chat ended after a period of inactivity',
   no_agent: 'No agent was available',
+  no_answer: 'Nobody accepted the request in time',
 };
 
+/** "10 minutes", "45 seconds", "1 hour 5 minutes" (rounded down). */
+export function spanText(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  return `${h} hour${h === 1 ? '' : 's'}` + (rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : '');
+}
+
+/**
+ * How long a chat was quiet before an inactivity end: from the last message (or the accept)
+ * to the end event. The conversation carries no timeout, but its events show the gap.
+ */
+export function quietSpanBefore(events: ChatEvent[], end: ChatEvent): number | null {
+  let from: number | null = null;
+  for (const ev of events) {
+    if (ev.seq >= end.seq) break;
+    if (ev.kind === 'text' || ev.kind === 'chat.accepted') from = ev.created_at;
+  }
+  return from == null || end.created_at < from ? null : end.created_at - from;
+}
+
 /** Text for a system event (chat.requested / accepted / ended / missed). */
-export function systemText(kind: string, body: string, fallbackReason?: string | null): string {
+export function systemText(kind: string, body: string, fallbackReason?: string | null, quietMs?: number | null): string {
   const b = (body ?? '').trim();
   switch (kind) {
     case 'chat.requested':
@@ -82,6 +108,7 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
     case 'chat.accepted':
       return b ? `${b} joined the chat` : 'An agent joined the chat';
     case 'chat.ended':
+      if ((b || fallbackReason) === 'inactivity' && quietMs != null && quietMs >= 1000) return `Chat ended after ${spanText(quietMs)} without messages`;
       return END_REASONS[b] ?? END_REASONS[fallbackReason ?? ''] ?? (b ? `Chat ended: ${b}` : 'Chat ended');
     case 'chat.missed':
       return b ? `Missed — visitor was told: “${b}”` : 'Missed: no agent was available';
@@ -124,4 +151,89 @@ export function safeHref(url: string | null | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// ---- availability ------------------------------------------------------------------------
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** 1 = Monday … 7 = Sunday. */
+export function weekdayName(n: number, short = false): string {
+  const w = WEEKDAYS[(((n - 1) % 7) + 7) % 7];
+  return short ? w.slice(0, 3) : w;
+}
+
+interface ZonedParts {
+  date: string; // YYYY-MM-DD
+  time: string; // HH:MM (00..23)
+  weekday: number; // 1 = Monday
+}
+
+const partsCache = new Map<string, Intl.DateTimeFormat>();
+
+/** Wall-clock date, time and weekday of `ms` in an IANA zone (the browser's own when unknown). */
+export function zonedParts(ms: number, timeZone?: string | null): ZonedParts {
+  const key = timeZone || '';
+  let fmt = partsCache.get(key);
+  if (!fmt) {
+    try {
+      fmt = new Intl.DateTimeFormat('en-GB', {
+        timeZone: timeZone || undefined,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        weekday: 'short',
+        hourCycle: 'h23',
+      });
+    } catch {
+      fmt = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    }
+    partsCache.set(key, fmt);
+  }
+  const p: Record<string, string> = {};
+  for (const part of fmt.formatToParts(ms)) p[part.type] = part.value;
+  const hour = p.hour === '24' ? '00' : p.hour;
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${hour}:${p.minute}`, weekday };
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
+}
+
+/**
+ * When a status changes, in the agent's zone: "17:00" today, "midnight" at the end of today,
+ * "Tue 08:00" within the week, "12 Mar 08:00" beyond.
+ */
+export function untilText(until: number, timeZone?: string | null, now = Date.now()): string {
+  const at = zonedParts(until, timeZone);
+  const today = zonedParts(now, timeZone);
+  const days = daysBetween(today.date, at.date);
+  if (days <= 0) return at.time;
+  if (days === 1 && at.time === '00:00') return 'midnight';
+  if (days < 7) return `${weekdayName(at.weekday, true)} ${at.time}`;
+  const [, m, d] = at.date.split('-').map(Number);
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1];
+  return `${d} ${month} ${at.time}`;
+}
+
+/** The effective status of an agent (older servers: only `available`). */
+export function effectiveStatus(agent: Agent): AgentStatus {
+  return agent.status ?? { available: !!agent.available, source: 'override', until: null };
+}
+
+/**
+ * The toggle's words: "Available — until 17:00 (schedule)", "Unavailable — override until 13:00",
+ * "Available (schedule)". `label` is the first word, `reason` the rest (may be empty).
+ */
+export function availabilityText(agent: Agent, now = Date.now()): { label: string; reason: string } {
+  const st = effectiveStatus(agent);
+  const label = st.available ? 'Available' : 'Unavailable';
+  if (!agent.status) return { label, reason: '' };
+  if (st.source === 'override') {
+    return { label, reason: st.until ? ` — override until ${untilText(st.until, agent.time_zone, now)}` : ' (override)' };
+  }
+  return { label, reason: st.until ? ` — until ${untilText(st.until, agent.time_zone, now)} (schedule)` : ' (schedule)' };
 }

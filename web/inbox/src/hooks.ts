@@ -12,6 +12,7 @@ export function useStoreState(store: Store): State {
 export function useNow(everyMs = 30_000): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
+    setNow(Date.now());
     const t = window.setInterval(() => setNow(Date.now()), everyMs);
     return () => window.clearInterval(t);
   }, [everyMs]);

@@ -1,42 +1,25 @@
-// Attention for incoming chat requests: a short chime and, when permitted, a browser notification.
+// Browser (desktop) notifications for incoming chat requests.
+//
+// Permission is asked once, from a click ("Enable browser notifications"); a dismissal of that
+// prompt is remembered in localStorage. A notification is shown when the Inbox is in the
+// background (tab hidden or window not focused); the per-browser preference
+// `parley.notify_in_foreground` (Settings → This browser) shows it even when the Inbox is in front.
 
-let audio: AudioContext | null = null;
+const DISMISSED_KEY = 'parley.notifications_prompt_dismissed';
+const FOREGROUND_KEY = 'parley.notify_in_foreground';
 
-function chime(): void {
-  try {
-    const Ctx = window.AudioContext || (window as any).webkitAudioContext;
-    if (!Ctx) return;
-    audio = audio ?? new Ctx();
-    const ctx = audio;
-    if (ctx.state === 'suspended') void ctx.resume();
-    const t = ctx.currentTime;
-    for (const [i, freq] of [880, 1320].entries()) {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = freq;
-      const start = t + i * 0.16;
-      gain.gain.setValueAtTime(0.0001, start);
-      gain.gain.exponentialRampToValueAtTime(0.15, start + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
-      osc.connect(gain).connect(ctx.destination);
-      osc.start(start);
-      osc.stop(start + 0.32);
-    }
-  } catch {
-    /* no audio available: the banner is enough */
-  }
-}
+export type Permission = NotificationPermission | 'unsupported';
 
 export function notificationsSupported(): boolean {
   return typeof window !== 'undefined' && 'Notification' in window;
 }
 
-export function notificationPermission(): NotificationPermission | 'unsupported' {
+export function notificationPermission(): Permission {
   return notificationsSupported() ? Notification.permission : 'unsupported';
 }
 
-export async function requestNotificationPermission(): Promise<NotificationPermission | 'unsupported'> {
+/** Must be called from a click handler (browsers ignore it otherwise). */
+export async function requestNotificationPermission(): Promise<Permission> {
   if (!notificationsSupported()) return 'unsupported';
   try {
     return await Notification.requestPermission();
@@ -45,16 +28,97 @@ export async function requestNotificationPermission(): Promise<NotificationPermi
   }
 }
 
-export function notifyRequest(visitorName: string): void {
-  chime();
-  if (!notificationsSupported() || Notification.permission !== 'granted' || !document.hidden) return;
+/** Calls `fn` when the permission changes outside our prompt (browser UI, site settings). */
+export function watchNotificationPermission(fn: (p: Permission) => void): () => void {
+  let status: PermissionStatus | null = null;
+  let stopped = false;
+  const onChange = () => fn(notificationPermission());
   try {
-    const n = new Notification('New chat request', { body: `${visitorName} wants to chat`, tag: 'parley-request' });
+    navigator.permissions
+      ?.query({ name: 'notifications' as PermissionName })
+      .then((s) => {
+        if (stopped) return;
+        status = s;
+        s.addEventListener('change', onChange);
+      })
+      .catch(() => undefined);
+  } catch {
+    /* Permissions API missing */
+  }
+  // Coming back to the tab is a good moment to re-read it, too.
+  window.addEventListener('focus', onChange);
+  return () => {
+    stopped = true;
+    status?.removeEventListener('change', onChange);
+    window.removeEventListener('focus', onChange);
+  };
+}
+
+function readFlag(key: string): boolean {
+  try {
+    return window.localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function writeFlag(key: string, on: boolean): void {
+  try {
+    if (on) window.localStorage.setItem(key, '1');
+    else window.localStorage.removeItem(key);
+  } catch {
+    /* private mode: not remembered */
+  }
+}
+
+export const notificationPrompt = {
+  dismissed: () => readFlag(DISMISSED_KEY),
+  dismiss: () => writeFlag(DISMISSED_KEY, true),
+};
+
+export const notifyInForeground = {
+  get: () => readFlag(FOREGROUND_KEY),
+  set: (on: boolean) => writeFlag(FOREGROUND_KEY, on),
+};
+
+const open = new Map<number, Notification>();
+
+/**
+ * Shows "New chat request" for a conversation, if permitted and the Inbox is not in front
+ * (or the foreground preference is on). `onClick` runs after the window has been focused.
+ */
+export function showRequestNotification(conversationId: number, body: string, onClick: () => void): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted') return;
+  const background = document.hidden || !document.hasFocus();
+  if (!background && !notifyInForeground.get()) return;
+  try {
+    const n = new Notification('New chat request', { body, tag: `parley-request-${conversationId}` });
+    open.set(conversationId, n);
     n.onclick = () => {
-      window.focus();
+      try {
+        window.focus();
+      } catch {
+        /* ignore */
+      }
+      onClick();
       n.close();
     };
+    n.onclose = () => {
+      if (open.get(conversationId) === n) open.delete(conversationId);
+    };
   } catch {
-    /* some browsers only allow notifications from a service worker */
+    /* some browsers only allow notifications from a service worker: the banner is enough */
+  }
+}
+
+/** The request was accepted, taken or withdrawn: its notification is stale. */
+export function closeRequestNotification(conversationId: number): void {
+  const n = open.get(conversationId);
+  if (!n) return;
+  open.delete(conversationId);
+  try {
+    n.close();
+  } catch {
+    /* ignore */
   }
 }

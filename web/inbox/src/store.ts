@@ -2,11 +2,21 @@
 // both land here. Events are kept per conversation sorted by seq, and an event whose seq is
 // already held is dropped, so a replay after a reconnect never doubles anything.
 import { api, ApiError, setUnauthorizedHandler } from './api';
-import type { Agent, ChatEvent, Conversation, ServerFrame, Summary, Visitor, Activity } from './types';
+import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ServerFrame, Summary, Visitor, Activity } from './types';
 import { InboxSocket, type SocketState } from './ws';
-import { notifyRequest } from './notify';
+import { closeRequestNotification, showRequestNotification } from './notify';
+import { RequestSound } from './sound';
 
 export type Filter = 'active' | 'all';
+
+/** Pages of the Inbox SPA (paths under /inbox/). */
+export type View = 'inbox' | 'settings' | 'team' | 'workspace';
+const VIEW_PATHS: Record<View, string> = {
+  inbox: '/inbox/',
+  settings: '/inbox/settings',
+  team: '/inbox/settings/team',
+  workspace: '/inbox/settings/workspace',
+};
 
 export interface PendingMessage {
   client_id: string;
@@ -19,9 +29,17 @@ export interface PendingMessage {
 export interface ChatRequest {
   conversation: Conversation;
   visitor: Visitor;
-  state: 'offered' | 'accepting' | 'taken' | 'error';
+  /** offered: ringing, with Accept; taken: a short note before the banner goes away. */
+  state: 'offered' | 'accepting' | 'taken';
   message?: string;
+  /** Why it left us: 'timeout' | 'cancelled' (offer.withdrawn), 'taken', 'gone'. */
+  reason?: string;
+  /** Changes whenever the entry is (re)offered, so a stale removal timer leaves it alone. */
+  gen: number;
 }
+
+/** Sound: 'locked' until the agent clicks "Enable sound"; 'blocked' when the browser refused play(). */
+export type SoundState = 'locked' | 'unlocked' | 'blocked';
 
 export interface Detail {
   visitor: Visitor | null;
@@ -59,6 +77,16 @@ export interface State {
   requests: ChatRequest[];
   notices: Notice[];
   ending: Record<number, boolean>;
+  view: View;
+  settings: AgentSettings | null;
+  settingsError: string | null;
+  sound: SoundState;
+  soundPromptDismissed: boolean;
+  /** Admins: every agent with their live status, once the Team page loaded it. */
+  team: Record<number, Agent> | null;
+  teamError: string | null;
+  /** The request a notification click pointed at (highlighted, Accept focused). */
+  focusRequestId: number | null;
 }
 
 const initialState = (): State => ({
@@ -84,6 +112,14 @@ const initialState = (): State => ({
   requests: [],
   notices: [],
   ending: {},
+  view: 'inbox',
+  settings: null,
+  settingsError: null,
+  sound: 'locked',
+  soundPromptDismissed: false,
+  team: null,
+  teamError: null,
+  focusRequestId: null,
 });
 
 const MAX_BODY_BYTES = 4000;
@@ -139,6 +175,15 @@ export class Store {
   private listRefreshTimer: number | undefined;
   private listGeneration = 0;
   private connectedBefore = false;
+  private requestGen = 0;
+  private statusCheckTimer: number | undefined;
+  private focusTimer: number | undefined;
+  readonly sound = new RequestSound(
+    () => {
+      if (this.state.sound !== 'unlocked') this.set({ sound: 'unlocked' });
+    },
+    () => this.set({ sound: 'blocked', soundPromptDismissed: false }),
+  );
 
   constructor() {
     this.socket = new InboxSocket({
@@ -160,6 +205,8 @@ export class Store {
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && this.state.selectedId != null) this.markRead(this.state.selectedId);
     });
+    window.addEventListener('popstate', () => this.routeFromLocation());
+    this.state = { ...this.state, view: viewFromPath(location.pathname) };
   }
 
   // ---- plumbing -------------------------------------------------------------------------
@@ -170,7 +217,9 @@ export class Store {
   }
 
   private set(patch: Partial<State>): void {
+    const meBefore = this.state.me;
     this.state = { ...this.state, ...patch };
+    if (patch.me !== undefined && patch.me !== meBefore) this.scheduleStatusCheck();
     for (const fn of this.listeners) fn();
   }
 
@@ -218,11 +267,19 @@ export class Store {
   }
 
   private enter(agent: Agent): void {
-    this.set({ boot: 'ready', me: agent, loginNotice: null });
+    let view = viewFromPath(location.pathname);
+    if ((view === 'team' || view === 'workspace') && agent.role !== 'admin') {
+      // Admin pages: an agent lands on their own settings instead.
+      view = 'settings';
+      history.replaceState(null, '', VIEW_PATHS.settings);
+    }
+    this.set({ boot: 'ready', me: agent, loginNotice: null, view });
     this.socket.start();
     void this.loadList(true);
+    void this.loadSettings();
     const fromHash = parseHash();
     if (fromHash != null) void this.select(fromHash);
+    this.onViewEntered(this.state.view);
   }
 
   private resetToLogin(notice: string | null): void {
@@ -231,9 +288,120 @@ export class Store {
     this.connectedBefore = false;
     for (const t of this.ackTimers.values()) window.clearTimeout(t);
     this.ackTimers.clear();
-    this.state = { ...initialState(), boot: 'login', loginNotice: notice };
+    window.clearTimeout(this.statusCheckTimer);
+    this.sound.set(false);
+    for (const r of this.state.requests) closeRequestNotification(r.conversation.id);
+    this.state = { ...initialState(), boot: 'login', loginNotice: notice, view: viewFromPath(location.pathname) };
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     for (const fn of this.listeners) fn();
+  }
+
+  /**
+   * The server pushes `agent.status` when a boundary passes. As a safety net only (a missed
+   * frame), /me is read once a minute after the announced change time if nothing came.
+   */
+  private scheduleStatusCheck(): void {
+    window.clearTimeout(this.statusCheckTimer);
+    const until = this.state.me?.status?.until;
+    if (!until || this.state.boot !== 'ready') return;
+    const delay = Math.min(until - Date.now() + 60_000, 2 ** 31 - 1);
+    this.statusCheckTimer = window.setTimeout(() => {
+      if (this.state.me?.status?.until !== until) return;
+      api.me().then(
+        (r) => this.set({ me: r.agent }),
+        () => undefined,
+      );
+    }, Math.max(delay, 1000));
+  }
+
+  // ---- pages ----------------------------------------------------------------------------
+
+  navigate(view: View): void {
+    if (view !== 'inbox' && view !== 'settings' && this.state.me?.role !== 'admin') view = 'settings';
+    const hash = view === 'inbox' && this.state.selectedId != null ? `#/c/${this.state.selectedId}` : '';
+    const url = VIEW_PATHS[view] + hash;
+    if (location.pathname + location.hash !== url) history.pushState(null, '', url);
+    if (view !== this.state.view) {
+      this.set({ view });
+      this.onViewEntered(view);
+    }
+    window.scrollTo(0, 0);
+  }
+
+  private routeFromLocation(): void {
+    const view = viewFromPath(location.pathname);
+    if (view !== this.state.view) {
+      this.set({ view });
+      this.onViewEntered(view);
+    }
+  }
+
+  private onViewEntered(view: View): void {
+    if (this.state.boot !== 'ready') return;
+    if (view === 'inbox' && this.state.selectedId != null) this.markRead(this.state.selectedId);
+    if (view === 'team') void this.loadTeam();
+    if (view === 'settings') void this.loadSettings();
+  }
+
+  // ---- settings -------------------------------------------------------------------------
+
+  async loadSettings(): Promise<void> {
+    try {
+      const { settings } = await api.settings();
+      this.set({ settings, settingsError: null });
+    } catch (e) {
+      if (!this.state.settings) this.set({ settingsError: errorText(e) });
+    }
+  }
+
+  /** Saves the agent's settings; returns an error text (the server's 400 message) or null. */
+  async saveSettings(settings: AgentSettings): Promise<string | null> {
+    try {
+      const res = await api.saveSettings(settings);
+      this.set({ settings: res.settings ?? settings, settingsError: null, ...(res.agent ? { me: { ...this.state.me!, ...res.agent } } : {}) });
+      if (res.agent) this.updateTeamMember(res.agent);
+      return null;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  async loadAdminSettings(): Promise<AdminSettings> {
+    const { settings } = await api.adminSettings();
+    return settings;
+  }
+
+  async saveAdminSettings(settings: AdminSettings): Promise<AdminSettings> {
+    const res = await api.saveAdminSettings(settings);
+    return res.settings ?? settings;
+  }
+
+  async loadTeam(): Promise<void> {
+    if (this.state.me?.role !== 'admin') return;
+    try {
+      const { agents } = await api.agents();
+      const team: Record<number, Agent> = {};
+      for (const a of agents) team[a.id] = a;
+      this.set({ team, teamError: null });
+    } catch (e) {
+      this.set({ teamError: errorText(e) });
+    }
+  }
+
+  private updateTeamMember(agent: Agent): void {
+    if (!this.state.team) return;
+    this.set({ team: { ...this.state.team, [agent.id]: { ...(this.state.team[agent.id] ?? {}), ...agent } } });
+  }
+
+  // ---- sound ----------------------------------------------------------------------------
+
+  /** "Enable sound" click: must run inside the click handler. */
+  enableSound(): void {
+    this.sound.unlock();
+  }
+
+  dismissSoundPrompt(): void {
+    this.set({ soundPromptDismissed: true });
   }
 
   async setAvailable(available: boolean): Promise<void> {
@@ -242,6 +410,7 @@ export class Store {
     try {
       const { agent } = await api.setAvailability(available);
       this.set({ me: agent, availabilityBusy: false });
+      this.updateTeamMember(agent);
     } catch (e) {
       this.set({ availabilityBusy: false });
       this.notify('error', 'Could not change availability: ' + errorText(e));
@@ -374,7 +543,7 @@ export class Store {
   }
 
   markRead(id: number): void {
-    if (document.hidden || this.state.selectedId !== id) return;
+    if (document.hidden || this.state.selectedId !== id || this.state.view !== 'inbox') return;
     const top = Math.max(maxSeq(this.state.events[id]), this.state.convs[id]?.last_seq ?? 0);
     if ((this.state.lastRead[id] ?? -1) < top) this.set({ lastRead: { ...this.state.lastRead, [id]: top } });
   }
@@ -456,6 +625,7 @@ export class Store {
       () => undefined,
     );
     if (this.state.selectedId != null) void this.loadDetail(this.state.selectedId);
+    if (this.state.team) void this.loadTeam();
   }
 
   private onFrame(f: ServerFrame): void {
@@ -492,14 +662,35 @@ export class Store {
         return;
       }
       case 'chat.requested': {
-        if (!f.conversation) return;
-        const others = this.state.requests.filter((r) => r.conversation.id !== f.conversation.id);
-        this.set({ requests: [...others, { conversation: f.conversation, visitor: f.visitor, state: 'offered' }] });
-        notifyRequest(f.conversation.visitor_name || f.visitor?.name || 'A visitor');
+        const c = f.conversation;
+        if (!c) return;
+        const held = this.state.requests.find((r) => r.conversation.id === c.id);
+        if (held && held.state !== 'taken') {
+          // Re-sent after a reconnect: the same offer (maybe a new deadline), not a new alert.
+          this.set({ requests: this.state.requests.map((r) => (r === held ? { ...r, conversation: { ...r.conversation, ...c }, visitor: f.visitor ?? r.visitor } : r)) });
+          return;
+        }
+        const req: ChatRequest = { conversation: c, visitor: f.visitor, state: 'offered', gen: ++this.requestGen };
+        this.set({ requests: [...this.state.requests.filter((r) => r.conversation.id !== c.id), req] });
+        const name = f.visitor?.name || c.visitor_name || 'A visitor';
+        const body = f.visitor?.email ? `${name} · ${f.visitor.email}` : name;
+        showRequestNotification(c.id, body, () => this.focusRequest(c.id));
+        return;
+      }
+      case 'offer.withdrawn': {
+        const text =
+          f.reason === 'timeout'
+            ? 'Request timed out — passed to another agent'
+            : f.reason === 'cancelled'
+              ? 'The visitor cancelled the request'
+              : 'This request is no longer yours';
+        this.retireRequest(f.conversation_id, text, String(f.reason ?? 'gone'));
         return;
       }
       case 'agent.status':
-        if (f.agent && (!this.state.me || f.agent.id === this.state.me.id)) this.set({ me: f.agent });
+        if (!f.agent) return;
+        if (!this.state.me || f.agent.id === this.state.me.id) this.set({ me: { ...(this.state.me ?? {}), ...f.agent } });
+        this.updateTeamMember(f.agent);
         return;
       case 'typing':
         if (f.sender === 'visitor') {
@@ -524,36 +715,61 @@ export class Store {
     }
   }
 
-  /** A request we were offered moved on (accepted here or elsewhere, withdrawn, missed). */
+  /** A request we were offered moved on (accepted here or elsewhere, re-offered, missed, cancelled). */
   private resolveRequest(c: Conversation): void {
     const req = this.state.requests.find((r) => r.conversation.id === c.id);
     if (!req || req.state === 'accepting') return;
     const mine = !!this.state.me && c.agent_id === this.state.me.id && c.status === 'active';
     if (mine) {
+      closeRequestNotification(c.id);
       this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== c.id) });
-    } else {
-      const text = c.status === 'active' || c.status === 'pending' ? 'Taken by someone else' : 'The visitor is no longer waiting';
-      this.markTaken(c.id, text);
+      return;
     }
+    if (req.state === 'taken') {
+      // Already explained (e.g. timed out); only sharpen the note when we learn the outcome.
+      if (req.reason === 'timeout' && c.status === 'missed') this.retireRequest(c.id, 'Request timed out — the visitor got the fallback message', 'timeout');
+      return;
+    }
+    if (c.status === 'active') this.retireRequest(c.id, 'Taken by someone else', 'taken');
+    else if (c.status === 'pending') this.retireRequest(c.id, 'Passed to another agent', 'taken');
+    else this.retireRequest(c.id, 'The visitor is no longer waiting', 'gone');
   }
 
-  private markTaken(id: number, message: string): void {
-    this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'taken', message } : r)) });
-    window.setTimeout(() => this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) }), 3500);
+  /** Turns the banner into a short note, then removes it (unless it was offered again meanwhile). */
+  private retireRequest(id: number, message: string, reason: string): void {
+    const req = this.state.requests.find((r) => r.conversation.id === id);
+    if (!req) return;
+    closeRequestNotification(id);
+    const gen = req.state === 'taken' ? req.gen : ++this.requestGen;
+    this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'taken', message, reason, gen } : r)) });
+    window.setTimeout(() => {
+      if (this.state.requests.some((r) => r.conversation.id === id && r.gen === gen && r.state === 'taken')) {
+        this.set({ requests: this.state.requests.filter((r) => !(r.conversation.id === id && r.gen === gen)) });
+      }
+    }, 4500);
+  }
+
+  /** A notification was clicked: bring the request banner into view with Accept focused. */
+  focusRequest(id: number): void {
+    window.clearTimeout(this.focusTimer);
+    this.set({ focusRequestId: id });
+    this.focusTimer = window.setTimeout(() => this.set({ focusRequestId: null }), 2500);
   }
 
   async accept(id: number): Promise<void> {
     const req = this.state.requests.find((r) => r.conversation.id === id);
     if (!req || req.state !== 'offered') return;
     this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'accepting' } : r)) });
+    closeRequestNotification(id);
     try {
       const { conversation } = await api.accept(id);
       this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) });
       this.upsertConversation(conversation);
+      if (this.state.view !== 'inbox') this.navigate('inbox');
       await this.select(id);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
-        this.markTaken(id, 'Taken by someone else');
+        this.retireRequest(id, e.status === 409 ? 'Taken by someone else' : 'The visitor is no longer waiting', 'taken');
       } else {
         this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'offered' } : r)) });
         this.notify('error', 'Could not accept the chat: ' + errorText(e));
@@ -562,6 +778,7 @@ export class Store {
   }
 
   dismissRequest(id: number): void {
+    closeRequestNotification(id);
     this.set({ requests: this.state.requests.filter((r) => r.conversation.id !== id) });
   }
 
@@ -687,6 +904,14 @@ function mergeSummary(prev: Summary | undefined, next: Conversation | Summary): 
 
 function sortActivities(list: Activity[]): Activity[] {
   return (list ?? []).slice().sort((a, b) => b.at - a.at || b.id - a.id);
+}
+
+function viewFromPath(path: string): View {
+  const p = path.replace(/\/+$/, '');
+  if (p === '/inbox/settings/team') return 'team';
+  if (p === '/inbox/settings/workspace') return 'workspace';
+  if (p === '/inbox/settings') return 'settings';
+  return 'inbox';
 }
 
 function parseHash(): number | null {

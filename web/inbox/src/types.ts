@@ -2,9 +2,17 @@
 
 export type Role = 'agent' | 'admin';
 export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
-export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent';
+export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
 export type Sender = 'visitor' | 'agent' | 'system';
 export type EventKind = 'text' | 'chat.requested' | 'chat.accepted' | 'chat.ended' | 'chat.missed';
+
+/** Effective availability: the weekly schedule, or the toggle's override until it lapses. */
+export interface AgentStatus {
+  available: boolean;
+  source: 'schedule' | 'override';
+  /** When it changes by itself (ms), or null when nothing is coming. */
+  until: number | null;
+}
 
 export interface Agent {
   id: number;
@@ -13,6 +21,33 @@ export interface Agent {
   role: Role;
   available: boolean;
   max_chats: number;
+  /** Issue 4: IANA zone of the agent's schedule (older servers omit it). */
+  time_zone?: string;
+  status?: AgentStatus;
+  /** The agent's "notification sound" setting. */
+  sound?: boolean;
+}
+
+export interface ScheduleBlock {
+  /** 1 = Monday … 7 = Sunday */
+  weekday: number;
+  /** "HH:MM"; end may be "24:00"; end <= start runs past midnight. */
+  start: string;
+  end: string;
+}
+
+export interface AgentSettings {
+  time_zone: string;
+  schedule: ScheduleBlock[];
+  max_chats: number;
+  sound: boolean;
+}
+
+export interface AdminSettings {
+  accept_timeout_seconds: number;
+  inactivity_timeout_seconds: number;
+  max_offers: number;
+  fallback_message: string;
 }
 
 export interface Conversation {
@@ -29,6 +64,8 @@ export interface Conversation {
   ended_at: number | null;
   end_reason: EndReason | null;
   visitor_name: string;
+  /** When the current offer lapses (pending requests; issue 4). */
+  offer_expires_at?: number | null;
 }
 
 export interface Summary extends Conversation {
@@ -78,6 +115,7 @@ export type ServerFrame =
   | { type: 'conversation.updated'; conversation: Conversation }
   | { type: 'chat.requested'; conversation: Conversation; visitor: Visitor }
   | { type: 'agent.status'; agent: Agent }
+  | { type: 'offer.withdrawn'; conversation_id: number; reason: 'timeout' | 'cancelled' | string }
   | { type: 'message.ack'; client_id: string; event: ChatEvent; duplicate: boolean }
   | { type: 'typing'; conversation_id: number; sender: 'agent' | 'visitor' }
   | { type: 'pong' }

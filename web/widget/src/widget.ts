@@ -37,13 +37,38 @@ function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 }
 
+/** "10 minutes", "45 seconds" (rounded down). */
+function span(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  const hrs = Math.floor(m / 60);
+  return `${hrs} hour${hrs === 1 ? '' : 's'}` + (m % 60 ? ` ${m % 60} minute${m % 60 === 1 ? '' : 's'}` : '');
+}
+
+/**
+ * "This chat ended after 10 minutes without messages": the quiet gap is read from the events
+ * (last message or the accept, to the end event), as the conversation carries no timeout.
+ */
+function inactivityText(events: ChatEvent[]): string {
+  const end = [...events].reverse().find((e) => e.kind === 'chat.ended');
+  let from: number | null = null;
+  for (const ev of events) {
+    if (end && ev.seq >= end.seq) break;
+    if (ev.kind === 'text' || ev.kind === 'chat.accepted') from = ev.created_at;
+  }
+  if (!end || from == null || end.created_at - from < 1000) return 'This chat ended after a period of inactivity';
+  return `This chat ended after ${span(end.created_at - from)} without messages`;
+}
+
 function initials(name: string | null | undefined): string {
   const p = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (!p.length) return '';
   return ((p[0][0] ?? '') + (p.length > 1 ? p[p.length - 1][0] ?? '' : '')).toUpperCase();
 }
 
-function emit(name: 'chat-requested' | 'chat-started' | 'chat-ended' | 'chat-missed', detail: Record<string, unknown>): void {
+function emit(name: 'chat-requested' | 'chat-started' | 'chat-ended' | 'chat-missed' | 'chat-timed-out', detail: Record<string, unknown>): void {
   try {
     window.dispatchEvent(new CustomEvent(`parley:${name}`, { detail }));
   } catch {
@@ -109,7 +134,11 @@ export class Widget {
   private textarea!: HTMLTextAreaElement;
   private sendBtn!: HTMLButtonElement;
   private endedEl!: HTMLDivElement;
+  private endedText!: HTMLParagraphElement;
   private missedView!: HTMLDivElement;
+  private missedTitle!: HTMLHeadingElement;
+  /** Conversations whose missed/timed-out outcome was announced to the host page. */
+  private announced = new Set<number>();
   private missedText!: HTMLDivElement;
 
   constructor(
@@ -263,10 +292,11 @@ export class Widget {
       this.sendFromComposer();
     });
     this.composerErrorEl = h('div', { class: 'error composer-error', role: 'alert', hidden: true });
+    this.endedText = h('p', { 'data-testid': 'widget-ended-text' }, 'This chat has ended');
     this.endedEl = h(
       'div',
       { class: 'ended', hidden: true, 'data-testid': 'widget-ended' },
-      h('p', null, 'This chat has ended'),
+      this.endedText,
       h('button', { class: 'btn', type: 'button', 'data-testid': 'widget-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
     );
     this.chatView = h('div', { class: 'body', 'data-testid': 'widget-chat' }, this.scroller, this.typingEl, this.composerErrorEl, this.composer, this.endedEl);
@@ -276,7 +306,7 @@ export class Widget {
     this.missedView = h(
       'div',
       { class: 'center', 'data-testid': 'widget-missed' },
-      h('h3', null, 'No one is available right now'),
+      (this.missedTitle = h('h3', { 'data-testid': 'widget-missed-title' }, 'No one is available right now')),
       this.missedText,
       h('button', { class: 'btn btn-secondary', type: 'button', 'data-testid': 'widget-missed-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
     );
@@ -358,9 +388,17 @@ export class Widget {
 
     if (view === 'chat') this.renderChat();
     if (view === 'missed') {
-      const missed = [...this.events].reverse().find((e) => e.kind === 'chat.missed');
-      this.missedText.textContent = (missed?.body ?? '').trim() || DEFAULT_FALLBACK;
+      this.missedText.textContent = this.missedMessage();
+      const timedOut = this.conv?.end_reason === 'no_answer';
+      this.missedTitle.textContent = timedOut ? 'Sorry, nobody could answer in time' : 'No one is available right now';
+      this.missedView.setAttribute('data-reason', this.conv?.end_reason ?? '');
     }
+  }
+
+  /** The fallback text the server sent with `chat.missed`. */
+  private missedMessage(): string {
+    const missed = [...this.events].reverse().find((e) => e.kind === 'chat.missed');
+    return (missed?.body ?? '').trim() || DEFAULT_FALLBACK;
   }
 
   private renderChat(): void {
@@ -418,6 +456,7 @@ export class Widget {
     this.composerErrorEl.hidden = !this.composerError || !active;
     this.composerErrorEl.textContent = this.composerError ?? '';
     this.endedEl.hidden = !ended;
+    this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
     if (atBottom) el.scrollTop = el.scrollHeight;
   }
 
@@ -427,7 +466,7 @@ export class Widget {
       case 'chat.accepted':
         return `${b || 'An agent'} joined the chat`;
       case 'chat.ended':
-        return b === 'visitor' ? 'You ended the chat' : b === 'inactivity' ? 'The chat was closed after a period of inactivity' : b === 'agent' ? `${this.conv?.agent_name || 'The agent'} ended the chat` : 'The chat was closed';
+        return b === 'visitor' ? 'You ended the chat' : b === 'inactivity' ? inactivityText(this.events) : b === 'agent' ? `${this.conv?.agent_name || 'The agent'} ended the chat` : 'The chat was closed';
       case 'chat.requested':
       case 'chat.missed':
         return null;
@@ -541,10 +580,7 @@ export class Widget {
       storage.set(PROFILE_KEY, JSON.stringify({ name, email, job_title: form.job_title ?? '', phone: form.phone ?? '' }));
       this.adopt(conversation, []);
       emit('chat-requested', { conversation_id: conversation.id, status: conversation.status });
-      if (conversation.status === 'missed') {
-        await this.fetchEvents();
-        emit('chat-missed', { conversation_id: conversation.id, message: this.missedText.textContent });
-      }
+      if (conversation.status === 'missed') await this.announceMissed(conversation);
     } catch (e) {
       this.formError = e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
     } finally {
@@ -672,9 +708,35 @@ export class Widget {
       emit('chat-ended', { conversation_id: c.id, reason: c.end_reason });
     } else if (c.status === 'missed') {
       this.socket.stop();
-      if (!this.events.some((e) => e.kind === 'chat.missed')) void this.fetchEvents();
-      emit('chat-missed', { conversation_id: c.id });
+      void this.announceMissed(c);
     }
+  }
+
+  /**
+   * Missed: show the fallback message and tell the host page once — `parley:chat-missed`, and
+   * first `parley:chat-timed-out` when the reason is that nobody accepted in time (no_answer).
+   * A live `chat.missed` event carries no reason, so the conversation is read once to learn it.
+   */
+  private async announceMissed(c: Conversation): Promise<void> {
+    if (this.announced.has(c.id)) return;
+    this.announced.add(c.id);
+    let reason = c.end_reason;
+    if (!reason || !this.events.some((e) => e.kind === 'chat.missed')) {
+      try {
+        const cur = await this.api.current();
+        if (cur.conversation.id === c.id && this.conv?.id === c.id) {
+          this.conv = { ...this.conv, ...cur.conversation };
+          this.mergeEvents(cur.events, false);
+          reason = cur.conversation.end_reason;
+        }
+      } catch {
+        await this.fetchEvents();
+      }
+      this.render();
+    }
+    const message = this.missedMessage();
+    if (reason === 'no_answer') emit('chat-timed-out', { conversation_id: c.id, message });
+    emit('chat-missed', { conversation_id: c.id, reason: reason ?? null, message });
   }
 
   private onSocketReady(): void {

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { State, Store, PendingMessage } from '../store';
 import type { ChatEvent, Summary } from '../types';
-import { clockTime, dayLabel, initials, safeHref, shortUrl, statusLabel, systemText } from '../format';
+import { clockTime, dayLabel, initials, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
 
 export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
   if (id == null) {
@@ -122,7 +122,7 @@ function Messages(props: {
           return [
             sep,
             <div key={ev.seq} class="system-note" data-testid="system-note" data-kind={ev.kind} data-seq={ev.seq}>
-              <span>{systemText(ev.kind, ev.body, conv?.end_reason)}</span>
+              <span>{systemText(ev.kind, ev.body, conv?.end_reason, ev.kind === 'chat.ended' ? quietSpanBefore(events, ev) : null)}</span>
               <time>{clockTime(ev.created_at)}</time>
             </div>,
           ];
@@ -303,7 +303,7 @@ function downloadTranscript(conv: Summary, events: ChatEvent[]) {
       const who = ev.sender === 'agent' ? conv.agent_name || 'Agent' : conv.visitor_name || 'Visitor';
       lines.push(`[${at}] ${who}: ${ev.body}`);
     } else {
-      lines.push(`[${at}] — ${systemText(ev.kind, ev.body, conv.end_reason)}`);
+      lines.push(`[${at}] — ${systemText(ev.kind, ev.body, conv.end_reason, ev.kind === 'chat.ended' ? quietSpanBefore(events, ev) : null)}`);
     }
   }
   const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' });

@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { State, Store } from '../store';
-import { initials } from '../format';
-import { notificationPermission, requestNotificationPermission } from '../notify';
+import type { State, Store, View } from '../store';
+import { availabilityText, effectiveStatus, initials } from '../format';
+import { useNow } from '../hooks';
 import { Logo } from './Logo';
 
 export function TopBar({ store, state }: { store: Store; state: State }) {
   const me = state.me!;
-  const available = me.available;
-  const [perm, setPerm] = useState(notificationPermission());
+  const status = effectiveStatus(me);
+  const available = status.available;
+  // Re-render each minute so "until 17:00" becomes "until Tue 08:00"-style text at midnight.
+  const now = useNow(60_000);
+  const { label, reason } = availabilityText(me, now);
+  const admin = me.role === 'admin';
   // The first connect takes a few ms: only say "Reconnecting" when it lasts.
   const [down, setDown] = useState(false);
   useEffect(() => {
@@ -19,6 +23,23 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
     return () => window.clearTimeout(t);
   }, [state.socket]);
 
+  const inSettings = state.view !== 'inbox';
+  const nav = (view: View, text: string, testid: string, current: boolean) => (
+    <a
+      href={view === 'inbox' ? '/inbox/' : view === 'team' ? '/inbox/settings/team' : '/inbox/settings'}
+      class={`nav-link ${current ? 'is-current' : ''}`}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        store.navigate(view);
+      }}
+      data-testid={testid}
+    >
+      {text}
+    </a>
+  );
+
   return (
     <header class="topbar">
       <div class="brand">
@@ -26,22 +47,17 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
         <span class="brand-name">Parley</span>
         <span class="brand-sub">Agent Inbox</span>
       </div>
+      <nav class="topnav" aria-label="Pages">
+        {nav('inbox', 'Inbox', 'open-inbox', !inSettings)}
+        {admin && nav('team', 'Team', 'open-team', state.view === 'team')}
+        {nav('settings', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'workspace')}
+      </nav>
       {down && state.socket !== 'open' && (
         <span class="conn" data-testid="connection-state" role="status">
           <span class="conn-dot" /> Reconnecting…
         </span>
       )}
       <div class="topbar-right">
-        {perm === 'default' && (
-          <button
-            type="button"
-            class="btn btn-ghost btn-sm"
-            onClick={async () => setPerm(await requestNotificationPermission())}
-            title="Get a desktop notification when a visitor asks for an agent"
-          >
-            Enable notifications
-          </button>
-        )}
         <button
           type="button"
           role="switch"
@@ -51,12 +67,20 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           onClick={() => store.setAvailable(!available)}
           data-testid="availability-toggle"
           data-state={available ? 'available' : 'unavailable'}
-          title={available ? 'You receive new chats. Click to stop.' : 'You receive no new chats. Click to go available.'}
+          data-source={me.status?.source ?? ''}
+          title={
+            available
+              ? 'You receive new chats. Click to stop until your next schedule change or midnight.'
+              : 'You receive no new chats. Click to go available until your next schedule change or midnight.'
+          }
         >
           <span class="switch" aria-hidden="true">
             <span class="knob" />
           </span>
-          <span class="availability-label">{available ? 'Available' : 'Unavailable'}</span>
+          <span class="availability-text">
+            <span class="availability-label">{label}</span>
+            {reason && <span class="availability-reason">{reason}</span>}
+          </span>
         </button>
         <div class="me" title={me.email}>
           <span class="avatar avatar-sm">{initials(me.name)}</span>

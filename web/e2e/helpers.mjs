@@ -1,0 +1,231 @@
+// Shared by the e2e files: a real Parley server in a temporary data dir, Debian's Chromium,
+// bounded waits, screenshots, and "steps" (node:test tests that are skipped once one failed).
+//   PARLEY_BIN=/path/to/parley npm run e2e      (default: ../build/parley relative to web/)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const distDir = path.join(webDir, 'dist');
+export const shotsDir = path.join(webDir, 'e2e', 'screenshots');
+export const PARLEY_BIN = path.resolve(webDir, process.env.PARLEY_BIN || '../build/parley');
+export const WAIT = 8000; // every wait is bounded (generous enough for a busy 2-core box)
+
+export function run(bin, args, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${path.basename(bin)} ${args.slice(0, 2).join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Checks the binary and the build, and makes a fresh data dir. */
+export async function prepare() {
+  assert.ok(existsSync(PARLEY_BIN), `server binary not found at ${PARLEY_BIN} (set PARLEY_BIN)`);
+  assert.ok(existsSync(path.join(distDir, 'inbox', 'index.html')) && existsSync(path.join(distDir, 'widget.js')), 'web/dist is missing: run `npm run build` first');
+  await mkdir(shotsDir, { recursive: true });
+  return mkdtemp(path.join(os.tmpdir(), 'parley-e2e-'));
+}
+
+export function createAgent(dataDir, { name, email, password, role }) {
+  const args = ['admin', 'create-agent', '--data', dataDir, '--name', name, '--email', email, '--password', password];
+  if (role) args.push('--role', role);
+  return run(PARLEY_BIN, args);
+}
+
+const running = new Set();
+// If the test process dies anyway, do not leave a server behind.
+process.on('exit', () => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** `parley serve` on 127.0.0.1 (a free port, or the one given) with the built front ends. */
+export class ParleyServer {
+  constructor(dataDir) {
+    this.dataDir = dataDir;
+    this.child = null;
+    this.log = '';
+    this.url = null;
+  }
+
+  start(listen = '127.0.0.1:0') {
+    return new Promise((resolve, reject) => {
+      const child = spawn(PARLEY_BIN, ['serve', '--listen', listen, '--data', this.dataDir, '--web', distDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.child = child;
+      running.add(child);
+      const timer = setTimeout(() => reject(new Error(`server did not print its address within 15 s\n${this.log}`)), 15_000);
+      let buf = '';
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (chunk) => {
+        this.log += chunk;
+        buf += chunk;
+        const m = /Parley listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+        if (m) {
+          clearTimeout(timer);
+          this.url = m[1];
+          resolve(m[1]);
+        }
+      });
+      child.stderr.on('data', (chunk) => {
+        this.log += chunk;
+      });
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.on('exit', (code, signal) => {
+        running.delete(child);
+        clearTimeout(timer);
+        reject(new Error(`server exited early (code ${code}, signal ${signal})\n${this.log}`));
+      });
+    });
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  }
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 20_000,
+  });
+}
+
+/** A page with bounded timeouts; alert()/confirm() calls are recorded into `dialogs` and dismissed. */
+export async function newPage(context, who, dialogs) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.setDefaultNavigationTimeout(10_000);
+  page.on('dialog', (d) => {
+    dialogs.push(`${who}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return page;
+}
+
+/** Records the widget's host-page CustomEvents in window.__parleyEvents. */
+export function recordWidgetEvents(page) {
+  return page.addInitScript(() => {
+    window.__parleyEvents = [];
+    for (const n of ['chat-requested', 'chat-started', 'chat-ended', 'chat-missed', 'chat-timed-out']) {
+      window.addEventListener(`parley:${n}`, (e) => window.__parleyEvents.push({ type: n, detail: e.detail }));
+    }
+  });
+}
+
+export const widgetEvent = (page, type) => page.evaluate((t) => window.__parleyEvents.some((e) => e.type === t), type);
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(shotsDir, `${name}.png`), animations: 'disabled' });
+}
+
+/** Polls fn until it returns a truthy value (bounded). */
+export async function until(fn, what, timeout = WAIT) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent));
+
+/**
+ * Steps of one scenario: once a step fails the later ones are skipped, not piled on, and every
+ * page returned by `pages()` gets a `failure-<prefix>-<i>` screenshot.
+ */
+export function scenario(prefix, pages) {
+  const s = { broken: null };
+  s.step = (name, fn, timeout = 60_000) =>
+    test(name, { timeout }, async (t) => {
+      if (s.broken) {
+        t.skip(`skipped: "${s.broken}" failed`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        s.broken = name;
+        let i = 0;
+        for (const p of pages()) if (p) await shot(p, `failure-${prefix}-${++i}`).catch(() => {});
+        throw err;
+      }
+    });
+  return s;
+}
+
+/** Signs in on /inbox/ (or the given path) and waits for the top bar. */
+export async function signIn(page, baseUrl, agent, where = '/inbox/') {
+  await page.goto(`${baseUrl}${where}`);
+  await page.getByTestId('login-form').waitFor();
+  await page.getByTestId('login-email').fill(agent.email);
+  await page.getByTestId('login-password').fill(agent.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('availability-toggle').waitFor();
+}
+
+/** The visitor fills the pre-chat form on the demo page (the widget panel must be open). */
+export async function requestChat(visitor, { name, email }) {
+  await visitor.getByTestId('prechat-form').waitFor();
+  await visitor.getByTestId('prechat-name').fill(name);
+  await visitor.getByTestId('prechat-email').fill(email);
+  await visitor.getByTestId('prechat-submit').click();
+}
+
+/** A same-origin JSON call from the page (the agent's session cookie goes along). */
+export function apiCall(page, method, apiPath, body) {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const res = await fetch(`/api/v1${p}`, {
+        method: m,
+        headers: b === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      const text = await res.text();
+      let json = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = text;
+      }
+      return { status: res.status, body: json };
+    },
+    [method, apiPath, body],
+  );
+}
+
+export async function cleanup({ browser, servers = [], dataDir, broken }) {
+  await browser?.close().catch(() => {});
+  for (const s of servers) await s?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+  if (broken) for (const s of servers) if (s) console.log(`--- server output ---\n${s.log.slice(-4000)}`);
+}

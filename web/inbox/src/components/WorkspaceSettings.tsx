@@ -1,0 +1,194 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Store } from '../store';
+import type { AdminSettings } from '../types';
+import { ApiError } from '../api';
+import { errorText } from '../store';
+import { spanText } from '../format';
+
+interface Draft {
+  accept_timeout_seconds: string;
+  inactivity_timeout_seconds: string;
+  max_offers: string;
+  fallback_message: string;
+}
+
+const toDraft = (s: AdminSettings): Draft => ({
+  accept_timeout_seconds: String(s.accept_timeout_seconds),
+  inactivity_timeout_seconds: String(s.inactivity_timeout_seconds),
+  max_offers: String(s.max_offers),
+  fallback_message: s.fallback_message ?? '',
+});
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Admins: accept window, inactivity end, number of offers, fallback message (GET/PUT /admin/settings). */
+export function WorkspaceSettings({ store }: { store: Store }) {
+  const [saved, setSaved] = useState<AdminSettings | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  const load = () => {
+    setLoadError(null);
+    store.loadAdminSettings().then(
+      (s) => {
+        setSaved(s);
+        setDraft(toDraft(s));
+      },
+      (e) => setLoadError(e instanceof ApiError && e.status === 403 ? 'Only admins can see these settings.' : errorText(e)),
+    );
+  };
+  useEffect(load, []);
+
+  if (!draft || !saved) {
+    return (
+      <section class="card">
+        {loadError ? (
+          <div class="empty">
+            <p class="form-error" data-testid="admin-error">
+              {loadError}
+            </p>
+            <button type="button" class="btn btn-sm" onClick={load}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <div class="list-loading">Loading…</div>
+        )}
+      </section>
+    );
+  }
+
+  const set = (patch: Partial<Draft>) => {
+    setDraft({ ...draft, ...patch });
+    setDone(false);
+  };
+  const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
+  const accept = num(draft.accept_timeout_seconds);
+  const inactivity = num(draft.inactivity_timeout_seconds);
+  const offers = num(draft.max_offers);
+  const fallbackBytes = bytes(draft.fallback_message.trim());
+  const problems: string[] = [];
+  if (!(accept >= 5 && accept <= 3600)) problems.push('Accept timeout: 5 to 3600 seconds.');
+  if (!(inactivity >= 5 && inactivity <= 86400)) problems.push('Inactivity timeout: 5 to 86400 seconds.');
+  if (!(offers >= 1 && offers <= 20)) problems.push('Offers: 1 to 20.');
+  if (fallbackBytes < 1 || fallbackBytes > 1000) problems.push('Fallback message: 1 to 1000 bytes.');
+  const next: AdminSettings = {
+    accept_timeout_seconds: accept,
+    inactivity_timeout_seconds: inactivity,
+    max_offers: offers,
+    fallback_message: draft.fallback_message.trim(),
+  };
+  const dirty = JSON.stringify(toDraft(next)) !== JSON.stringify(toDraft(saved));
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    if (problems.length) {
+      setError(problems.join(' '));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await store.saveAdminSettings(next);
+      setSaved(s);
+      setDraft(toDraft(s));
+      setDone(true);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 403 ? 'Only admins can change these settings.' : `Not saved: ${errorText(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const hint = (v: number) => (Number.isFinite(v) && v > 0 ? `= ${spanText(v * 1000)}` : '');
+
+  return (
+    <form class="settings-form" onSubmit={submit} noValidate data-testid="admin-settings-form">
+      <header class="settings-head">
+        <div>
+          <h2>Chat routing</h2>
+          <p class="muted">For the whole team: how long a request waits for each agent, and when a quiet chat ends.</p>
+        </div>
+      </header>
+      <section class="card">
+        <div class="settings-grid">
+          <label class="field field-inline">
+            <span>Accept timeout</span>
+            <div class="input-unit">
+              <input
+                type="number"
+                min={5}
+                max={3600}
+                value={draft.accept_timeout_seconds}
+                onInput={(e) => set({ accept_timeout_seconds: (e.target as HTMLInputElement).value })}
+                data-testid="admin-accept-timeout"
+              />
+              <span>seconds</span>
+              <small class="muted">{hint(accept)}</small>
+            </div>
+            <small class="muted">An agent has this long to press Accept before the request moves on.</small>
+          </label>
+          <label class="field field-inline">
+            <span>Offers per request</span>
+            <div class="input-unit">
+              <input type="number" min={1} max={20} value={draft.max_offers} onInput={(e) => set({ max_offers: (e.target as HTMLInputElement).value })} data-testid="admin-max-offers" />
+              <span>agents</span>
+            </div>
+            <small class="muted">After this many unanswered offers the visitor gets the fallback message.</small>
+          </label>
+          <label class="field field-inline">
+            <span>Inactivity timeout</span>
+            <div class="input-unit">
+              <input
+                type="number"
+                min={5}
+                max={86400}
+                value={draft.inactivity_timeout_seconds}
+                onInput={(e) => set({ inactivity_timeout_seconds: (e.target as HTMLInputElement).value })}
+                data-testid="admin-inactivity-timeout"
+              />
+              <span>seconds</span>
+              <small class="muted">{hint(inactivity)}</small>
+            </div>
+            <small class="muted">An active chat with no message from either side for this long is ended; both sides are told why.</small>
+          </label>
+        </div>
+      </section>
+      <section class="card">
+        <label class="field">
+          <span>Fallback message</span>
+          <textarea
+            class="textarea"
+            rows={3}
+            value={draft.fallback_message}
+            onInput={(e) => set({ fallback_message: (e.target as HTMLTextAreaElement).value })}
+            data-testid="admin-fallback"
+          />
+          <small class={`muted counter ${fallbackBytes > 1000 ? 'is-over' : ''}`}>{fallbackBytes} / 1000 bytes · shown to the visitor when nobody is available or nobody accepts in time</small>
+        </label>
+      </section>
+      <footer class="settings-foot">
+        {error && (
+          <p class="form-error" role="alert" data-testid="admin-error">
+            {error}
+          </p>
+        )}
+        {done && !dirty && !error && (
+          <span class="saved" role="status" data-testid="admin-saved">
+            ✓ Saved
+          </span>
+        )}
+        <button type="button" class="btn btn-ghost" disabled={!dirty || busy} onClick={() => setDraft(toDraft(saved))}>
+          Discard changes
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="admin-save">
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </footer>
+    </form>
+  );
+}
