@@ -15,6 +15,7 @@
 #include "app/credentials.hpp"
 #include "app/demo_seed.hpp"
 #include "app/inbox_queries.hpp"
+#include "app/routing_admin.hpp"
 #include "bus/local_bus.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
@@ -116,7 +117,8 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   app::ChatService chats(*store, bus, app::system_now);
   app::InboxQueries inbox(*store, chats, app::system_now);
   app::Sweeper sweeper(*store, chats, agents, app::system_now);
-  net::Services services{auth, agents, chats, inbox, bus};
+  app::RoutingAdmin routing(*store);
+  net::Services services{auth, agents, chats, inbox, routing, bus};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);

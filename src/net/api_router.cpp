@@ -150,6 +150,14 @@ class Api {
     if (parts_[2] == "agents" && parts_.size() == 3) return only(verb::get, [&] { return agents(a); });
     if (parts_[2] == "admin") {
       if (parts_.size() == 4 && parts_[3] == "settings") return admin_settings(a);
+      if (parts_.size() == 4 && parts_[3] == "routing") return routing(a);
+      if (parts_.size() == 5 && parts_[3] == "routing" && parts_[4] == "accounts.csv") {
+        return only(verb::post, [&] {
+          auto n = s_.routing.import_accounts(a, req_.body());
+          if (!n) return fail(n);
+          return ok_json(req_, {{"imported", *n}});
+        });
+      }
       return not_found_route();
     }
     if (parts_.size() == 3) return only(verb::get, [&] { return list(a); });
@@ -208,6 +216,22 @@ class Api {
     json::array items;
     for (const auto& agent : *all) items.push_back(agent_json(agent));
     return ok_json(req_, {{"agents", std::move(items)}});
+  }
+
+  Response routing(const core::Agent& a) {
+    if (req_.method() == verb::get) {
+      auto rules = s_.routing.rules(a);
+      if (!rules) return fail(rules);
+      return ok_json(req_, {{"routing", to_json(*rules)}});
+    }
+    return only(verb::put, [&] {
+      auto b = body();
+      if (!b) return fail(b);
+      auto rules = routing_rules_from_json(*b);
+      if (!rules) return fail(rules);
+      if (auto ok = s_.routing.replace(a, *rules); !ok) return fail(ok);
+      return ok_json(req_, {{"routing", to_json(*s_.routing.rules(a))}});
+    });
   }
 
   Response admin_settings(const core::Agent& a) {

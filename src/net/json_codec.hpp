@@ -11,6 +11,7 @@
 #include "core/availability.hpp"
 #include "core/chat_policy.hpp"
 #include "core/result.hpp"
+#include "core/routing.hpp"
 #include "core/types.hpp"
 #include "store/store.hpp"
 
@@ -26,6 +27,11 @@ json::object to_json(const core::ChatPolicy& p);
 core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,
                                                            core::AgentSettings base);
 core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base);
+// Routing rules on the wire: teams by name (rules and default_team refer to names).
+json::object to_json(const core::RoutingRules& rules);
+// Teams come back with team_id = position + 1, as Store::save_routing_rules expects.
+core::Result<core::RoutingRules> routing_rules_from_json(const json::object& o);
+
 // "HH:MM" <-> minutes from midnight; "24:00" is accepted (as an end).
 std::string format_minutes(int minutes);
 std::optional<int> parse_minutes(std::string_view hh_mm);

@@ -6,6 +6,7 @@
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
 #include "app/inbox_queries.hpp"
+#include "app/routing_admin.hpp"
 #include "bus/event_bus.hpp"
 
 namespace parley::net {
@@ -15,6 +16,7 @@ struct Services {
   app::AgentService& agents;
   app::ChatService& chats;
   app::InboxQueries& inbox;
+  app::RoutingAdmin& routing;
   bus::EventBus& bus;
 };
 

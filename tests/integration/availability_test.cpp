@@ -188,3 +188,73 @@ TEST_F(AvailabilityApiTest, AQuietChatEndsForInactivityAndBothSidesAreTold) {
 
 }  // namespace
 }  // namespace parley::testing
+
+namespace parley::testing {
+namespace {
+
+using boost::beast::http::verb;
+
+TEST_F(ServerTest, AccountRulesAndCsvImportRouteVisitorsToTheirAgent) {
+  auto alice = available_agent("alice@example.com");
+  auto bob = available_agent("bob@example.com");
+  auto admin = login("admin@example.com");
+  auto bob_id = bob.agent.at("id").as_int64();
+  json::object routing{{"accounts", json::array{json::object{{"kind", "domain"}, {"value", "acme.com"}, {"agent_id", bob_id}}}},
+                       {"teams", json::array{}},
+                       {"custom", json::array{}}};
+  auto put = admin.http.request(verb::put, "/api/v1/admin/routing", json::serialize(routing));
+  ASSERT_EQ(200, put.status) << put.body;
+  for (int i = 0; i < 2; ++i) {  // round robin would alternate; the account rule does not
+    auto v = new_visitor(port());
+    auto c = request_chat(v, "Jo", "jo" + std::to_string(i) + "@ACME.com");
+    EXPECT_EQ(bob_id, c.at("agent_id").as_int64());
+  }
+  auto csv = admin.http.request(verb::post, "/api/v1/admin/routing/accounts.csv",
+                                "kind,value,agent_email\ncompany,Globex,alice@example.com\n",
+                                {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(200, csv.status) << csv.body;
+  EXPECT_EQ(1, csv.json().at("imported").as_int64());
+  auto v = new_visitor(port());
+  auto c = v.http.post("/api/v1/visitor/chats", json::object{{"name", "G"}, {"email", "g@globex.io"}, {"company", "GLOBEX"}});
+  EXPECT_EQ(alice.agent.at("id"), c.json().at("conversation").at("agent_id"));
+  auto rules = admin.http.get("/api/v1/admin/routing").json().at("routing");
+  EXPECT_EQ(2u, rules.at("accounts").as_array().size());
+}
+
+TEST_F(ServerTest, RoutingAdminIsForAdminsAndRejectsBadRules) {
+  auto alice = login("alice@example.com");
+  EXPECT_EQ(403, alice.http.get("/api/v1/admin/routing").status);
+  EXPECT_EQ(403, alice.http.request(verb::put, "/api/v1/admin/routing", "{}").status);
+  EXPECT_EQ(403, alice.http.request(verb::post, "/api/v1/admin/routing/accounts.csv", "domain,a.com,alice@example.com").status);
+  auto admin = login("admin@example.com");
+  auto bad_csv = admin.http.request(verb::post, "/api/v1/admin/routing/accounts.csv", "domain,a.com,nobody@example.com\n");
+  EXPECT_EQ(400, bad_csv.status);
+  EXPECT_NE(std::string::npos, bad_csv.body.find("line 1"));
+  json::object unknown_team{{"custom", json::array{json::object{{"priority", 1}, {"team", "ghosts"},
+      {"conditions", json::array{json::object{{"attribute", "domain"}, {"op", "equals"}, {"value", "a.com"}}}}}}}};
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/routing", json::serialize(unknown_team)).status);
+  json::object bad_op{{"custom", json::array{json::object{{"priority", 1}, {"agent_id", 1},
+      {"conditions", json::array{json::object{{"attribute", "domain"}, {"op", "resembles"}, {"value", "a.com"}}}}}}}};
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/routing", json::serialize(bad_op)).status);
+  json::object ghost_agent{{"accounts", json::array{json::object{{"kind", "domain"}, {"value", "a.com"}, {"agent_id", 999}}}}};
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/routing", json::serialize(ghost_agent)).status);
+  EXPECT_TRUE(admin.http.get("/api/v1/admin/routing").json().at("routing").at("accounts").as_array().empty());
+}
+
+TEST_F(ServerTest, CustomRuleSendsMatchingVisitorsToATeam) {
+  auto alice = available_agent("alice@example.com");
+  auto bob = available_agent("bob@example.com");
+  auto admin = login("admin@example.com");
+  json::object routing{
+      {"teams", json::array{json::object{{"name", "Enterprise"}, {"members", json::array{bob.agent.at("id")}}}}},
+      {"custom", json::array{json::object{{"priority", 1}, {"team", "Enterprise"},
+          {"conditions", json::array{json::object{{"attribute", "job_title"}, {"op", "contains"}, {"value", "cto"}}}}}}}};
+  ASSERT_EQ(200, admin.http.request(verb::put, "/api/v1/admin/routing", json::serialize(routing)).status);
+  auto v = new_visitor(port());
+  auto c = request_chat(v);  // the fixture's visitor is a CTO
+  EXPECT_EQ(bob.agent.at("id"), c.at("agent_id"));
+  (void)alice;
+}
+
+}  // namespace
+}  // namespace parley::testing
