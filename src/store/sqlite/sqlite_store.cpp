@@ -208,12 +208,18 @@ namespace {
 std::unique_ptr<Connection> open_migrated(const std::string& path) {
   auto conn = std::make_unique<Connection>(path, true);
   apply_migrations(*conn);
+  // The Checkpointer does this off the commit path; 10,000 pages (~40 MB) is only the
+  // safety net if it falls behind.
+  conn->exec("PRAGMA wal_autocheckpoint=10000");
   return conn;
 }
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path)
-    : write_conn_(open_migrated(path)), readers_(path, kMaxIdleReaders), writer_(*write_conn_) {}
+    : write_conn_(open_migrated(path)),
+      readers_(path, kMaxIdleReaders),
+      checkpointer_(path),
+      writer_(*write_conn_) {}
 
 // --- agents and sessions ---
 
@@ -540,8 +546,10 @@ Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Milli
     try {
       auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
                                  message.body, client_id, now);
-      AppendOutcome outcome{*load_conversation(db, message.conversation_id), std::move(stored),
-                            false};
+      // The row as append_event left it, without reading it back.
+      conversation->last_seq = stored.seq;
+      conversation->last_activity_at = now;
+      AppendOutcome outcome{std::move(*conversation), std::move(stored), false};
       tx.commit();
       return outcome;
     } catch (const SqliteError& e) {

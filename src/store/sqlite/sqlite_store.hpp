@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
@@ -71,6 +72,7 @@ class SqliteStore final : public Store {
  private:
   std::unique_ptr<Connection> write_conn_;  // used only by writer_'s thread after open
   ReaderPool readers_;
+  Checkpointer checkpointer_;
   GroupCommitWriter writer_;
 };
 
