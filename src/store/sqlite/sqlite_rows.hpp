@@ -28,6 +28,9 @@ inline constexpr const char* kConversationColumns =
     "c.last_activity_at, c.accepted_at, c.ended_at, c.end_reason, c.offer_expires_at, "
     "c.offers_made";  // 13
 inline constexpr int kConversationColumnCount = 13;
+inline constexpr const char* kConversationColumnsBare =
+    "id, visitor_id, agent_id, status, last_seq, page_url, created_at, last_activity_at, "
+    "accepted_at, ended_at, end_reason, offer_expires_at, offers_made";
 inline constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.seq, m.sender, m.agent_id, m.kind, m.body, m.client_id, "
     "m.created_at";  // 9

@@ -524,39 +524,46 @@ namespace {
 Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
   std::optional<std::string> client_id;
   if (!message.client_id.empty()) client_id = message.client_id;
+  std::optional<Id> agent_id;
+  if (message.sender == SenderKind::agent) agent_id = message.agent_id;
 
-  // Two attempts at most: a unique-index hit on the client id (a writer on another node
-  // got there first) rolls back and the second attempt finds the stored message.
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  // The common path is two statements: take the next seq (only while active), insert.
+  // A retried client id is caught by the unique index, which rolls this attempt back.
+  try {
     Transaction tx(db);
-    auto conversation = load_conversation(db, message.conversation_id);
-    if (!conversation) return core::not_found("no such conversation");
-
-    if (client_id) {
-      if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
-        return AppendOutcome{*conversation, *stored, true};
-      }
-    }
-    if (conversation->status != ConversationStatus::active) {
-      return core::conflict("the conversation is not active");
-    }
-
-    std::optional<Id> agent_id;
-    if (message.sender == SenderKind::agent) agent_id = message.agent_id;
-    try {
-      auto stored = append_event(db, message.conversation_id, message.sender, agent_id, "text",
-                                 message.body, client_id, now);
-      // The row as append_event left it, without reading it back.
-      conversation->last_seq = stored.seq;
-      conversation->last_activity_at = now;
-      AppendOutcome outcome{std::move(*conversation), std::move(stored), false};
+    auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
+                                "last_activity_at = ?2, last_text = ?3 "
+                                "WHERE id = ?1 AND status = 'active' RETURNING ",
+                                kConversationColumnsBare}));
+    bump.bind_all(message.conversation_id, now, message.body);
+    if (bump.step()) {
+      auto conversation = read_conversation(bump);
+      bump.run();
+      auto ins = db.prepare(
+          "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+          "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
+      ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(message.sender),
+                   agent_id, message.body, client_id, now);
+      ins.step();
+      core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, message.sender,
+                      agent_id, "text", message.body, client_id, now};
+      ins.run();
       tx.commit();
-      return outcome;
-    } catch (const SqliteError& e) {
-      if (!e.is_unique_violation() || !client_id || attempt > 0) throw;
+      return AppendOutcome{std::move(conversation), std::move(m), false};
+    }
+  } catch (const SqliteError& e) {
+    if (!e.is_unique_violation() || !client_id) throw;
+  }
+  // Not appended: a retry of a stored message (acknowledged, even after the chat ended),
+  // or a conversation that is absent or not active.
+  auto conversation = load_conversation(db, message.conversation_id);
+  if (!conversation) return core::not_found("no such conversation");
+  if (client_id) {
+    if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+      return AppendOutcome{*conversation, *stored, true};
     }
   }
-  throw StoreFailure("sqlite: append_message did not settle");
+  return core::conflict("the conversation is not active");
 }
 }  // namespace
 
