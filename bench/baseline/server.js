@@ -12,7 +12,7 @@
 //   {"type":"message.send","conversation_id":C,"client_id":X,"body":B}
 //       -> {"type":"message.ack","client_id":X,"event":E,"duplicate":false} to the sender, and
 //          {"type":"event","conversation_id":C,"event":E} to every socket subscribed to C
-//          (the sender's other subscription included, exactly as Parley does).
+//          except the sender's own socket, whose ack already carries the event (as Parley).
 //   {"type":"ping"} -> {"type":"pong"}
 'use strict';
 
@@ -99,7 +99,9 @@ wss.on('connection', (ws) => {
       };
       send(ws, { type: 'message.ack', client_id: f.client_id, event, duplicate: false });
       const frame = JSON.stringify({ type: 'event', conversation_id: cid, event });
-      for (const peer of c.sockets) if (peer.readyState === peer.OPEN) peer.send(frame);
+      for (const peer of c.sockets) {
+        if (peer !== ws && peer.readyState === peer.OPEN) peer.send(frame);
+      }
       return;
     }
     return error(ws, 'bad_request', 'unknown frame type: ' + f.type, f.type);

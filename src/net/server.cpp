@@ -114,12 +114,7 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
       stream.expires_never();
       // The WebSocket runs as its own coroutine so this one ends now and frees its frame,
       // parser and buffer: an idle socket keeps only what the WebSocket needs.
-      tcp::socket upgraded = stream.release_socket();
-      auto executor = upgraded.get_executor();
-      asio::co_spawn(executor,
-                     run_websocket_session(std::move(upgraded), std::move(req), services,
-                                           std::move(agent)),
-                     asio::detached);
+      start_websocket_session(stream.release_socket(), std::move(req), services, std::move(agent));
       co_return;
     }
     Response res = dispatch(services, files, req);

@@ -10,7 +10,7 @@
 #include <boost/beast/websocket.hpp>
 #include <vector>
 #include <unordered_map>
-#include <unordered_set>
+#include <algorithm>
 
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
@@ -36,7 +36,10 @@ constexpr int kMaxInFlightSends = 64;
 class Session : public bus::Subscriber, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent)
-      : ws_(std::move(socket)), flow_(ws_.get_executor()), s_(services), agent_(std::move(agent)) {
+      : ws_(std::move(socket)),
+        flow_(ws_.get_executor()),
+        s_(services),
+        agent_(agent ? std::make_unique<core::Agent>(std::move(*agent)) : nullptr) {
     if (agent_) actor_ = app::Actor::of_agent(*agent_);
   }
 
@@ -85,6 +88,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
     }
   }
+
+  auto executor() { return ws_.get_executor(); }
 
   void deliver(const bus::EventPtr& event) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
@@ -223,7 +228,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   void listen(const std::string& topic) {
-    if (topics_.insert(topic).second) s_.bus.subscribe(topic, weak_from_this());
+    if (std::find(topics_.begin(), topics_.end(), topic) != topics_.end()) return;
+    topics_.push_back(topic);
+    s_.bus.subscribe(topic, weak_from_this());
   }
 
   // Listen first, then replay from the store: an event published in between is either
@@ -232,7 +239,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     listen(bus::conversation_topic(conversation_id));
     auto events = s_.inbox.events(*actor_, conversation_id, after_seq);
     if (!events) {
-      topics_.erase(bus::conversation_topic(conversation_id));
+      std::erase(topics_, bus::conversation_topic(conversation_id));
       s_.bus.unsubscribe(bus::conversation_topic(conversation_id), this);
       send_error(core::to_string(events.error().code), events.error().message, "subscribe",
                  conversation_id);
@@ -283,7 +290,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (t->sender == actor_->kind || !last_sent_.contains(t->conversation_id)) return;
     }
     if (auto* st = std::get_if<bus::AgentStatusChanged>(&payload)) {
-      if (agent_ && agent_->id == st->agent.id) agent_ = st->agent;  // settings may have changed
+      if (agent_ && agent_->id == st->agent.id) *agent_ = st->agent;  // settings may have changed
     }
     send(event->frame(encode_frame));
   }
@@ -336,9 +343,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   asio::steady_timer flow_;  // wakes the read loop when a send in flight completes
   int in_flight_ = 0;
   Services& s_;
-  std::optional<core::Agent> agent_;
+  std::unique_ptr<core::Agent> agent_;  // agents only: most sessions are visitors
   std::optional<app::Actor> actor_;
-  std::unordered_set<std::string> topics_;
+  std::vector<std::string> topics_;  // a handful per session: a vector beats a hash set
   std::unordered_map<core::Id, std::int64_t> last_sent_;
   std::vector<std::string> queue_;  // frames waiting for the writer (empty: no allocation)
   bool writing_ = false;
@@ -347,10 +354,20 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 
 }  // namespace
 
-awaitable<void> run_websocket_session(asio::ip::tcp::socket socket, Request upgrade,
-                                      Services& services, std::optional<core::Agent> agent) {
+void start_websocket_session(asio::ip::tcp::socket socket, Request upgrade, Services& services,
+                             std::optional<core::Agent> agent) {
   auto session = std::make_shared<Session>(std::move(socket), services, std::move(agent));
-  co_await session->run(std::move(upgrade));
+  auto executor = session->executor();
+  // The completion handler owns the session until its coroutine ends.
+  asio::co_spawn(executor, session->run(std::move(upgrade)),
+                 [session](std::exception_ptr e) {
+                   if (!e) return;
+                   try {
+                     std::rethrow_exception(e);
+                   } catch (const std::exception& ex) {
+                     log_error("websocket session failed", {{"error", ex.what()}});
+                   }
+                 });
 }
 
 }  // namespace parley::net

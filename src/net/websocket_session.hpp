@@ -16,10 +16,10 @@
 
 namespace parley::net {
 
-// Runs the session to completion. `agent` is set when the upgrade request carried a
-// valid session cookie; otherwise the peer must authenticate as a visitor.
-boost::asio::awaitable<void> run_websocket_session(boost::asio::ip::tcp::socket socket,
-                                                   Request upgrade, Services& services,
-                                                   std::optional<core::Agent> agent);
+// Starts the session on the socket's executor and returns; it runs until the peer goes.
+// `agent` is set when the upgrade request carried a valid session cookie; otherwise the
+// peer must authenticate as a visitor.
+void start_websocket_session(boost::asio::ip::tcp::socket socket, Request upgrade,
+                             Services& services, std::optional<core::Agent> agent);
 
 }  // namespace parley::net
