@@ -1,5 +1,7 @@
 #include "app/routing_admin.hpp"
 
+#include <algorithm>
+
 #include "core/csv.hpp"
 #include "core/validation.hpp"
 
@@ -19,16 +21,30 @@ core::Result<core::RoutingRules> RoutingAdmin::rules(const core::Agent& admin) {
 
 core::Status RoutingAdmin::replace(const core::Agent& admin, const core::RoutingRules& rules) {
   if (auto ok = require_admin(admin); !ok) return ok;
-  for (const auto& rule : rules.custom) {
-    if (auto ok = core::validate_custom_rule(rule); !ok) return ok;
+  core::RoutingRules clean = rules;
+  for (std::size_t i = 0; i < clean.custom.size(); ++i) {
+    auto& rule = clean.custom[i];
+    auto where = " (custom rule " + std::to_string(i + 1) + ")";
+    for (auto& c : rule.conditions) c.value = core::trim(c.value);
+    if (auto ok = core::validate_custom_rule(rule); !ok) return core::bad_request(ok.error().message + where);
   }
-  for (const auto& team : rules.teams) {
-    if (core::trim(team.name).empty()) return core::bad_request("a team needs a name");
+  std::vector<std::string> names;
+  for (auto& team : clean.teams) {
+    team.name = core::trim(team.name);
+    if (team.name.empty() || team.name.size() > core::kMaxFieldBytes) {
+      return core::bad_request("a team needs a name of 1 to 200 bytes");
+    }
+    auto key = core::lowercase_ascii(team.name);
+    if (std::find(names.begin(), names.end(), key) != names.end()) {
+      return core::bad_request("two teams are named " + team.name);
+    }
+    names.push_back(key);
   }
-  for (const auto& account : rules.accounts) {
-    if (core::trim(account.value).empty()) return core::bad_request("an account rule needs a value");
+  for (auto& account : clean.accounts) {
+    account.value = core::trim(account.value);
+    if (account.value.empty()) return core::bad_request("an account rule needs a value");
   }
-  return store_.save_routing_rules(rules);
+  return store_.save_routing_rules(clean);
 }
 
 core::Result<int> RoutingAdmin::import_accounts(const core::Agent& admin, std::string_view csv) {

@@ -3,6 +3,8 @@
 namespace parley::core {
 
 Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
+  // Spreadsheet exports often start with a UTF-8 byte-order mark; it is not data.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<CsvRow> rows;
   CsvRow row;
   std::string field;

@@ -12,7 +12,8 @@ namespace parley::core {
 
 using CsvRow = std::vector<std::string>;
 
-// bad_request (with the line number) for an unterminated quote.
+// A leading UTF-8 byte-order mark is skipped. bad_request (with the line number) for an
+// unterminated quote.
 Result<std::vector<CsvRow>> parse_csv(std::string_view text);
 
 }  // namespace parley::core

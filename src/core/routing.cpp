@@ -123,6 +123,9 @@ bool matches(const Condition& c, const VisitorFacts& v) {
 }
 
 Status validate_custom_rule(const CustomRule& rule) {
+  if (rule.priority < -1'000'000 || rule.priority > 1'000'000) {
+    return bad_request("priority must be between -1000000 and 1000000");
+  }
   if (rule.agent_id.has_value() == rule.team_id.has_value()) {
     return bad_request("a rule routes to exactly one agent or one team");
   }

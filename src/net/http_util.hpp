@@ -17,6 +17,7 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 inline constexpr std::size_t kMaxRequestBody = 64 * 1024;  // documented in docs/api.md
+inline constexpr std::size_t kMaxAdminRequestBody = 4 * 1024 * 1024;  // /api/v1/admin/...
 
 http::status status_of(core::ErrorCode code);
 Response json_response(const Request& req, http::status status, std::string body);

@@ -202,6 +202,9 @@ core::Result<core::RoutingRules> routing_rules_from_json(const json::object& o) 
     core::CustomRule rule;
     auto priority = required_int(r, "priority");
     if (!priority) return priority.error();
+    if (*priority < -1'000'000 || *priority > 1'000'000) {
+      return core::bad_request("priority must be between -1000000 and 1000000");
+    }
     rule.priority = static_cast<int>(*priority);
     if (auto it = r.find("agent_id"); it != r.end() && !it->value().is_null()) {
       auto agent = required_int(r, "agent_id");

@@ -72,11 +72,27 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
   for (;;) {
     stream.expires_after(std::chrono::seconds(60));
     http::request_parser<http::string_body> parser;
-    parser.body_limit(kMaxRequestBody);
     parser.header_limit(16 * 1024);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+    parser.body_limit(kMaxAdminRequestBody);
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+    boost::system::error_code ec = hec;
+    if (!ec) {
+      // Admin imports and rule sets may be larger than anything a chat client sends; the
+      // parser checked a declared length against the admin limit, so apply the smaller one
+      // here (and to chunked bodies as they arrive).
+      bool admin = path_of(parser.get().target()).rfind("/api/v1/admin/", 0) == 0;
+      auto declared = parser.content_length();
+      if (!admin && declared && *declared > kMaxRequestBody) {
+        ec = http::error::body_limit;
+      } else {
+        if (!admin) parser.body_limit(kMaxRequestBody);
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+        ec = bec;
+      }
+    }
     if (ec == http::error::body_limit) {
-      core::Error too_large{core::ErrorCode::payload_too_large, "request body over 64 KiB"};
+      core::Error too_large{core::ErrorCode::payload_too_large,
+                            "request body over the limit (64 KiB; 4 MiB under /api/v1/admin/)"};
       co_await reject(stream, http::status::payload_too_large, std::move(too_large));
       break;
     }

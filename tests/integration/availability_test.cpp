@@ -258,3 +258,23 @@ TEST_F(ServerTest, CustomRuleSendsMatchingVisitorsToATeam) {
 
 }  // namespace
 }  // namespace parley::testing
+
+namespace parley::testing {
+namespace {
+
+TEST_F(ServerTest, AdminImportsMayExceedTheChatBodyLimitAndStayEditable) {
+  auto admin = login("admin@example.com");
+  std::string csv = "\xEF\xBB\xBFkind,value,agent_email\r\n";  // as a spreadsheet saves it
+  for (int i = 0; i < 3000; ++i) csv += "domain,customer-" + std::to_string(i) + ".example.org,bob@example.com\r\n";
+  ASSERT_GT(csv.size(), 64u * 1024);
+  auto r = admin.http.request(boost::beast::http::verb::post, "/api/v1/admin/routing/accounts.csv", csv);
+  ASSERT_EQ(200, r.status) << r.body.substr(0, 200);
+  EXPECT_EQ(3000, r.json().at("imported").as_int64());
+  // The whole rule set (over 64 KiB) can be saved back.
+  auto rules = admin.http.get("/api/v1/admin/routing").json().at("routing");
+  auto put = admin.http.request(boost::beast::http::verb::put, "/api/v1/admin/routing", json::serialize(rules));
+  EXPECT_EQ(200, put.status);
+}
+
+}  // namespace
+}  // namespace parley::testing

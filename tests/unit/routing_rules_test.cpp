@@ -112,6 +112,9 @@ TEST(CsvTest, ParsesQuotesEscapesAndLineEndings) {
   ASSERT_EQ(3u, rows->size());
   EXPECT_EQ((CsvRow{"company", "Smith, \"Jr\" & Co", "b@x.co"}), (*rows)[2]);
   EXPECT_FALSE(parse_csv("a,\"open").ok());
+  auto bom = parse_csv("\xEF\xBB\xBFkind,value\n");
+  ASSERT_TRUE(bom.ok());
+  EXPECT_EQ((CsvRow{"kind", "value"}), (*bom)[0]);
 }
 
 }  // namespace

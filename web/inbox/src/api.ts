@@ -1,5 +1,5 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
-import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ConversationDetail, Summary } from './types';
+import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ConversationDetail, Routing, Summary } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -17,14 +17,23 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+/** A body sent as is (not JSON-encoded), e.g. CSV text. */
+class RawBody {
+  constructor(
+    readonly text: string,
+    readonly type: string,
+  ) {}
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const raw = body instanceof RawBody ? body : null;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': raw ? raw.type : 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : raw ? raw.text : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
@@ -57,6 +66,9 @@ export const api = {
   agents: () => request<{ agents: Agent[] }>('GET', '/agents'),
   adminSettings: () => request<{ settings: AdminSettings }>('GET', '/admin/settings'),
   saveAdminSettings: (settings: Partial<AdminSettings>) => request<{ settings: AdminSettings }>('PUT', '/admin/settings', settings),
+  routing: () => request<{ routing: Routing }>('GET', '/admin/routing'),
+  saveRouting: (routing: Routing) => request<{ routing: Routing }>('PUT', '/admin/routing', routing),
+  importAccountsCsv: (csv: string) => request<{ imported: number }>('POST', '/admin/routing/accounts.csv', new RawBody(csv, 'text/csv; charset=utf-8')),
   conversations: (status: 'active' | 'all', before?: string | null, limit = 50) => {
     const q = new URLSearchParams({ status, limit: String(limit) });
     if (before) q.set('before', before);

@@ -2,7 +2,7 @@
 // both land here. Events are kept per conversation sorted by seq, and an event whose seq is
 // already held is dropped, so a replay after a reconnect never doubles anything.
 import { api, ApiError, setUnauthorizedHandler } from './api';
-import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ServerFrame, Summary, Visitor, Activity } from './types';
+import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, Routing, ServerFrame, Summary, Visitor, Activity } from './types';
 import { InboxSocket, type SocketState } from './ws';
 import { closeRequestNotification, showRequestNotification } from './notify';
 import { RequestSound } from './sound';
@@ -10,12 +10,13 @@ import { RequestSound } from './sound';
 export type Filter = 'active' | 'all';
 
 /** Pages of the Inbox SPA (paths under /inbox/). */
-export type View = 'inbox' | 'settings' | 'team' | 'workspace';
+export type View = 'inbox' | 'settings' | 'team' | 'workspace' | 'routing';
 const VIEW_PATHS: Record<View, string> = {
   inbox: '/inbox/',
   settings: '/inbox/settings',
   team: '/inbox/settings/team',
   workspace: '/inbox/settings/workspace',
+  routing: '/inbox/settings/routing',
 };
 
 export interface PendingMessage {
@@ -268,7 +269,7 @@ export class Store {
 
   private enter(agent: Agent): void {
     let view = viewFromPath(location.pathname);
-    if ((view === 'team' || view === 'workspace') && agent.role !== 'admin') {
+    if ((view === 'team' || view === 'workspace' || view === 'routing') && agent.role !== 'admin') {
       // Admin pages: an agent lands on their own settings instead.
       view = 'settings';
       history.replaceState(null, '', VIEW_PATHS.settings);
@@ -339,7 +340,7 @@ export class Store {
   private onViewEntered(view: View): void {
     if (this.state.boot !== 'ready') return;
     if (view === 'inbox' && this.state.selectedId != null) this.markRead(this.state.selectedId);
-    if (view === 'team') void this.loadTeam();
+    if (view === 'team' || view === 'routing') void this.loadTeam();
     if (view === 'settings') void this.loadSettings();
   }
 
@@ -374,6 +375,23 @@ export class Store {
   async saveAdminSettings(settings: AdminSettings): Promise<AdminSettings> {
     const res = await api.saveAdminSettings(settings);
     return res.settings ?? settings;
+  }
+
+  async loadRouting(): Promise<Routing> {
+    const { routing } = await api.routing();
+    return normalizeRouting(routing);
+  }
+
+  /** Replaces every routing rule (PUT /admin/routing); throws the ApiError (400: the server's reason). */
+  async saveRouting(routing: Routing): Promise<Routing> {
+    const res = await api.saveRouting(routing);
+    return normalizeRouting(res.routing ?? routing);
+  }
+
+  /** Adds or replaces account rules from CSV text (all or nothing); returns how many were imported. */
+  async importAccountsCsv(csv: string): Promise<number> {
+    const res = await api.importAccountsCsv(csv);
+    return Number(res?.imported ?? 0);
   }
 
   async loadTeam(): Promise<void> {
@@ -910,8 +928,18 @@ function viewFromPath(path: string): View {
   const p = path.replace(/\/+$/, '');
   if (p === '/inbox/settings/team') return 'team';
   if (p === '/inbox/settings/workspace') return 'workspace';
+  if (p === '/inbox/settings/routing') return 'routing';
   if (p === '/inbox/settings') return 'settings';
   return 'inbox';
+}
+
+function normalizeRouting(r: Partial<Routing> | null | undefined): Routing {
+  return {
+    accounts: r?.accounts ?? [],
+    custom: (r?.custom ?? []).map((c) => ({ ...c, conditions: c.conditions ?? [], agent_id: c.agent_id ?? null, team: c.team ?? null })),
+    teams: (r?.teams ?? []).map((t) => ({ ...t, members: t.members ?? [] })),
+    default_team: r?.default_team ?? null,
+  };
 }
 
 function parseHash(): number | null {

@@ -50,6 +50,45 @@ export interface AdminSettings {
   fallback_message: string;
 }
 
+/** Routing rules (GET/PUT /admin/routing). Teams are referenced by name. */
+export type AccountKind = 'domain' | 'company';
+export type RuleAttribute = 'email' | 'domain' | 'name' | 'company' | 'job_title' | 'phone' | 'page_url';
+export type RuleOp = 'equals' | 'contains' | 'starts_with' | 'ends_with';
+
+export interface AccountRule {
+  kind: AccountKind;
+  value: string;
+  agent_id: number;
+}
+
+export interface RuleCondition {
+  attribute: RuleAttribute;
+  op: RuleOp;
+  value: string;
+}
+
+export interface CustomRule {
+  /** Lowest first. */
+  priority: number;
+  /** Every condition must hold (case-insensitive). */
+  conditions: RuleCondition[];
+  /** Exactly one of agent_id / team. */
+  agent_id: number | null;
+  team: string | null;
+}
+
+export interface RoutingTeam {
+  name: string;
+  members: number[];
+}
+
+export interface Routing {
+  accounts: AccountRule[];
+  custom: CustomRule[];
+  teams: RoutingTeam[];
+  default_team: string | null;
+}
+
 export interface Conversation {
   id: number;
   visitor_id: number;

@@ -6,8 +6,9 @@ import { useNow } from '../hooks';
 import { notificationPermission, notifyInForeground, requestNotificationPermission, watchNotificationPermission, type Permission } from '../notify';
 import { TeamStatus } from './TeamStatus';
 import { WorkspaceSettings } from './WorkspaceSettings';
+import { RoutingSettings } from './RoutingSettings';
 
-/** /inbox/settings, /inbox/settings/team and /inbox/settings/workspace. */
+/** /inbox/settings, and for admins /inbox/settings/team, /inbox/settings/workspace and /inbox/settings/routing. */
 export function SettingsPage({ store, state }: { store: Store; state: State }) {
   const admin = state.me?.role === 'admin';
   const view = admin ? state.view : 'settings';
@@ -37,10 +38,19 @@ export function SettingsPage({ store, state }: { store: Store; state: State }) {
           {item('settings', 'My availability', 'Schedule, chats, alerts', 'nav-my-settings')}
           {admin && item('team', 'Team status', 'Who is available now', 'nav-team')}
           {admin && item('workspace', 'Chat routing', 'Timeouts and fallback', 'nav-workspace')}
+          {admin && item('routing', 'Routing rules', 'Teams, accounts, custom rules', 'nav-routing')}
         </ul>
       </aside>
       <div class="settings-main">
-        {view === 'team' ? <TeamStatus store={store} state={state} /> : view === 'workspace' ? <WorkspaceSettings store={store} /> : <MySettings store={store} state={state} />}
+        {view === 'team' ? (
+          <TeamStatus store={store} state={state} />
+        ) : view === 'workspace' ? (
+          <WorkspaceSettings store={store} />
+        ) : view === 'routing' ? (
+          <RoutingSettings store={store} state={state} />
+        ) : (
+          <MySettings store={store} state={state} />
+        )}
       </div>
     </main>
   );

@@ -50,7 +50,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
       <nav class="topnav" aria-label="Pages">
         {nav('inbox', 'Inbox', 'open-inbox', !inSettings)}
         {admin && nav('team', 'Team', 'open-team', state.view === 'team')}
-        {nav('settings', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'workspace')}
+        {nav('settings', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'workspace' || state.view === 'routing')}
       </nav>
       {down && state.socket !== 'open' && (
         <span class="conn" data-testid="connection-state" role="status">
