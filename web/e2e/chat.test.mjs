@@ -4,20 +4,7 @@
 // Shared plumbing (server, browser, waits, steps) lives in helpers.mjs.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ParleyServer,
-  cleanup,
-  createAgent,
-  launchBrowser,
-  newPage,
-  prepare,
-  recordWidgetEvents,
-  scenario,
-  shot,
-  texts,
-  until,
-  widgetEvent,
-} from './helpers.mjs';
+import { agentAndVisitor, cleanup, launchBrowser, scenario, shot, startServer, texts, until, widgetEvent } from './helpers.mjs';
 
 const AGENT = { name: 'Alice Agent', email: 'alice@example.com', password: 'correct horse 1' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', job: 'Head of Data' };
@@ -27,7 +14,6 @@ let dataDir;
 let server;
 let baseUrl;
 let browser;
-let agentCtx, visitorCtx;
 let agent, visitor;
 const dialogs = [];
 const flow = scenario('chat', () => [agent, visitor]);
@@ -36,16 +22,9 @@ const { step } = flow;
 // ---------------------------------------------------------------------------------------
 
 before(async () => {
-  dataDir = await prepare();
-  await createAgent(dataDir, AGENT);
-  server = new ParleyServer(dataDir);
-  baseUrl = await server.start();
+  ({ dataDir, server, baseUrl } = await startServer([AGENT]));
   browser = await launchBrowser();
-  agentCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  visitorCtx = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
-  agent = await newPage(agentCtx, 'agent', dialogs);
-  visitor = await newPage(visitorCtx, 'visitor', dialogs);
-  await recordWidgetEvents(visitor);
+  ({ agent, visitor } = await agentAndVisitor(browser, dialogs));
 });
 
 after(async () => {

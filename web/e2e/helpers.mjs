@@ -40,6 +40,20 @@ export function createAgent(dataDir, { name, email, password, role }) {
   return run(PARLEY_BIN, args);
 }
 
+/** A fresh data dir with these agents, and `parley serve` running on it. */
+export async function startServer(agents) {
+  const dataDir = await prepare();
+  const server = new ParleyServer(dataDir);
+  try {
+    for (const a of agents) await createAgent(dataDir, a);
+    return { dataDir, server, baseUrl: await server.start() };
+  } catch (err) {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    throw err;
+  }
+}
+
 const running = new Set();
 // If the test process dies anyway, do not leave a server behind.
 process.on('exit', () => {
@@ -109,6 +123,26 @@ export function launchBrowser() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 20_000,
   });
+}
+
+/** A browser context of the given size, in US English and UTC. */
+export function newContext(browser, width, height) {
+  return browser.newContext({ viewport: { width, height }, locale: 'en-US', timezoneId: 'UTC' });
+}
+
+/**
+ * The two sides of a chat, each in its own context: the agent (1440×900; `agentInit`, if given,
+ * runs in every agent page before the page's own scripts) and the visitor (1280×820), whose widget
+ * events are recorded (see recordWidgetEvents).
+ */
+export async function agentAndVisitor(browser, dialogs, { agentInit } = {}) {
+  const agentCtx = await newContext(browser, 1440, 900);
+  const visitorCtx = await newContext(browser, 1280, 820);
+  if (agentInit) await agentCtx.addInitScript(agentInit);
+  const agent = await newPage(agentCtx, 'agent', dialogs);
+  const visitor = await newPage(visitorCtx, 'visitor', dialogs);
+  await recordWidgetEvents(visitor);
+  return { agentCtx, visitorCtx, agent, visitor };
 }
 
 /** A page with bounded timeouts; alert()/confirm() calls are recorded into `dialogs` and dismissed. */
@@ -201,26 +235,39 @@ export async function requestChat(visitor, { name, email }) {
   await visitor.getByTestId('prechat-submit').click();
 }
 
+/** A response body: parsed JSON, the text itself if it is not JSON, null if empty. */
+function parseBody(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
+}
+
 /** A same-origin JSON call from the page (the agent's session cookie goes along). */
-export function apiCall(page, method, apiPath, body) {
-  return page.evaluate(
+export async function apiCall(page, method, apiPath, body) {
+  const { status, text } = await page.evaluate(
     async ([m, p, b]) => {
       const res = await fetch(`/api/v1${p}`, {
         method: m,
         headers: b === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: b === undefined ? undefined : JSON.stringify(b),
       });
-      const text = await res.text();
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        json = text;
-      }
-      return { status: res.status, body: json };
+      return { status: res.status, text: await res.text() };
     },
     [method, apiPath, body],
   );
+  return { status, body: parseBody(text) };
+}
+
+/** A JSON call from the test process itself (no browser): `body` is JSON-encoded, `raw` sent as is. */
+export async function httpCall(baseUrl, method, apiPath, { body, cookie, token, raw } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (cookie) headers.Cookie = cookie;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${baseUrl}/api/v1${apiPath}`, { method, headers, body: body === undefined ? raw : JSON.stringify(body) });
+  return { status: res.status, body: parseBody(await res.text()), headers: res.headers };
 }
 
 export async function cleanup({ browser, servers = [], dataDir, broken }) {

@@ -6,23 +6,7 @@
 // the inactivity timeout are shortened to 5 s through the admin settings, not slept through.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ParleyServer,
-  apiCall,
-  cleanup,
-  createAgent,
-  launchBrowser,
-  newPage,
-  prepare,
-  recordWidgetEvents,
-  requestChat,
-  scenario,
-  shot,
-  signIn,
-  texts,
-  until,
-  widgetEvent,
-} from './helpers.mjs';
+import { agentAndVisitor, apiCall, cleanup, launchBrowser, requestChat, scenario, shot, signIn, startServer, texts, until, widgetEvent } from './helpers.mjs';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse 2', role: 'admin' };
 const FIRST = { name: 'Nora <Notify>', email: 'nora@example.com' };
@@ -33,7 +17,7 @@ let dataDir;
 let server;
 let baseUrl;
 let browser;
-let agentCtx, visitorCtx;
+let agentCtx;
 let agent, visitor;
 const dialogs = [];
 const flow = scenario('notify', () => [agent, visitor]);
@@ -74,41 +58,35 @@ const notifications = () => agent.evaluate(() => window.__notifications.map(({ t
 
 let boundary; // { at, zone, hhmm, weekday }
 
+// Headless Chromium may not display notifications: record what the Inbox constructs.
+function recordNotifications() {
+  window.__notifications = [];
+  const Native = window.Notification;
+  if (!Native) return;
+  class Recorded extends Native {
+    constructor(title, options = {}) {
+      const rec = { title, body: options.body ?? '', tag: options.tag ?? '', closed: false, instance: null };
+      window.__notifications.push(rec);
+      super(title, options);
+      rec.instance = this;
+    }
+    close() {
+      const rec = window.__notifications.find((n) => n.instance === this);
+      if (rec) rec.closed = true;
+      super.close();
+    }
+  }
+  Object.defineProperty(Recorded, 'permission', { get: () => Native.permission });
+  Recorded.requestPermission = (...args) => Native.requestPermission(...args);
+  window.Notification = Recorded;
+}
+
 // ---------------------------------------------------------------------------------------
 
 before(async () => {
-  dataDir = await prepare();
-  await createAgent(dataDir, ADMIN);
-  server = new ParleyServer(dataDir);
-  baseUrl = await server.start();
+  ({ dataDir, server, baseUrl } = await startServer([ADMIN]));
   browser = await launchBrowser();
-  agentCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  visitorCtx = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
-  // Headless Chromium may not display notifications: record what the Inbox constructs.
-  await agentCtx.addInitScript(() => {
-    window.__notifications = [];
-    const Native = window.Notification;
-    if (!Native) return;
-    class Recorded extends Native {
-      constructor(title, options = {}) {
-        const rec = { title, body: options.body ?? '', tag: options.tag ?? '', closed: false, instance: null };
-        window.__notifications.push(rec);
-        super(title, options);
-        rec.instance = this;
-      }
-      close() {
-        const rec = window.__notifications.find((n) => n.instance === this);
-        if (rec) rec.closed = true;
-        super.close();
-      }
-    }
-    Object.defineProperty(Recorded, 'permission', { get: () => Native.permission });
-    Recorded.requestPermission = (...args) => Native.requestPermission(...args);
-    window.Notification = Recorded;
-  });
-  agent = await newPage(agentCtx, 'agent', dialogs);
-  visitor = await newPage(visitorCtx, 'visitor', dialogs);
-  await recordWidgetEvents(visitor);
+  ({ agentCtx, agent, visitor } = await agentAndVisitor(browser, dialogs, { agentInit: recordNotifications }));
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
 // One admin and two agents; the agents sign in and go available over the API (no browser needed).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ParleyServer, apiCall, cleanup, createAgent, launchBrowser, newPage, prepare, scenario, shot, texts, until } from './helpers.mjs';
+import { apiCall, cleanup, httpCall, launchBrowser, newContext, newPage, scenario, shot, signIn, startServer, texts, until } from './helpers.mjs';
 
 const ADMIN = { name: 'Rita Router', email: 'rita@example.com', password: 'correct horse 3', role: 'admin' };
 const FIRST = { name: 'Fay First', email: 'fay@example.com', password: 'correct horse 4' };
@@ -15,7 +15,6 @@ let dataDir;
 let server;
 let baseUrl;
 let browser;
-let ctx;
 let page;
 const dialogs = [];
 const flow = scenario('routing', () => [page]);
@@ -23,21 +22,7 @@ const { step } = flow;
 
 // ---- plain HTTP from the test process (agents and visitors) -----------------------------------
 
-async function http(method, apiPath, { body, cookie, token, raw } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (cookie) headers.Cookie = cookie;
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseUrl}/api/v1${apiPath}`, { method, headers, body: body === undefined ? raw : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json, headers: res.headers };
-}
+const http = (method, apiPath, opts) => httpCall(baseUrl, method, apiPath, opts);
 
 /** Signs an agent in over the API, goes available, and returns their id. */
 async function signInAndGoAvailable(agent) {
@@ -83,14 +68,10 @@ const getRouting = async () => {
 // ---------------------------------------------------------------------------------------------------
 
 before(async () => {
-  dataDir = await prepare();
-  for (const a of [ADMIN, FIRST, SECOND]) await createAgent(dataDir, a);
-  server = new ParleyServer(dataDir);
-  baseUrl = await server.start();
+  ({ dataDir, server, baseUrl } = await startServer([ADMIN, FIRST, SECOND]));
   browser = await launchBrowser();
   // Tall enough for the whole page in one screenshot (the settings column scrolls on its own).
-  ctx = await browser.newContext({ viewport: { width: 1440, height: 1760 }, locale: 'en-US', timezoneId: 'UTC' });
-  page = await newPage(ctx, 'admin', dialogs);
+  page = await newPage(await newContext(browser, 1440, 1760), 'admin', dialogs);
 });
 
 after(async () => {
@@ -106,12 +87,7 @@ step('both agents sign in over the API and go available', async () => {
 });
 
 step('admin opens Settings → Routing rules: the routing order is explained, nothing is set yet', async () => {
-  await page.goto(`${baseUrl}/inbox/`);
-  await page.getByTestId('login-form').waitFor();
-  await page.getByTestId('login-email').fill(ADMIN.email);
-  await page.getByTestId('login-password').fill(ADMIN.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('availability-toggle').waitFor();
+  await signIn(page, baseUrl, ADMIN);
   await page.getByTestId('open-settings').click();
   await page.getByTestId('nav-routing').click();
   await page.locator('[data-testid="routing-page"][data-state="ready"]').waitFor();

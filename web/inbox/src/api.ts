@@ -1,15 +1,8 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
+import { ApiError, fetchJson } from '../../shared/http';
 import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ConversationDetail, Routing, Summary } from './types';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 let onUnauthorized: (() => void) | null = null;
 /** Called when any request (other than login) answers 401: the session is gone. */
@@ -27,33 +20,21 @@ class RawBody {
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const raw = body instanceof RawBody ? body : null;
-  let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': raw ? raw.type : 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : raw ? raw.text : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+    return await fetchJson<T>(
+      `/api/v1${path}`,
+      {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': raw ? raw.type : 'application/json', Accept: 'application/json' },
+        body: body === undefined ? undefined : raw ? raw.text : JSON.stringify(body),
+      },
+      { network: 'Cannot reach the server. Check your connection.', failed: (res) => res.statusText || 'Request failed' },
+    );
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && path !== '/auth/login' && onUnauthorized) onUnauthorized();
+    throw e;
   }
-  if (res.status === 204) return undefined as T;
-  let data: any = null;
-  const text = await res.text();
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
-  }
-  if (!res.ok) {
-    const err = data && data.error ? data.error : { code: 'http_' + res.status, message: res.statusText || 'Request failed' };
-    if (res.status === 401 && path !== '/auth/login' && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, String(err.code), String(err.message || 'Request failed'));
-  }
-  return data as T;
 }
 
 export const api = {

@@ -1,5 +1,7 @@
 import { useEffect, useReducer, useState } from 'preact/hooks';
 import type { Store, State } from './store';
+import { ApiError } from './api';
+import { errorText } from './store';
 
 /** Re-renders the caller whenever the store changes. */
 export function useStoreState(store: Store): State {
@@ -17,4 +19,24 @@ export function useNow(everyMs = 30_000): number {
     return () => window.clearInterval(t);
   }, [everyMs]);
   return now;
+}
+
+/**
+ * An admin object edited on a settings page: loaded once (`load` again to retry), kept as the saved
+ * copy plus an editable draft. `replace` takes a fresh copy from the server (after a load or a save).
+ */
+export function useServerDraft<T, D>(fetchValue: () => Promise<T>, toDraft: (value: T) => D, forbiddenText: string) {
+  const [saved, setSaved] = useState<T | null>(null);
+  const [draft, setDraft] = useState<D | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const replace = (value: T) => {
+    setSaved(value);
+    setDraft(toDraft(value));
+  };
+  const load = () => {
+    setLoadError(null);
+    fetchValue().then(replace, (e) => setLoadError(e instanceof ApiError && e.status === 403 ? forbiddenText : errorText(e)));
+  };
+  useEffect(load, []);
+  return { saved, setSaved, draft, setDraft, replace, loadError, load };
 }

@@ -1,10 +1,10 @@
 // Wire types of the Parley API v1 (docs/api.md). Times are ms since the epoch.
+// Conversations and events are shared with the widget (web/shared/protocol.ts); the rest is agent-only.
+import type { ChatEvent, Conversation } from '../../shared/protocol';
+
+export type { ChatEvent, Conversation, ConversationStatus, EndReason, EventKind, Sender } from '../../shared/protocol';
 
 export type Role = 'agent' | 'admin';
-export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
-export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
-export type Sender = 'visitor' | 'agent' | 'system';
-export type EventKind = 'text' | 'chat.requested' | 'chat.accepted' | 'chat.ended' | 'chat.missed';
 
 /** Effective availability: the weekly schedule, or the toggle's override until it lapses. */
 export interface AgentStatus {
@@ -89,38 +89,8 @@ export interface Routing {
   default_team: string | null;
 }
 
-export interface Conversation {
-  id: number;
-  visitor_id: number;
-  agent_id: number | null;
-  agent_name: string | null;
-  status: ConversationStatus;
-  last_seq: number;
-  page_url: string | null;
-  created_at: number;
-  last_activity_at: number;
-  accepted_at: number | null;
-  ended_at: number | null;
-  end_reason: EndReason | null;
-  visitor_name: string;
-  /** When the current offer lapses (pending requests; issue 4). */
-  offer_expires_at?: number | null;
-}
-
 export interface Summary extends Conversation {
   last_text: string | null;
-}
-
-export interface ChatEvent {
-  id: number;
-  conversation_id: number;
-  seq: number;
-  sender: Sender;
-  agent_id: number | null;
-  kind: EventKind | string;
-  body: string;
-  client_id: string | null;
-  created_at: number;
 }
 
 export interface Visitor {

@@ -1,15 +1,8 @@
 // Visitor REST client. Cross-origin friendly: a bearer token, no cookies.
+import { ApiError, fetchJson } from '../../shared/http';
 import type { ChatEvent, Conversation, PreChatForm } from './types';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 const TOKEN_KEY = 'parley.visitor_token';
 
@@ -58,32 +51,11 @@ export class VisitorApi {
       if (!t) throw new ApiError(401, 'unauthorized', 'No visitor session');
       headers.Authorization = `Bearer ${t}`;
     }
-    let res: Response;
-    try {
-      res = await fetch(`${this.origin}/api/v1${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'omit',
-        mode: 'cors',
-      });
-    } catch {
-      throw new ApiError(0, 'network', 'We could not reach the chat service. Please check your connection.');
-    }
-    const text = await res.text();
-    let data: any = null;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = null;
-      }
-    }
-    if (!res.ok) {
-      const e = data && data.error ? data.error : {};
-      throw new ApiError(res.status, String(e.code ?? 'http_' + res.status), String(e.message ?? 'Something went wrong. Please try again.'));
-    }
-    return data as T;
+    return fetchJson<T>(
+      `${this.origin}/api/v1${path}`,
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', mode: 'cors' },
+      { network: 'We could not reach the chat service. Please check your connection.', failed: () => 'Something went wrong. Please try again.' },
+    );
   }
 
   /** Creates the visitor session once; the token lives in localStorage from then on. */

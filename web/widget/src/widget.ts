@@ -683,7 +683,8 @@ export class Widget {
           if (ev.body) next.agent_name = ev.body;
         } else if (ev.kind === 'chat.ended' && (this.conv.status === 'active' || this.conv.status === 'pending')) {
           next.status = this.conv.status === 'pending' && ev.body !== 'visitor' ? 'missed' : 'ended';
-          next.end_reason = ev.body || null;
+          // The chat.ended event's body is the end reason.
+          next.end_reason = (ev.body || null) as Conversation['end_reason'];
         } else if (ev.kind === 'chat.missed') {
           next.status = 'missed';
         }

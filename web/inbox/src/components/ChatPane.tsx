@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { State, Store, PendingMessage } from '../store';
 import type { ChatEvent, Summary } from '../types';
 import { clockTime, dayLabel, initials, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
+import { LoadFailed } from './LoadState';
 
 export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
   if (id == null) {
@@ -104,14 +105,7 @@ function Messages(props: {
   let prevSender = '';
   return (
     <div class="messages" ref={ref} onScroll={onScroll} data-testid="message-list" aria-live="polite">
-      {error && (
-        <div class="empty">
-          <p class="form-error">{error}</p>
-          <button type="button" class="btn btn-sm" onClick={() => store.loadHistory(id)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {error && <LoadFailed error={error} onRetry={() => store.loadHistory(id)} />}
       {!events && loading && <div class="list-loading">Loading conversation…</div>}
       {events?.map((ev) => {
         const day = dayLabel(ev.created_at);

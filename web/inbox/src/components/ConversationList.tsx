@@ -1,6 +1,7 @@
 import type { State, Store } from '../store';
 import { useNow } from '../hooks';
 import { initials, relativeTime, statusLabel } from '../format';
+import { LoadFailed } from './LoadState';
 
 export function ConversationList({ store, state }: { store: Store; state: State }) {
   const now = useNow(30_000);
@@ -93,14 +94,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
           </p>
         </div>
       )}
-      {state.listError && (
-        <div class="empty">
-          <p class="form-error">{state.listError}</p>
-          <button type="button" class="btn btn-sm" onClick={() => store.loadList(true)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state.listError && <LoadFailed error={state.listError} onRetry={() => store.loadList(true)} />}
       {state.listLoading && !list.length && <div class="list-loading">Loading…</div>}
       {state.listNext && (
         <div class="list-more">

@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { State, Store } from '../store';
 import type { AccountKind, Agent, Routing, RuleAttribute, RuleOp } from '../types';
 import { ApiError } from '../api';
 import { errorText } from '../store';
 import { effectiveStatus, initials } from '../format';
+import { useServerDraft } from '../hooks';
+import { LoadingCard } from './LoadState';
 
 // ---- vocabulary -----------------------------------------------------------------------------
 
@@ -185,25 +187,11 @@ function saveErrorText(e: unknown): string {
 
 /** Admins: teams, account rules (+ CSV import), custom rules and the default team (GET/PUT /admin/routing). */
 export function RoutingSettings({ store, state }: { store: Store; state: State }) {
-  const [saved, setSaved] = useState<Routing | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { saved, setSaved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadRouting(), toDraft, 'Only admins can see routing rules.');
   const [error, setError] = useState<string | null>(null);
   const [showProblems, setShowProblems] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-
-  const load = () => {
-    setLoadError(null);
-    store.loadRouting().then(
-      (r) => {
-        setSaved(r);
-        setDraft(toDraft(r));
-      },
-      (e) => setLoadError(e instanceof ApiError && e.status === 403 ? 'Only admins can see routing rules.' : errorText(e)),
-    );
-  };
-  useEffect(load, []);
 
   const team = state.team;
   const agents = team ? Object.values(team).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id) : [];
@@ -212,20 +200,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
     return (
       <div class="settings-form" data-testid="routing-page" data-state="loading">
         <RoutingHead />
-        <section class="card">
-          {loadError ? (
-            <div class="empty">
-              <p class="form-error" data-testid="routing-error">
-                {loadError}
-              </p>
-              <button type="button" class="btn btn-sm" onClick={load}>
-                Try again
-              </button>
-            </div>
-          ) : (
-            <div class="list-loading">Loading the routing rules…</div>
-          )}
-        </section>
+        <LoadingCard error={loadError} onRetry={load} errorTestId="routing-error" text="Loading the routing rules…" />
       </div>
     );
   }
@@ -252,9 +227,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
     setBusy(true);
     setError(null);
     try {
-      const r = await store.saveRouting(next);
-      setSaved(r);
-      setDraft(toDraft(r));
+      replace(await store.saveRouting(next));
       setShowProblems(false);
       setDone(true);
     } catch (err) {

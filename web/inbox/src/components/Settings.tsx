@@ -7,6 +7,7 @@ import { notificationPermission, notifyInForeground, requestNotificationPermissi
 import { TeamStatus } from './TeamStatus';
 import { WorkspaceSettings } from './WorkspaceSettings';
 import { RoutingSettings } from './RoutingSettings';
+import { LoadingCard } from './LoadState';
 
 /** /inbox/settings, and for admins /inbox/settings/team, /inbox/settings/workspace and /inbox/settings/routing. */
 export function SettingsPage({ store, state }: { store: Store; state: State }) {
@@ -176,24 +177,7 @@ function MySettings({ store, state }: { store: Store; state: State }) {
     if (settings && !draft) setDraft(toDraft(settings));
   }, [settings]);
 
-  if (!draft) {
-    return (
-      <section class="card">
-        {state.settingsError ? (
-          <div class="empty">
-            <p class="form-error" data-testid="settings-error">
-              {state.settingsError}
-            </p>
-            <button type="button" class="btn btn-sm" onClick={() => store.loadSettings()}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <div class="list-loading">Loading your settings…</div>
-        )}
-      </section>
-    );
-  }
+  if (!draft) return <LoadingCard error={state.settingsError} onRetry={() => store.loadSettings()} errorTestId="settings-error" text="Loading your settings…" />;
 
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
@@ -317,31 +301,9 @@ function MySettings({ store, state }: { store: Store; state: State }) {
                     const badEnd = invalid.has(`${b.key}:end`);
                     return (
                       <div class="block" key={b.key} data-testid="schedule-block">
-                        <input
-                          class="time-input"
-                          value={b.start}
-                          inputMode="numeric"
-                          maxLength={5}
-                          placeholder="HH:MM"
-                          aria-label={`${weekdayName(day)} block start`}
-                          aria-invalid={badStart ? 'true' : 'false'}
-                          onInput={(e) => setBlock(b.key, { start: (e.target as HTMLInputElement).value })}
-                          onBlur={(e) => setBlock(b.key, { start: normalizeTime((e.target as HTMLInputElement).value) })}
-                          data-testid="block-start"
-                        />
+                        <TimeInput value={b.start} label={`${weekdayName(day)} block start`} bad={badStart} onValue={(start) => setBlock(b.key, { start })} testid="block-start" />
                         <span class="muted">–</span>
-                        <input
-                          class="time-input"
-                          value={b.end}
-                          inputMode="numeric"
-                          maxLength={5}
-                          placeholder="HH:MM"
-                          aria-label={`${weekdayName(day)} block end`}
-                          aria-invalid={badEnd ? 'true' : 'false'}
-                          onInput={(e) => setBlock(b.key, { end: (e.target as HTMLInputElement).value })}
-                          onBlur={(e) => setBlock(b.key, { end: normalizeTime((e.target as HTMLInputElement).value) })}
-                          data-testid="block-end"
-                        />
+                        <TimeInput value={b.end} label={`${weekdayName(day)} block end`} bad={badEnd} onValue={(end) => setBlock(b.key, { end })} testid="block-end" />
                         <button type="button" class="icon-btn" aria-label="Remove this block" title="Remove" onClick={() => removeBlock(b.key)} data-testid="block-remove">
                           ×
                         </button>
@@ -430,6 +392,24 @@ function MySettings({ store, state }: { store: Store; state: State }) {
         </button>
       </footer>
     </form>
+  );
+}
+
+/** An "HH:MM" field of a schedule block; leaving it normalises what was typed (e.g. "9.30" → "09:30"). */
+function TimeInput({ value, label, bad, onValue, testid }: { value: string; label: string; bad: boolean; onValue: (value: string) => void; testid: string }) {
+  return (
+    <input
+      class="time-input"
+      value={value}
+      inputMode="numeric"
+      maxLength={5}
+      placeholder="HH:MM"
+      aria-label={label}
+      aria-invalid={bad ? 'true' : 'false'}
+      onInput={(e) => onValue((e.target as HTMLInputElement).value)}
+      onBlur={(e) => onValue(normalizeTime((e.target as HTMLInputElement).value))}
+      data-testid={testid}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import type { State, Store } from '../store';
 import { availabilityText, effectiveStatus, initials } from '../format';
 import { useNow } from '../hooks';
+import { LoadFailed } from './LoadState';
 
 /** Admins: every agent and their live status (GET /agents, then `agent.status` frames). */
 export function TeamStatus({ store, state }: { store: Store; state: State }) {
@@ -23,16 +24,7 @@ export function TeamStatus({ store, state }: { store: Store; state: State }) {
         )}
       </header>
       <section class="card card-flush">
-        {state.teamError && (
-          <div class="empty">
-            <p class="form-error" data-testid="team-error">
-              {state.teamError}
-            </p>
-            <button type="button" class="btn btn-sm" onClick={() => store.loadTeam()}>
-              Try again
-            </button>
-          </div>
-        )}
+        {state.teamError && <LoadFailed error={state.teamError} onRetry={() => store.loadTeam()} testid="team-error" />}
         {!team && !state.teamError && <div class="list-loading">Loading the team…</div>}
         {team && (
           <table class="team-table" data-testid="team-table">

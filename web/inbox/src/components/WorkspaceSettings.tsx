@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Store } from '../store';
 import type { AdminSettings } from '../types';
 import { ApiError } from '../api';
 import { errorText } from '../store';
+import { useServerDraft } from '../hooks';
+import { LoadingCard } from './LoadState';
 import { spanText } from '../format';
 
 interface Draft {
@@ -20,52 +22,47 @@ const toDraft = (s: AdminSettings): Draft => ({
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
+const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
+
+type NumberKey = 'accept_timeout_seconds' | 'max_offers' | 'inactivity_timeout_seconds';
+interface NumberSpec {
+  key: NumberKey;
+  label: string;
+  min: number;
+  max: number;
+  unit: 'seconds' | 'agents';
+  testid: string;
+  help: string;
+}
+
+/** The whole-number settings, in the order shown. */
+const NUMBER_FIELDS: NumberSpec[] = [
+  { key: 'accept_timeout_seconds', label: 'Accept timeout', min: 5, max: 3600, unit: 'seconds', testid: 'admin-accept-timeout', help: 'An agent has this long to press Accept before the request moves on.' },
+  { key: 'max_offers', label: 'Offers per request', min: 1, max: 20, unit: 'agents', testid: 'admin-max-offers', help: 'After this many unanswered offers the visitor gets the fallback message.' },
+  {
+    key: 'inactivity_timeout_seconds',
+    label: 'Inactivity timeout',
+    min: 5,
+    max: 86400,
+    unit: 'seconds',
+    testid: 'admin-inactivity-timeout',
+    help: 'An active chat with no message from either side for this long is ended; both sides are told why.',
+  },
+];
 
 /** Admins: accept window, inactivity end, number of offers, fallback message (GET/PUT /admin/settings). */
 export function WorkspaceSettings({ store }: { store: Store }) {
-  const [saved, setSaved] = useState<AdminSettings | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { saved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadAdminSettings(), toDraft, 'Only admins can see these settings.');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
-  const load = () => {
-    setLoadError(null);
-    store.loadAdminSettings().then(
-      (s) => {
-        setSaved(s);
-        setDraft(toDraft(s));
-      },
-      (e) => setLoadError(e instanceof ApiError && e.status === 403 ? 'Only admins can see these settings.' : errorText(e)),
-    );
-  };
-  useEffect(load, []);
-
-  if (!draft || !saved) {
-    return (
-      <section class="card">
-        {loadError ? (
-          <div class="empty">
-            <p class="form-error" data-testid="admin-error">
-              {loadError}
-            </p>
-            <button type="button" class="btn btn-sm" onClick={load}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <div class="list-loading">Loading…</div>
-        )}
-      </section>
-    );
-  }
+  if (!draft || !saved) return <LoadingCard error={loadError} onRetry={load} errorTestId="admin-error" text="Loading…" />;
 
   const set = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     setDone(false);
   };
-  const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
   const accept = num(draft.accept_timeout_seconds);
   const inactivity = num(draft.inactivity_timeout_seconds);
   const offers = num(draft.max_offers);
@@ -93,9 +90,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
     setBusy(true);
     setError(null);
     try {
-      const s = await store.saveAdminSettings(next);
-      setSaved(s);
-      setDraft(toDraft(s));
+      replace(await store.saveAdminSettings(next));
       setDone(true);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 403 ? 'Only admins can change these settings.' : `Not saved: ${errorText(err)}`);
@@ -103,8 +98,6 @@ export function WorkspaceSettings({ store }: { store: Store }) {
       setBusy(false);
     }
   }
-
-  const hint = (v: number) => (Number.isFinite(v) && v > 0 ? `= ${spanText(v * 1000)}` : '');
 
   return (
     <form class="settings-form" onSubmit={submit} noValidate data-testid="admin-settings-form">
@@ -116,46 +109,9 @@ export function WorkspaceSettings({ store }: { store: Store }) {
       </header>
       <section class="card">
         <div class="settings-grid">
-          <label class="field field-inline">
-            <span>Accept timeout</span>
-            <div class="input-unit">
-              <input
-                type="number"
-                min={5}
-                max={3600}
-                value={draft.accept_timeout_seconds}
-                onInput={(e) => set({ accept_timeout_seconds: (e.target as HTMLInputElement).value })}
-                data-testid="admin-accept-timeout"
-              />
-              <span>seconds</span>
-              <small class="muted">{hint(accept)}</small>
-            </div>
-            <small class="muted">An agent has this long to press Accept before the request moves on.</small>
-          </label>
-          <label class="field field-inline">
-            <span>Offers per request</span>
-            <div class="input-unit">
-              <input type="number" min={1} max={20} value={draft.max_offers} onInput={(e) => set({ max_offers: (e.target as HTMLInputElement).value })} data-testid="admin-max-offers" />
-              <span>agents</span>
-            </div>
-            <small class="muted">After this many unanswered offers the visitor gets the fallback message.</small>
-          </label>
-          <label class="field field-inline">
-            <span>Inactivity timeout</span>
-            <div class="input-unit">
-              <input
-                type="number"
-                min={5}
-                max={86400}
-                value={draft.inactivity_timeout_seconds}
-                onInput={(e) => set({ inactivity_timeout_seconds: (e.target as HTMLInputElement).value })}
-                data-testid="admin-inactivity-timeout"
-              />
-              <span>seconds</span>
-              <small class="muted">{hint(inactivity)}</small>
-            </div>
-            <small class="muted">An active chat with no message from either side for this long is ended; both sides are told why.</small>
-          </label>
+          {NUMBER_FIELDS.map((f) => (
+            <NumberField key={f.key} spec={f} value={draft[f.key]} onValue={(v) => set({ [f.key]: v })} />
+          ))}
         </div>
       </section>
       <section class="card">
@@ -190,5 +146,21 @@ export function WorkspaceSettings({ store }: { store: Store }) {
         </button>
       </footer>
     </form>
+  );
+}
+
+/** One whole-number setting with its unit (seconds also as a readable span) and a line of help. */
+function NumberField({ spec, value, onValue }: { spec: NumberSpec; value: string; onValue: (value: string) => void }) {
+  const v = num(value);
+  return (
+    <label class="field field-inline">
+      <span>{spec.label}</span>
+      <div class="input-unit">
+        <input type="number" min={spec.min} max={spec.max} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} data-testid={spec.testid} />
+        <span>{spec.unit}</span>
+        {spec.unit === 'seconds' && <small class="muted">{Number.isFinite(v) && v > 0 ? `= ${spanText(v * 1000)}` : ''}</small>}
+      </div>
+      <small class="muted">{spec.help}</small>
+    </label>
   );
 }

@@ -1,0 +1,46 @@
+// JSON over fetch for /api/v1, shared by the Inbox and the widget: a network failure and any
+// non-2xx answer both become an ApiError; error answers carry {"error":{"code","message"}}.
+// Plain TS, no framework: the widget bundles this too.
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorTexts {
+  /** The message when the server cannot be reached (status 0, code "network"). */
+  network: string;
+  /** The message for an error answer without one of its own. */
+  failed(res: Response): string;
+}
+
+/** Fetches `url` and returns the parsed JSON body (null when empty or not JSON; undefined for 204). */
+export async function fetchJson<T>(url: string, init: RequestInit, texts: ErrorTexts): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'network', texts.network);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: any = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const e = data && data.error ? data.error : {};
+    throw new ApiError(res.status, String(e.code ?? 'http_' + res.status), String(e.message || texts.failed(res)));
+  }
+  return data as T;
+}

@@ -1,0 +1,39 @@
+// Wire types of the Parley API v1 (docs/api.md) that both front ends use: the Agent Inbox and the
+// visitor widget. Times are ms since the epoch. Plain types only (no runtime code), so importing
+// this costs the widget bundle nothing.
+
+export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
+export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
+export type Sender = 'visitor' | 'agent' | 'system';
+export type EventKind = 'text' | 'chat.requested' | 'chat.accepted' | 'chat.ended' | 'chat.missed';
+
+export interface Conversation {
+  id: number;
+  visitor_id: number;
+  agent_id: number | null;
+  agent_name: string | null;
+  status: ConversationStatus;
+  last_seq: number;
+  page_url: string | null;
+  created_at: number;
+  last_activity_at: number;
+  accepted_at: number | null;
+  ended_at: number | null;
+  end_reason: EndReason | null;
+  visitor_name: string;
+  /** When the current offer lapses (pending requests; issue 4). */
+  offer_expires_at?: number | null;
+}
+
+/** One entry of a conversation's history; `seq` orders it within the conversation. */
+export interface ChatEvent {
+  id: number;
+  conversation_id: number;
+  seq: number;
+  sender: Sender;
+  agent_id: number | null;
+  kind: EventKind | string;
+  body: string;
+  client_id: string | null;
+  created_at: number;
+}
