@@ -527,47 +527,42 @@ Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Milli
   std::optional<Id> agent_id;
   if (message.sender == SenderKind::agent) agent_id = message.agent_id;
 
-  // The common path is two statements: take the next seq (only while active), insert.
-  // A retried client id is caught by the unique index, which rolls this attempt back.
-  try {
-    Transaction tx(db);
-    auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
-                                "last_activity_at = ?2, last_text = ?3 "
-                                "WHERE id = ?1 AND status = 'active' RETURNING ",
-                                kConversationColumnsBare}));
-    bump.bind_all(message.conversation_id, now, message.body);
-    if (bump.step()) {
-      auto conversation = read_conversation(bump);
-      bump.run();
-      auto ins = db.prepare(
-          "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
-          "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
-      ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(message.sender),
-                   agent_id, message.body, client_id, now);
-      ins.step();
-      core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, message.sender,
-                      agent_id, "text", message.body, client_id, now};
-      ins.run();
-      tx.commit();
-      return AppendOutcome{std::move(conversation), std::move(m), false};
-    }
-  } catch (const SqliteError& e) {
-    if (!e.is_unique_violation() || !client_id) throw;
-  }
-  // Not appended: a retry of a stored message (acknowledged, even after the chat ended),
-  // or a conversation that is absent or not active.
-  auto conversation = load_conversation(db, message.conversation_id);
-  if (!conversation) return core::not_found("no such conversation");
+  // A retried send is acknowledged with the stored message, even after the chat ended.
+  // (The unique index stays the real guard: a racing duplicate makes the insert below
+  // throw, and the caller's savepoint undoes the seq bump.)
   if (client_id) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+      auto conversation = load_conversation(db, message.conversation_id);
       return AppendOutcome{*conversation, *stored, true};
     }
   }
-  return core::conflict("the conversation is not active");
+  // The common path: take the next seq, only while active; insert.
+  auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
+                              "last_activity_at = ?2, last_text = ?3 "
+                              "WHERE id = ?1 AND status = 'active' RETURNING ",
+                              kConversationColumnsBare}));
+  bump.bind_all(message.conversation_id, now, message.body);
+  if (!bump.step()) {
+    if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
+    return core::conflict("the conversation is not active");
+  }
+  auto conversation = read_conversation(bump);
+  bump.run();
+  auto ins = db.prepare(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
+  ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(message.sender),
+               agent_id, message.body, client_id, now);
+  ins.step();
+  core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, message.sender,
+                  agent_id, "text", message.body, client_id, now};
+  ins.run();
+  return AppendOutcome{std::move(conversation), std::move(m), false};
 }
 }  // namespace
 
 Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
+  // No savepoint of its own: the group-commit job's savepoint undoes a failed append.
   return writer_.run([&](Connection& db) { return append_in(db, message, now); });
 }
 
