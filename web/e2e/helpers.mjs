@@ -117,12 +117,19 @@ export class ParleyServer {
   }
 }
 
-export function launchBrowser() {
-  return chromium.launch({
+export async function launchBrowser() {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 20_000,
   });
+  // On a fresh machine the first page Chromium renders pays for building its font caches
+  // (seen: over 8 s in CI). Pay it here, with its own generous bound, not in a test's wait.
+  const warm = await browser.newPage();
+  await warm.setContent('<p style="font-family:sans-serif">warm-up</p>', { timeout: 60_000 });
+  await warm.screenshot({ timeout: 60_000 });
+  await warm.close();
+  return browser;
 }
 
 /** A browser context of the given size, in US English and UTC. */

@@ -195,7 +195,7 @@ step('(c) when the block starts, the toggle and the team page change live (no re
   assert.match(await row.getByTestId('team-status').textContent(), /^Available\s*until midnight \(schedule\)$/);
   assert.equal(await agent.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
   await shot(agent, 'n04-team-status-live');
-});
+}, 120_000);  // the boundary is up to ~70 s away: a real minute boundary
 
 step('alerts: "Enable sound" unlocks audio; granting notifications hides that prompt', async () => {
   await agent.getByTestId('enable-sound').click();
