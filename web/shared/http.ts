@@ -20,13 +20,29 @@ export interface ErrorTexts {
   failed(res: Response): string;
 }
 
-/** Fetches `url` and returns the parsed JSON body (null when empty or not JSON; undefined for 204). */
-export async function fetchJson<T>(url: string, init: RequestInit, texts: ErrorTexts): Promise<T> {
+/** No API call takes this long when the server is healthy; a stalled one is given up. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Fetches `url` and returns the parsed JSON body (null when empty or not JSON; undefined for
+ * 204). A request that gets no answer within `timeoutMs` fails like a network error, so no
+ * screen waits forever on a stalled connection.
+ */
+export async function fetchJson<T>(
+  url: string,
+  init: RequestInit,
+  texts: ErrorTexts,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<T> {
   let res: Response;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, signal: abort.signal });
   } catch {
     throw new ApiError(0, 'network', texts.network);
+  } finally {
+    clearTimeout(timer);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();

@@ -18,7 +18,7 @@ class RawBody {
   ) {}
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
   const raw = body instanceof RawBody ? body : null;
   try {
     return await fetchJson<T>(
@@ -30,6 +30,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
         body: body === undefined ? undefined : raw ? raw.text : JSON.stringify(body),
       },
       { network: 'Cannot reach the server. Check your connection.', failed: (res) => res.statusText || 'Request failed' },
+      timeoutMs,
     );
   } catch (e) {
     if (e instanceof ApiError && e.status === 401 && path !== '/auth/login' && onUnauthorized) onUnauthorized();
@@ -40,7 +41,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const api = {
   login: (email: string, password: string) => request<{ agent: Agent }>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
-  me: () => request<{ agent: Agent }>('GET', '/me'),
+  me: (timeoutMs?: number) => request<{ agent: Agent }>('GET', '/me', undefined, timeoutMs),
   setAvailability: (available: boolean) => request<{ agent: Agent }>('PUT', '/me/availability', { available }),
   settings: () => request<{ settings: AgentSettings }>('GET', '/me/settings'),
   saveSettings: (settings: Partial<AgentSettings>) => request<{ settings: AgentSettings; agent: Agent }>('PUT', '/me/settings', settings),

@@ -237,12 +237,19 @@ export class Store {
   // ---- session --------------------------------------------------------------------------
 
   async boot(): Promise<void> {
-    try {
-      const { agent } = await api.me();
-      this.enter(agent);
-    } catch (e) {
-      const status = e instanceof ApiError ? e.status : 0;
-      this.set({ boot: 'login', loginNotice: status === 401 || status === 404 ? null : errorText(e) });
+    // A stalled first request must not leave the page spinning: short tries, then the login
+    // page with a notice (signing in works again as soon as the server answers).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { agent } = await api.me(4000);
+        this.enter(agent);
+        return;
+      } catch (e) {
+        const status = e instanceof ApiError ? e.status : 0;
+        if (status === 0 && attempt < 2) continue;
+        this.set({ boot: 'login', loginNotice: status === 401 || status === 404 ? null : errorText(e) });
+        return;
+      }
     }
   }
 
