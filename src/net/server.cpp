@@ -41,6 +41,16 @@ Response dispatch(Services& services, const StaticFiles& files, const Request& r
   }
 }
 
+// One structured line per HTTP request (the query string is left out: it may carry search
+// terms). WebSocket frames are not logged.
+void log_access(const Request& req, const Response& res, std::chrono::steady_clock::time_point started) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  log_info("http", {{"method", std::string(req.method_string())},
+                    {"path", std::string(path_of(req.target()))},
+                    {"status", res.result_int()},
+                    {"ms", static_cast<double>(us.count()) / 1000.0}});
+}
+
 // Answers a request that could not be parsed, then the connection closes.
 // Callers pass named values: GCC 12 can destroy a temporary inside a co_await
 // expression twice, so no co_await in this file has a non-trivial temporary operand.
@@ -133,9 +143,11 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
       start_websocket_session(stream.release_socket(), std::move(req), services, std::move(agent));
       co_return;
     }
+    auto started = std::chrono::steady_clock::now();
     Response res = dispatch(services, files, req);
     bool keep_alive = res.keep_alive();
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
+    log_access(req, res, started);
     if (wec || !keep_alive) break;
   }
   beast::error_code ignored;
