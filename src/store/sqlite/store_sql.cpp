@@ -1,0 +1,255 @@
+#include "store/sqlite/store_sql.hpp"
+
+#include "core/validation.hpp"
+#include "store/sqlite/sqlite_rows.hpp"
+
+namespace parley::store::sqlite {
+
+using core::ConversationStatus;
+using core::SenderKind;
+
+namespace {
+constexpr std::size_t kSnippetChars = 100;
+
+// Absent or blank form fields keep what the person record already has.
+std::optional<std::string> given(const std::optional<std::string>& field) {
+  if (!field || field->empty()) return std::nullopt;
+  return field;
+}
+
+std::string conversation_snippet(Connection& conn, Id conversation_id) {
+  auto s = conn.prepare(
+      "SELECT body FROM messages WHERE conversation_id = ?1 AND kind = 'text' "
+      "AND sender = 'visitor' ORDER BY seq LIMIT 1");
+  s.bind_all(conversation_id);
+  if (!s.step()) return {};
+  return utf8_prefix(s.text(0), kSnippetChars);
+}
+}  // namespace
+
+std::string sql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out += p;
+  return out;
+}
+
+// The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
+std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    bool starts_char = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == max_chars) break;
+  }
+  return std::string(s.substr(0, i));
+}
+
+std::optional<core::Conversation> load_conversation(Connection& conn, Id id) {
+  auto s =
+      conn.prepare(sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = ?1"}));
+  s.bind_all(id);
+  if (!s.step()) return std::nullopt;
+  return read_conversation(s);
+}
+
+std::optional<core::Agent> load_agent(Connection& conn, Id id) {
+  auto s = conn.prepare(sql({"SELECT ", kAgentColumns, " FROM agents a WHERE a.id = ?1"}));
+  s.bind_all(id);
+  if (!s.step()) return std::nullopt;
+  return read_agent(s);
+}
+
+std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conversation_id,
+                                                       std::string_view client_id) {
+  auto s =
+      conn.prepare(sql({"SELECT ", kMessageColumns,
+                        " FROM messages m WHERE m.conversation_id = ?1 AND m.client_id = ?2"}));
+  s.bind_all(conversation_id, client_id);
+  if (!s.step()) return std::nullopt;
+  return read_message(s);
+}
+
+// Appends one event with the conversation's next seq and bumps its activity time (and its
+// last_text for text messages). The seq comes from an UPDATE ... RETURNING on the
+// conversation row, so on a database with row locks two writers cannot both take it, and
+// the UNIQUE(conversation_id, seq) index would reject it if they did.
+core::Message append_event(Connection& conn, Id conversation_id, SenderKind sender,
+                           std::optional<Id> agent_id, std::string_view kind, std::string_view body,
+                           std::optional<std::string> client_id, Millis now) {
+  auto bump = conn.prepare(
+      "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2, "
+      "last_text = CASE WHEN ?3 = 'text' THEN ?4 ELSE last_text END "
+      "WHERE id = ?1 RETURNING last_seq");
+  bump.bind_all(conversation_id, now, kind, body);
+  if (!bump.step()) throw StoreFailure("sqlite: conversation vanished during append");
+  std::int64_t seq = bump.int64(0);
+  bump.run();  // finish the statement so the update is complete before the insert
+
+  auto ins = conn.prepare(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
+  ins.bind_all(conversation_id, seq, core::to_string(sender), agent_id, kind, body, client_id, now);
+  ins.step();
+  core::Message m;
+  m.id = ins.int64(0);
+  ins.run();
+  m.conversation_id = conversation_id;
+  m.seq = seq;
+  m.sender = sender;
+  m.agent_id = agent_id;
+  m.kind = std::string(kind);
+  m.body = std::string(body);
+  m.client_id = std::move(client_id);
+  m.created_at = now;
+  return m;
+}
+
+void insert_activity(Connection& conn, Id visitor_id, std::string_view type,
+                     std::string_view detail, std::optional<Id> conversation_id, Millis at) {
+  auto s = conn.prepare(
+      "INSERT INTO activities (visitor_id, type, detail, conversation_id, at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  s.bind_all(visitor_id, type, detail, conversation_id, at).run();
+}
+
+std::vector<AgentLoad> agent_loads(Connection& conn) {
+  // Every active agent with their open (pending + active) chats; decide() applies
+  // availability and eligibility, so those rules live in core/ only.
+  auto s = conn.prepare(sql({"SELECT ", kAgentColumns,
+                             ", (SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
+                             "   AND c.status IN ('pending', 'active')) "
+                             "FROM agents a WHERE a.active = 1 ORDER BY a.id"}));
+  std::vector<AgentLoad> out;
+  while (s.step()) out.push_back({read_agent(s), static_cast<int>(s.int64(kAgentColumnCount))});
+  return out;
+}
+
+std::vector<Id> offered_agents(Connection& conn, Id conversation_id) {
+  auto s = conn.prepare("SELECT agent_id FROM conversation_offers WHERE conversation_id = ?1");
+  s.bind_all(conversation_id);
+  std::vector<Id> out;
+  while (s.step()) out.push_back(s.int64(0));
+  return out;
+}
+
+void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now) {
+  conn.prepare(
+        "INSERT INTO conversation_offers (conversation_id, agent_id, offered_at) "
+        "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+      .bind_all(conversation_id, agent_id, now)
+      .run();
+}
+
+// The end of a chat: the status already moved; log the event and the activity.
+Transition finish_end(Connection& db, Id conversation_id, std::string_view reason, Millis now) {
+  Transition t;
+  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
+                         reason, std::nullopt, now);
+  t.conversation = *load_conversation(db, conversation_id);
+  insert_activity(db, t.conversation.visitor_id, "chat_ended",
+                  conversation_snippet(db, conversation_id), conversation_id, now);
+  return t;
+}
+
+core::VisitorFacts facts_of(const core::PreChatForm& form) {
+  return {core::lowercase_ascii(form.email), form.name, form.company, form.job_title, form.phone,
+          form.page_url};
+}
+
+// A visitor as routing saw them at request time, rebuilt from their person record.
+core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url) {
+  auto s = conn.prepare(
+      "SELECT p.email, p.name, p.company, p.job_title, p.phone FROM visitors v "
+      "JOIN people p ON p.id = v.person_id WHERE v.id = ?1");
+  s.bind_all(visitor_id);
+  core::VisitorFacts f;
+  f.page_url = page_url;
+  if (s.step()) {
+    f.email = s.text(0);
+    f.name = s.opt_text(1);
+    f.company = s.opt_text(2);
+    f.job_title = s.opt_text(3);
+    f.phone = s.opt_text(4);
+  }
+  return f;
+}
+
+Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now) {
+  // Given fields win; absent ones keep the stored value (COALESCE over excluded).
+  auto s = conn.prepare(
+      "INSERT INTO people (email, name, job_title, phone, company, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+      "ON CONFLICT (email) DO UPDATE SET "
+      " name = COALESCE(excluded.name, name), "
+      " job_title = COALESCE(excluded.job_title, job_title), "
+      " phone = COALESCE(excluded.phone, phone), "
+      " company = COALESCE(excluded.company, company), "
+      " updated_at = excluded.updated_at "
+      "RETURNING id");
+  s.bind_all(core::lowercase_ascii(form.email), given(std::optional<std::string>(form.name)),
+             given(form.job_title), given(form.phone), given(form.company), now);
+  s.step();
+  Id id = s.int64(0);
+  s.run();
+  return id;
+}
+
+
+// append_message's transaction body, shared by the blocking and the asynchronous form.
+Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
+  std::optional<std::string> client_id;
+  if (!message.client_id.empty()) client_id = message.client_id;
+  std::optional<Id> agent_id;
+  if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+
+  // A retried send is acknowledged with the stored message, even after the chat ended.
+  // (The unique index stays the real guard: a racing duplicate makes the insert below
+  // throw, and the caller's savepoint undoes the seq bump.)
+  if (client_id) {
+    if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+      auto conversation = load_conversation(db, message.conversation_id);
+      return AppendOutcome{*conversation, *stored, true};
+    }
+  }
+  // The common path: take the next seq, only while active; insert.
+  auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
+                              "last_activity_at = ?2, last_text = ?3 "
+                              "WHERE id = ?1 AND status = 'active' RETURNING ",
+                              kConversationColumnsBare}));
+  bump.bind_all(message.conversation_id, now, message.body);
+  if (!bump.step()) {
+    if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
+    return core::conflict("the conversation is not active");
+  }
+  auto conversation = read_conversation(bump);
+  bump.run();
+  auto ins = db.prepare(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
+  ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(message.sender),
+               agent_id, message.body, client_id, now);
+  ins.step();
+  core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, message.sender,
+                  agent_id, "text", message.body, client_id, now};
+  ins.run();
+  return AppendOutcome{std::move(conversation), std::move(m), false};
+}
+
+// The summary columns: the conversation, then visitor name, agent name, last text.
+const char* const kSummaryFrom =
+    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text "
+    "FROM conversations c "
+    "JOIN visitors v ON v.id = c.visitor_id "
+    "LEFT JOIN people p ON p.id = v.person_id "
+    "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1";
+
+ConversationSummary read_summary(Statement& s) {
+  ConversationSummary row;
+  row.conversation = read_conversation(s);
+  int n = kConversationColumnCount;
+  row.visitor_name = s.text(n);
+  row.agent_name = s.opt_text(n + 1);
+  row.last_text = s.opt_text(n + 2);
+  return row;
+}
+
+}  // namespace parley::store::sqlite

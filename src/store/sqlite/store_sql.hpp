@@ -1,0 +1,54 @@
+// The SQL building blocks shared by the SqliteStore methods (sqlite_store.cpp,
+// sqlite_conversations.cpp, sqlite_deadlines.cpp): loading rows, appending to a
+// conversation's event log, activities, routing inputs. Each runs on the caller's connection,
+// inside the caller's transaction.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/routing.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/store.hpp"
+
+namespace parley::store::sqlite {
+
+std::string sql(std::initializer_list<std::string_view> parts);
+// The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
+std::string utf8_prefix(std::string_view s, std::size_t max_chars);
+
+std::optional<core::Conversation> load_conversation(Connection& conn, Id id);
+std::optional<core::Agent> load_agent(Connection& conn, Id id);
+std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conversation_id,
+                                                       std::string_view client_id);
+
+// Appends one event with the conversation's next seq and bumps its activity time (and its
+// last_text for text messages).
+core::Message append_event(Connection& conn, Id conversation_id, core::SenderKind sender,
+                           std::optional<Id> agent_id, std::string_view kind, std::string_view body,
+                           std::optional<std::string> client_id, Millis now);
+// append_message's transaction body, shared by the blocking and the asynchronous form.
+Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now);
+
+void insert_activity(Connection& conn, Id visitor_id, std::string_view type,
+                     std::string_view detail, std::optional<Id> conversation_id, Millis at);
+// The end of a chat: the status already moved; log the event and the activity.
+Transition finish_end(Connection& db, Id conversation_id, std::string_view reason, Millis now);
+
+// Routing inputs and bookkeeping.
+std::vector<AgentLoad> agent_loads(Connection& conn);
+std::vector<Id> offered_agents(Connection& conn, Id conversation_id);
+void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now);
+core::VisitorFacts facts_of(const core::PreChatForm& form);
+core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url);
+// Upserts the person by (lower-cased) email; given fields win, absent ones are kept.
+Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now);
+
+// Conversation summaries: SELECT kConversationColumns + kSummaryFrom, then read_summary.
+extern const char* const kSummaryFrom;
+ConversationSummary read_summary(Statement& s);
+
+}  // namespace parley::store::sqlite
