@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "net/json_codec.hpp"
+#include "net/json_settings.hpp"
 
 namespace parley::net {
 

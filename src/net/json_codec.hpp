@@ -21,20 +21,7 @@ namespace json = boost::json;
 
 json::object to_json(const core::Agent& a, const core::EffectiveStatus& status);
 json::object to_json(const core::EffectiveStatus& status);
-json::object to_json(const core::AgentSettings& s);
-json::object to_json(const core::ChatPolicy& p);
-// Reads the fields present in `o` over `base` (omitted fields keep their value).
-core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,
-                                                           core::AgentSettings base);
-core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base);
-// Routing rules on the wire: teams by name (rules and default_team refer to names).
-json::object to_json(const core::RoutingRules& rules);
-// Teams come back with team_id = position + 1, as Store::save_routing_rules expects.
-core::Result<core::RoutingRules> routing_rules_from_json(const json::object& o);
 
-// "HH:MM" <-> minutes from midnight; "24:00" is accepted (as an end).
-std::string format_minutes(int minutes);
-std::optional<int> parse_minutes(std::string_view hh_mm);
 json::object to_json(const store::ConversationSummary& s);
 json::object to_json(const core::Message& m);
 json::object to_json(const store::VisitorProfile& v);
