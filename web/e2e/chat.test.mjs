@@ -4,7 +4,7 @@
 // Shared plumbing (server, browser, waits, steps) lives in helpers.mjs.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_LOAD, agentAndVisitor, cleanup, launchBrowser, scenario, shot, startServer, texts, until, widgetEvent } from './helpers.mjs';
+import { agentAndVisitor, cleanup, waitForLoginForm, launchBrowser, scenario, shot, startServer, texts, until, widgetEvent } from './helpers.mjs';
 
 const AGENT = { name: 'Alice Agent', email: 'alice@example.com', password: 'correct horse 1' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', job: 'Head of Data' };
@@ -35,7 +35,7 @@ after(async () => {
 
 step('agent signs in (a wrong password is refused) and goes available', async () => {
   await agent.goto(`${baseUrl}/inbox/`);
-  await agent.getByTestId('login-form').waitFor({ timeout: FIRST_LOAD });
+  await waitForLoginForm(agent);
   await agent.getByTestId('login-email').fill(AGENT.email);
   await agent.getByTestId('login-password').fill('wrong password');
   await agent.getByTestId('login-submit').click();

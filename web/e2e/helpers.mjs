@@ -164,6 +164,16 @@ export async function newPage(context, who, dialogs) {
     dialogs.push(`${who}: ${d.message()}`);
     d.dismiss().catch(() => {});
   });
+  // What the page said, printed when a step fails (the last 50 lines).
+  page.__log = [];
+  const note = (line) => {
+    page.__log.push(`${new Date().toISOString()} ${who}: ${line}`);
+    if (page.__log.length > 50) page.__log.shift();
+  };
+  page.on('console', (m) => note(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => note(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => note(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => note(`response: ${r.status()} ${r.request().method()} ${r.url()}`));
   return page;
 }
 
@@ -220,17 +230,39 @@ export function scenario(prefix, pages) {
       } catch (err) {
         s.broken = name;
         let i = 0;
-        for (const p of pages()) if (p) await shot(p, `failure-${prefix}-${++i}`).catch(() => {});
+        for (const p of pages()) {
+          if (!p) continue;
+          await shot(p, `failure-${prefix}-${++i}`).catch(() => {});
+          for (const line of p.__log ?? []) console.log(`# ${line}`);
+        }
         throw err;
       }
     });
   return s;
 }
 
+/**
+ * Waits for the login form of a freshly opened Inbox. Known flake, not yet explained: about
+ * one full e2e run in five on this machine, a fresh page stays on the boot spinner although the
+ * server answered its `GET /api/v1/me` (401) within a millisecond (access log). The page's
+ * console, errors and responses are printed when a step fails (see newPage); until the cause
+ * is found, a page still on the spinner after 12 s is reloaded once, and that is logged.
+ */
+export async function waitForLoginForm(page) {
+  try {
+    await page.getByTestId('login-form').waitFor({ timeout: 12_000 });
+  } catch {
+    console.log(`# login form not shown after 12 s; reloading once (page state: ${await page.getByTestId('boot').count() ? 'boot spinner' : 'other'})`);
+    for (const line of page.__log ?? []) console.log(`# ${line}`);
+    await page.reload();
+    await page.getByTestId('login-form').waitFor({ timeout: FIRST_LOAD });
+  }
+}
+
 /** Signs in on /inbox/ (or the given path) and waits for the top bar. */
 export async function signIn(page, baseUrl, agent, where = '/inbox/') {
   await page.goto(`${baseUrl}${where}`);
-  await page.getByTestId('login-form').waitFor({ timeout: FIRST_LOAD });
+  await waitForLoginForm(page);
   await page.getByTestId('login-email').fill(agent.email);
   await page.getByTestId('login-password').fill(agent.password);
   await page.getByTestId('login-submit').click();

@@ -35,17 +35,20 @@ export async function fetchJson<T>(
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<T> {
   let res: Response;
+  let text: string;
+  // The bound covers the whole exchange, the body included: a response whose body never
+  // completes must fail too, not leave the caller waiting.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     res = await fetch(url, { ...init, signal: abort.signal });
+    text = res.status === 204 ? '' : await res.text();
   } catch {
     throw new ApiError(0, 'network', texts.network);
   } finally {
     clearTimeout(timer);
   }
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
   let data: any = null;
   if (text) {
     try {
