@@ -6,7 +6,14 @@ import { errorText } from './store';
 /** Re-renders the caller whenever the store changes. */
 export function useStoreState(store: Store): State {
   const [, bump] = useReducer((n: number, _: unknown) => n + 1, 0);
-  useEffect(() => store.subscribe(() => bump(undefined)), [store]);
+  const rendered = store.state;
+  useEffect(() => {
+    const unsubscribe = store.subscribe(() => bump(undefined));
+    // The subscription starts after the first paint: a change in between (a fast first
+    // /me answer) would otherwise never be shown — the Inbox stayed on its spinner.
+    if (store.state !== rendered) bump(undefined);
+    return unsubscribe;
+  }, [store]);
   return store.state;
 }
 
