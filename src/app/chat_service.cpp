@@ -18,17 +18,17 @@ void ChatService::publish_event(const core::Conversation& c, const core::Message
 }
 
 void ChatService::publish_changed(const core::Conversation& c) {
-  auto event = std::make_shared<bus::Event>(bus::ConversationChanged{summarize(c)}, c);
+  auto summary = summarize(c);
+  // A pending request is first offered to its agent (who then also sees the change).
+  if (c.status == ConversationStatus::pending && c.agent_id) {
+    auto profile = store_.visitor_profile(c.visitor_id);
+    bus_.publish(bus::agent_topic(*c.agent_id),
+                 std::make_shared<bus::Event>(
+                     bus::ChatRequested{summary, profile.value_or(store::VisitorProfile{})}, c));
+  }
+  auto event = std::make_shared<bus::Event>(bus::ConversationChanged{std::move(summary)}, c);
   bus_.publish(bus::kInboxTopic, event);
   bus_.publish(bus::visitor_topic(c.visitor_id), event);
-}
-
-void ChatService::publish_offer(const core::Conversation& c) {
-  if (c.status != ConversationStatus::pending || !c.agent_id) return;
-  auto profile = store_.visitor_profile(c.visitor_id);
-  bus_.publish(bus::agent_topic(*c.agent_id),
-               std::make_shared<bus::Event>(
-                   bus::ChatRequested{summarize(c), profile.value_or(store::VisitorProfile{})}, c));
 }
 
 void ChatService::publish_withdrawn(const core::Conversation& c, core::Id agent_id,
@@ -52,7 +52,6 @@ core::Result<core::Conversation> ChatService::request_chat(core::Id visitor_id,
   if (!outcome) return outcome.error();
   const auto& c = outcome->conversation;
   for (const auto& m : outcome->events) publish_event(c, m);
-  publish_offer(c);
   publish_changed(c);
   return c;
 }
@@ -67,7 +66,6 @@ void ChatService::expire_offer(const core::Conversation& pending) {
   const auto& c = outcome->conversation;
   publish_withdrawn(c, outcome->previous_agent, "timeout");
   for (const auto& m : outcome->events) publish_event(c, m);
-  publish_offer(c);
   publish_changed(c);
 }
 

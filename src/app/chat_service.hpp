@@ -52,8 +52,9 @@ class ChatService {
                                                   std::string_view client_id,
                                                   std::string_view body);
   void publish_event(const core::Conversation& c, const core::Message& m);
+  // The conversation's new state to the Inbox and the visitor; a pending one is also
+  // offered to its agent. One summary read for all of it.
   void publish_changed(const core::Conversation& c);
-  void publish_offer(const core::Conversation& c);
   void publish_withdrawn(const core::Conversation& c, core::Id agent_id, const char* reason);
 
   store::Store& store_;
