@@ -193,5 +193,45 @@ core::Status ChatService::typing(const Actor& actor, core::Id conversation_id) {
   return core::Ok{};
 }
 
+core::Result<core::Activity> ChatService::record_visitor_activity(
+    core::Id visitor_id, core::activity::VisitorReport report) {
+  auto valid = core::activity::validate_visitor_report(std::move(report));
+  if (!valid) return valid.error();
+  auto now = clock_();
+  if (valid->type == core::activity::kLinkClicked) {
+    auto open = store_.latest_conversation_of_visitor(visitor_id);
+    std::optional<core::Id> conversation;
+    if (open) conversation = open->id;
+    return store_.record_activity({0, visitor_id, valid->type, valid->title, valid->url,
+                                   conversation, now});
+  }
+  auto activity = store_.record_page_visit(visitor_id, valid->url, valid->title, now);
+  auto open = store_.latest_conversation_of_visitor(visitor_id);
+  if (open && (open->status == ConversationStatus::pending ||
+               open->status == ConversationStatus::active)) {
+    bus_.publish(bus::conversation_topic(open->id),
+                 std::make_shared<bus::Event>(
+                     bus::VisitorPage{open->id, valid->url, valid->title}, *open));
+  }
+  return activity;
+}
+
+core::Status ChatService::mark_read(const Actor& actor, core::Id conversation_id,
+                                    std::int64_t seq) {
+  auto c = readable(store_, actor, conversation_id);
+  if (!c) return c.error();
+  if (actor.is_agent() && c->agent_id != actor.id) return core::Ok{};
+  auto reader = actor.is_agent() ? store::Reader::agent : store::Reader::visitor;
+  auto outcome = store_.mark_read(conversation_id, reader, seq);
+  if (!outcome) return outcome.error();
+  if (outcome->advanced) {
+    const auto& fresh = outcome->conversation;
+    auto mark = reader == store::Reader::agent ? fresh.agent_read_seq : fresh.visitor_read_seq;
+    bus_.publish(bus::conversation_topic(conversation_id),
+                 std::make_shared<bus::Event>(bus::ReadMarked{conversation_id, reader, mark}, fresh));
+  }
+  return core::Ok{};
+}
+
 
 }  // namespace parley::app

@@ -8,6 +8,7 @@
 #include "app/actor.hpp"
 #include "app/clock.hpp"
 #include "bus/event_bus.hpp"
+#include "core/activity.hpp"
 #include "core/result.hpp"
 #include "store/store.hpp"
 
@@ -32,6 +33,15 @@ class ChatService {
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);
+  // The actor has seen the conversation up to `seq`: moves the visitor's mark, or the
+  // assigned agent's (another agent or an admin reading leaves the marks alone), and tells
+  // the conversation's subscribers when it moved. not_found when the actor may not read it.
+  core::Status mark_read(const Actor& actor, core::Id conversation_id, std::int64_t seq);
+  // What the widget reports (a page view, a click on a link in the chat), written to the
+  // visitor's history; a page view also becomes the page shown in the header of the
+  // visitor's open chat, live.
+  core::Result<core::Activity> record_visitor_activity(core::Id visitor_id,
+                                                       core::activity::VisitorReport report);
 
   // Deadlines (called by the sweeper). Each acts only if the state is still the one that
   // made it due, so a deadline fires once even with several sweepers.

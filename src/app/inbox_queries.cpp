@@ -1,16 +1,22 @@
 #include "app/inbox_queries.hpp"
 
 #include <algorithm>
+#include <map>
+
+#include "app/agent_status.hpp"
+#include "core/search.hpp"
+#include "core/transcript.hpp"
 
 namespace parley::app {
 
 ConversationPage InboxQueries::list(const core::Agent& agent, store::StatusFilter filter,
                                     std::optional<core::Millis> before_activity,
-                                    std::optional<core::Id> before_id, int limit) {
+                                    std::optional<core::Id> before_id, int limit,
+                                    std::string_view search) {
   limit = std::clamp(limit, 1, kMaxPage);
   // Ask for one more than needed to know whether another page exists.
   store::ConversationQuery q{core::viewer_of(agent), filter, before_activity, before_id,
-                             limit + 1};
+                             limit + 1, core::search_terms(search)};
   ConversationPage page{store_.list_conversations(q), false};
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(limit);
@@ -37,8 +43,35 @@ core::Result<ConversationDetail> InboxQueries::open(const core::Agent& agent,
   }
   ConversationDetail d{chats_.summarize(*c), {}, {}};
   d.visitor = store_.visitor_profile(c->visitor_id).value_or(store::VisitorProfile{});
-  d.activities = store_.activities(c->visitor_id, clock_() - kActivityWindow, 200);
+  d.activities = store_.activities(c->visitor_id, core::history_since(chats_.policy(), clock_()),
+                                   kMaxActivities);
   return d;
+}
+
+core::Result<Transcript> InboxQueries::transcript(const core::Agent& agent,
+                                                  core::Id conversation_id) {
+  auto summary = store_.find_summary(conversation_id);
+  if (!summary || !core::can_view(core::viewer_of(agent), summary->conversation)) {
+    return core::not_found("no such conversation");
+  }
+  const auto& c = summary->conversation;
+  if (c.status == core::ConversationStatus::pending || c.status == core::ConversationStatus::active) {
+    return core::conflict("the transcript is available once the chat has ended");
+  }
+  std::vector<core::Message> events;
+  for (std::int64_t after = 0;;) {
+    auto page = store_.events_after(conversation_id, after, kMaxEvents);
+    if (page.empty()) break;
+    after = page.back().seq;
+    events.insert(events.end(), std::make_move_iterator(page.begin()),
+                  std::make_move_iterator(page.end()));
+  }
+  std::map<core::Id, std::string> agent_names;
+  for (auto& a : store_.list_agents()) agent_names.emplace(a.id, std::move(a.name));
+  core::TranscriptHeader header{c.id, summary->visitor_name, summary->visitor_email,
+                                summary->agent_name, c.created_at, c.ended_at};
+  return Transcript{"parley-conversation-" + std::to_string(c.id) + ".txt",
+                    core::format_transcript(header, events, agent_names, zone_of(agent.time_zone))};
 }
 
 core::Result<std::vector<core::Message>> InboxQueries::events(const Actor& actor,

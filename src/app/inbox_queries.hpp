@@ -15,7 +15,12 @@ namespace parley::app {
 struct ConversationDetail {
   store::ConversationSummary summary;
   store::VisitorProfile visitor;
-  std::vector<core::Activity> activities;
+  std::vector<core::Activity> activities;  // the last history_days, newest first
+};
+
+struct Transcript {
+  std::string filename;  // "parley-conversation-<id>.txt"
+  std::string text;      // core::format_transcript, in the reader's time zone
 };
 
 struct ConversationPage {
@@ -30,16 +35,22 @@ class InboxQueries {
 
   static constexpr int kMaxPage = 100;
   static constexpr int kMaxEvents = 1000;
-  static constexpr core::Millis kActivityWindow = 90LL * 24 * 3600 * 1000;  // 90 days
+  static constexpr int kMaxActivities = 200;
 
+  // A page of the agent's Inbox list; `search` (what the search box holds) narrows it to
+  // the conversations matching every word (core::search_terms).
   ConversationPage list(const core::Agent& agent, store::StatusFilter filter,
                         std::optional<core::Millis> before_activity,
-                        std::optional<core::Id> before_id, int limit);
+                        std::optional<core::Id> before_id, int limit,
+                        std::string_view search = {});
   // Requests waiting for this agent's Accept, with who is asking: a reconnecting Inbox
   // shows their banners again.
   std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>> pending_offers(
       const core::Agent& agent);
   core::Result<ConversationDetail> open(const core::Agent& agent, core::Id conversation_id);
+  // The transcript of a conversation the agent may view, once it is over (ended or missed):
+  // conflict while it is still pending or active.
+  core::Result<Transcript> transcript(const core::Agent& agent, core::Id conversation_id);
   core::Result<std::vector<core::Message>> events(const Actor& actor, core::Id conversation_id,
                                                   std::int64_t after_seq);
   // The visitor's newest conversation and its whole log; not_found when there is none.

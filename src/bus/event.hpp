@@ -46,8 +46,21 @@ struct Typing {
   core::SenderKind sender = core::SenderKind::visitor;
 };
 
+// The agent or the visitor has seen the conversation up to `seq`.
+struct ReadMarked {
+  core::Id conversation_id = 0;
+  store::Reader reader = store::Reader::agent;
+  std::int64_t seq = 0;
+};
+// The visitor of an open conversation moved to another page.
+struct VisitorPage {
+  core::Id conversation_id = 0;
+  std::string url;
+  std::string title;
+};
+
 using Payload = std::variant<ConversationEvent, ConversationChanged, ChatRequested,
-                             AgentStatusChanged, OfferWithdrawn, Typing>;
+                             AgentStatusChanged, OfferWithdrawn, Typing, ReadMarked, VisitorPage>;
 
 class Event {
  public:

@@ -118,7 +118,8 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   app::InboxQueries inbox(*store, chats, app::system_now);
   app::Sweeper sweeper(*store, chats, agents, app::system_now);
   app::RoutingAdmin routing(*store);
-  net::Services services{auth, agents, chats, inbox, routing, bus};
+  app::PeopleService people(*store, app::system_now);
+  net::Services services{auth, agents, chats, inbox, routing, people, bus};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);

@@ -12,6 +12,9 @@ Status validate_chat_policy(const ChatPolicy& p) {
     return bad_request("inactivity_timeout_seconds must be between 5 and 86400");
   }
   if (p.max_offers < 1 || p.max_offers > 20) return bad_request("max_offers must be between 1 and 20");
+  if (p.history_days < 1 || p.history_days > 3650) {
+    return bad_request("history_days must be between 1 and 3650");
+  }
   if (trim(p.fallback_message).empty() || p.fallback_message.size() > 1000 ||
       !is_valid_utf8(p.fallback_message)) {
     return bad_request("fallback_message must be 1 to 1000 bytes of text");

@@ -12,13 +12,20 @@ struct ChatPolicy {
   Millis accept_timeout = 100'000;      // how long one agent has to accept an offer
   Millis inactivity_timeout = 600'000;  // no message from either side for this long ends a chat
   int max_offers = 3;                   // offers per request before the visitor gets the fallback
+  int history_days = 90;                // the visitor activity history shown to agents (SPEC §2)
   std::string fallback_message =
       "Sorry, no agent is available right now. Leave us your question by email and we will "
       "get back to you.";
   bool operator==(const ChatPolicy&) const = default;
 };
 
-// Bounds: accept 5 s..1 h, inactivity 5 s..24 h, 1..20 offers, a 1..1000-byte message.
+// Bounds: accept 5 s..1 h, inactivity 5 s..24 h, 1..20 offers, a 1..1000-byte message,
+// 1..3650 days of history.
 Status validate_chat_policy(const ChatPolicy& policy);
+
+// The oldest activity time an agent sees at `now`: history_days before it, inclusive.
+inline Millis history_since(const ChatPolicy& policy, Millis now) {
+  return now - static_cast<Millis>(policy.history_days) * 24 * 3600 * 1000;
+}
 
 }  // namespace parley::core

@@ -77,6 +77,9 @@ struct Visitor {
   Id id = 0;
   std::optional<Id> person_id;
   Millis created_at = 0;
+  // The page the visitor is on now: the widget reports each page view.
+  std::optional<std::string> page_url;
+  std::optional<std::string> page_title;
 };
 
 // pending: offered to one agent, waiting for Accept. active: accepted, messages flow.
@@ -99,6 +102,9 @@ struct Conversation {
   std::optional<std::string> end_reason;  // "agent", "visitor", "inactivity", "no_agent", "no_answer"
   std::optional<Millis> offer_expires_at;  // while pending: when the current offer lapses
   int offers_made = 0;                     // agents this request has been offered to
+  // Read state: the newest seq the assigned agent / the visitor has seen. Only grows.
+  std::int64_t agent_read_seq = 0;
+  std::int64_t visitor_read_seq = 0;
 };
 
 enum class SenderKind { visitor, agent, system };
@@ -118,12 +124,14 @@ struct Message {
   Millis created_at = 0;
 };
 
+// One entry of a visitor's activity history; the types are in core/activity.hpp.
 struct Activity {
   Id id = 0;
   Id visitor_id = 0;
-  std::string type;  // "page_visit", "form_filled", "chat_started", "chat_ended", ...
-  std::string detail;
-  std::optional<Id> conversation_id;
+  std::string type;
+  std::string detail;                 // page title, chat snippet, custom text, ...
+  std::optional<std::string> url;     // page visits and clicked links
+  std::optional<Id> conversation_id;  // chats
   Millis at = 0;
 };
 

@@ -1,11 +1,12 @@
 #include "net/api_router.hpp"
 
-#include <charconv>
 #include <functional>
 #include <vector>
 
+#include "net/api_support.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
+#include "net/people_routes.hpp"
 
 namespace parley::net {
 
@@ -13,37 +14,6 @@ namespace {
 
 using http::status;
 using http::verb;
-
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    if (path.empty()) break;
-    auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return out;
-}
-
-std::optional<core::Id> parse_id(std::string_view s) {
-  core::Id v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-std::optional<std::int64_t> parse_int(const std::string& s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-Response ok_json(const Request& req, json::object body, status st = status::ok) {
-  return json_response(req, st, json::serialize(body));
-}
 
 std::string session_cookie(const std::string& token, long max_age) {
   return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
@@ -93,11 +63,7 @@ class Api {
   }
 
   Response only(verb method, const std::function<Response()>& handler) {
-    if (req_.method() != method) {
-      return error_response(req_, {core::ErrorCode::method_not_allowed,
-                                   "use " + std::string(http::to_string(method)) + " here"});
-    }
-    return handler();
+    return net::only(req_, method, handler);
   }
 
   template <class T>
@@ -150,6 +116,8 @@ class Api {
     }
     if (parts_[2] == "agents" && parts_.size() == 3) return only(verb::get, [&] { return agents(a); });
     if (parts_[2] == "admin") {
+      auto rest = std::span(parts_).subspan(3);
+      if (auto res = handle_people_api(s_, req_, a, rest)) return std::move(*res);
       if (parts_.size() == 4 && parts_[3] == "settings") return admin_settings(a);
       if (parts_.size() == 4 && parts_[3] == "routing") return routing(a);
       if (parts_.size() == 5 && parts_[3] == "routing" && parts_[4] == "accounts.csv") {
@@ -171,6 +139,8 @@ class Api {
     if (action == "events") return only(verb::get, [&] { return events(actor, *id); });
     if (action == "messages") return only(verb::post, [&] { return post_message(actor, *id); });
     if (action == "end") return only(verb::post, [&] { return end(actor, *id); });
+    if (action == "read") return only(verb::post, [&] { return mark_read(actor, *id); });
+    if (action == "transcript") return only(verb::get, [&] { return transcript(a, *id); });
     if (action == "accept") {
       return only(verb::post, [&] {
         auto c = s_.chats.accept(a, *id);
@@ -276,7 +246,9 @@ class Api {
       before_activity = *at;
       before_id = *id;
     }
-    auto page = s_.inbox.list(a, filter, before_activity, before_id, limit);
+    std::string search;
+    if (auto it = q.find("q"); it != q.end()) search = it->second;
+    auto page = s_.inbox.list(a, filter, before_activity, before_id, limit, search);
     json::array items;
     for (const auto& s : page.items) items.push_back(to_json(s));
     json::value next = nullptr;
@@ -292,9 +264,25 @@ class Api {
     if (!d) return fail(d);
     json::array activities;
     for (const auto& act : d->activities) activities.push_back(to_json(act));
+    const auto& c = d->summary.conversation;
     return ok_json(req_, {{"conversation", to_json(d->summary)},
                           {"visitor", to_json(d->visitor)},
-                          {"activities", std::move(activities)}});
+                          {"activities", std::move(activities)},
+                          {"read", json::object{{"agent_seq", c.agent_read_seq},
+                                                {"visitor_seq", c.visitor_read_seq}}}});
+  }
+
+  Response transcript(const core::Agent& a, core::Id id) {
+    auto t = s_.inbox.transcript(a, id);
+    if (!t) return fail(t);
+    Response res{status::ok, req_.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::content_disposition, "attachment; filename=\"" + t->filename + "\"");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req_.keep_alive());
+    res.body() = std::move(t->text);
+    res.prepare_payload();
+    return res;
   }
 
   // --- shared by agents and visitors ---
@@ -324,6 +312,15 @@ class Api {
                    outcome->duplicate ? status::ok : status::created);
   }
 
+  Response mark_read(const app::Actor& actor, core::Id id) {
+    auto b = body();
+    if (!b) return fail(b);
+    auto seq = required_int(*b, "seq");
+    if (!seq) return fail(seq);
+    if (auto ok = s_.chats.mark_read(actor, id, *seq); !ok) return fail(ok);
+    return empty_response(req_, status::no_content);
+  }
+
   Response end(const app::Actor& actor, core::Id id) {
     auto c = s_.chats.end(actor, id);
     if (!c) return fail(c);
@@ -350,6 +347,9 @@ class Api {
     auto visitor = token ? s_.auth.visitor_for_token(*token) : std::nullopt;
     if (!visitor) return error_response(req_, core::unauthorized("a valid visitor token is required"));
     auto actor = app::Actor::of_visitor(visitor->id);
+    if (parts_.size() == 4 && parts_[3] == "activities") {
+      return only(verb::post, [&] { return report_activity(visitor->id); });
+    }
     if (parts_.size() < 4 || parts_[3] != "chats") return not_found_route();
     if (parts_.size() == 4) return only(verb::post, [&] { return request_chat(visitor->id); });
     if (parts_.size() == 5 && parts_[4] == "current") {
@@ -366,7 +366,26 @@ class Api {
     if (parts_[5] == "events") return only(verb::get, [&] { return events(actor, *id); });
     if (parts_[5] == "messages") return only(verb::post, [&] { return post_message(actor, *id); });
     if (parts_[5] == "end") return only(verb::post, [&] { return end(actor, *id); });
+    if (parts_[5] == "read") return only(verb::post, [&] { return mark_read(actor, *id); });
     return not_found_route();
+  }
+
+  Response report_activity(core::Id visitor_id) {
+    auto b = body();
+    if (!b) return fail(b);
+    core::activity::VisitorReport report;
+    auto type = required_string(*b, "type");
+    if (!type) return fail(type);
+    auto url = required_string(*b, "url");
+    if (!url) return fail(url);
+    auto title = optional_string(*b, "title");
+    if (!title) return fail(title);
+    report.type = *type;
+    report.url = *url;
+    report.title = title->value_or("");
+    auto activity = s_.chats.record_visitor_activity(visitor_id, std::move(report));
+    if (!activity) return fail(activity);
+    return ok_json(req_, {{"activity", to_json(*activity)}}, status::created);
   }
 
   Response request_chat(core::Id visitor_id) {

@@ -45,7 +45,9 @@ json::object to_json(const store::ConversationSummary& s) {
           {"ended_at", opt(c.ended_at)},
           {"end_reason", opt(c.end_reason)},
           {"offer_expires_at", c.offer_expires_at ? json::value(*c.offer_expires_at) : json::value(nullptr)},
-          {"last_text", opt(s.last_text)}};
+          {"last_text", opt(s.last_text)},
+          {"visitor_email", opt(s.visitor_email)},
+          {"unread", s.unread}};
 }
 
 json::object to_json(const core::Message& m) {
@@ -69,6 +71,8 @@ json::object to_json(const store::VisitorProfile& v) {
   o["phone"] = p ? opt(p->phone) : nullptr;
   o["company"] = p ? opt(p->company) : nullptr;
   o["crm_status"] = p ? opt(p->crm_status) : nullptr;
+  o["page_url"] = opt(v.visitor.page_url);
+  o["page_title"] = opt(v.visitor.page_title);
   return o;
 }
 
@@ -76,6 +80,7 @@ json::object to_json(const core::Activity& a) {
   return {{"id", a.id},
           {"type", a.type},
           {"detail", a.detail},
+          {"url", opt(a.url)},
           {"conversation_id", opt(a.conversation_id)},
           {"at", a.at}};
 }
@@ -107,6 +112,18 @@ std::string encode_frame(const bus::Payload& payload) {
       return {{"type", "typing"},
               {"conversation_id", e.conversation_id},
               {"sender", core::to_string(e.sender)}};
+    }
+    json::object operator()(const bus::ReadMarked& e) const {
+      return {{"type", "read"},
+              {"conversation_id", e.conversation_id},
+              {"reader", e.reader == store::Reader::agent ? "agent" : "visitor"},
+              {"seq", e.seq}};
+    }
+    json::object operator()(const bus::VisitorPage& e) const {
+      return {{"type", "visitor.page"},
+              {"conversation_id", e.conversation_id},
+              {"url", e.url},
+              {"title", e.title}};
     }
   };
   return json::serialize(std::visit(Visitor{}, payload));

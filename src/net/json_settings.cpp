@@ -214,6 +214,7 @@ json::object to_json(const core::ChatPolicy& p) {
   return {{"accept_timeout_seconds", p.accept_timeout / 1000},
           {"inactivity_timeout_seconds", p.inactivity_timeout / 1000},
           {"max_offers", p.max_offers},
+          {"history_days", p.history_days},
           {"fallback_message", p.fallback_message}};
 }
 
@@ -226,11 +227,13 @@ core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core
     if (*v < 0 || *v > 10'000'000) return core::bad_request(std::string(key) + " is out of range");
     *field = *v * 1000;
   }
-  if (o.contains("max_offers")) {
-    auto v = required_int(o, "max_offers");
+  for (auto [key, field] : {std::pair{"max_offers", &base.max_offers},
+                            {"history_days", &base.history_days}}) {
+    if (!o.contains(key)) continue;
+    auto v = required_int(o, key);
     if (!v) return v.error();
-    if (*v < 0 || *v > 1000) return core::bad_request("max_offers is out of range");
-    base.max_offers = static_cast<int>(*v);
+    if (*v < 0 || *v > 1'000'000) return core::bad_request(std::string(key) + " is out of range");
+    *field = static_cast<int>(*v);
   }
   if (o.contains("fallback_message")) {
     auto v = required_string(o, "fallback_message");

@@ -167,6 +167,14 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (!ok) return reply_error(ok.error(), *type, *conversation);
       return true;
     }
+    if (*type == "read") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      auto seq = required_int(f, "seq");
+      if (!seq) return reply_error(seq.error(), *type, *conversation);
+      auto ok = s_.chats.mark_read(*actor_, *conversation, *seq);
+      if (!ok) return reply_error(ok.error(), *type, *conversation);
+      return true;
+    }
     if (*type == "chat.accept") {
       if (!conversation) return reply_error(conversation.error(), *type);
       if (!agent_) return reply_error(core::forbidden("only agents accept chats"), *type, *conversation);

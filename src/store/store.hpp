@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/chat_policy.hpp"
+#include "core/people.hpp"
 #include "core/result.hpp"
 #include "core/routing.hpp"
 #include "core/types.hpp"
@@ -127,6 +128,9 @@ struct ConversationQuery {
   std::optional<Millis> before_activity;
   std::optional<Id> before_id;
   int limit = 50;
+  // core::search_terms of the search box: only conversations whose visitor's name or email,
+  // or one of whose text messages, contains every term (as a prefix). Empty: no search.
+  std::vector<std::string> search;
 };
 
 struct ConversationSummary {
@@ -134,6 +138,17 @@ struct ConversationSummary {
   std::string visitor_name;   // the person's name, or "Visitor #<visitor id>"
   std::optional<std::string> agent_name;
   std::optional<std::string> last_text;  // newest text message body
+  std::optional<std::string> visitor_email;
+  // The visitor's text messages the viewer has not read: filled by list_conversations for
+  // the assigned agent's rows, 0 elsewhere.
+  std::int64_t unread = 0;
+};
+
+enum class Reader { agent, visitor };
+
+struct ReadOutcome {
+  core::Conversation conversation;
+  bool advanced = false;  // false: the mark was already at or past that seq
 };
 
 struct VisitorProfile {
@@ -174,9 +189,25 @@ class Store {
   virtual core::Visitor create_visitor(std::string_view token_hash, Millis now) = 0;
   virtual std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) = 0;
   virtual std::optional<VisitorProfile> visitor_profile(Id visitor_id) = 0;
-  virtual void record_activity(const core::Activity& activity) = 0;
-  // Newest first, only those at or after `since`.
+  // Stores the activity and returns it with its id.
+  virtual core::Activity record_activity(const core::Activity& activity) = 0;
+  // A page view reported by the widget: a page_visit activity, and the visitor's current
+  // page (Visitor::page_url/page_title), in one transaction.
+  virtual core::Activity record_page_visit(Id visitor_id, std::string_view url,
+                                           std::string_view title, Millis at) = 0;
+  // The history of the visitor's person: the activities of every visitor linked to the
+  // same person (one email = one person, so two visitors' histories read as one), or of
+  // this visitor alone when anonymous. Newest first, only those at or after `since`.
   virtual std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) = 0;
+
+  // Upserts by email (already validated): set fields replace, unset ones are kept.
+  virtual core::Person upsert_person(const core::PersonInput& person, Millis now) = 0;
+  // Upserts every row in one transaction: all or nothing. Returns how many were written.
+  virtual int import_people(const std::vector<core::PersonInput>& people, Millis now) = 0;
+  virtual std::optional<core::Person> find_person_by_email(std::string_view email) = 0;
+  // The newest visitor linked to the person (custom activities addressed by email land
+  // on it); nullopt when no visitor ever gave that email.
+  virtual std::optional<Id> newest_visitor_of_person(Id person_id) = 0;
 
   // --- conversations ---
   // One transaction: upsert the person by email (case-insensitive; given fields win,
@@ -243,6 +274,10 @@ class Store {
   virtual Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
                                               Millis now) = 0;
 
+  // Moves the agent's or the visitor's read mark up to `seq` (capped at the conversation's
+  // last seq; a lower seq leaves it). not_found when absent.
+  virtual Result<ReadOutcome> mark_read(Id conversation_id, Reader reader, std::int64_t seq) = 0;
+
   virtual std::optional<core::Conversation> find_conversation(Id conversation_id) = 0;
   // The visitor's newest conversation, whatever its status.
   virtual std::optional<core::Conversation> latest_conversation_of_visitor(Id visitor_id) = 0;
@@ -253,7 +288,8 @@ class Store {
   virtual std::optional<ConversationSummary> find_summary(Id conversation_id) = 0;
   // Requests offered to the agent and not yet accepted (pending), oldest first.
   virtual std::vector<ConversationSummary> pending_offers(Id agent_id) = 0;
-  // The rows of the viewer's Inbox list (core::listed_in_inbox), newest activity first.
+  // The rows of the viewer's Inbox list (core::listed_in_inbox), newest activity first,
+  // narrowed by the search terms when there are any.
   virtual std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) = 0;
 };
 

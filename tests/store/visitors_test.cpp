@@ -28,9 +28,9 @@ TEST_P(StoreContract, ActivitiesAreNewestFirstFromTheCutoffWithinTheLimit) {
   auto v = visitor();
   auto other = visitor();
   for (Millis at : {100, 200, 300, 400}) {
-    store().record_activity({0, v.id, "page_visit", "/p" + std::to_string(at), std::nullopt, at});
+    store().record_activity({0, v.id, "page_visit", "/p" + std::to_string(at), std::nullopt, std::nullopt, at});
   }
-  store().record_activity({0, other.id, "page_visit", "/other", std::nullopt, 350});
+  store().record_activity({0, other.id, "page_visit", "/other", std::nullopt, std::nullopt, 350});
 
   auto recent = store().activities(v.id, 200, 10);
   ASSERT_EQ(recent.size(), 3u);  // 200 is at the cutoff: included
@@ -49,11 +49,15 @@ TEST_P(StoreContract, ActivitiesAreNewestFirstFromTheCutoffWithinTheLimit) {
 TEST_P(StoreContract, ActivityKeepsItsConversation) {
   auto a = agent("ann");
   auto c = active_chat(a.id);
-  store().record_activity({0, c.visitor_id, "link_clicked", "https://x", c.id, tick()});
+  auto stored = store().record_activity(
+      {0, c.visitor_id, "link_clicked", "Docs", "https://x.example/docs", c.id, tick()});
+  EXPECT_GT(stored.id, 0);
   auto list = store().activities(c.visitor_id, 0, 1);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].type, "link_clicked");
   EXPECT_EQ(list[0].conversation_id, c.id);
+  EXPECT_EQ(list[0].url, "https://x.example/docs");
+  EXPECT_EQ(list[0].id, stored.id);
 }
 
 }  // namespace

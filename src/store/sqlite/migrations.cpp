@@ -169,6 +169,43 @@ ALTER TABLE conversations ADD COLUMN route_stage TEXT;
 ALTER TABLE conversations ADD COLUMN team_id INTEGER;
 ALTER TABLE conversations ADD COLUMN team_offers INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {4, R"sql(
+-- The Inbox views (issue 5). Read state: the newest seq the assigned agent / the visitor
+-- has seen (unread = the visitor's text messages after agent_read_seq).
+ALTER TABLE conversations ADD COLUMN agent_read_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN visitor_read_seq INTEGER NOT NULL DEFAULT 0;
+-- The page the visitor is on now, for the chat header.
+ALTER TABLE visitors ADD COLUMN page_url TEXT;
+ALTER TABLE visitors ADD COLUMN page_title TEXT;
+-- Page visits and clicked links keep their URL.
+ALTER TABLE activities ADD COLUMN url TEXT;
+
+-- Search over message text. Contentless (the text already lives in messages) and keyed by
+-- conversation_id * 2^20 + seq, so a match names its conversation without a lookup into
+-- messages (seq beyond 2^20 in one conversation is not indexed).
+CREATE VIRTUAL TABLE message_search USING fts5(
+  body, content = '', tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO message_search (rowid, body)
+  SELECT conversation_id * 1048576 + seq, body FROM messages WHERE kind = 'text' AND seq < 1048576;
+CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+  WHEN new.kind = 'text' AND new.seq < 1048576 BEGIN
+  INSERT INTO message_search (rowid, body) VALUES (new.conversation_id * 1048576 + new.seq, new.body);
+END;
+
+-- Search over people's name and email, kept in step with the people table.
+CREATE VIRTUAL TABLE people_search USING fts5(
+  name, email, content = 'people', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO people_search (people_search) VALUES ('rebuild');
+CREATE TRIGGER people_search_insert AFTER INSERT ON people BEGIN
+  INSERT INTO people_search (rowid, name, email) VALUES (new.id, new.name, new.email);
+END;
+CREATE TRIGGER people_search_update AFTER UPDATE OF name, email ON people BEGIN
+  INSERT INTO people_search (people_search, rowid, name, email)
+    VALUES ('delete', old.id, old.name, old.email);
+  INSERT INTO people_search (rowid, name, email) VALUES (new.id, new.name, new.email);
+END;
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

@@ -2,6 +2,7 @@
 // the Inbox and the widget.
 #include <string>
 
+#include "core/activity.hpp"
 #include "store/sqlite/routing_rules_sql.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -30,7 +31,9 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
       if (s.step()) return core::conflict("the visitor already has an open chat");
     }
 
-    Id person_id = upsert_person(db, request.form, now);
+    const auto& f = request.form;
+    Id person_id =
+        sqlite::upsert_person(db, {f.email, f.name, f.job_title, f.phone, f.company, std::nullopt}, now).id;
     db.prepare("UPDATE visitors SET person_id = ?2 WHERE id = ?1")
         .bind_all(request.visitor_id, person_id)
         .run();
@@ -67,7 +70,8 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
     }
     if (picked) record_offer(db, conversation_id, *picked, now);
 
-    insert_activity(db, request.visitor_id, "form_filled", "pre-chat form", conversation_id, now);
+    insert_activity(db, {0, request.visitor_id, std::string(core::activity::kFormFilled),
+                         core::activity::form_filled_detail(request.form), std::nullopt, conversation_id, now});
 
     ChatRequestOutcome outcome;
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
@@ -106,7 +110,8 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
     t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.accepted",
                            agent_name, std::nullopt, now);
     t.conversation = *load_conversation(db, conversation_id);
-    insert_activity(db, t.conversation.visitor_id, "chat_started", agent_name, conversation_id, now);
+    insert_activity(db, {0, t.conversation.visitor_id, std::string(core::activity::kChatStarted),
+                         agent_name, std::nullopt, conversation_id, now});
     tx.commit();
     return t;
   });
@@ -194,9 +199,30 @@ std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::in
   return out;
 }
 
+Result<ReadOutcome> SqliteStore::mark_read(Id conversation_id, Reader reader, std::int64_t seq) {
+  return writer_.run([&](Connection& db) -> Result<ReadOutcome> {
+    Transaction tx(db);
+    // One statement per reader (column names cannot be parameters); the mark only grows
+    // and never passes the newest event.
+    const char* text =
+        reader == Reader::agent
+            ? "UPDATE conversations SET agent_read_seq = min(?2, last_seq) "
+              "WHERE id = ?1 AND min(?2, last_seq) > agent_read_seq"
+            : "UPDATE conversations SET visitor_read_seq = min(?2, last_seq) "
+              "WHERE id = ?1 AND min(?2, last_seq) > visitor_read_seq";
+    db.prepare(text).bind_all(conversation_id, seq).run();
+    bool advanced = db.changes() > 0;
+    auto c = load_conversation(db, conversation_id);
+    if (!c) return core::not_found("no such conversation");
+    tx.commit();
+    return ReadOutcome{std::move(*c), advanced};
+  });
+}
+
 std::optional<ConversationSummary> SqliteStore::find_summary(Id conversation_id) {
   auto conn = readers_.lease();
-  auto s = conn->prepare(sql({"SELECT ", kConversationColumns, kSummaryFrom, " AND c.id = ?1"}));
+  auto s = conn->prepare(
+      sql({"SELECT ", kConversationColumns, kSummaryColumns, kSummaryJoins, " AND c.id = ?1"}));
   s.bind_all(conversation_id);
   if (!s.step()) return std::nullopt;
   return read_summary(s);
@@ -204,7 +230,7 @@ std::optional<ConversationSummary> SqliteStore::find_summary(Id conversation_id)
 
 std::vector<ConversationSummary> SqliteStore::pending_offers(Id agent_id) {
   auto conn = readers_.lease();
-  auto s = conn->prepare(sql({"SELECT ", kConversationColumns, kSummaryFrom,
+  auto s = conn->prepare(sql({"SELECT ", kConversationColumns, kSummaryColumns, kSummaryJoins,
                               " AND c.status = 'pending' AND c.agent_id = ?1 ORDER BY c.id"}));
   s.bind_all(agent_id);
   std::vector<ConversationSummary> out;
@@ -220,9 +246,25 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
   // announces those); view_all sees every other row; an agent sees every ended chat and
   // their own active ones. The statement text varies with the query's shape (a handful of
   // variants, each cached) so the planner sees plain predicates. Parameters: ?1 viewer,
-  // ?2/?3 cursor, ?4 limit (a variant may leave some unused; SQLite accepts that).
-  std::string text = sql({"SELECT ", kConversationColumns, kSummaryFrom,
-                          " AND c.status <> 'pending'"});
+  // ?2/?3 cursor (a variant may leave them unused), ?4 limit, ?5 the full-text query
+  // (bound only by the variant that has it). Unread counts only for the assigned agent: the visitor's text
+  // messages after their read mark, a range of the (conversation_id, seq) index.
+  std::string text = sql(
+      {"SELECT ", kConversationColumns, kSummaryColumns,
+       ", CASE WHEN c.agent_id = ?1 THEN (SELECT count(*) FROM messages m "
+       "WHERE m.conversation_id = c.id AND m.seq > c.agent_read_seq "
+       "AND m.sender = 'visitor' AND m.kind = 'text') ELSE 0 END",
+       kSummaryJoins, " AND c.status <> 'pending'"});
+  std::string match = fts5_query(q.search);
+  if (!match.empty()) {
+    // The matching conversations as one set (message text by the conversation encoded in
+    // the rowid, see migration 4; people by name or email), probed while the list walks
+    // its usual index in activity order: a common word stops after one page.
+    text +=
+        " AND c.id IN (SELECT rowid >> 20 FROM message_search WHERE message_search MATCH ?5 "
+        "UNION SELECT c2.id FROM people_search ps JOIN visitors v2 ON v2.person_id = ps.rowid "
+        "JOIN conversations c2 ON c2.visitor_id = v2.id WHERE people_search MATCH ?5)";
+  }
   if (!q.viewer.view_all) {
     text += " AND (c.status = 'ended' OR (c.status = 'active' AND c.agent_id = ?1))";
   }
@@ -239,7 +281,8 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
   auto conn = readers_.lease();
   auto s = conn->prepare(text);
   s.bind_all(q.viewer.agent_id, q.before_activity, q.before_id, q.limit);
-  while (s.step()) out.push_back(read_summary(s));
+  if (!match.empty()) s.bind(5, match);
+  while (s.step()) out.push_back(read_summary(s, true));
   return out;
 }
 }  // namespace parley::store::sqlite

@@ -65,6 +65,8 @@ core::Visitor read_visitor(const Statement& s, int i) {
   v.id = s.int64(i);
   v.person_id = s.opt_int64(i + 1);
   v.created_at = s.int64(i + 2);
+  v.page_url = s.opt_text(i + 3);
+  v.page_title = s.opt_text(i + 4);
   return v;
 }
 
@@ -85,6 +87,8 @@ core::Conversation read_conversation(const Statement& s, int i) {
   c.end_reason = s.opt_text(i + 10);
   c.offer_expires_at = s.opt_int64(i + 11);
   c.offers_made = static_cast<int>(s.int64(i + 12));
+  c.agent_read_seq = s.int64(i + 13);
+  c.visitor_read_seq = s.int64(i + 14);
   return c;
 }
 
@@ -108,8 +112,9 @@ core::Activity read_activity(const Statement& s, int i) {
   a.visitor_id = s.int64(i + 1);
   a.type = s.text(i + 2);
   a.detail = s.text(i + 3);
-  a.conversation_id = s.opt_int64(i + 4);
-  a.at = s.int64(i + 5);
+  a.url = s.opt_text(i + 4);
+  a.conversation_id = s.opt_int64(i + 5);
+  a.at = s.int64(i + 6);
   return a;
 }
 

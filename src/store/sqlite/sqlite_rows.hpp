@@ -20,22 +20,26 @@ inline constexpr const char* kAgentColumnsBare =
     "override_set_at, sound";
 inline constexpr const char* kPersonColumns =
     "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
-inline constexpr const char* kVisitorColumns = "v.id, v.person_id, v.created_at";  // 3
-inline constexpr int kVisitorColumnCount = 3;
-inline constexpr const char* kVisitorColumnsBare = "id, person_id, created_at";
+inline constexpr const char* kVisitorColumns =
+    "v.id, v.person_id, v.created_at, v.page_url, v.page_title";  // 5
+inline constexpr int kVisitorColumnCount = 5;
+inline constexpr const char* kVisitorColumnsBare = "id, person_id, created_at, page_url, page_title";
 inline constexpr const char* kConversationColumns =
     "c.id, c.visitor_id, c.agent_id, c.status, c.last_seq, c.page_url, c.created_at, "
     "c.last_activity_at, c.accepted_at, c.ended_at, c.end_reason, c.offer_expires_at, "
-    "c.offers_made";  // 13
-inline constexpr int kConversationColumnCount = 13;
+    "c.offers_made, c.agent_read_seq, c.visitor_read_seq";  // 15
+inline constexpr int kConversationColumnCount = 15;
 inline constexpr const char* kConversationColumnsBare =
     "id, visitor_id, agent_id, status, last_seq, page_url, created_at, last_activity_at, "
-    "accepted_at, ended_at, end_reason, offer_expires_at, offers_made";
+    "accepted_at, ended_at, end_reason, offer_expires_at, offers_made, agent_read_seq, "
+    "visitor_read_seq";
 inline constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.seq, m.sender, m.agent_id, m.kind, m.body, m.client_id, "
     "m.created_at";  // 9
 inline constexpr const char* kActivityColumns =
-    "t.id, t.visitor_id, t.type, t.detail, t.conversation_id, t.at";  // 6
+    "t.id, t.visitor_id, t.type, t.detail, t.url, t.conversation_id, t.at";  // 7
+inline constexpr const char* kActivityColumnsBare =
+    "id, visitor_id, type, detail, url, conversation_id, at";
 
 // Each reads its columns starting at `first`.
 core::Agent read_agent(const Statement& s, int first = 0);

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/activity.hpp"
+#include "core/validation.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 #include "store/sqlite/store_sql.hpp"
@@ -210,13 +212,26 @@ std::optional<VisitorProfile> SqliteStore::visitor_profile(Id visitor_id) {
   return profile;
 }
 
-void SqliteStore::record_activity(const core::Activity& activity) {
-  writer_.run([&](Connection& db) -> int {
+core::Activity SqliteStore::record_activity(const core::Activity& activity) {
+  return writer_.run([&](Connection& db) -> core::Activity {
     Transaction tx(db);
-    insert_activity(db, activity.visitor_id, activity.type, activity.detail,
-                    activity.conversation_id, activity.at);
+    auto stored = insert_activity(db, activity);
     tx.commit();
-    return 0;
+    return stored;
+  });
+}
+
+core::Activity SqliteStore::record_page_visit(Id visitor_id, std::string_view url,
+                                              std::string_view title, Millis at) {
+  return writer_.run([&](Connection& db) -> core::Activity {
+    Transaction tx(db);
+    db.prepare("UPDATE visitors SET page_url = ?2, page_title = ?3 WHERE id = ?1")
+        .bind_all(visitor_id, url, title)
+        .run();
+    auto stored = insert_activity(db, {0, visitor_id, std::string(core::activity::kPageVisit),
+                                       std::string(title), std::string(url), std::nullopt, at});
+    tx.commit();
+    return stored;
   });
 }
 
@@ -224,12 +239,50 @@ std::vector<core::Activity> SqliteStore::activities(Id visitor_id, Millis since,
   std::vector<core::Activity> out;
   if (limit <= 0) return out;
   auto conn = readers_.lease();
-  auto s = conn->prepare(sql({"SELECT ", kActivityColumns,
-                              " FROM activities t WHERE t.visitor_id = ?1 AND t.at >= ?2 "
-                              "ORDER BY t.at DESC, t.id DESC LIMIT ?3"}));
+  // The visitors of one person (or this one alone), each read newest first through
+  // activities_by_visitor and merged by the ORDER BY.
+  auto s = conn->prepare(sql(
+      {"SELECT ", kActivityColumns,
+       " FROM activities t WHERE t.visitor_id IN (SELECT o.id FROM visitors v "
+       "JOIN visitors o ON o.person_id = v.person_id WHERE v.id = ?1 UNION SELECT ?1) "
+       "AND t.at >= ?2 ORDER BY t.at DESC, t.id DESC LIMIT ?3"}));
   s.bind_all(visitor_id, since, limit);
   while (s.step()) out.push_back(read_activity(s));
   return out;
+}
+
+core::Person SqliteStore::upsert_person(const core::PersonInput& person, Millis now) {
+  return writer_.run([&](Connection& db) -> core::Person {
+    Transaction tx(db);
+    auto stored = sqlite::upsert_person(db, person, now);
+    tx.commit();
+    return stored;
+  });
+}
+
+int SqliteStore::import_people(const std::vector<core::PersonInput>& people, Millis now) {
+  return writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    for (const auto& p : people) sqlite::upsert_person(db, p, now);
+    tx.commit();
+    return static_cast<int>(people.size());
+  });
+}
+
+std::optional<core::Person> SqliteStore::find_person_by_email(std::string_view email) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kPersonColumns, " FROM people p WHERE p.email = ?1"}));
+  s.bind_all(core::lowercase_ascii(email));
+  if (!s.step()) return std::nullopt;
+  return read_person(s);
+}
+
+std::optional<Id> SqliteStore::newest_visitor_of_person(Id person_id) {
+  auto conn = readers_.lease();
+  auto s = conn->prepare("SELECT max(id) FROM visitors WHERE person_id = ?1");
+  s.bind_all(person_id);
+  s.step();
+  return s.opt_int64(0);
 }
 
 core::ChatPolicy SqliteStore::load_chat_policy() {
@@ -243,6 +296,7 @@ core::ChatPolicy SqliteStore::load_chat_policy() {
       else if (key == "inactivity_timeout_ms") p.inactivity_timeout = std::stoll(value);
       else if (key == "max_offers") p.max_offers = std::stoi(value);
       else if (key == "fallback_message") p.fallback_message = value;
+      else if (key == "history_days") p.history_days = std::stoi(value);
     } catch (const std::exception&) {
       throw StoreFailure("sqlite: setting " + key + " holds a malformed value");
     }
@@ -264,6 +318,7 @@ void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {
     put("inactivity_timeout_ms", std::to_string(p.inactivity_timeout));
     put("max_offers", std::to_string(p.max_offers));
     put("fallback_message", p.fallback_message);
+    put("history_days", std::to_string(p.history_days));
     tx.commit();
     return 0;
   });

@@ -39,8 +39,14 @@ class SqliteStore final : public Store {
   core::Visitor create_visitor(std::string_view token_hash, Millis now) override;
   std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) override;
   std::optional<VisitorProfile> visitor_profile(Id visitor_id) override;
-  void record_activity(const core::Activity& activity) override;
+  core::Activity record_activity(const core::Activity& activity) override;
+  core::Activity record_page_visit(Id visitor_id, std::string_view url, std::string_view title,
+                                   Millis at) override;
   std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) override;
+  core::Person upsert_person(const core::PersonInput& person, Millis now) override;
+  int import_people(const std::vector<core::PersonInput>& people, Millis now) override;
+  std::optional<core::Person> find_person_by_email(std::string_view email) override;
+  std::optional<Id> newest_visitor_of_person(Id person_id) override;
 
   Result<ChatRequestOutcome> request_chat(const ChatRequest& request, const RoutingDecision& decide,
                                           Millis now) override;
@@ -56,6 +62,7 @@ class SqliteStore final : public Store {
   void save_chat_policy(const core::ChatPolicy& policy) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
+  Result<ReadOutcome> mark_read(Id conversation_id, Reader reader, std::int64_t seq) override;
   void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
   void flush() override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,

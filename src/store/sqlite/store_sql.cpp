@@ -1,5 +1,6 @@
 #include "store/sqlite/store_sql.hpp"
 
+#include "core/activity.hpp"
 #include "core/validation.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 
@@ -103,12 +104,16 @@ core::Message append_event(Connection& conn, Id conversation_id, SenderKind send
   return m;
 }
 
-void insert_activity(Connection& conn, Id visitor_id, std::string_view type,
-                     std::string_view detail, std::optional<Id> conversation_id, Millis at) {
+core::Activity insert_activity(Connection& conn, const core::Activity& a) {
   auto s = conn.prepare(
-      "INSERT INTO activities (visitor_id, type, detail, conversation_id, at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
-  s.bind_all(visitor_id, type, detail, conversation_id, at).run();
+      "INSERT INTO activities (visitor_id, type, detail, url, conversation_id, at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+  s.bind_all(a.visitor_id, a.type, a.detail, a.url, a.conversation_id, a.at);
+  s.step();
+  core::Activity stored = a;
+  stored.id = s.int64(0);
+  s.run();
+  return stored;
 }
 
 std::vector<AgentLoad> agent_loads(Connection& conn) {
@@ -145,8 +150,9 @@ Transition finish_end(Connection& db, Id conversation_id, std::string_view reaso
   t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
                          reason, std::nullopt, now);
   t.conversation = *load_conversation(db, conversation_id);
-  insert_activity(db, t.conversation.visitor_id, "chat_ended",
-                  conversation_snippet(db, conversation_id), conversation_id, now);
+  insert_activity(db, {0, t.conversation.visitor_id, std::string(core::activity::kChatEnded),
+                       conversation_snippet(db, conversation_id), std::nullopt, conversation_id,
+                       now});
   return t;
 }
 
@@ -173,24 +179,25 @@ core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::
   return f;
 }
 
-Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now) {
+core::Person upsert_person(Connection& conn, const core::PersonInput& p, Millis now) {
   // Given fields win; absent ones keep the stored value (COALESCE over excluded).
   auto s = conn.prepare(
-      "INSERT INTO people (email, name, job_title, phone, company, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+      "INSERT INTO people (email, name, job_title, phone, company, crm_status, created_at, "
+      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
       "ON CONFLICT (email) DO UPDATE SET "
       " name = COALESCE(excluded.name, name), "
       " job_title = COALESCE(excluded.job_title, job_title), "
       " phone = COALESCE(excluded.phone, phone), "
       " company = COALESCE(excluded.company, company), "
+      " crm_status = COALESCE(excluded.crm_status, crm_status), "
       " updated_at = excluded.updated_at "
-      "RETURNING id");
-  s.bind_all(core::lowercase_ascii(form.email), given(std::optional<std::string>(form.name)),
-             given(form.job_title), given(form.phone), given(form.company), now);
+      "RETURNING id, email, name, job_title, phone, company, crm_status");
+  s.bind_all(core::lowercase_ascii(p.email), given(p.name), given(p.job_title), given(p.phone),
+             given(p.company), given(p.crm_status), now);
   s.step();
-  Id id = s.int64(0);
+  auto person = read_person(s);
   s.run();
-  return id;
+  return person;
 }
 
 
@@ -234,21 +241,42 @@ Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Milli
   return AppendOutcome{std::move(conversation), std::move(m), false};
 }
 
-// The summary columns: the conversation, then visitor name, agent name, last text.
-const char* const kSummaryFrom =
-    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text "
-    "FROM conversations c "
+std::string fts5_query(const std::vector<std::string>& terms) {
+  // Terms hold no quotes (core::search_terms keeps letters and digits), but doubling any
+  // keeps the string a single FTS5 phrase whatever the caller passes.
+  std::string out;
+  for (const auto& t : terms) {
+    if (!out.empty()) out += ' ';
+    out += '"';
+    for (char c : t) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+    if (t.size() >= 2) out += '*';
+  }
+  return out;
+}
+
+// The summary columns after the conversation's: visitor name, agent name, last text,
+// visitor email.
+const char* const kSummaryColumns =
+    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text, p.email";
+const char* const kSummaryJoins =
+    " FROM conversations c "
     "JOIN visitors v ON v.id = c.visitor_id "
     "LEFT JOIN people p ON p.id = v.person_id "
     "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1";
 
-ConversationSummary read_summary(Statement& s) {
+ConversationSummary read_summary(Statement& s, bool with_unread) {
   ConversationSummary row;
   row.conversation = read_conversation(s);
   int n = kConversationColumnCount;
   row.visitor_name = s.text(n);
   row.agent_name = s.opt_text(n + 1);
   row.last_text = s.opt_text(n + 2);
+  row.visitor_email = s.opt_text(n + 3);
+  if (with_unread) row.unread = s.int64(n + 4);
   return row;
 }
 

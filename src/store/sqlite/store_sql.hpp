@@ -33,8 +33,8 @@ core::Message append_event(Connection& conn, Id conversation_id, core::SenderKin
 // append_message's transaction body, shared by the blocking and the asynchronous form.
 Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now);
 
-void insert_activity(Connection& conn, Id visitor_id, std::string_view type,
-                     std::string_view detail, std::optional<Id> conversation_id, Millis at);
+// Stores `activity` (its id is ignored) and returns it with its new id.
+core::Activity insert_activity(Connection& conn, const core::Activity& activity);
 // The end of a chat: the status already moved; log the event and the activity.
 Transition finish_end(Connection& db, Id conversation_id, std::string_view reason, Millis now);
 
@@ -45,10 +45,16 @@ void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now)
 core::VisitorFacts facts_of(const core::PreChatForm& form);
 core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url);
 // Upserts the person by (lower-cased) email; given fields win, absent ones are kept.
-Id upsert_person(Connection& conn, const core::PreChatForm& form, Millis now);
+core::Person upsert_person(Connection& conn, const core::PersonInput& person, Millis now);
 
-// Conversation summaries: SELECT kConversationColumns + kSummaryFrom, then read_summary.
-extern const char* const kSummaryFrom;
-ConversationSummary read_summary(Statement& s);
+// The FTS5 query for core::search_terms: every term must match, as a prefix when it has
+// two or more characters ("ann" finds "Anne"). Empty for no terms.
+std::string fts5_query(const std::vector<std::string>& terms);
+
+// Conversation summaries: SELECT kConversationColumns + kSummaryColumns [+ one unread
+// count column] + kSummaryJoins [+ " AND ..." conditions], then read_summary.
+extern const char* const kSummaryColumns;
+extern const char* const kSummaryJoins;
+ConversationSummary read_summary(Statement& s, bool with_unread = false);
 
 }  // namespace parley::store::sqlite

@@ -1,0 +1,46 @@
+#include "core/transcript.hpp"
+
+#include <chrono>
+#include <date/tz.h>
+
+namespace parley::core {
+
+std::string format_local_time(Millis at, const date::time_zone& zone) {
+  auto tp = std::chrono::sys_seconds{std::chrono::seconds{at / 1000}};
+  if (at < 0 && at % 1000 != 0) tp -= std::chrono::seconds{1};
+  return date::format("%Y-%m-%d %H:%M:%S", date::make_zoned(&zone, tp));
+}
+
+std::string format_transcript(const TranscriptHeader& h, std::span<const Message> events,
+                              const std::map<Id, std::string>& agent_names,
+                              const date::time_zone& zone) {
+  std::string out = "Parley transcript of conversation #" + std::to_string(h.conversation_id) + "\n";
+  out += "Visitor: " + h.visitor_name;
+  if (h.visitor_email) out += " <" + *h.visitor_email + ">";
+  out += "\nAgent: " + h.agent_name.value_or("-") + "\n";
+  out += "Start: " + format_local_time(h.started_at, zone) + "\n";
+  out += "End: " + (h.ended_at ? format_local_time(*h.ended_at, zone) : std::string("-")) + "\n";
+  out += "Times: " + std::string(zone.name()) + "\n\n";
+  for (const auto& m : events) {
+    if (m.kind != "text") continue;
+    std::string sender;
+    if (m.sender == SenderKind::visitor) {
+      sender = h.visitor_name;
+    } else if (m.sender == SenderKind::agent) {
+      auto it = m.agent_id ? agent_names.find(*m.agent_id) : agent_names.end();
+      sender = it != agent_names.end() ? it->second : "Agent";
+    } else {
+      sender = "Parley";
+    }
+    out += "[" + format_local_time(m.created_at, zone) + "] " + sender + ": ";
+    for (char c : m.body) {
+      if (c == '\r') continue;
+      out += c;
+      if (c == '\n') out += "  ";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace parley::core

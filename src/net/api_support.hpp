@@ -1,0 +1,27 @@
+// What every REST handler shares: path segments, ids and integers from the URL, JSON
+// replies, the method check.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+#include "net/http_util.hpp"
+#include "net/json_codec.hpp"
+
+namespace parley::net {
+
+// "/api/v1/conversations/7" -> {"api", "v1", "conversations", "7"}.
+std::vector<std::string_view> segments(std::string_view path);
+// A positive decimal id, nothing else.
+std::optional<core::Id> parse_id(std::string_view s);
+std::optional<std::int64_t> parse_int(std::string_view s);
+
+Response ok_json(const Request& req, json::object body, http::status st = http::status::ok);
+
+// Runs `handler` when the request uses `method`; 405 with the allowed method otherwise.
+Response only(const Request& req, http::verb method, const std::function<Response()>& handler);
+
+}  // namespace parley::net
