@@ -52,9 +52,7 @@ core::Result<int> RoutingAdmin::import_accounts(const core::Agent& admin, std::s
   auto rows = core::parse_csv(csv);
   if (!rows) return rows.error();
   std::vector<core::AccountRule> rules;
-  int line = 0;
-  for (const auto& row : *rows) {
-    ++line;
+  for (const auto& [line, row] : *rows) {
     auto where = " (line " + std::to_string(line) + ")";
     if (line == 1 && !row.empty() && core::lowercase_ascii(core::trim(row[0])) == "kind") continue;
     if (row.size() != 3) return core::bad_request("expected kind,value,agent_email" + where);

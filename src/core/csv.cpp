@@ -6,10 +6,10 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
   // Spreadsheet exports often start with a UTF-8 byte-order mark; it is not data.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<CsvRow> rows;
-  CsvRow row;
+  std::vector<std::string> row;
   std::string field;
   bool quoted = false, field_started = false;
-  int line = 1;
+  int line = 1, row_line = 1;
   auto end_field = [&] {
     row.push_back(std::move(field));
     field.clear();
@@ -18,7 +18,7 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
   auto end_row = [&] {
     end_field();
     bool blank = row.size() == 1 && row[0].empty();
-    if (!blank) rows.push_back(std::move(row));
+    if (!blank) rows.push_back({row_line, std::move(row)});
     row.clear();
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -43,7 +43,7 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
       end_field();
     } else if (c == '\n') {
       end_row();
-      ++line;
+      row_line = ++line;
     } else if (c != '\r') {
       field += c;
       field_started = true;

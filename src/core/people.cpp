@@ -61,7 +61,7 @@ Result<PeopleCsv> parse_people_csv(std::string_view text) {
   if (rows->empty()) return bad_request("the file is empty: expected a header row");
 
   std::vector<Column> columns;
-  for (const auto& header : rows->front()) {
+  for (const auto& header : rows->front().cells) {
     auto c = column_named(header);
     if (!c) {
       return bad_request("unknown column \"" + trim(header) +
@@ -79,9 +79,8 @@ Result<PeopleCsv> parse_people_csv(std::string_view text) {
   PeopleCsv out;
   std::map<std::string, int, std::less<>> first_line_of;
   for (std::size_t i = 1; i < rows->size(); ++i) {
-    const auto& row = (*rows)[i];
-    int line = static_cast<int>(i) + 1;
-    if (row.size() == 1 && trim(row[0]).empty()) continue;  // a blank line
+    const auto& row = (*rows)[i].cells;
+    int line = (*rows)[i].line;
     if (row.size() != columns.size()) {
       out.errors.push_back({line, "expected " + std::to_string(columns.size()) + " cells, found " +
                                       std::to_string(row.size())});

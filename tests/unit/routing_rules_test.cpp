@@ -110,11 +110,12 @@ TEST(CsvTest, ParsesQuotesEscapesAndLineEndings) {
   auto rows = parse_csv("kind,value,agent\r\ndomain,acme.com,a@x.co\n\ncompany,\"Smith, \"\"Jr\"\" & Co\",b@x.co");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(3u, rows->size());
-  EXPECT_EQ((CsvRow{"company", "Smith, \"Jr\" & Co", "b@x.co"}), (*rows)[2]);
+  EXPECT_EQ((std::vector<std::string>{"company", "Smith, \"Jr\" & Co", "b@x.co"}), (*rows)[2].cells);
+  EXPECT_EQ(4, (*rows)[2].line);  // the blank line 3 yields no row but counts
   EXPECT_FALSE(parse_csv("a,\"open").ok());
   auto bom = parse_csv("\xEF\xBB\xBFkind,value\n");
   ASSERT_TRUE(bom.ok());
-  EXPECT_EQ((CsvRow{"kind", "value"}), (*bom)[0]);
+  EXPECT_EQ((std::vector<std::string>{"kind", "value"}), (*bom)[0].cells);
 }
 
 }  // namespace
