@@ -153,6 +153,10 @@ class Api {
 
   json::object agent_json(const core::Agent& a) { return to_json(a, s_.agents.status(a)); }
 
+  static json::object read_json(const core::Conversation& c) {
+    return {{"agent_seq", c.agent_read_seq}, {"visitor_seq", c.visitor_read_seq}};
+  }
+
   Response set_availability(const core::Agent& a) {
     auto b = body();
     if (!b) return fail(b);
@@ -268,8 +272,7 @@ class Api {
     return ok_json(req_, {{"conversation", to_json(d->summary)},
                           {"visitor", to_json(d->visitor)},
                           {"activities", std::move(activities)},
-                          {"read", json::object{{"agent_seq", c.agent_read_seq},
-                                                {"visitor_seq", c.visitor_read_seq}}}});
+                          {"read", read_json(c)}});
   }
 
   Response transcript(const core::Agent& a, core::Id id) {
@@ -357,7 +360,8 @@ class Api {
         auto cur = s_.inbox.current_for_visitor(visitor->id);
         if (!cur) return fail(cur);
         return ok_json(req_, {{"conversation", to_json(cur->first)},
-                              {"events", events_json(cur->second)}});
+                              {"events", events_json(cur->second)},
+                              {"read", read_json(cur->first.conversation)}});
       });
     }
     auto id = parse_id(parts_[4]);

@@ -51,9 +51,11 @@ export const api = {
   routing: () => request<{ routing: Routing }>('GET', '/admin/routing'),
   saveRouting: (routing: Routing) => request<{ routing: Routing }>('PUT', '/admin/routing', routing),
   importAccountsCsv: (csv: string) => request<{ imported: number }>('POST', '/admin/routing/accounts.csv', new RawBody(csv, 'text/csv; charset=utf-8')),
-  conversations: (status: 'active' | 'all', before?: string | null, limit = 50) => {
+  /** One page of the list, newest activity first; `query` searches visitor name, email and message text. */
+  conversations: (status: 'active' | 'all', before?: string | null, query?: string, limit = 30) => {
     const q = new URLSearchParams({ status, limit: String(limit) });
     if (before) q.set('before', before);
+    if (query) q.set('q', query);
     return request<{ conversations: Summary[]; next: string | null }>('GET', `/conversations?${q}`);
   },
   conversation: (id: number) => request<ConversationDetail>('GET', `/conversations/${id}`),
@@ -62,4 +64,9 @@ export const api = {
   send: (id: number, client_id: string, body: string) =>
     request<{ event: ChatEvent }>('POST', `/conversations/${id}/messages`, { client_id, body }),
   end: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/end`),
+  /** HTTP alternative to the WebSocket `read` frame. */
+  markRead: (id: number, seq: number) => request<void>('POST', `/conversations/${id}/read`, { seq }),
 };
+
+/** The server's `.txt` transcript (Content-Disposition: attachment); 409 while the chat is live. */
+export const transcriptUrl = (id: number) => `/api/v1/conversations/${id}/transcript`;

@@ -23,22 +23,28 @@ export function relativeTime(ms: number, now = Date.now()): string {
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+// Chat times are shown in the agent's time zone (like the activity history), so one screen
+// never mixes two clocks; without a zone, the browser's.
+function validZone(timeZone?: string | null): string | undefined {
+  if (!timeZone) return undefined;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Compact date and time: "Mar 4, 3:07 PM", with the year only when it is not this year. */
-export function dateTime(ms: number, now = Date.now()): string {
-  const d = new Date(ms);
-  const sameYear = d.getFullYear() === new Date(now).getFullYear();
-  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', year: sameYear ? undefined : 'numeric', hour: 'numeric', minute: '2-digit' });
+export function clockTime(ms: number, timeZone?: string | null): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', timeZone: validZone(timeZone) });
 }
 
-export function dayLabel(ms: number, now = Date.now()): string {
-  const d = new Date(ms);
-  if (d.toDateString() === new Date(now).toDateString()) return 'Today';
-  if (d.toDateString() === new Date(now - 86_400_000).toDateString()) return 'Yesterday';
-  return d.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+export function dayLabel(ms: number, timeZone?: string | null, now = Date.now()): string {
+  const zone = validZone(timeZone);
+  const key = (t: number) => new Date(t).toLocaleDateString('en-CA', { timeZone: zone });
+  if (key(ms) === key(now)) return 'Today';
+  if (key(ms) === key(now - 86_400_000)) return 'Yesterday';
+  return new Date(ms).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: zone });
 }
 
 export function initials(name: string | null | undefined): string {
@@ -59,12 +65,34 @@ const ACTIVITY_LABELS: Record<string, string> = {
   meeting_booked: 'Meeting booked',
   meeting_cancelled: 'Meeting cancelled',
   link_clicked: 'Link clicked',
+  custom: 'Custom activity',
 };
 
 export function activityLabel(type: string): string {
   if (ACTIVITY_LABELS[type]) return ACTIVITY_LABELS[type];
   const words = type.replace(/[_.-]+/g, ' ').trim();
   return words ? words[0].toUpperCase() + words.slice(1) : 'Activity';
+}
+
+const zonedFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Date and time in the agent's own zone (IANA, from /me), e.g. "25 Nov 2025, 14:05" — not the
+ * browser's zone. An unknown zone falls back to the browser's.
+ */
+export function zonedDateTime(ms: number, timeZone?: string | null): string {
+  const key = timeZone || '';
+  let fmt = zonedFormats.get(key);
+  if (!fmt) {
+    const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    try {
+      fmt = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: timeZone || undefined });
+    } catch {
+      fmt = new Intl.DateTimeFormat('en-GB', opts);
+    }
+    zonedFormats.set(key, fmt);
+  }
+  return fmt.format(ms);
 }
 
 const END_REASONS: Record<string, string> = {

@@ -49,6 +49,11 @@ export interface Detail {
   error?: string;
 }
 
+export interface PageInfo {
+  url: string | null;
+  title: string | null;
+}
+
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
@@ -66,6 +71,10 @@ export interface State {
   listNext: string | null;
   listLoading: boolean;
   listError: string | null;
+  /** The search box as typed; the list is reloaded with it (debounced). */
+  query: string;
+  /** The search the rows on screen answer ('' = the plain list). */
+  listQuery: string;
   selectedId: number | null;
   convs: Record<number, Summary>;
   details: Record<number, Detail>;
@@ -73,7 +82,12 @@ export interface State {
   historyLoading: Record<number, boolean>;
   historyError: Record<number, string | undefined>;
   pending: Record<number, PendingMessage[]>;
-  lastRead: Record<number, number>;
+  /** Unread visitor messages per conversation (the server's count, then raised live). */
+  unread: Record<number, number>;
+  /** The newest seq the visitor has seen ("Seen" under the agent's messages up to it). */
+  visitorRead: Record<number, number>;
+  /** The visitor's current page, per conversation (detail, then live `visitor.page` frames). */
+  page: Record<number, PageInfo>;
   typingUntil: Record<number, number>;
   requests: ChatRequest[];
   notices: Notice[];
@@ -101,6 +115,8 @@ const initialState = (): State => ({
   listNext: null,
   listLoading: false,
   listError: null,
+  query: '',
+  listQuery: '',
   selectedId: null,
   convs: {},
   details: {},
@@ -108,7 +124,9 @@ const initialState = (): State => ({
   historyLoading: {},
   historyError: {},
   pending: {},
-  lastRead: {},
+  unread: {},
+  visitorRead: {},
+  page: {},
   typingUntil: {},
   requests: [],
   notices: [],
@@ -126,7 +144,8 @@ const initialState = (): State => ({
 const MAX_BODY_BYTES = 4000;
 const ACK_TIMEOUT_MS = 8000;
 const TYPING_SHOWN_MS = 5000;
-const TYPING_SEND_EVERY_MS = 2500;
+const TYPING_SEND_EVERY_MS = 2000;
+const SEARCH_DEBOUNCE_MS = 250;
 
 function newClientId(): string {
   const bytes = new Uint8Array(9);
@@ -177,6 +196,12 @@ export class Store {
   private listGeneration = 0;
   private connectedBefore = false;
   private requestGen = 0;
+  /** Per conversation, the highest seq already accounted for in `unread`. */
+  private countedSeq = new Map<number, number>();
+  /** Per conversation, the highest seq reported read (frame or POST). */
+  private readSent = new Map<number, number>();
+  private searchTimer: number | undefined;
+  private detailTimers = new Map<number, number>();
   private statusCheckTimer: number | undefined;
   private focusTimer: number | undefined;
   readonly sound = new RequestSound(
@@ -207,6 +232,12 @@ export class Store {
       if (!document.hidden && this.state.selectedId != null) this.markRead(this.state.selectedId);
     });
     window.addEventListener('popstate', () => this.routeFromLocation());
+    // Per-conversation URLs: /inbox/#/c/<id> (typed, pasted or navigated to while the Inbox is open).
+    window.addEventListener('hashchange', () => {
+      if (this.state.boot !== 'ready' || this.state.view !== 'inbox') return;
+      const id = parseHash();
+      if (id != null && id !== this.state.selectedId) void this.select(id);
+    });
     this.state = { ...this.state, view: viewFromPath(location.pathname) };
   }
 
@@ -293,6 +324,9 @@ export class Store {
   private resetToLogin(notice: string | null): void {
     this.socket.stop();
     this.subscribed.clear();
+    this.countedSeq.clear();
+    this.readSent.clear();
+    window.clearTimeout(this.searchTimer);
     this.connectedBefore = false;
     for (const t of this.ackTimers.values()) window.clearTimeout(t);
     this.ackTimers.clear();
@@ -450,24 +484,45 @@ export class Store {
     void this.loadList(true);
   }
 
+  /** The search box changed: the list follows after a short pause (at once when cleared). */
+  setQuery(query: string): void {
+    if (query === this.state.query) return;
+    this.set({ query });
+    window.clearTimeout(this.searchTimer);
+    const run = () => {
+      if (this.state.query.trim() !== this.state.listQuery || this.state.listLoading) void this.loadList(true);
+    };
+    if (!query.trim()) run();
+    else this.searchTimer = window.setTimeout(run, SEARCH_DEBOUNCE_MS);
+  }
+
   async loadList(reset: boolean): Promise<void> {
     const gen = ++this.listGeneration;
     const filter = this.state.filter;
+    const query = this.state.query.trim();
+    if (!reset && query !== this.state.listQuery) reset = true; // "more" of another search: start over
     this.set({ listLoading: true, listError: null });
     try {
-      const res = await api.conversations(filter, reset ? null : this.state.listNext);
+      const res = await api.conversations(filter, reset ? null : this.state.listNext, query);
       if (gen !== this.listGeneration || filter !== this.state.filter) return;
       const convs = { ...this.state.convs };
-      const lastRead = { ...this.state.lastRead };
+      const unread = { ...this.state.unread };
       for (const s of res.conversations) {
         convs[s.id] = mergeSummary(convs[s.id], s);
-        // Messages that were there before we first saw the row are not "unread" news.
-        if (lastRead[s.id] === undefined) lastRead[s.id] = s.last_seq;
+        // The server counts unread messages up to the row's last_seq; live events beyond it are
+        // counted here. A row older than what the events already showed keeps the local count.
+        const counted = this.countedSeq.get(s.id);
+        if (counted === undefined || counted <= s.last_seq) {
+          this.countedSeq.set(s.id, s.last_seq);
+          unread[s.id] = Math.max(0, Number(s.unread ?? 0));
+        }
       }
       const ids = res.conversations.map((s) => s.id);
       const list = reset ? ids : [...this.state.list, ...ids.filter((id) => !this.state.list.includes(id))];
-      this.set({ convs, lastRead, list: this.sorted(list, convs), listNext: res.next, listLoading: false });
-      for (const s of res.conversations) if (this.isMineActive(s)) this.ensureSubscribed(s.id);
+      this.set({ convs, unread, list: this.sorted(list, convs), listNext: res.next, listLoading: false, listQuery: query });
+      // Every live chat on screen streams its messages (for the unread badges).
+      for (const s of res.conversations) if (s.status === 'active') this.ensureSubscribed(s.id);
+      if (this.state.selectedId != null) this.markRead(this.state.selectedId);
     } catch (e) {
       if (gen !== this.listGeneration) return;
       this.set({ listLoading: false, listError: errorText(e) });
@@ -488,7 +543,9 @@ export class Store {
 
   private belongsInList(c: Conversation): boolean {
     if (c.status === 'pending' || c.status === 'missed') return false;
-    if (this.state.filter === 'active') return c.status === 'active';
+    if (this.state.filter === 'active' && c.status !== 'active') return false;
+    // Search results only change with a new search: a live update keeps a row, never adds one.
+    if (this.state.listQuery) return this.state.list.includes(c.id);
     return true;
   }
 
@@ -504,8 +561,10 @@ export class Store {
     } else {
       list = list.filter((id) => id !== c.id);
     }
-    const lastRead = this.state.lastRead[c.id] === undefined ? { ...this.state.lastRead, [c.id]: c.last_seq } : this.state.lastRead;
-    this.set({ convs, list: this.sorted(list, convs), lastRead });
+    // Messages that were there before we first saw the conversation are not "unread" news
+    // (unless the server said so: a list row carries its own count).
+    if (!this.countedSeq.has(c.id)) this.countedSeq.set(c.id, c.last_seq);
+    this.set({ convs, list: this.sorted(list, convs) });
   }
 
   // ---- selection and history ------------------------------------------------------------
@@ -518,8 +577,14 @@ export class Store {
     if (id == null) return;
     this.markRead(id);
     await Promise.all([this.loadDetail(id), this.loadHistory(id)]);
+    if (this.isNotFound(id)) return; // not there, or not ours to see: nothing to follow
     this.ensureSubscribed(id);
     this.markRead(id);
+  }
+
+  /** The server answered 404 for this conversation: it does not exist or is not visible to us. */
+  isNotFound(id: number): boolean {
+    return this.state.details[id]?.error === 'not_found' || this.state.historyError[id] === NOT_FOUND;
   }
 
   async loadDetail(id: number): Promise<void> {
@@ -528,9 +593,19 @@ export class Store {
     try {
       const d = await api.conversation(id);
       this.upsertConversation(d.conversation);
-      this.set({
+      const patch: Partial<State> = {
         details: { ...this.state.details, [id]: { visitor: d.visitor, activities: sortActivities(d.activities), loading: false } },
-      });
+      };
+      if (d.visitor && (d.visitor.page_url || d.visitor.page_title)) {
+        patch.page = { ...this.state.page, [id]: { url: d.visitor.page_url ?? null, title: d.visitor.page_title ?? null } };
+      }
+      if (d.read) {
+        const seen = Number(d.read.visitor_seq) || 0;
+        if (seen > (this.state.visitorRead[id] ?? 0)) patch.visitorRead = { ...this.state.visitorRead, [id]: seen };
+        const mine = Number(d.read.agent_seq) || 0;
+        if (this.isMine(d.conversation) && mine > (this.readSent.get(id) ?? 0)) this.readSent.set(id, mine);
+      }
+      this.set(patch);
     } catch (e) {
       const notFound = e instanceof ApiError && e.status === 404;
       this.set({
@@ -556,7 +631,7 @@ export class Store {
       if (!this.state.events[id]) this.set({ events: { ...this.state.events, [id]: [] } });
       this.set({ historyLoading: { ...this.state.historyLoading, [id]: false } });
     } catch (e) {
-      const msg = e instanceof ApiError && e.status === 404 ? 'This conversation is not visible to you.' : errorText(e);
+      const msg = e instanceof ApiError && e.status === 404 ? NOT_FOUND : errorText(e);
       this.set({ historyLoading: { ...this.state.historyLoading, [id]: false }, historyError: { ...this.state.historyError, [id]: msg } });
     }
   }
@@ -567,19 +642,31 @@ export class Store {
     this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: maxSeq(this.state.events[id]) });
   }
 
+  /**
+   * The agent is looking at this conversation (selected, Inbox page, tab visible): its badge goes
+   * to zero and, for the agent's own chats, the newest seq shown is reported read (the visitor
+   * then sees "Seen", and the server's unread count follows).
+   */
   markRead(id: number): void {
     if (document.hidden || this.state.selectedId !== id || this.state.view !== 'inbox') return;
-    const top = Math.max(maxSeq(this.state.events[id]), this.state.convs[id]?.last_seq ?? 0);
-    if ((this.state.lastRead[id] ?? -1) < top) this.set({ lastRead: { ...this.state.lastRead, [id]: top } });
+    if (this.state.unread[id]) this.set({ unread: { ...this.state.unread, [id]: 0 } });
+    const conv = this.state.convs[id];
+    const seq = maxSeq(this.state.events[id]);
+    if (!conv || !seq || !this.isMine(conv)) return;
+    if ((this.readSent.get(id) ?? 0) >= seq) return;
+    this.readSent.set(id, seq);
+    if (this.socket.send({ type: 'read', conversation_id: id, seq })) return;
+    api.markRead(id, seq).catch(() => {
+      if (this.readSent.get(id) === seq) this.readSent.delete(id); // told again next time
+    });
   }
 
   unreadCount(id: number): number {
-    const read = this.state.lastRead[id] ?? 0;
-    const evs = this.state.events[id];
-    if (!evs) return 0;
-    let n = 0;
-    for (let i = evs.length - 1; i >= 0 && evs[i].seq > read; i--) if (evs[i].kind === 'text' && evs[i].sender === 'visitor') n++;
-    return n;
+    return this.state.unread[id] ?? 0;
+  }
+
+  private isMine(c: Conversation): boolean {
+    return !!this.state.me && c.agent_id === this.state.me.id;
   }
 
   /** Merges events for a conversation and keeps the list row (snippet, time) in step. */
@@ -587,6 +674,20 @@ export class Store {
     const merged = mergeEvents(this.state.events[id], incoming);
     if (!merged) return;
     const patch: Partial<State> = { events: { ...this.state.events, [id]: merged } };
+
+    // New visitor messages raise the badge (the agent's own chats; the server counts the same).
+    // Only seqs beyond what is already counted: a replay after a (re)subscribe adds nothing.
+    const counted = this.countedSeq.get(id);
+    const top = merged[merged.length - 1].seq;
+    if (counted !== undefined && top > counted) {
+      this.countedSeq.set(id, top);
+      const conv = this.state.convs[id];
+      if (conv && this.isMine(conv)) {
+        const fresh = new Set<number>();
+        for (const e of incoming) if (e && e.seq > counted && e.kind === 'text' && e.sender === 'visitor') fresh.add(e.seq);
+        if (fresh.size) patch.unread = { ...this.state.unread, [id]: (this.state.unread[id] ?? 0) + fresh.size };
+      }
+    }
 
     // Anything the server stored replaces the matching pending bubble.
     const pend = this.state.pending[id];
@@ -644,6 +745,8 @@ export class Store {
     const reconnect = this.connectedBefore;
     this.connectedBefore = true;
     if (!reconnect) return;
+    // A read frame sent just before the drop may be lost: say it again.
+    this.readSent.clear();
     void this.loadList(true);
     api.me().then(
       (r) => this.set({ me: r.agent }),
@@ -682,7 +785,7 @@ export class Store {
         const before = this.state.convs[c.id];
         this.upsertConversation(c);
         if (c.status !== 'pending' || (this.state.me && c.agent_id !== this.state.me.id)) this.resolveRequest(c);
-        if (this.isMineActive(c)) this.ensureSubscribed(c.id);
+        if (this.isMineActive(c) || (c.status === 'active' && this.state.list.includes(c.id))) this.ensureSubscribed(c.id);
         if (before && before.status !== c.status && this.state.selectedId === c.id) void this.loadDetail(c.id);
         return;
       }
@@ -717,6 +820,28 @@ export class Store {
         if (!this.state.me || f.agent.id === this.state.me.id) this.set({ me: { ...(this.state.me ?? {}), ...f.agent } });
         this.updateTeamMember(f.agent);
         return;
+      case 'read': {
+        const id = f.conversation_id;
+        const seq = Number(f.seq) || 0;
+        if (id == null || !seq) return;
+        if (f.reader === 'visitor') {
+          if (seq > (this.state.visitorRead[id] ?? 0)) this.set({ visitorRead: { ...this.state.visitorRead, [id]: seq } });
+        } else if (f.reader === 'agent') {
+          // This agent read it in another tab (or our own frame coming back): the badge follows.
+          const conv = this.state.convs[id];
+          if (conv && this.isMine(conv) && seq > (this.readSent.get(id) ?? 0)) this.readSent.set(id, seq);
+          if (this.state.unread[id] && seq >= (this.countedSeq.get(id) ?? Infinity)) this.set({ unread: { ...this.state.unread, [id]: 0 } });
+        }
+        return;
+      }
+      case 'visitor.page': {
+        const id = f.conversation_id;
+        if (id == null || typeof f.url !== 'string') return;
+        this.set({ page: { ...this.state.page, [id]: { url: f.url, title: f.title ?? null } } });
+        // A page visit is also a new activity: refresh the open visitor's history (coalesced).
+        if (this.state.selectedId === id) this.loadDetailSoon(id);
+        return;
+      }
       case 'typing':
         if (f.sender === 'visitor') {
           this.set({ typingUntil: { ...this.state.typingUntil, [f.conversation_id]: Date.now() + TYPING_SHOWN_MS } });
@@ -738,6 +863,17 @@ export class Store {
       default:
         return;
     }
+  }
+
+  private loadDetailSoon(id: number): void {
+    window.clearTimeout(this.detailTimers.get(id));
+    this.detailTimers.set(
+      id,
+      window.setTimeout(() => {
+        this.detailTimers.delete(id);
+        if (this.state.selectedId === id) void this.loadDetail(id);
+      }, 400),
+    );
   }
 
   /** A request we were offered moved on (accepted here or elsewhere, re-offered, missed, cancelled). */
@@ -948,6 +1084,9 @@ function normalizeRouting(r: Partial<Routing> | null | undefined): Routing {
     default_team: r?.default_team ?? null,
   };
 }
+
+/** historyError value of a conversation the server answers 404 for. */
+export const NOT_FOUND = 'not_found';
 
 function parseHash(): number | null {
   const m = /^#\/c\/(\d+)$/.exec(location.hash);

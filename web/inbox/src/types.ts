@@ -89,8 +89,12 @@ export interface Routing {
   default_team: string | null;
 }
 
+/** A row of the conversation list (GET /conversations). */
 export interface Summary extends Conversation {
   last_text: string | null;
+  visitor_email?: string | null;
+  /** Visitor text messages after this agent's read marker (0 unless the viewer is the assigned agent). */
+  unread?: number;
 }
 
 export interface Visitor {
@@ -101,20 +105,36 @@ export interface Visitor {
   phone: string | null;
   company: string | null;
   crm_status: string | null;
+  /** The visitor's current page (their last page_visit), when known. */
+  page_url?: string | null;
+  page_title?: string | null;
 }
 
+/**
+ * One entry of the visitor's history (last 90 days, cut by the server). Types: page_visit (detail =
+ * page title, url), form_filled, chat_started, chat_ended (detail = snippet, conversation_id),
+ * link_clicked (url), meeting_booked, meeting_cancelled, custom (detail = what the API caller wrote).
+ */
 export interface Activity {
   id: number;
   type: string;
   detail: string;
+  url?: string | null;
   conversation_id: number | null;
   at: number;
 }
 
+/** Read markers: the newest seq each side has seen. */
+export interface ReadState {
+  agent_seq: number;
+  visitor_seq: number;
+}
+
 export interface ConversationDetail {
-  conversation: Conversation;
+  conversation: Summary;
   visitor: Visitor;
   activities: Activity[];
+  read?: ReadState;
 }
 
 // Server -> client WebSocket frames.
@@ -127,5 +147,7 @@ export type ServerFrame =
   | { type: 'offer.withdrawn'; conversation_id: number; reason: 'timeout' | 'cancelled' | string }
   | { type: 'message.ack'; client_id: string; event: ChatEvent; duplicate: boolean }
   | { type: 'typing'; conversation_id: number; sender: 'agent' | 'visitor' }
+  | { type: 'read'; conversation_id: number; reader: 'agent' | 'visitor'; seq: number }
+  | { type: 'visitor.page'; conversation_id: number; url: string; title: string | null }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; ref?: string | number | null };

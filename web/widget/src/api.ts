@@ -32,7 +32,17 @@ export const storage = {
   },
 };
 
+/** What the widget reports about the visitor (POST /visitor/activities). */
+export interface VisitorActivity {
+  type: 'page_visit' | 'link_clicked';
+  url: string;
+  title?: string;
+}
+
 export class VisitorApi {
+  /** The session being created, so that concurrent callers (page view, pre-chat form) share one. */
+  private creating: Promise<string> | null = null;
+
   constructor(readonly origin: string) {}
 
   get token(): string | null {
@@ -62,9 +72,20 @@ export class VisitorApi {
   async ensureToken(): Promise<string> {
     const have = this.token;
     if (have) return have;
-    const { visitor_token } = await this.request<{ visitor_token: string; visitor_id: number }>('POST', '/visitor/session', {}, false);
-    storage.set(TOKEN_KEY, visitor_token);
-    return visitor_token;
+    if (!this.creating) {
+      this.creating = this.request<{ visitor_token: string; visitor_id: number }>('POST', '/visitor/session', {}, false).then(
+        ({ visitor_token }) => {
+          storage.set(TOKEN_KEY, visitor_token);
+          this.creating = null;
+          return visitor_token;
+        },
+        (e) => {
+          this.creating = null;
+          throw e;
+        },
+      );
+    }
+    return this.creating;
   }
 
   startChat(form: PreChatForm) {
@@ -72,7 +93,8 @@ export class VisitorApi {
   }
 
   current() {
-    return this.request<{ conversation: Conversation; events: ChatEvent[] }>('GET', '/visitor/chats/current');
+    // `read`: the newest seq each side has seen (drives "Seen" after a reload).
+    return this.request<{ conversation: Conversation; events: ChatEvent[]; read: { agent_seq: number; visitor_seq: number } }>('GET', '/visitor/chats/current');
   }
 
   events(id: number, after: number) {
@@ -85,5 +107,15 @@ export class VisitorApi {
 
   end(id: number) {
     return this.request<{ conversation: Conversation }>('POST', `/visitor/chats/${id}/end`);
+  }
+
+  /** HTTP alternative to the WebSocket `read` frame: the visitor has seen everything up to `seq`. */
+  markRead(id: number, seq: number) {
+    return this.request<void>('POST', `/visitor/chats/${id}/read`, { seq });
+  }
+
+  /** A page view or a click on a link in the chat, for the visitor's activity history. */
+  activity(a: VisitorActivity) {
+    return this.request<unknown>('POST', '/visitor/activities', a);
   }
 }

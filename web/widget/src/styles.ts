@@ -115,6 +115,9 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 .in .bubble { background: #fff; border: 1px solid var(--border); border-bottom-left-radius: 4px; }
 .out .bubble { background: var(--accent); color: #fff; border-bottom-right-radius: 4px; }
 .meta { font-size: 11px; color: var(--muted); margin-top: 2px; padding: 0 4px; }
+.bubble a { color: inherit; text-decoration: underline; text-underline-offset: 2px; overflow-wrap: anywhere; }
+.in .bubble a { color: var(--accent); }
+.meta .seen { color: var(--accent); font-weight: 600; }
 .msg.pending .bubble { opacity: .65; }
 .msg.failed .bubble { background: #fdeeee; color: #b91c1c; border: 1px solid #f6caca; }
 .msg.failed .meta { color: #b91c1c; }

@@ -1,8 +1,9 @@
 // The visitor chat widget: launcher + panel inside an open shadow root.
 // States: pre-chat form -> waiting for an agent -> chat -> ended (or missed: fallback message).
 // Every visitor/agent string is put on the page with textContent, never parsed as HTML.
-import { ApiError, VisitorApi, storage } from './api';
+import { ApiError, VisitorApi, storage, type VisitorActivity } from './api';
 import { VisitorSocket } from './socket';
+import { trackPageViews } from './pages';
 import { ICONS, append, clear, h, icon } from './dom';
 import { css } from './styles';
 import type { ChatEvent, Conversation, ConversationStatus, PreChatForm } from './types';
@@ -26,6 +27,9 @@ const MAX_BODY_BYTES = 4000;
 const ACK_TIMEOUT_MS = 8000;
 const DEFAULT_FALLBACK = 'Sorry, no one is available to chat right now. We have your details and will get back to you by email.';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TYPING_SEND_EVERY_MS = 2000;
+/** http(s) URLs in a message; trailing punctuation is trimmed off afterwards. */
+const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 
 function newClientId(): string {
   const b = new Uint8Array(9);
@@ -60,6 +64,25 @@ function inactivityText(events: ChatEvent[]): string {
   }
   if (!end || from == null || end.created_at - from < 1000) return 'This chat ended after a period of inactivity';
   return `This chat ended after ${span(end.created_at - from)} without messages`;
+}
+
+/** An http(s) URL found in text, without the sentence punctuation after it; null if not a valid URL. */
+function cleanUrl(raw: string): { text: string; href: string } | null {
+  let text = raw.replace(/[.,;:!?'"]+$/, '');
+  // A closing bracket belongs to the URL only when it opens one too, e.g. wiki/Foo_(bar).
+  while (/[)\]}]$/.test(text)) {
+    const close = text[text.length - 1];
+    const open = close === ')' ? '(' : close === ']' ? '[' : '{';
+    if (text.split(open).length >= text.split(close).length) break;
+    text = text.slice(0, -1).replace(/[.,;:!?'"]+$/, '');
+  }
+  try {
+    const u = new URL(text);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return { text, href: u.href };
+  } catch {
+    return null;
+  }
 }
 
 function initials(name: string | null | undefined): string {
@@ -107,6 +130,10 @@ export class Widget {
   private unread = 0;
   private agentTypingUntil = 0;
   private lastTypingSent = 0;
+  /** The newest seq the agent has seen ("Seen" under the visitor's last message up to it). */
+  private agentReadSeq = 0;
+  /** The newest seq this visitor reported as seen. */
+  private readSent = 0;
   private stickToBottom = true;
   private formError: string | null = null;
   private composerError: string | null = null;
@@ -159,6 +186,32 @@ export class Widget {
     this.build();
     this.render();
     void this.restore();
+    trackPageViews((view) => void this.report({ type: 'page_visit', url: view.url, title: view.title }));
+    // Coming back to the tab counts as seeing what arrived meanwhile.
+    document.addEventListener('visibilitychange', () => this.reportRead());
+  }
+
+  /**
+   * Sends a page view or a link click to the visitor's history. A page view needs a visitor
+   * session, so one is created on the first page (it is the same one the chat uses later).
+   * Best effort: a failure is not shown to the visitor.
+   */
+  private async report(a: VisitorActivity): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.api.ensureToken();
+        await this.api.activity(a);
+        return;
+      } catch (e) {
+        // A forgotten token (e.g. the server's data was reset) gets a fresh session once, unless a
+        // chat is open on it (that is for the chat's own recovery to decide).
+        if (attempt === 0 && e instanceof ApiError && e.status === 401 && !this.conv) {
+          this.api.forgetToken();
+          continue;
+        }
+        return;
+      }
+    }
   }
 
   // ---- DOM -------------------------------------------------------------------------------
@@ -408,6 +461,8 @@ export class Widget {
     const atBottom = this.stickToBottom;
 
     clear(this.messagesEl);
+    let lastVisitorSeq = 0;
+    for (const ev of this.events) if (ev.kind === 'text' && ev.sender === 'visitor') lastVisitorSeq = ev.seq;
     let prev = '';
     for (const ev of this.events) {
       if (ev.kind === 'text') {
@@ -418,8 +473,13 @@ export class Widget {
           h(
             'div',
             { class: `msg ${mine ? 'out' : 'in'}${grouped ? ' grouped' : ''}`, 'data-testid': 'widget-message', 'data-sender': ev.sender, 'data-seq': ev.seq },
-            h('div', { class: 'bubble', 'data-testid': 'widget-message-body' }, ev.body),
-            h('div', { class: 'meta' }, clock(ev.created_at)),
+            h('div', { class: 'bubble', 'data-testid': 'widget-message-body' }, mine ? ev.body : this.linkified(ev.body)),
+            h(
+              'div',
+              { class: 'meta' },
+              clock(ev.created_at),
+              ev.seq === lastVisitorSeq && this.agentReadSeq >= ev.seq ? [' · ', h('span', { class: 'seen', 'data-testid': 'widget-seen' }, 'Seen')] : null,
+            ),
           ),
         );
         continue;
@@ -458,6 +518,61 @@ export class Widget {
     this.endedEl.hidden = !ended;
     this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
     if (atBottom) el.scrollTop = el.scrollHeight;
+    this.reportRead();
+  }
+
+  /**
+   * An agent message as text, with its http(s) URLs as links that open in a new tab. Every piece
+   * is a text node (or an <a> whose text is a text node): nothing is parsed as HTML.
+   */
+  private linkified(body: string): Node[] {
+    const out: Node[] = [];
+    let at = 0;
+    for (const m of body.matchAll(URL_RE)) {
+      const url = cleanUrl(m[0]);
+      if (!url) continue;
+      const start = m.index ?? 0;
+      if (start > at) out.push(document.createTextNode(body.slice(at, start)));
+      const a = document.createElement('a');
+      a.href = url.href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.textContent = url.text;
+      a.setAttribute('data-testid', 'widget-link');
+      const clicked = () => void this.report({ type: 'link_clicked', url: url.href });
+      a.addEventListener('click', clicked);
+      a.addEventListener('auxclick', (e) => {
+        if (e.button === 1) clicked();
+      });
+      out.push(a);
+      at = start + url.text.length;
+    }
+    if (at < body.length) out.push(document.createTextNode(body.slice(at)));
+    return out;
+  }
+
+  /**
+   * The visitor has seen the agent's messages when the panel is open on the chat and the tab is
+   * visible: the newest seq goes to the server (the agent then sees "Seen").
+   */
+  private reportRead(): void {
+    const conv = this.conv;
+    if (!conv || !this.open || document.hidden || this.view !== 'chat') return;
+    let newestAgent = 0;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const ev = this.events[i];
+      if (ev.kind === 'text' && ev.sender === 'agent') {
+        newestAgent = ev.seq;
+        break;
+      }
+    }
+    if (newestAgent <= this.readSent) return;
+    const seq = this.maxSeq();
+    this.readSent = seq;
+    if (this.socket.send({ type: 'read', conversation_id: conv.id, seq })) return;
+    this.api.markRead(conv.id, seq).catch(() => {
+      if (this.readSent === seq) this.readSent = 0; // told again with the next render
+    });
   }
 
   private systemNote(ev: ChatEvent): string | null {
@@ -518,9 +633,10 @@ export class Widget {
       return;
     }
     try {
-      const { conversation, events } = await this.api.current();
+      const { conversation, events, read } = await this.api.current();
       this.conv = conversation;
       this.events = [];
+      this.agentReadSeq = Number(read?.agent_seq) || 0;
       this.mergeEvents(events, false);
       if (conversation.status === 'pending' || conversation.status === 'active') this.socket.start();
     } catch (e) {
@@ -593,6 +709,8 @@ export class Widget {
     this.conv = conversation;
     this.events = [];
     this.pending = [];
+    this.agentReadSeq = 0;
+    this.readSent = 0;
     this.composerError = null;
     this.stickToBottom = true;
     this.mergeEvents(events, false);
@@ -645,6 +763,8 @@ export class Widget {
     this.conv = null;
     this.events = [];
     this.pending = [];
+    this.agentReadSeq = 0;
+    this.readSent = 0;
     this.formError = null;
     this.composerError = null;
     this.render();
@@ -766,6 +886,12 @@ export class Widget {
           this.render();
         }
         return;
+      case 'read':
+        if (f.reader === 'agent' && this.conv && f.conversation_id === this.conv.id && Number(f.seq) > this.agentReadSeq) {
+          this.agentReadSeq = Number(f.seq);
+          this.render();
+        }
+        return;
       case 'typing':
         if (f.sender === 'agent' && this.conv && f.conversation_id === this.conv.id) {
           this.agentTypingUntil = Date.now() + 5000;
@@ -866,7 +992,7 @@ export class Widget {
   private sendTyping(): void {
     if (!this.conv || this.conv.status !== 'active') return;
     const now = Date.now();
-    if (now - this.lastTypingSent < 2500) return;
+    if (now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
     this.lastTypingSent = now;
     this.socket.send({ type: 'typing', conversation_id: this.conv.id });
   }

@@ -1,5 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { State, Store, PendingMessage } from '../store';
+import type { PageInfo, State, Store, PendingMessage } from '../store';
+import { NOT_FOUND } from '../store';
+import { transcriptUrl } from '../api';
 import type { ChatEvent, Summary } from '../types';
 import { clockTime, dayLabel, initials, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
 import { LoadFailed } from './LoadState';
@@ -22,19 +24,49 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
   const typing = (state.typingUntil[id] ?? 0) > Date.now();
   const error = state.historyError[id];
 
+  if (store.isNotFound(id) && !events) {
+    // A conversation that does not exist, or another agent's live chat: the server says 404.
+    return (
+      <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
+        <div class="empty empty-center" data-testid="chat-not-found">
+          <p class="empty-title">Conversation not found</p>
+          <p class="muted">It does not exist, or it is not visible to you.</p>
+          <button type="button" class="btn btn-sm" onClick={() => store.select(null)}>
+            Back to the inbox
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  // While the chat is live the header follows the visitor's current page; afterwards it shows the
+  // page the chat happened on.
+  const live = conv?.status === 'active' || conv?.status === 'pending';
+  const page: PageInfo = (live && state.page[id]) || { url: conv?.page_url || null, title: null };
   return (
     <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
-      <ChatHeader conv={conv} events={events ?? []} />
-      <Messages conv={conv} events={events} pending={pending} store={store} id={id} typing={typing} error={error} loading={!!state.historyLoading[id]} />
+      <ChatHeader conv={conv} page={page} />
+      <Messages
+        conv={conv}
+        events={events}
+        pending={pending}
+        store={store}
+        id={id}
+        typing={typing}
+        error={error === NOT_FOUND ? 'This conversation is not visible to you.' : error}
+        loading={!!state.historyLoading[id]}
+        seenSeq={state.visitorRead[id] ?? 0}
+      />
       <Composer key={id} store={store} id={id} conv={conv} />
     </section>
   );
 }
 
-function ChatHeader({ conv, events }: { conv: Summary | undefined; events: ChatEvent[] }) {
+function ChatHeader({ conv, page }: { conv: Summary | undefined; page: PageInfo }) {
   if (!conv) return <header class="chat-head" />;
-  const href = safeHref(conv.page_url);
+  const href = safeHref(page.url);
   const inactive = conv.status === 'ended' || conv.status === 'missed';
+  const title = (page.title ?? '').trim();
   return (
     <header class="chat-head">
       <span class={`avatar ${conv.status === 'active' ? 'avatar-live' : ''}`}>{initials(conv.visitor_name)}</span>
@@ -45,25 +77,37 @@ function ChatHeader({ conv, events }: { conv: Summary | undefined; events: ChatE
             {statusLabel(conv.status)}
           </span>
         </div>
-        <div class="chat-head-sub" data-testid="chat-page-url">
-          {conv.page_url ? (
-            href ? (
-              <a href={href} target="_blank" rel="noopener noreferrer" title={conv.page_url}>
-                {shortUrl(conv.page_url)}
-              </a>
-            ) : (
-              <span>{conv.page_url}</span>
-            )
+        <div class="chat-head-sub" data-testid="chat-page">
+          {page.url ? (
+            <>
+              <span class="page-label muted">{inactive ? 'Was on' : 'On'}</span>{' '}
+              {title && (
+                <span class="page-title" data-testid="chat-page-title" title={title}>
+                  {title}
+                </span>
+              )}
+              {title && <span class="muted"> · </span>}
+              {href ? (
+                <a href={href} target="_blank" rel="noopener noreferrer" title={page.url} data-testid="chat-page-url">
+                  {shortUrl(page.url)}
+                </a>
+              ) : (
+                <span data-testid="chat-page-url">{page.url}</span>
+              )}
+            </>
           ) : (
-            <span class="muted">Page unknown</span>
+            <span class="muted" data-testid="chat-page-url">
+              Page unknown
+            </span>
           )}
           {conv.agent_name && <span class="muted"> · with {conv.agent_name}</span>}
         </div>
       </div>
-      {inactive && events.length > 0 && (
-        <button type="button" class="btn btn-sm" onClick={() => downloadTranscript(conv, events)} data-testid="download-transcript">
+      {inactive && (
+        // A plain link: the server writes the .txt (Content-Disposition: attachment).
+        <a class="btn btn-sm" href={transcriptUrl(conv.id)} download data-testid="download-transcript">
           Download transcript
-        </button>
+        </a>
       )}
     </header>
   );
@@ -78,8 +122,10 @@ function Messages(props: {
   typing: boolean;
   error: string | undefined;
   loading: boolean;
+  /** The newest seq the visitor has seen. */
+  seenSeq: number;
 }) {
-  const { store, id, conv, events, pending, typing, error, loading } = props;
+  const { store, id, conv, events, pending, typing, error, loading, seenSeq } = props;
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const lastId = useRef<number | null>(null);
@@ -101,6 +147,16 @@ function Messages(props: {
     if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
   };
 
+  // Delivered / Seen goes under the agent's last stored message.
+  let lastAgentSeq = 0;
+  for (let i = (events?.length ?? 0) - 1; i >= 0; i--) {
+    const ev = events![i];
+    if (ev.kind === 'text' && ev.sender === 'agent') {
+      lastAgentSeq = ev.seq;
+      break;
+    }
+  }
+  const zone = store.state.me?.time_zone;
   let lastDay = '';
   let prevSender = '';
   return (
@@ -108,7 +164,7 @@ function Messages(props: {
       {error && <LoadFailed error={error} onRetry={() => store.loadHistory(id)} />}
       {!events && loading && <div class="list-loading">Loading conversation…</div>}
       {events?.map((ev) => {
-        const day = dayLabel(ev.created_at);
+        const day = dayLabel(ev.created_at, zone);
         const sep = day !== lastDay ? <DaySep key={`d-${ev.seq}`} label={day} /> : null;
         lastDay = day;
         if (ev.kind !== 'text') {
@@ -117,7 +173,7 @@ function Messages(props: {
             sep,
             <div key={ev.seq} class="system-note" data-testid="system-note" data-kind={ev.kind} data-seq={ev.seq}>
               <span>{systemText(ev.kind, ev.body, conv?.end_reason, ev.kind === 'chat.ended' ? quietSpanBefore(events, ev) : null)}</span>
-              <time>{clockTime(ev.created_at)}</time>
+              <time>{clockTime(ev.created_at, zone)}</time>
             </div>,
           ];
         }
@@ -136,7 +192,21 @@ function Messages(props: {
             <div class="bubble" data-testid="message-body">
               {ev.body}
             </div>
-            <div class="msg-meta">{clockTime(ev.created_at)}</div>
+            <div class="msg-meta">
+              {clockTime(ev.created_at, zone)}
+              {ev.seq === lastAgentSeq &&
+                (seenSeq >= ev.seq ? (
+                  <span class="receipt is-seen">
+                    {' · '}
+                    <span data-testid="message-seen">Seen</span>
+                  </span>
+                ) : (
+                  <span class="receipt">
+                    {' · '}
+                    <span data-testid="message-delivered">Delivered</span>
+                  </span>
+                ))}
+            </div>
           </div>,
         ];
       })}
@@ -280,33 +350,4 @@ function ChatIllustration() {
       <rect x="42" y="49" width="22" height="4" rx="2" fill="var(--accent)" opacity=".35" />
     </svg>
   );
-}
-
-function downloadTranscript(conv: Summary, events: ChatEvent[]) {
-  const lines: string[] = [];
-  lines.push(`Parley chat transcript — conversation #${conv.id}`);
-  lines.push(`Visitor: ${conv.visitor_name}`);
-  if (conv.agent_name) lines.push(`Agent: ${conv.agent_name}`);
-  if (conv.page_url) lines.push(`Page: ${conv.page_url}`);
-  lines.push(`Started: ${new Date(conv.created_at).toISOString()}`);
-  if (conv.ended_at) lines.push(`Ended: ${new Date(conv.ended_at).toISOString()}`);
-  lines.push('');
-  for (const ev of events) {
-    const at = new Date(ev.created_at).toISOString().replace('T', ' ').slice(0, 19);
-    if (ev.kind === 'text') {
-      const who = ev.sender === 'agent' ? conv.agent_name || 'Agent' : conv.visitor_name || 'Visitor';
-      lines.push(`[${at}] ${who}: ${ev.body}`);
-    } else {
-      lines.push(`[${at}] — ${systemText(ev.kind, ev.body, conv.end_reason, ev.kind === 'chat.ended' ? quietSpanBefore(events, ev) : null)}`);
-    }
-  }
-  const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `parley-conversation-${conv.id}.txt`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -1,3 +1,4 @@
+import { useRef } from 'preact/hooks';
 import type { State, Store } from '../store';
 import { useNow } from '../hooks';
 import { initials, relativeTime, statusLabel } from '../format';
@@ -5,7 +6,9 @@ import { LoadFailed } from './LoadState';
 
 export function ConversationList({ store, state }: { store: Store; state: State }) {
   const now = useNow(30_000);
-  const { filter, list } = state;
+  const { filter, list, query, listQuery } = state;
+  const searchRef = useRef<HTMLInputElement>(null);
+  const searching = !!listQuery;
 
   return (
     <nav class="col col-list" aria-label="Conversations">
@@ -34,13 +37,62 @@ export function ConversationList({ store, state }: { store: Store; state: State 
           </button>
         </div>
       </div>
-      <ul class="conv-list" data-testid="conversation-list">
+      <form
+        class="list-search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+        }}
+      >
+        <svg class="list-search-icon" width="16" height="16" viewBox="0 0 24 24" aria-hidden="true">
+          <circle cx="11" cy="11" r="7" fill="none" stroke="currentColor" stroke-width="2" />
+          <path d="m20 20-3.5-3.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+        </svg>
+        <input
+          ref={searchRef}
+          type="search"
+          value={query}
+          placeholder="Search name, email or message"
+          aria-label="Search conversations"
+          maxLength={200}
+          onInput={(e) => store.setQuery((e.target as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && query) {
+              e.preventDefault();
+              store.setQuery('');
+            }
+          }}
+          data-testid="conversation-search"
+        />
+        {query && (
+          <button
+            type="button"
+            class="list-search-clear"
+            aria-label="Clear search"
+            onClick={() => {
+              store.setQuery('');
+              searchRef.current?.focus();
+            }}
+            data-testid="conversation-search-clear"
+          >
+            ×
+          </button>
+        )}
+      </form>
+      <ul
+        class="conv-list"
+        data-testid="conversation-list"
+        data-query={listQuery}
+        data-loading={state.listLoading ? 'true' : 'false'}
+        aria-busy={state.listLoading}
+      >
         {list.map((id) => {
           const c = state.convs[id];
           if (!c) return null;
           const unread = store.unreadCount(id);
           const selected = state.selectedId === id;
           const snippet = c.last_text ?? (c.status === 'active' ? 'Chat started' : '');
+          const inactive = c.status === 'ended' || c.status === 'missed';
           return (
             <li key={id}>
               <button
@@ -51,6 +103,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                 data-testid="conversation-row"
                 data-conversation-id={id}
                 data-status={c.status}
+                data-unread={unread}
               >
                 <span class={`avatar ${c.status === 'active' ? 'avatar-live' : ''}`}>{initials(c.visitor_name)}</span>
                 <span class="conv-main">
@@ -58,7 +111,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                     <span class="conv-name" data-testid="conversation-name">
                       {c.visitor_name || `Visitor #${c.visitor_id}`}
                     </span>
-                    <time class="conv-time" dateTime={new Date(c.last_activity_at).toISOString()} title={new Date(c.last_activity_at).toLocaleString()}>
+                    <time class="conv-time" dateTime={new Date(c.last_activity_at).toISOString()} title={new Date(c.last_activity_at).toLocaleString()} data-testid="conversation-time">
                       {relativeTime(c.last_activity_at, now)}
                     </time>
                   </span>
@@ -67,7 +120,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                       {snippet || '\u00a0'}
                     </span>
                     {unread > 0 ? (
-                      <span class="badge" aria-label={`${unread} unread`}>
+                      <span class="badge" aria-label={`${unread} unread`} data-testid="conversation-unread">
                         {unread}
                       </span>
                     ) : (
@@ -76,6 +129,11 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                       </span>
                     )}
                   </span>
+                  {inactive && c.agent_name && (
+                    <span class="conv-agent muted" data-testid="conversation-agent">
+                      {c.agent_name}
+                    </span>
+                  )}
                 </span>
               </button>
             </li>
@@ -84,22 +142,34 @@ export function ConversationList({ store, state }: { store: Store; state: State 
       </ul>
       {!list.length && !state.listLoading && !state.listError && (
         <div class="empty empty-list" data-testid="conversation-list-empty">
-          <p class="empty-title">{filter === 'active' ? 'No active conversations' : 'No conversations yet'}</p>
-          <p class="muted">
-            {filter === 'active'
-              ? state.me?.available
-                ? 'New chat requests appear at the top of the page.'
-                : 'Switch to Available to receive chats.'
-              : 'Finished chats of every agent show here.'}
-          </p>
+          {searching ? (
+            <>
+              <p class="empty-title">No matches</p>
+              <p class="muted">
+                Nothing {filter === 'active' ? 'active ' : ''}matches “{listQuery}”.
+                {filter === 'active' ? ' Try All to include ended chats.' : ''}
+              </p>
+            </>
+          ) : (
+            <>
+              <p class="empty-title">{filter === 'active' ? 'No active conversations' : 'No conversations yet'}</p>
+              <p class="muted">
+                {filter === 'active'
+                  ? state.me?.available
+                    ? 'New chat requests appear at the top of the page.'
+                    : 'Switch to Available to receive chats.'
+                  : 'Finished chats of every agent show here.'}
+              </p>
+            </>
+          )}
         </div>
       )}
       {state.listError && <LoadFailed error={state.listError} onRetry={() => store.loadList(true)} />}
-      {state.listLoading && !list.length && <div class="list-loading">Loading…</div>}
+      {state.listLoading && !list.length && <div class="list-loading">{query.trim() ? 'Searching…' : 'Loading…'}</div>}
       {state.listNext && (
         <div class="list-more">
-          <button type="button" class="btn btn-sm btn-block" disabled={state.listLoading} onClick={() => store.loadList(false)}>
-            {state.listLoading ? 'Loading…' : 'Load older conversations'}
+          <button type="button" class="btn btn-sm btn-block" disabled={state.listLoading} onClick={() => store.loadList(false)} data-testid="load-more">
+            {state.listLoading ? 'Loading…' : 'Load more'}
           </button>
         </div>
       )}

@@ -1,5 +1,6 @@
 import type { State, Store } from '../store';
-import { activityLabel, dateTime, orDash } from '../format';
+import type { Activity } from '../types';
+import { activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
 
 const FIELDS = [
   ['Name', 'name', 'visitor-name'],
@@ -10,7 +11,7 @@ const FIELDS = [
 ] as const;
 
 export function VisitorPanel({ store, state, id }: { store: Store; state: State; id: number | null }) {
-  if (id == null) {
+  if (id == null || store.isNotFound(id)) {
     return (
       <aside class="col col-info" aria-label="Visitor information">
         <div class="empty empty-center">
@@ -24,6 +25,7 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
   const v = detail?.visitor ?? null;
   const canEnd = conv?.status === 'active' && conv.agent_id === state.me?.id;
   const ending = !!state.ending[id];
+  const zone = state.me?.time_zone || 'UTC';
 
   return (
     <aside class="col col-info" aria-label="Visitor information" data-testid="visitor-panel">
@@ -49,33 +51,84 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
 
       <div class="info-sub">
         <h3>Activity</h3>
-        <span class="muted small">Last 90 days</span>
+        <span class="muted small" title={`Times in ${zone}`}>
+          Last 90 days
+        </span>
       </div>
       <ol class="activities" data-testid="activity-list">
-        {(detail?.activities ?? []).map((a) => {
-          const opens = a.conversation_id != null && a.conversation_id !== id && a.type.startsWith('chat');
-          return (
-            <li key={a.id} class={`activity activity-${a.type}`} data-testid="activity-item" data-type={a.type}>
-              <span class="activity-dot" aria-hidden="true" />
-              <div class="activity-body">
-                <div class="activity-top">
-                  <span class="activity-type">{activityLabel(a.type)}</span>
-                  <time class="muted small">{dateTime(a.at)}</time>
-                </div>
-                {a.detail &&
-                  (opens ? (
-                    <button type="button" class="link-btn activity-detail" onClick={() => store.select(a.conversation_id!)} title="Open transcript">
-                      {a.detail}
-                    </button>
-                  ) : (
-                    <div class="activity-detail">{a.detail}</div>
-                  ))}
-              </div>
-            </li>
-          );
-        })}
+        {(detail?.activities ?? []).map((a) => (
+          <ActivityItem key={a.id} a={a} zone={zone} current={id} onOpen={(cid) => store.select(cid)} />
+        ))}
       </ol>
       {detail && !detail.loading && !detail.activities.length && <p class="muted small pad">No activity recorded.</p>}
     </aside>
+  );
+}
+
+/**
+ * One history entry: its type, the date and time in the agent's zone, and what it is about —
+ * the page (title + URL), the link, or for chats a snippet that opens that conversation (whose
+ * header has Download transcript once it has ended).
+ */
+function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string; current: number; onOpen: (id: number) => void }) {
+  const detail = (a.detail ?? '').trim();
+  const custom = a.type === 'custom';
+  const label = custom ? detail || activityLabel(a.type) : activityLabel(a.type);
+  const chat = a.type.startsWith('chat') && a.conversation_id != null;
+  const href = safeHref(a.url);
+
+  let body = null;
+  if (chat) {
+    const text = a.type === 'chat_started' ? (detail ? `with ${detail}` : 'Open the conversation') : detail || 'Open the conversation';
+    body =
+      a.conversation_id === current ? (
+        <div class="activity-detail" data-testid="activity-detail" title="This conversation">
+          {text} <span class="muted small">(this chat)</span>
+        </div>
+      ) : (
+        <button
+          type="button"
+          class="link-btn activity-detail"
+          onClick={() => onOpen(a.conversation_id!)}
+          title="Open this conversation and its transcript"
+          data-testid="activity-open"
+          data-conversation-id={a.conversation_id!}
+        >
+          {text}
+        </button>
+      );
+  } else if (detail && !custom) {
+    body = (
+      <div class="activity-detail" data-testid="activity-detail" title={detail}>
+        {detail}
+      </div>
+    );
+  }
+
+  return (
+    <li class={`activity activity-${a.type}`} data-testid="activity-item" data-type={a.type} data-conversation-id={a.conversation_id ?? undefined}>
+      <span class="activity-dot" aria-hidden="true" />
+      <div class="activity-body">
+        <div class="activity-top">
+          <span class="activity-type" data-testid="activity-type">
+            {label}
+          </span>
+          <time class="muted small" dateTime={new Date(a.at).toISOString()} data-at={a.at} title={zone} data-testid="activity-time">
+            {zonedDateTime(a.at, zone)}
+          </time>
+        </div>
+        {body}
+        {a.url &&
+          (href ? (
+            <a class="activity-link" href={href} target="_blank" rel="noopener noreferrer" title={a.url} data-testid="activity-url">
+              {shortUrl(a.url)}
+            </a>
+          ) : (
+            <div class="activity-link muted" data-testid="activity-url">
+              {a.url}
+            </div>
+          ))}
+      </div>
+    </li>
   );
 }
