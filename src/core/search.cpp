@@ -25,7 +25,7 @@ std::vector<std::string> search_terms(std::string_view query) {
       while (n > 0 && (static_cast<unsigned char>(word[n]) & 0xC0) == 0x80) --n;
       word.resize(n);
     }
-    if (!word.empty() && std::find(terms.begin(), terms.end(), word) == terms.end()) {
+    if (word.size() >= 2 && std::find(terms.begin(), terms.end(), word) == terms.end()) {
       terms.push_back(std::move(word));
     }
   }

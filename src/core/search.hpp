@@ -14,10 +14,11 @@ inline constexpr std::size_t kMaxSearchTerms = 8;
 inline constexpr std::size_t kMaxSearchTermBytes = 64;
 
 // Splits on everything that is not a letter or digit (ASCII punctuation and spaces; bytes
-// of multi-byte UTF-8 characters count as letters), lower-cases ASCII, drops duplicates,
-// keeps the first kMaxSearchTerms words and cuts each to kMaxSearchTermBytes (never inside
-// a UTF-8 character). "Ann@Example.com  pricing" -> {"ann", "example", "com", "pricing"}.
-// Empty when there is nothing to search for.
+// of multi-byte UTF-8 characters count as letters), lower-cases ASCII, drops one-byte words
+// (as a prefix, "a" matches nearly everything) and duplicates, keeps the first
+// kMaxSearchTerms words and cuts each to kMaxSearchTermBytes (never inside a UTF-8
+// character). "Ann@Example.com  pricing" -> {"ann", "example", "com", "pricing"}.
+// Empty when there is nothing to search for: the caller then lists without a search.
 std::vector<std::string> search_terms(std::string_view query);
 
 }  // namespace parley::core

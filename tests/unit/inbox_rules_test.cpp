@@ -23,7 +23,8 @@ TEST(SearchTerms, SplitOnPunctuationLowerCaseAndDropDuplicates) {
 }
 
 TEST(SearchTerms, AreBoundedInNumberAndLength) {
-  EXPECT_EQ(search_terms("a b c d e f g h i j").size(), kMaxSearchTerms);
+  EXPECT_EQ(search_terms("aa bb cc dd ee ff gg hh ii jj").size(), kMaxSearchTerms);
+  EXPECT_EQ(search_terms("a I x2 b"), (Terms{"x2"}));  // one-byte words match too much
   auto long_word = std::string(100, 'x');
   EXPECT_EQ(search_terms(long_word)[0].size(), kMaxSearchTermBytes);
   // A cut never splits a UTF-8 character: 63 ASCII bytes then a two-byte "é".

@@ -259,10 +259,14 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
   if (!match.empty()) {
     // The matching conversations as one set (message text by the conversation encoded in
     // the rowid, see migration 4; people by name or email), probed while the list walks
-    // its usual index in activity order: a common word stops after one page.
+    // its usual index in activity order, so a common word stops after one page. The unary
+    // + keeps the planner from the other plan (visit every match by id, then sort): 200 ms
+    // instead of 20 for a word in 12 % of 1M messages (docs/performance.md). UNION ALL:
+    // the IN set removes duplicates itself.
     text +=
-        " AND c.id IN (SELECT rowid >> 20 FROM message_search WHERE message_search MATCH ?5 "
-        "UNION SELECT c2.id FROM people_search ps JOIN visitors v2 ON v2.person_id = ps.rowid "
+        " AND +c.id IN (SELECT rowid >> 20 FROM message_search WHERE message_search MATCH ?5 "
+        "UNION ALL SELECT c2.id FROM people_search ps "
+        "JOIN visitors v2 ON v2.person_id = ps.rowid "
         "JOIN conversations c2 ON c2.visitor_id = v2.id WHERE people_search MATCH ?5)";
   }
   if (!q.viewer.view_all) {

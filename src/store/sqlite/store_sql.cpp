@@ -252,8 +252,7 @@ std::string fts5_query(const std::vector<std::string>& terms) {
       if (c == '"') out += '"';
       out += c;
     }
-    out += '"';
-    if (t.size() >= 2) out += '*';
+    out += "\"*";
   }
   return out;
 }

@@ -47,8 +47,8 @@ core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::
 // Upserts the person by (lower-cased) email; given fields win, absent ones are kept.
 core::Person upsert_person(Connection& conn, const core::PersonInput& person, Millis now);
 
-// The FTS5 query for core::search_terms: every term must match, as a prefix when it has
-// two or more characters ("ann" finds "Anne"). Empty for no terms.
+// The FTS5 query for core::search_terms: every term must match, as a prefix ("ann" finds
+// "Anne"). Empty for no terms.
 std::string fts5_query(const std::vector<std::string>& terms);
 
 // Conversation summaries: SELECT kConversationColumns + kSummaryColumns [+ one unread
