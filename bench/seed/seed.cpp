@@ -328,8 +328,10 @@ int main(int argc, char** argv) {
     db.exec("COMMIT");
     long long seeded_messages = messages - events_left;
 
-    // A full-text index over messages (a later migration) is filled by triggers if it has
-    // them; an external-content index without triggers needs a rebuild.
+    // The message search index (migration 4): people_search follows the people table by
+    // triggers; message_search is filled by the server's search indexer behind the chat
+    // (store/sqlite/search_indexer.cpp). Do here in one statement what it would do in
+    // batches on the server's first start, so the inbox run measures a complete index.
     std::vector<std::string> fts;
     {
       sqlite3_stmt* s = nullptr;
@@ -337,9 +339,13 @@ int main(int argc, char** argv) {
       while (sqlite3_step(s) == SQLITE_ROW) fts.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
       sqlite3_finalize(s);
     }
-    bool has_triggers = db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'") > 0;
-    if (!fts.empty() && !has_triggers) {
-      for (const auto& name : fts) db.exec("INSERT INTO \"" + name + "\"(\"" + name + "\") VALUES ('rebuild')");
+    if (db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'message_search_progress'") > 0) {
+      db.exec("BEGIN");
+      db.exec("INSERT INTO message_search (rowid, body) SELECT conversation_id * 1048576 + seq, body "
+              "FROM messages WHERE kind = 'text' AND seq < 1048576 AND id > "
+              "(SELECT indexed_upto FROM message_search_progress WHERE id = 1)");
+      db.exec("UPDATE message_search_progress SET indexed_upto = (SELECT COALESCE(max(id), 0) FROM messages) WHERE id = 1");
+      db.exec("COMMIT");
     }
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

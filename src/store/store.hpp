@@ -264,8 +264,10 @@ class Store {
   virtual void append_message_async(const NewMessage& message, Millis now, AppendDone done) {
     done(append_message(message, now));
   }
-  // Returns once every write submitted before the call is durable and its `done` has run.
-  // Shutdown calls it while the objects those callbacks reach are still alive.
+  // Returns once every write submitted before the call is durable and its `done` has run,
+  // and every message stored so far is searchable (otherwise search trails the messages by
+  // a fraction of a second). Shutdown calls it while the objects those callbacks reach are
+  // still alive.
   virtual void flush() {}
 
   // active -> ended, or pending -> missed, with the reason ("agent", "visitor",
@@ -289,7 +291,8 @@ class Store {
   // Requests offered to the agent and not yet accepted (pending), oldest first.
   virtual std::vector<ConversationSummary> pending_offers(Id agent_id) = 0;
   // The rows of the viewer's Inbox list (core::listed_in_inbox), newest activity first,
-  // narrowed by the search terms when there are any.
+  // narrowed by the search terms when there are any. Search sees a message shortly after it
+  // is stored (within about a second), at once after flush().
   virtual std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) = 0;
 };
 

@@ -2,6 +2,9 @@
 // the visitor's current page, people and their merged histories.
 #include "store_contract.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "core/search.hpp"
 
 namespace parley::store::testing {
@@ -15,9 +18,11 @@ std::vector<Id> ids_of(const std::vector<ConversationSummary>& rows) {
   return out;
 }
 
-// The conversation ids the viewer's list shows for a search, newest activity first.
+// The conversation ids the viewer's list shows for a search, newest activity first, once
+// every message stored so far is searchable (flush()).
 std::vector<Id> search_ids(Store& store, const core::Agent& viewer, std::string_view q,
                            StatusFilter filter = StatusFilter::all) {
+  store.flush();
   ConversationQuery query{core::viewer_of(viewer), filter};
   query.search = core::search_terms(q);
   return ids_of(store.list_conversations(query));
@@ -40,6 +45,21 @@ TEST_P(StoreContract, SearchFindsMessageTextByEveryWordAsPrefix) {
   EXPECT_TRUE(search_ids(store(), a, "voice").empty());                         // prefix, not infix
   (void)c1;
   (void)c2;
+}
+
+TEST_P(StoreContract, MessagesBecomeSearchableShortlyWithoutAFlush) {
+  auto a = agent("ann");
+  auto c = active_chat(a.id);
+  send(c.id, "a gazebo for the garden", "g1");
+  ConversationQuery q{core::viewer_of(a), StatusFilter::all};
+  q.search = core::search_terms("gazebo");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::vector<Id> found;
+  while (found.empty() && std::chrono::steady_clock::now() < deadline) {
+    found = ids_of(store().list_conversations(q));
+    if (found.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(found, (std::vector<Id>{c.id}));
 }
 
 TEST_P(StoreContract, SearchFindsVisitorNameAndEmail) {
@@ -92,6 +112,7 @@ TEST_P(StoreContract, SearchResultsPageByTheSameCursor) {
   ConversationQuery q{core::viewer_of(a), StatusFilter::all};
   q.search = core::search_terms("ship");
   q.limit = 2;
+  store().flush();
   std::vector<Id> seen;
   for (;;) {
     auto page = store().list_conversations(q);

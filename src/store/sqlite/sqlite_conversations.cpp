@@ -125,6 +125,7 @@ Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Mil
 void SqliteStore::flush() {
   // The queue is FIFO: when this empty job's batch is answered, every earlier one was.
   writer_.run([](Connection&) { return 0; });
+  indexer_.catch_up();
 }
 
 void SqliteStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {

@@ -36,7 +36,8 @@ SqliteStore::SqliteStore(const std::string& path)
     : write_conn_(open_migrated(path)),
       readers_(path, kMaxIdleReaders),
       checkpointer_(path),
-      writer_(*write_conn_) {}
+      writer_(*write_conn_),
+      indexer_(writer_) {}
 
 // --- agents and sessions ---
 

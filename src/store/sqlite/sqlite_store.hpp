@@ -10,6 +10,7 @@
 
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/group_commit.hpp"
+#include "store/sqlite/search_indexer.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
@@ -81,6 +82,7 @@ class SqliteStore final : public Store {
   ReaderPool readers_;
   Checkpointer checkpointer_;
   GroupCommitWriter writer_;
+  SearchIndexer indexer_;  // after writer_: stopped before it
 };
 
 }  // namespace parley::store::sqlite
