@@ -328,25 +328,8 @@ int main(int argc, char** argv) {
     db.exec("COMMIT");
     long long seeded_messages = messages - events_left;
 
-    // The message search index (migration 4): people_search follows the people table by
-    // triggers; message_search is filled by the server's search indexer behind the chat
-    // (store/sqlite/search_indexer.cpp). Do here in one statement what it would do in
-    // batches on the server's first start, so the inbox run measures a complete index.
-    std::vector<std::string> fts;
-    {
-      sqlite3_stmt* s = nullptr;
-      sqlite3_prepare_v2(db.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'", -1, &s, nullptr);
-      while (sqlite3_step(s) == SQLITE_ROW) fts.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-      sqlite3_finalize(s);
-    }
-    if (db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'message_search_progress'") > 0) {
-      db.exec("BEGIN");
-      db.exec("INSERT INTO message_search (rowid, body) SELECT conversation_id * 1048576 + seq, body "
-              "FROM messages WHERE kind = 'text' AND seq < 1048576 AND id > "
-              "(SELECT indexed_upto FROM message_search_progress WHERE id = 1)");
-      db.exec("UPDATE message_search_progress SET indexed_upto = (SELECT COALESCE(max(id), 0) FROM messages) WHERE id = 1");
-      db.exec("COMMIT");
-    }
+    // The message search index lives in its own file and is built by the server (run.sh
+    // runs `parley migrate` after seeding, which brings it up to date).
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto bytes = std::filesystem::file_size(db_path);
@@ -359,7 +342,6 @@ int main(int argc, char** argv) {
                          {"active", n_active},
                          {"ended", n_ended},
                          {"missed", n_missed},
-                         {"fts_tables", static_cast<std::int64_t>(fts.size())},
                          {"db_bytes", static_cast<std::uint64_t>(bytes)},
                          {"seconds", seconds},
                          {"rows_per_s", static_cast<double>(seeded_messages + conversations + people + visitors + n_activities) / seconds}};

@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
 
-  auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database, then exit");
+  auto* migrate_cmd = cli.add_subcommand(
+      "migrate", "Create or upgrade the database and its search index, then exit");
   migrate_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
 
   auto* admin_cmd = cli.add_subcommand("admin", "Administration");
@@ -192,7 +193,9 @@ int main(int argc, char** argv) {
     app::init_crypto();
     if (serve_cmd->parsed()) return serve(listen, data_dir, web_root, threads, demo);
     if (migrate_cmd->parsed()) {
-      open_store(data_dir);
+      // flush(): also brings the search index up to date (a first start after an upgrade,
+      // or a deleted index file, would otherwise rebuild it in the background).
+      open_store(data_dir)->flush();
       std::cout << "database ready in " << data_dir << "\n";
       return 0;
     }

@@ -180,20 +180,8 @@ ALTER TABLE visitors ADD COLUMN page_title TEXT;
 -- Page visits and clicked links keep their URL.
 ALTER TABLE activities ADD COLUMN url TEXT;
 
--- Search over message text. Contentless (the text already lives in messages) and keyed by
--- conversation_id * 2^20 + seq, so a match names its conversation without a lookup into
--- messages (seq beyond 2^20 in one conversation is not indexed). Filled behind the chat by
--- the search indexer (search_indexer.hpp), not by a trigger: indexing inside every append
--- halved the message throughput. indexed_upto is the last messages.id it has seen.
-CREATE VIRTUAL TABLE message_search USING fts5(
-  body, content = '', tokenize = 'unicode61 remove_diacritics 2');
-CREATE TABLE message_search_progress (
-  id           INTEGER PRIMARY KEY CHECK (id = 1),
-  indexed_upto INTEGER NOT NULL
-);
-INSERT INTO message_search_progress (id, indexed_upto) VALUES (1, 0);
-
--- Search over people's name and email, kept in step with the people table.
+-- Search over people's name and email, kept in step with the people table. (Message text
+-- is indexed in a file of its own, see search_index.hpp.)
 CREATE VIRTUAL TABLE people_search USING fts5(
   name, email, content = 'people', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2');

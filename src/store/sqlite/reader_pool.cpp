@@ -14,6 +14,7 @@ ReaderPool::Lease ReaderPool::lease() {
   // Opened outside the lock: opening touches the file and should not stall other leases.
   // Readers need no fsync, so synchronous=NORMAL.
   auto conn = std::make_unique<Connection>(path_, false);
+  if (on_open_) on_open_(*conn);
   conn->exec("PRAGMA query_only=1");  // a read path that tries to write is a bug: fail loudly
   return Lease(*this, std::move(conn));
 }

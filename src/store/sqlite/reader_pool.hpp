@@ -2,6 +2,7 @@
 // and, in WAL mode, never wait behind the single writer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,8 +30,9 @@ class ReaderPool {
     std::unique_ptr<Connection> conn_;
   };
 
-  ReaderPool(std::string path, std::size_t max_idle)
-      : path_(std::move(path)), max_idle_(max_idle) {}
+  // `on_open` prepares each new connection (attaches the search index).
+  ReaderPool(std::string path, std::size_t max_idle, std::function<void(Connection&)> on_open)
+      : path_(std::move(path)), max_idle_(max_idle), on_open_(std::move(on_open)) {}
   Lease lease();
 
  private:
@@ -38,6 +40,7 @@ class ReaderPool {
 
   std::string path_;
   std::size_t max_idle_;
+  std::function<void(Connection&)> on_open_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };

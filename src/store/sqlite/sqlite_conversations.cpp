@@ -125,7 +125,7 @@ Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Mil
 void SqliteStore::flush() {
   // The queue is FIFO: when this empty job's batch is answered, every earlier one was.
   writer_.run([](Connection&) { return 0; });
-  indexer_.catch_up();
+  search_.catch_up();
 }
 
 void SqliteStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
@@ -259,13 +259,14 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
   std::string match = fts5_query(q.search);
   if (!match.empty()) {
     // The matching conversations as one set (message text by the conversation encoded in
-    // the rowid, see migration 4; people by name or email), probed while the list walks
+    // the rowid, see search_index.hpp; people by name or email), probed while the list walks
     // its usual index in activity order, so a common word stops after one page. The unary
     // + keeps the planner from the other plan (visit every match by id, then sort): 200 ms
     // instead of 20 for a word in 12 % of 1M messages (docs/performance.md). UNION ALL:
     // the IN set removes duplicates itself.
     text +=
-        " AND +c.id IN (SELECT rowid >> 20 FROM message_search WHERE message_search MATCH ?5 "
+        " AND +c.id IN (SELECT rowid >> 20 FROM search.message_search "
+        "WHERE message_search MATCH ?5 "
         "UNION ALL SELECT c2.id FROM people_search ps "
         "JOIN visitors v2 ON v2.person_id = ps.rowid "
         "JOIN conversations c2 ON c2.visitor_id = v2.id WHERE people_search MATCH ?5)";

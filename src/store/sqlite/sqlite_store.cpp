@@ -34,10 +34,10 @@ std::unique_ptr<Connection> open_migrated(const std::string& path) {
 
 SqliteStore::SqliteStore(const std::string& path)
     : write_conn_(open_migrated(path)),
-      readers_(path, kMaxIdleReaders),
+      search_(path),
+      readers_(path, kMaxIdleReaders, [this](Connection& conn) { search_.attach_to(conn); }),
       checkpointer_(path),
-      writer_(*write_conn_),
-      indexer_(writer_) {}
+      writer_(*write_conn_) {}
 
 // --- agents and sessions ---
 

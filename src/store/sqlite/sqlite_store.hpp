@@ -10,7 +10,7 @@
 
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/group_commit.hpp"
-#include "store/sqlite/search_indexer.hpp"
+#include "store/sqlite/search_index.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
@@ -79,10 +79,10 @@ class SqliteStore final : public Store {
 
  private:
   std::unique_ptr<Connection> write_conn_;  // used only by writer_'s thread after open
+  SearchIndex search_;  // before readers_, which attach it
   ReaderPool readers_;
   Checkpointer checkpointer_;
   GroupCommitWriter writer_;
-  SearchIndexer indexer_;  // after writer_: stopped before it
 };
 
 }  // namespace parley::store::sqlite
