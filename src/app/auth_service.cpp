@@ -36,7 +36,7 @@ std::optional<core::Agent> AuthService::agent_for_session(std::string_view sessi
 
 core::Result<core::Agent> AuthService::create_agent(std::string_view name, std::string_view email,
                                                     std::string_view password, core::Role role,
-                                                    int max_chats) {
+                                                    int max_chats, bool takes_chats) {
   std::string clean_name = core::trim(name);
   std::string clean_email = core::lowercase_ascii(core::trim(email));
   if (clean_name.empty() || clean_name.size() > core::kMaxFieldBytes) {
@@ -46,7 +46,7 @@ core::Result<core::Agent> AuthService::create_agent(std::string_view name, std::
   if (password.size() < 8) return core::bad_request("password must have at least 8 characters");
   if (max_chats < 1) return core::bad_request("max_chats must be at least 1");
   return store_.create_agent(
-      store::NewAgent{clean_name, clean_email, hash_password(password), role, max_chats});
+      store::NewAgent{clean_name, clean_email, hash_password(password), role, max_chats, takes_chats});
 }
 
 NewVisitorOutcome AuthService::new_visitor() {

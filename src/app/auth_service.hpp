@@ -33,10 +33,11 @@ class AuthService {
   std::optional<core::Agent> agent_for_session(std::string_view session_token);
 
   // bad_request for an invalid name/email or a password under 8 characters;
-  // conflict when the email is taken.
+  // conflict when the email is taken. takes_chats = false makes a Calendar Agent: bookable
+  // for meetings, never offered a chat.
   core::Result<core::Agent> create_agent(std::string_view name, std::string_view email,
                                          std::string_view password, core::Role role,
-                                         int max_chats = 10);
+                                         int max_chats = 10, bool takes_chats = true);
 
   NewVisitorOutcome new_visitor();
   std::optional<core::Visitor> visitor_for_token(std::string_view visitor_token);

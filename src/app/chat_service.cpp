@@ -53,6 +53,7 @@ core::Result<core::Conversation> ChatService::request_chat(core::Id visitor_id,
   const auto& c = outcome->conversation;
   for (const auto& m : outcome->events) publish_event(c, m);
   publish_changed(c);
+  if (c.status == ConversationStatus::missed && on_missed_) on_missed_(c);
   return c;
 }
 
@@ -67,6 +68,7 @@ void ChatService::expire_offer(const core::Conversation& pending) {
   publish_withdrawn(c, outcome->previous_agent, "timeout");
   for (const auto& m : outcome->events) publish_event(c, m);
   publish_changed(c);
+  if (c.status == ConversationStatus::missed && on_missed_) on_missed_(c);
 }
 
 void ChatService::end_if_idle(core::Id conversation_id, core::Millis idle_since) {

@@ -3,6 +3,7 @@
 // Reads that a denied actor must not learn about answer not_found, never forbidden.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "app/actor.hpp"
@@ -54,6 +55,11 @@ class ChatService {
   core::ChatPolicy policy();
   core::Result<core::ChatPolicy> update_policy(const core::Agent& admin, core::ChatPolicy policy);
 
+  // Called after a request was missed (nobody available, or nobody accepted) and the
+  // visitor got the fallback message: the process wires the "book a meeting instead" offer
+  // (MeetingService::offer_fallback_card) here. Set once, before serving.
+  void on_missed(std::function<void(const core::Conversation&)> hook) { on_missed_ = std::move(hook); }
+
   // What the inbox shows for one conversation (names resolved).
   store::ConversationSummary summarize(const core::Conversation& c);
 
@@ -70,6 +76,7 @@ class ChatService {
   store::Store& store_;
   bus::EventBus& bus_;
   Clock clock_;
+  std::function<void(const core::Conversation&)> on_missed_;
 };
 
 }  // namespace parley::app

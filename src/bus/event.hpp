@@ -59,8 +59,17 @@ struct VisitorPage {
   std::string title;
 };
 
+// A meeting on an agent's calendar was booked, rescheduled or cancelled: for that agent.
+struct MeetingChanged {
+  std::string what;  // "meeting.booked", "meeting.rescheduled", "meeting.cancelled"
+  core::Meeting meeting;
+  std::string agent_name;
+  std::string time_zone;
+};
+
 using Payload = std::variant<ConversationEvent, ConversationChanged, ChatRequested,
-                             AgentStatusChanged, OfferWithdrawn, Typing, ReadMarked, VisitorPage>;
+                             AgentStatusChanged, OfferWithdrawn, Typing, ReadMarked, VisitorPage,
+                             MeetingChanged>;
 
 class Event {
  public:

@@ -15,8 +15,10 @@
 #include "app/credentials.hpp"
 #include "app/demo_seed.hpp"
 #include "app/inbox_queries.hpp"
+#include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/local_bus.hpp"
+#include "net/ics_fetch.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
@@ -119,7 +121,9 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   app::Sweeper sweeper(*store, chats, agents, app::system_now);
   app::RoutingAdmin routing(*store);
   app::PeopleService people(*store, app::system_now);
-  net::Services services{auth, agents, chats, inbox, routing, people, bus};
+  app::MeetingService meetings(*store, bus, app::system_now, net::fetch_ics);
+  chats.on_missed([&meetings](const core::Conversation& c) { meetings.offer_fallback_card(c); });
+  net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);
@@ -175,6 +179,7 @@ int main(int argc, char** argv) {
   admin_cmd->require_subcommand(1);
   auto* create_agent_cmd = admin_cmd->add_subcommand("create-agent", "Create an agent account");
   std::string name, email, password, role = "agent";
+  bool calendar_only = false;
   int max_chats = 10;
   create_agent_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
   create_agent_cmd->add_option("--name", name, "Display name")->required();
@@ -182,6 +187,8 @@ int main(int argc, char** argv) {
   create_agent_cmd->add_option("--password", password, "Password (at least 8 characters)")->required();
   create_agent_cmd->add_option("--role", role, "agent or admin")
       ->check(CLI::IsMember({"agent", "admin"}));
+  create_agent_cmd->add_flag("--calendar-only", calendar_only,
+                             "A Calendar Agent: bookable for meetings, takes no chats");
   create_agent_cmd->add_option("--max-chats", max_chats, "Concurrent chat limit (default 10)")
       ->check(CLI::Range(1, 100000));
 
@@ -203,7 +210,8 @@ int main(int argc, char** argv) {
       auto store = open_store(data_dir);
       app::AuthService auth(*store, app::system_now);
       auto agent =
-          auth.create_agent(name, email, password, *core::role_from_string(role), max_chats);
+          auth.create_agent(name, email, password, *core::role_from_string(role), max_chats,
+                            !calendar_only);
       if (!agent) {
         std::cerr << "parley: " << agent.error().message << "\n";
         return 1;

@@ -16,6 +16,7 @@ inline constexpr std::string_view kFormFilled = "form_filled";
 inline constexpr std::string_view kChatStarted = "chat_started";
 inline constexpr std::string_view kChatEnded = "chat_ended";
 inline constexpr std::string_view kMeetingBooked = "meeting_booked";
+inline constexpr std::string_view kMeetingRescheduled = "meeting_rescheduled";
 inline constexpr std::string_view kMeetingCancelled = "meeting_cancelled";
 // Reported by the widget.
 inline constexpr std::string_view kPageVisit = "page_visit";

@@ -6,7 +6,9 @@
 
 namespace parley::core {
 
-bool is_eligible(const RoutingCandidate& c) { return c.available && c.open_chats < c.max_chats; }
+bool is_eligible(const RoutingCandidate& c) {
+  return c.takes_chats && c.available && c.open_chats < c.max_chats;
+}
 
 std::optional<Id> pick_round_robin(std::span<const RoutingCandidate> candidates,
                                    std::optional<Id> last_assigned) {

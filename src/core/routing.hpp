@@ -23,9 +23,11 @@ struct RoutingCandidate {
   bool available = false;  // effectively available now (schedule ⊕ toggle)
   int open_chats = 0;      // pending + active conversations assigned to the agent
   int max_chats = 10;
+  bool takes_chats = true;  // false for Calendar Agents: never offered a chat
 };
 
-// An agent may be offered a chat only when available and under their limit.
+// An agent may be offered a chat only when they take chats, are available and are under
+// their limit.
 bool is_eligible(const RoutingCandidate& c);
 
 // Sequential round robin: the first eligible agent whose id comes after `last_assigned`

@@ -37,4 +37,20 @@ const char* to_string(SenderKind s) {
   return "system";
 }
 
+const char* to_string(MeetingStatus s) {
+  switch (s) {
+    case MeetingStatus::scheduled: return "scheduled";
+    case MeetingStatus::rescheduled: return "rescheduled";
+    case MeetingStatus::cancelled: return "cancelled";
+  }
+  return "scheduled";
+}
+
+std::optional<MeetingStatus> meeting_status_from_string(std::string_view s) {
+  if (s == "scheduled") return MeetingStatus::scheduled;
+  if (s == "rescheduled") return MeetingStatus::rescheduled;
+  if (s == "cancelled") return MeetingStatus::cancelled;
+  return std::nullopt;
+}
+
 }  // namespace parley::core

@@ -52,6 +52,7 @@ struct Agent {
   Schedule schedule;              // live-chat availability blocks
   std::optional<AvailabilityOverride> override_state;  // the toggle, while it applies
   bool sound = true;              // notification sound in the Inbox
+  bool takes_chats = true;        // false: a Calendar Agent, who is only booked for meetings
 };
 
 // The agent-editable settings (issue 4, SPEC §4).
@@ -121,6 +122,25 @@ struct Message {
   std::string kind;            // "text", or an event: "chat.accepted", "chat.ended", ...
   std::string body;
   std::optional<std::string> client_id;  // idempotency key chosen by the sending client
+  Millis created_at = 0;
+};
+
+// A meeting booked on an agent's meeting calendar (SPEC §5). A reschedule keeps the meeting
+// (and its invitation UID) and moves it; a cancelled one frees its slot.
+enum class MeetingStatus { scheduled, rescheduled, cancelled };
+const char* to_string(MeetingStatus s);
+std::optional<MeetingStatus> meeting_status_from_string(std::string_view s);
+
+struct Meeting {
+  Id id = 0;
+  Id agent_id = 0;                    // whose calendar
+  std::optional<Id> visitor_id;       // who booked (through the widget)
+  std::optional<Id> conversation_id;  // the chat it was booked from
+  std::string booker_email;
+  Millis start = 0;
+  Millis end = 0;
+  MeetingStatus status = MeetingStatus::scheduled;
+  int sequence = 0;  // bumped by every change: the invitation's SEQUENCE
   Millis created_at = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "net/api_support.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
+#include "net/calendar_routes.hpp"
 #include "net/people_routes.hpp"
 
 namespace parley::net {
@@ -51,8 +52,15 @@ class Api {
       if (parts_[3] == "login") return only(verb::post, [&] { return login(); });
       if (parts_[3] == "logout") return only(verb::post, [&] { return logout(); });
     }
-    if (area == "me" || area == "conversations" || area == "agents" || area == "admin") {
+    if (area == "me" || area == "conversations" || area == "agents" || area == "admin" ||
+        area == "calendars" || area == "meetings") {
       return agent_routes();
+    }
+    if (area == "meeting-links") {
+      // The manage link's token is its only credential (no cookie): any origin may call.
+      auto res = handle_meeting_link_api(s_, req_, parts_);
+      allow_any_origin(res);
+      return res;
     }
     return not_found_route();
   }
@@ -106,6 +114,7 @@ class Api {
       return error_response(req_, core::forbidden("cross-origin request refused"));
     }
     const auto& a = *agent;
+    if (auto res = handle_agent_calendar_api(s_, req_, a, parts_)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {
@@ -350,6 +359,9 @@ class Api {
     auto visitor = token ? s_.auth.visitor_for_token(*token) : std::nullopt;
     if (!visitor) return error_response(req_, core::unauthorized("a valid visitor token is required"));
     auto actor = app::Actor::of_visitor(visitor->id);
+    if (auto res = handle_visitor_calendar_api(s_, req_, visitor->id, parts_)) {
+      return std::move(*res);
+    }
     if (parts_.size() == 4 && parts_[3] == "activities") {
       return only(verb::post, [&] { return report_activity(visitor->id); });
     }

@@ -17,7 +17,12 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 inline constexpr std::size_t kMaxRequestBody = 64 * 1024;  // documented in docs/api.md
-inline constexpr std::size_t kMaxAdminRequestBody = 4 * 1024 * 1024;  // /api/v1/admin/...
+inline constexpr std::size_t kMaxAdminRequestBody = 4 * 1024 * 1024;  // imports, see below
+// Paths that take kMaxAdminRequestBody: everything under /api/v1/admin/ and an agent's
+// calendar file upload (PUT /api/v1/me/calendar/busy).
+inline bool allows_large_body(std::string_view path) {
+  return path.starts_with("/api/v1/admin/") || path == "/api/v1/me/calendar/busy";
+}
 
 http::status status_of(core::ErrorCode code);
 Response json_response(const Request& req, http::status status, std::string body);

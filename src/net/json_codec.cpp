@@ -1,5 +1,9 @@
 #include "net/json_codec.hpp"
 
+#include <chrono>
+
+#include "core/meetings.hpp"
+
 namespace parley::net {
 
 namespace {
@@ -26,7 +30,8 @@ json::object to_json(const core::Agent& a, const core::EffectiveStatus& status) 
           {"status", to_json(status)},
           {"time_zone", a.time_zone},
           {"max_chats", a.max_chats},
-          {"sound", a.sound}};
+          {"sound", a.sound},
+          {"takes_chats", a.takes_chats}};
 }
 
 json::object to_json(const store::ConversationSummary& s) {
@@ -85,6 +90,23 @@ json::object to_json(const core::Activity& a) {
           {"at", a.at}};
 }
 
+json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
+                          const std::string& time_zone, std::optional<core::Millis> now) {
+  auto t = now.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+  return {{"id", m.id},
+          {"agent_id", m.agent_id},
+          {"agent_name", agent_name},
+          {"booker_email", m.booker_email},
+          {"start", m.start},
+          {"end", m.end},
+          {"status", core::to_string(m.status)},
+          {"passed", core::has_passed(m, t)},
+          {"conversation_id", opt(m.conversation_id)},
+          {"time_zone", time_zone}};
+}
+
 std::string encode_frame(const bus::Payload& payload) {
   struct Visitor {
     json::object operator()(const bus::ConversationEvent& e) const {
@@ -118,6 +140,9 @@ std::string encode_frame(const bus::Payload& payload) {
               {"conversation_id", e.conversation_id},
               {"reader", e.reader == store::Reader::agent ? "agent" : "visitor"},
               {"seq", e.seq}};
+    }
+    json::object operator()(const bus::MeetingChanged& e) const {
+      return {{"type", e.what}, {"meeting", meeting_json(e.meeting, e.agent_name, e.time_zone)}};
     }
     json::object operator()(const bus::VisitorPage& e) const {
       return {{"type", "visitor.page"},

@@ -26,6 +26,9 @@ json::object to_json(const store::ConversationSummary& s);
 json::object to_json(const core::Message& m);
 json::object to_json(const store::VisitorProfile& v);
 json::object to_json(const core::Activity& a);
+// A meeting as the API shows it; `passed` is judged at `now` (default: the system clock).
+json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
+                          const std::string& time_zone, std::optional<core::Millis> now = {});
 
 // The WebSocket frame for a bus event.
 std::string encode_frame(const bus::Payload& payload);

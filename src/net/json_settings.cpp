@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "core/meetings.hpp"
+
 namespace parley::net {
 
 std::string format_minutes(int minutes) {
@@ -18,15 +20,40 @@ std::optional<int> parse_minutes(std::string_view s) {
   return h * 60 + m;
 }
 
-json::object to_json(const core::AgentSettings& s) {
+json::array to_json(const core::Schedule& schedule) {
   json::array blocks;
-  for (const auto& b : s.schedule.blocks) {
+  for (const auto& b : schedule.blocks) {
     blocks.push_back(json::object{{"weekday", b.weekday},
                                   {"start", format_minutes(b.start_minute)},
                                   {"end", format_minutes(b.end_minute)}});
   }
+  return blocks;
+}
+
+core::Result<core::Schedule> schedule_from_json(const json::value& v, std::string_view key) {
+  if (!v.is_array()) return core::bad_request(std::string(key) + " must be an array of blocks");
+  core::Schedule schedule;
+  for (const auto& item : v.as_array()) {
+    if (!item.is_object()) return core::bad_request("each block must be an object");
+    const auto& b = item.as_object();
+    auto weekday = required_int(b, "weekday");
+    if (!weekday) return weekday.error();
+    auto start = required_string(b, "start");
+    if (!start) return start.error();
+    auto end = required_string(b, "end");
+    if (!end) return end.error();
+    auto s = parse_minutes(*start), e = parse_minutes(*end);
+    if (!s || !e || *s == 24 * 60) {
+      return core::bad_request("block times must be HH:MM (an end may be 24:00)");
+    }
+    schedule.blocks.push_back({static_cast<int>(*weekday), *s, *e});
+  }
+  return schedule;
+}
+
+json::object to_json(const core::AgentSettings& s) {
   return {{"time_zone", s.time_zone},
-          {"schedule", std::move(blocks)},
+          {"schedule", to_json(s.schedule)},
           {"max_chats", s.max_chats},
           {"sound", s.sound}};
 }
@@ -50,24 +77,54 @@ core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o
     base.sound = *b;
   }
   if (o.contains("schedule")) {
-    const auto& v = o.at("schedule");
-    if (!v.is_array()) return core::bad_request("schedule must be an array of blocks");
-    base.schedule.blocks.clear();
-    for (const auto& item : v.as_array()) {
-      if (!item.is_object()) return core::bad_request("each block must be an object");
-      const auto& b = item.as_object();
-      auto weekday = required_int(b, "weekday");
-      if (!weekday) return weekday.error();
-      auto start = required_string(b, "start");
-      if (!start) return start.error();
-      auto end = required_string(b, "end");
-      if (!end) return end.error();
-      auto s = parse_minutes(*start), e = parse_minutes(*end);
-      if (!s || !e || *s == 24 * 60) {
-        return core::bad_request("block times must be HH:MM (an end may be 24:00)");
-      }
-      base.schedule.blocks.push_back({static_cast<int>(*weekday), *s, *e});
-    }
+    auto schedule = schedule_from_json(o.at("schedule"), "schedule");
+    if (!schedule) return schedule.error();
+    base.schedule = std::move(*schedule);
+  }
+  return base;
+}
+
+json::object to_json(const store::CalendarSettings& s) {
+  const auto& c = s.calendar;
+  return {{"time_zone", c.time_zone},
+          {"blocks", to_json(c.blocks)},
+          {"duration_minutes", c.duration_minutes},
+          {"buffer_minutes", c.buffer_minutes},
+          {"notice_minutes", c.notice_minutes},
+          {"horizon_days", c.horizon_days},
+          {"ics_url", s.ics_url ? json::value(*s.ics_url) : json::value(nullptr)},
+          {"busy_count", s.busy_count},
+          {"busy_updated_at", s.busy_updated_at ? json::value(*s.busy_updated_at) : json::value(nullptr)},
+          {"bookable", core::is_bookable(c)}};
+}
+
+core::Result<store::CalendarSettings> calendar_from_json(const json::object& o,
+                                                         store::CalendarSettings base) {
+  auto& c = base.calendar;
+  if (o.contains("time_zone")) {
+    auto tz = required_string(o, "time_zone");
+    if (!tz) return tz.error();
+    c.time_zone = *tz;
+  }
+  if (o.contains("blocks")) {
+    auto blocks = schedule_from_json(o.at("blocks"), "blocks");
+    if (!blocks) return blocks.error();
+    c.blocks = std::move(*blocks);
+  }
+  for (auto [key, field] : {std::pair{"duration_minutes", &c.duration_minutes},
+                            {"buffer_minutes", &c.buffer_minutes},
+                            {"notice_minutes", &c.notice_minutes},
+                            {"horizon_days", &c.horizon_days}}) {
+    if (!o.contains(key)) continue;
+    auto v = required_int(o, key);
+    if (!v) return v.error();
+    if (*v < -1'000'000 || *v > 1'000'000) return core::bad_request(std::string(key) + " is out of range");
+    *field = static_cast<int>(*v);
+  }
+  if (o.contains("ics_url")) {
+    auto url = optional_string(o, "ics_url");
+    if (!url) return url.error();
+    base.ics_url = *url;
   }
   return base;
 }

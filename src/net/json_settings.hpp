@@ -1,13 +1,22 @@
 // The wire form of settings and admin objects (docs/api.md "Availability, settings and
-// timeouts", "Routing rules"): agent settings with "HH:MM" blocks, the chat policy in
-// seconds, routing rules with teams by name.
+// timeouts", "Routing rules", "Meeting calendar"): agent settings and meeting calendars with
+// "HH:MM" blocks, the chat policy in seconds, routing rules with teams by name.
 #pragma once
 
 #include "net/json_codec.hpp"
 
 namespace parley::net {
 
+// Weekly blocks: [{weekday, start: "HH:MM", end: "HH:MM"}].
+json::array to_json(const core::Schedule& schedule);
+core::Result<core::Schedule> schedule_from_json(const json::value& v, std::string_view key);
+
 json::object to_json(const core::AgentSettings& s);
+// The meeting calendar, with its busy-time source and whether it is bookable.
+json::object to_json(const store::CalendarSettings& s);
+// Reads the fields present in `o` over `base`; bounds are checked by the use case.
+core::Result<store::CalendarSettings> calendar_from_json(const json::object& o,
+                                                         store::CalendarSettings base);
 json::object to_json(const core::ChatPolicy& p);
 // Reads the fields present in `o` over `base` (omitted fields keep their value).
 core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,

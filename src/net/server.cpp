@@ -87,10 +87,10 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
     boost::system::error_code ec = hec;
     if (!ec) {
-      // Admin imports and rule sets may be larger than anything a chat client sends; the
-      // parser checked a declared length against the admin limit, so apply the smaller one
-      // here (and to chunked bodies as they arrive).
-      bool admin = path_of(parser.get().target()).rfind("/api/v1/admin/", 0) == 0;
+      // Imports (admin files, an agent's calendar file) may be larger than anything a chat
+      // client sends; the parser checked a declared length against the large limit, so
+      // apply the smaller one here (and to chunked bodies as they arrive).
+      bool admin = allows_large_body(path_of(parser.get().target()));
       auto declared = parser.content_length();
       if (!admin && declared && *declared > kMaxRequestBody) {
         ec = http::error::body_limit;
@@ -102,7 +102,7 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
     }
     if (ec == http::error::body_limit) {
       core::Error too_large{core::ErrorCode::payload_too_large,
-                            "request body over the limit (64 KiB; 4 MiB under /api/v1/admin/)"};
+                            "request body over the limit (64 KiB; 4 MiB for imports)"};
       co_await reject(stream, http::status::payload_too_large, std::move(too_large));
       break;
     }

@@ -6,6 +6,7 @@
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
 #include "app/inbox_queries.hpp"
+#include "app/meeting_service.hpp"
 #include "app/people_service.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/event_bus.hpp"
@@ -19,6 +20,7 @@ struct Services {
   app::InboxQueries& inbox;
   app::RoutingAdmin& routing;
   app::PeopleService& people;
+  app::MeetingService& meetings;
   bus::EventBus& bus;
 };
 

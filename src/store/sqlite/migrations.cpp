@@ -195,6 +195,51 @@ CREATE TRIGGER people_search_update AFTER UPDATE OF name, email ON people BEGIN
   INSERT INTO people_search (rowid, name, email) VALUES (new.id, new.name, new.email);
 END;
 )sql"},
+    {5, R"sql(
+-- Calendar sharing and meetings (issue 6). Calendar Agents take no chats.
+ALTER TABLE agents ADD COLUMN takes_chats INTEGER NOT NULL DEFAULT 1 CHECK (takes_chats IN (0, 1));
+
+-- An agent's meeting calendar: weekly bookable blocks (agents.schedule's encoding), slot
+-- rules, and where imported busy times come from.
+CREATE TABLE meeting_calendars (
+  agent_id         INTEGER PRIMARY KEY REFERENCES agents(id),
+  time_zone        TEXT    NOT NULL DEFAULT 'UTC',
+  blocks           TEXT    NOT NULL DEFAULT '',
+  duration_minutes INTEGER NOT NULL DEFAULT 30,
+  buffer_minutes   INTEGER NOT NULL DEFAULT 0,
+  notice_minutes   INTEGER NOT NULL DEFAULT 0,
+  horizon_days     INTEGER NOT NULL DEFAULT 14,
+  ics_url          TEXT,
+  busy_updated_at  INTEGER
+);
+-- Busy times imported from the agent's iCalendar file or URL (replaced on each import).
+CREATE TABLE busy_times (
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  start_at INTEGER NOT NULL,
+  end_at   INTEGER NOT NULL
+);
+CREATE INDEX busy_times_by_agent ON busy_times(agent_id, end_at);
+
+CREATE TABLE meetings (
+  id                INTEGER PRIMARY KEY,
+  agent_id          INTEGER NOT NULL REFERENCES agents(id),
+  visitor_id        INTEGER REFERENCES visitors(id),
+  conversation_id   INTEGER REFERENCES conversations(id),
+  booker_email      TEXT    NOT NULL,
+  start_at          INTEGER NOT NULL,
+  end_at            INTEGER NOT NULL,
+  status            TEXT    NOT NULL CHECK (status IN ('scheduled', 'rescheduled', 'cancelled')),
+  sequence          INTEGER NOT NULL DEFAULT 0,
+  manage_token_hash TEXT    NOT NULL UNIQUE,  -- the visitor's manage link, stored hashed
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+-- Two bookings of one slot: the database keeps exactly one (the booking transaction also
+-- checks overlaps with buffers; this index is the guard that needs no reading).
+CREATE UNIQUE INDEX meetings_one_per_slot ON meetings(agent_id, start_at) WHERE status <> 'cancelled';
+CREATE INDEX meetings_by_agent ON meetings(agent_id, end_at);
+CREATE INDEX meetings_by_start ON meetings(start_at DESC);
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

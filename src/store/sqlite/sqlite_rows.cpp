@@ -23,6 +23,7 @@ core::Agent read_agent(const Statement& s, int i) {
   a.schedule = decode_schedule(s.text(i + 8));
   if (auto set_at = s.opt_int64(i + 9)) a.override_state = core::AvailabilityOverride{toggle, *set_at};
   a.sound = s.int64(i + 10) != 0;
+  a.takes_chats = s.int64(i + 11) != 0;
   return a;
 }
 
@@ -116,6 +117,23 @@ core::Activity read_activity(const Statement& s, int i) {
   a.conversation_id = s.opt_int64(i + 5);
   a.at = s.int64(i + 6);
   return a;
+}
+
+core::Meeting read_meeting(const Statement& s, int i) {
+  core::Meeting m;
+  m.id = s.int64(i);
+  m.agent_id = s.int64(i + 1);
+  m.visitor_id = s.opt_int64(i + 2);
+  m.conversation_id = s.opt_int64(i + 3);
+  m.booker_email = s.text(i + 4);
+  m.start = s.int64(i + 5);
+  m.end = s.int64(i + 6);
+  auto status = core::meeting_status_from_string(s.text(i + 7));
+  if (!status) throw StoreFailure("sqlite: unknown meeting status " + s.text(i + 7));
+  m.status = *status;
+  m.sequence = static_cast<int>(s.int64(i + 8));
+  m.created_at = s.int64(i + 9);
+  return m;
 }
 
 }  // namespace parley::store::sqlite

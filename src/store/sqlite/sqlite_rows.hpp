@@ -12,12 +12,12 @@ namespace parley::store::sqlite {
 // agents.available is the toggle's value; it applies only while override_set_at is set.
 inline constexpr const char* kAgentColumns =
     "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active, a.time_zone, "
-    "a.schedule, a.override_set_at, a.sound";  // 11
-inline constexpr int kAgentColumnCount = 11;
+    "a.schedule, a.override_set_at, a.sound, a.takes_chats";  // 12
+inline constexpr int kAgentColumnCount = 12;
 // Unqualified, for RETURNING (which does not accept a table alias).
 inline constexpr const char* kAgentColumnsBare =
     "id, name, email, role, available, max_chats, active, time_zone, schedule, "
-    "override_set_at, sound";
+    "override_set_at, sound, takes_chats";
 inline constexpr const char* kPersonColumns =
     "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
 inline constexpr const char* kVisitorColumns =
@@ -41,6 +41,13 @@ inline constexpr const char* kActivityColumns =
 inline constexpr const char* kActivityColumnsBare =
     "id, visitor_id, type, detail, url, conversation_id, at";
 
+inline constexpr const char* kMeetingColumns =
+    "g.id, g.agent_id, g.visitor_id, g.conversation_id, g.booker_email, g.start_at, g.end_at, "
+    "g.status, g.sequence, g.created_at";  // 10
+inline constexpr const char* kMeetingColumnsBare =
+    "id, agent_id, visitor_id, conversation_id, booker_email, start_at, end_at, status, "
+    "sequence, created_at";
+
 // Each reads its columns starting at `first`.
 core::Agent read_agent(const Statement& s, int first = 0);
 core::Person read_person(const Statement& s, int first = 0);
@@ -48,6 +55,7 @@ core::Visitor read_visitor(const Statement& s, int first = 0);
 core::Conversation read_conversation(const Statement& s, int first = 0);
 core::Message read_message(const Statement& s, int first = 0);
 core::Activity read_activity(const Statement& s, int first = 0);
+core::Meeting read_meeting(const Statement& s, int first = 0);
 
 core::SenderKind sender_from_string(std::string_view s);
 

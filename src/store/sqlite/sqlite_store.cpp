@@ -46,11 +46,11 @@ Result<core::Agent> SqliteStore::create_agent(const NewAgent& agent) {
     Transaction tx(db);
     auto s =
         db.prepare(sql({"INSERT INTO agents (name, email, password_hash, role, "
-                              "available, max_chats, active) VALUES (?1, ?2, ?3, ?4, 0, ?5, 1) "
-                              "RETURNING ",
+                              "available, max_chats, active, takes_chats) "
+                              "VALUES (?1, ?2, ?3, ?4, 0, ?5, 1, ?6) RETURNING ",
                               kAgentColumnsBare}));
     s.bind_all(agent.name, core::lowercase_ascii(agent.email), agent.password_hash,
-               core::to_string(agent.role), agent.max_chats);
+               core::to_string(agent.role), agent.max_chats, agent.takes_chats);
     try {
       s.step();
     } catch (const SqliteError& e) {

@@ -64,6 +64,27 @@ class SqliteStore final : public Store {
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
   Result<ReadOutcome> mark_read(Id conversation_id, Reader reader, std::int64_t seq) override;
+  Result<Transition> append_system_event(Id conversation_id, std::string_view kind,
+                                         std::string_view body, Millis now) override;
+
+  CalendarSettings load_calendar(Id agent_id) override;
+  Result<CalendarSettings> save_calendar(Id agent_id, const core::MeetingCalendar& calendar,
+                                         const std::optional<std::string>& ics_url) override;
+  void replace_busy_times(Id agent_id, const std::vector<core::TimeRange>& busy,
+                          Millis now) override;
+  std::vector<BookableCalendar> bookable_calendars() override;
+  std::optional<BookableCalendar> next_bookable_calendar() override;
+  CalendarState calendar_state(Id agent_id, Millis from,
+                               std::optional<Id> except_meeting) override;
+  Result<MeetingChange> book_meeting(const NewMeeting& meeting, const SlotCheck& check,
+                                     const DescribeMeeting& describe, Millis now) override;
+  Result<MeetingChange> reschedule_meeting(Id meeting_id, const SlotCheck& check,
+                                           const DescribeMeeting& describe, Millis now) override;
+  Result<MeetingChange> cancel_meeting(Id meeting_id, const DescribeMeeting& describe,
+                                       Millis now) override;
+  std::optional<core::Meeting> find_meeting(Id meeting_id) override;
+  std::optional<core::Meeting> find_meeting_by_token(std::string_view token_hash) override;
+  std::vector<core::Meeting> list_meetings(std::optional<Id> agent_id, int limit) override;
   void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
   void flush() override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,

@@ -1,0 +1,123 @@
+// Calendar sharing and meetings (SPEC §4, §5): an agent's meeting calendar and its busy
+// times, sharing a calendar card in a chat, free slots, booking (atomic in the store), and
+// the agent's and the visitor's changes afterwards. Slots are computed by core::free_slots;
+// the booking transaction asks core::free_slot_at, so the rule lives in core/ only.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.hpp"
+#include "app/clock.hpp"
+#include "bus/event_bus.hpp"
+#include "core/meetings.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace parley::app {
+
+// Fetches the iCalendar text at a URL (the agent's "busy times from a URL"); supplied by the
+// process (net/ does HTTP). bad_request with a message the agent can act on when it fails.
+using IcsFetcher = std::function<core::Result<std::string>(const std::string& url)>;
+
+struct MeetingView {
+  core::Meeting meeting;
+  std::string agent_name;
+  std::string time_zone;  // the calendar's
+};
+
+struct SlotList {
+  core::Id agent_id = 0;
+  std::string agent_name;
+  std::string time_zone;
+  int duration_minutes = 0;
+  std::vector<core::TimeRange> slots;
+};
+
+struct CalendarChoice {
+  core::Id agent_id = 0;
+  std::string agent_name;
+  bool own = false;
+};
+
+struct Booking {
+  MeetingView meeting;
+  std::string manage_token;  // the visitor's manage link; shown once, stored hashed
+};
+
+// A refused booking: what was wrong, and (for a slot that was just taken) the fresh slots.
+struct BookingRefused {
+  core::Error error;
+  std::vector<core::TimeRange> fresh_slots;
+};
+template <class T>
+using BookingResult = std::variant<T, BookingRefused>;
+
+class MeetingService {
+ public:
+  MeetingService(store::Store& store, bus::EventBus& bus, Clock clock, IcsFetcher fetch)
+      : store_(store), bus_(bus), clock_(std::move(clock)), fetch_(std::move(fetch)) {}
+
+  static constexpr int kMaxListed = 500;
+
+  // --- the agent's own calendar ---
+  store::CalendarSettings calendar(const core::Agent& agent);
+  core::Result<store::CalendarSettings> update_calendar(const core::Agent& agent,
+                                                        core::MeetingCalendar calendar,
+                                                        std::optional<std::string> ics_url);
+  // Replaces the busy times with those of an uploaded .ics (the next 365 days).
+  core::Result<store::CalendarSettings> import_busy(const core::Agent& agent, std::string_view ics);
+  // Fetches the saved URL and imports it; bad_request when none is saved or it fails.
+  core::Result<store::CalendarSettings> refresh_busy(const core::Agent& agent);
+
+  // --- sharing ---
+  // The caller's own calendar first (when bookable), then every other bookable one.
+  std::vector<CalendarChoice> calendars(const core::Agent& agent);
+  // Posts a calendar card of `calendar_agent` into the agent's active chat.
+  core::Result<core::Message> share_card(const core::Agent& agent, core::Id conversation_id,
+                                         core::Id calendar_agent);
+  // A missed request: offers the round-robin choice of a bookable calendar in a card under
+  // the fallback message. Nothing when no calendar is bookable.
+  void offer_fallback_card(const core::Conversation& missed);
+
+  // --- slots and bookings ---
+  // not_found when the agent has no bookable calendar.
+  core::Result<SlotList> slots(core::Id calendar_agent);
+  // A visitor books `start` on the agent's calendar; conversation_id, when given, must be
+  // the visitor's own (not_found otherwise).
+  BookingResult<Booking> book(core::Id visitor_id, core::Id calendar_agent, core::Millis start,
+                              std::string_view email, std::optional<core::Id> conversation_id);
+  // The calendar's agent or an admin; not_found for anyone else.
+  core::Result<std::vector<MeetingView>> list(const core::Agent& agent, bool all);
+  BookingResult<MeetingView> reschedule(const core::Agent& agent, core::Id meeting_id,
+                                        core::Millis start);
+  core::Result<MeetingView> cancel(const core::Agent& agent, core::Id meeting_id);
+  core::Result<std::string> invitation(const core::Agent& agent, core::Id meeting_id);
+  core::Result<std::string> visitor_invitation(core::Id visitor_id, core::Id meeting_id);
+
+  // --- the visitor's manage link (the token is the only credential) ---
+  core::Result<MeetingView> by_token(std::string_view token);
+  BookingResult<MeetingView> reschedule_by_token(std::string_view token, core::Millis start);
+  core::Result<MeetingView> cancel_by_token(std::string_view token);
+  core::Result<std::string> invitation_by_token(std::string_view token);
+
+ private:
+  MeetingView view_of(const core::Meeting& m);
+  core::Result<core::Meeting> own_meeting(const core::Agent& agent, core::Id meeting_id);
+  store::DescribeMeeting describer();
+  store::SlotCheck check_at(core::Millis start);
+  BookingResult<MeetingView> move(const core::Meeting& m, core::Millis start);
+  core::Result<MeetingView> cancel_meeting(const core::Meeting& m);
+  std::string invitation_of(const core::Meeting& m);
+  // Publishes the conversation event and tells the calendar's agent.
+  void publish(const store::MeetingChange& change, const char* what);
+
+  store::Store& store_;
+  bus::EventBus& bus_;
+  Clock clock_;
+  IcsFetcher fetch_;
+};
+
+}  // namespace parley::app
