@@ -129,8 +129,12 @@ void SqliteStore::replace_busy_times(Id agent_id, const std::vector<core::TimeRa
   writer_.run([&](Connection& db) -> int {
     Transaction tx(db);
     db.prepare("DELETE FROM busy_times WHERE agent_id = ?1").bind_all(agent_id).run();
-    auto ins = db.prepare("INSERT INTO busy_times (agent_id, start_at, end_at) VALUES (?1, ?2, ?3)");
-    for (const auto& r : busy) ins.bind_all(agent_id, r.start, r.end).run();
+    for (const auto& r : busy) {
+      // prepare() hands back the cached statement, reset for the next row.
+      db.prepare("INSERT INTO busy_times (agent_id, start_at, end_at) VALUES (?1, ?2, ?3)")
+          .bind_all(agent_id, r.start, r.end)
+          .run();
+    }
     // The row may not exist yet (busy times before any block): create it with defaults.
     db.prepare(
           "INSERT INTO meeting_calendars (agent_id, busy_updated_at) VALUES (?1, ?2) "
