@@ -65,6 +65,16 @@ core::Result<store::CalendarSettings> MeetingService::refresh_busy(const core::A
   return import_busy(agent, *text);
 }
 
+std::vector<std::pair<core::Id, std::string>> MeetingService::refresh_feeds() {
+  std::vector<std::pair<core::Id, std::string>> failures;
+  for (auto agent_id : store_.calendars_with_feeds()) {
+    auto agent = store_.find_agent(agent_id);
+    if (!agent || !agent->active) continue;
+    if (auto r = refresh_busy(*agent); !r) failures.emplace_back(agent_id, r.error().message);
+  }
+  return failures;
+}
+
 // --- sharing ---
 
 std::vector<CalendarChoice> MeetingService::calendars(const core::Agent& agent) {

@@ -71,6 +71,9 @@ class MeetingService {
   core::Result<store::CalendarSettings> import_busy(const core::Agent& agent, std::string_view ics);
   // Fetches the saved URL and imports it; bad_request when none is saved or it fails.
   core::Result<store::CalendarSettings> refresh_busy(const core::Agent& agent);
+  // Refreshes every calendar that has a URL (the periodic job); returns the failures as
+  // (agent id, message). A failed feed keeps its last busy times.
+  std::vector<std::pair<core::Id, std::string>> refresh_feeds();
 
   // --- sharing ---
   // The caller's own calendar first (when bookable), then every other bookable one.

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <functional>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -48,25 +49,25 @@ void raise_open_file_limit() {
                                     {"hard", lim.rlim_max}});
 }
 
-// Runs the sweeper a few times a second until stopped: deadlines (accept windows,
-// inactivity, status boundaries) fire within ~200 ms of falling due.
-class DeadlineThread {
+// Runs `work` every `interval` until stopped (the first run at once); a failed run is
+// logged as `what` and the next one comes on time.
+class PeriodicThread {
  public:
-  explicit DeadlineThread(app::Sweeper& sweeper)
-      : thread_([this, &sweeper] {
+  PeriodicThread(const char* what, std::chrono::milliseconds interval, std::function<void()> work)
+      : thread_([this, what, interval, work = std::move(work)] {
           std::unique_lock lock(mutex_);
           while (!stopping_) {
             lock.unlock();
             try {
-              sweeper.tick();
+              work();
             } catch (const std::exception& e) {
-              net::log_error("deadline sweep failed", {{"error", e.what()}});
+              net::log_error(what, {{"error", e.what()}});
             }
             lock.lock();
-            wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+            wake_.wait_for(lock, interval, [this] { return stopping_; });
           }
         }) {}
-  ~DeadlineThread() { stop(); }
+  ~PeriodicThread() { stop(); }
   void stop() {
     {
       std::lock_guard lock(mutex_);
@@ -141,10 +142,19 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
     }
     std::cout << "\n";
   }
-  DeadlineThread deadlines(sweeper);
+  // Deadlines (accept windows, inactivity, status boundaries) fire within ~200 ms of
+  // falling due; calendar feeds (busy times from a URL) are fetched again every 15 minutes.
+  PeriodicThread deadlines("deadline sweep failed", std::chrono::milliseconds(200),
+                           [&sweeper] { sweeper.tick(); });
+  PeriodicThread feeds("calendar feed refresh failed", std::chrono::minutes(15), [&meetings] {
+    for (const auto& [agent_id, error] : meetings.refresh_feeds()) {
+      net::log_warn("calendar feed not refreshed", {{"agent_id", agent_id}, {"error", error}});
+    }
+  });
   // Tests and scripts wait for this exact line.
   std::cout << "Parley listening on " << base << std::endl;
   server.run();
+  feeds.stop();
   deadlines.stop();
   // Writes still in the group-commit queue finish while the services their completions
   // reach are alive; then everything is torn down in reverse order.

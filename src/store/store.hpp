@@ -267,6 +267,8 @@ class Store {
   // Replaces the agent's imported busy times.
   virtual void replace_busy_times(Id agent_id, const std::vector<core::TimeRange>& busy,
                                   Millis now) = 0;
+  // Agents whose calendar has a busy-times URL, in id order.
+  virtual std::vector<Id> calendars_with_feeds() = 0;
   // Active agents with a bookable calendar (at least one block), in id order.
   virtual std::vector<BookableCalendar> bookable_calendars() = 0;
   // The next bookable calendar in round-robin order after the last one picked (for a

@@ -52,6 +52,9 @@ TEST_P(StoreContract, CalendarDefaultsUntilSavedThenRoundTrips) {
   EXPECT_EQ(store().load_calendar(a.id).calendar, every_day());
   EXPECT_EQ(store().load_calendar(a.id).ics_url, "https://cal.example/ann.ics");
   EXPECT_EQ(error_code(store().save_calendar(a.id + 99, every_day(), std::nullopt).error()), "not_found");
+  EXPECT_EQ(store().calendars_with_feeds(), (std::vector<Id>{a.id}));
+  store().save_calendar(a.id, every_day(), std::nullopt);
+  EXPECT_TRUE(store().calendars_with_feeds().empty());
 }
 
 TEST_P(StoreContract, BusyTimesAreReplacedAsAWhole) {

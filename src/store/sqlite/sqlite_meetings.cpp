@@ -146,6 +146,14 @@ void SqliteStore::replace_busy_times(Id agent_id, const std::vector<core::TimeRa
   });
 }
 
+std::vector<Id> SqliteStore::calendars_with_feeds() {
+  auto conn = readers_.lease();
+  auto s = conn->prepare("SELECT agent_id FROM meeting_calendars WHERE ics_url IS NOT NULL ORDER BY agent_id");
+  std::vector<Id> out;
+  while (s.step()) out.push_back(s.int64(0));
+  return out;
+}
+
 std::vector<BookableCalendar> SqliteStore::bookable_calendars() {
   auto conn = readers_.lease();
   auto s = conn->prepare(

@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
                                          const std::optional<std::string>& ics_url) override;
   void replace_busy_times(Id agent_id, const std::vector<core::TimeRange>& busy,
                           Millis now) override;
+  std::vector<Id> calendars_with_feeds() override;
   std::vector<BookableCalendar> bookable_calendars() override;
   std::optional<BookableCalendar> next_bookable_calendar() override;
   CalendarState calendar_state(Id agent_id, Millis from,
