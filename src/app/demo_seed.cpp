@@ -30,10 +30,15 @@ std::vector<DemoAccount> seed_demo(AuthService& auth, store::Store& store,
   accounts = {{"admin", "Sam Admin", "admin@parley.local", random_token().substr(0, 12)},
               {"agent", "Alice Martin", "alice@parley.local", random_token().substr(0, 12)},
               {"agent", "Bob Chen", "bob@parley.local", random_token().substr(0, 12)}};
+  // Every demo account can be booked for meetings on weekdays 09:00-17:00 UTC, so the
+  // calendar card works out of the box.
+  core::MeetingCalendar weekdays;
+  for (int d = 1; d <= 5; ++d) weekdays.blocks.blocks.push_back({d, 9 * 60, 17 * 60});
   for (const auto& a : accounts) {
     auto role = a.role == "admin" ? core::Role::admin : core::Role::agent;
     auto created = auth.create_agent(a.name, a.email, a.password, role);
     if (!created) throw std::runtime_error("demo seed failed: " + created.error().message);
+    store.save_calendar(created->id, weekdays, std::nullopt);
   }
   {
     std::ofstream out(file);
