@@ -4,51 +4,19 @@
 
 #include <algorithm>
 
+#include "core/weekly_blocks.hpp"
+
 namespace parley::core {
 
 namespace {
 
-using std::chrono::milliseconds;
 using std::chrono::minutes;
-using SysMs = date::sys_time<milliseconds>;
-
-constexpr int kMinutesPerDay = 24 * 60;
-
-int length_minutes(const WeeklyBlock& b) {
-  return b.end_minute > b.start_minute ? b.end_minute - b.start_minute
-                                       : kMinutesPerDay - b.start_minute + b.end_minute;
-}
-
-// Local wall time -> instant. A time skipped by a spring-forward change maps to the
-// instant of the change; a repeated one (autumn) to its first occurrence.
-Millis to_instant(const date::time_zone& zone, date::local_time<minutes> local) {
-  auto sys = zone.to_sys(local, date::choose::earliest);
-  return std::chrono::duration_cast<milliseconds>(sys.time_since_epoch()).count();
-}
-
-date::local_days local_day_of(const date::time_zone& zone, Millis at) {
-  auto local = zone.to_local(SysMs(milliseconds(at)));
-  return date::floor<date::days>(local);
-}
-
-struct Occurrence {
-  Millis start, end;
-};
-
-// Every occurrence of every block that starts on a local day in [first, last].
-template <class F>
-void for_each_occurrence(const Schedule& schedule, const date::time_zone& zone,
-                         date::local_days first, date::local_days last, F&& f) {
-  for (auto day = first; day <= last; day += date::days(1)) {
-    unsigned iso = date::weekday(day).iso_encoding();
-    for (const auto& b : schedule.blocks) {
-      if (static_cast<unsigned>(b.weekday) != iso) continue;
-      auto start_local = day + minutes(b.start_minute);
-      auto end_local = start_local + minutes(length_minutes(b));
-      f(Occurrence{to_instant(zone, start_local), to_instant(zone, end_local)});
-    }
-  }
-}
+using blocks::for_each_occurrence;
+using blocks::kMinutesPerDay;
+using blocks::length_minutes;
+using blocks::local_day_of;
+using blocks::Occurrence;
+using blocks::to_instant;
 
 }  // namespace
 

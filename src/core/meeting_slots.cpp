@@ -5,35 +5,14 @@
 #include <algorithm>
 
 #include "core/availability.hpp"
+#include "core/weekly_blocks.hpp"
 
 namespace parley::core {
 
 namespace {
 
-using std::chrono::milliseconds;
-using std::chrono::minutes;
-using SysMs = date::sys_time<milliseconds>;
-
-constexpr int kMinutesPerDay = 24 * 60;
 constexpr Millis kMinuteMs = Millis{60} * 1000;
-constexpr Millis kDayMs = kMinutesPerDay * kMinuteMs;
-
-int length_minutes(const WeeklyBlock& b) {
-  return b.end_minute > b.start_minute ? b.end_minute - b.start_minute
-                                       : kMinutesPerDay - b.start_minute + b.end_minute;
-}
-
-// Local wall time -> instant, by the rule of core/availability (a skipped time maps to the
-// instant of the change, a repeated one to its first occurrence), so that a meeting block and
-// a live-chat block with the same local times start at the same instant.
-Millis to_instant(const date::time_zone& zone, date::local_time<minutes> local) {
-  auto sys = zone.to_sys(local, date::choose::earliest);
-  return std::chrono::duration_cast<milliseconds>(sys.time_since_epoch()).count();
-}
-
-date::local_days local_day_of(const date::time_zone& zone, Millis at) {
-  return date::floor<date::days>(zone.to_local(SysMs(milliseconds(at))));
-}
+constexpr Millis kDayMs = blocks::kMinutesPerDay * kMinuteMs;
 
 // The union of what takes slots, as sorted disjoint ranges: each meeting widened by the
 // buffer on both sides (the slot's own buffer after it is the same as the meeting's range
@@ -100,21 +79,15 @@ std::vector<TimeRange> free_slots(const MeetingCalendar& cal, const date::time_z
   const auto taken = taken_ranges(meetings, busy, cal.buffer_minutes * kMinuteMs);
   std::vector<TimeRange> slots;
   // From the day before `earliest`: a block that started then may run past midnight.
-  const auto last = local_day_of(zone, horizon_end);
-  for (auto day = local_day_of(zone, earliest) - date::days(1); day <= last; day += date::days(1)) {
-    const unsigned iso = date::weekday(day).iso_encoding();
-    for (const auto& b : cal.blocks.blocks) {
-      if (static_cast<unsigned>(b.weekday) != iso) continue;
-      const auto start_local = day + minutes(b.start_minute);
-      const Millis block_start = to_instant(zone, start_local);
-      const Millis block_end = to_instant(zone, start_local + minutes(length_minutes(b)));
-      for (Millis s = block_start; s + duration <= block_end && s < horizon_end; s += duration) {
-        if (s < earliest) continue;
-        TimeRange slot{s, s + duration};
-        if (!is_taken(taken, slot)) slots.push_back(slot);
-      }
-    }
-  }
+  blocks::for_each_occurrence(
+      cal.blocks, zone, blocks::local_day_of(zone, earliest) - date::days(1),
+      blocks::local_day_of(zone, horizon_end), [&](const blocks::Occurrence& block) {
+        for (Millis s = block.start; s + duration <= block.end && s < horizon_end; s += duration) {
+          if (s < earliest) continue;
+          TimeRange slot{s, s + duration};
+          if (!is_taken(taken, slot)) slots.push_back(slot);
+        }
+      });
   // The blocks of a day come in any order; duplicates only arise from blocks that overlap,
   // which validate_meeting_calendar rejects, but the contract holds without it.
   std::sort(slots.begin(), slots.end(), [](const TimeRange& a, const TimeRange& b) {

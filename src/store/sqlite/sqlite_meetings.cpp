@@ -65,6 +65,18 @@ std::optional<core::Meeting> load_meeting(Connection& conn, Id id) {
   return read_meeting(s);
 }
 
+// Steps an insert or update of a live meeting; false when the unique index on
+// (agent_id, start_at) refused it: another booking holds that time.
+bool step_unless_taken(Statement& s) {
+  try {
+    s.step();
+    return true;
+  } catch (const SqliteError& e) {
+    if (e.is_unique_violation()) return false;
+    throw;
+  }
+}
+
 // Appends the meeting's event to its conversation and writes its activity.
 void record_change(Connection& db, MeetingChange& change, std::string_view event_kind,
                    std::string_view activity_type, const DescribeMeeting& describe, Millis now) {
@@ -202,12 +214,7 @@ Result<MeetingChange> SqliteStore::book_meeting(const NewMeeting& m, const SlotC
          kMeetingColumnsBare}));
     s.bind_all(m.agent_id, m.visitor_id, m.conversation_id, m.booker_email, slot->start,
                slot->end, m.manage_token_hash, now);
-    try {
-      s.step();
-    } catch (const SqliteError& e) {
-      if (e.is_unique_violation()) return core::conflict("That time was just taken");
-      throw;
-    }
+    if (!step_unless_taken(s)) return core::conflict("That time was just taken");
     MeetingChange change{read_meeting(s), std::nullopt, std::nullopt};
     s.run();
     record_change(db, change, core::kMeetingBookedEvent, core::activity::kMeetingBooked, describe,
@@ -234,12 +241,7 @@ Result<MeetingChange> SqliteStore::reschedule_meeting(Id meeting_id, const SlotC
                              "WHERE id = ?1 RETURNING ",
                              kMeetingColumnsBare}));
     s.bind_all(meeting_id, slot->start, slot->end, now);
-    try {
-      s.step();
-    } catch (const SqliteError& e) {
-      if (e.is_unique_violation()) return core::conflict("That time was just taken");
-      throw;
-    }
+    if (!step_unless_taken(s)) return core::conflict("That time was just taken");
     MeetingChange change{read_meeting(s), std::nullopt, std::nullopt};
     s.run();
     record_change(db, change, core::kMeetingRescheduledEvent, core::activity::kMeetingRescheduled,
