@@ -171,7 +171,14 @@ store::DescribeMeeting MeetingService::describer() {
 
 MeetingView MeetingService::view_of(const core::Meeting& m) {
   auto agent = store_.find_agent(m.agent_id);
-  return {m, agent ? agent->name : "Agent", store_.load_calendar(m.agent_id).calendar.time_zone};
+  MeetingView v{m, agent ? agent->name : "Agent",
+                store_.load_calendar(m.agent_id).calendar.time_zone, std::nullopt};
+  if (m.visitor_id) {
+    if (auto profile = store_.visitor_profile(*m.visitor_id); profile && profile->person) {
+      v.booker_name = profile->person->name;
+    }
+  }
+  return v;
 }
 
 void MeetingService::publish(const store::MeetingChange& change, const char* what) {
@@ -183,7 +190,8 @@ void MeetingService::publish(const store::MeetingChange& change, const char* wha
   auto v = view_of(change.meeting);
   bus_.publish(bus::agent_topic(change.meeting.agent_id),
                std::make_shared<bus::Event>(
-                   bus::MeetingChanged{what, v.meeting, v.agent_name, v.time_zone}, std::nullopt));
+                   bus::MeetingChanged{what, v.meeting, v.agent_name, v.time_zone, v.booker_name},
+                   std::nullopt));
 }
 
 BookingResult<Booking> MeetingService::book(core::Id visitor_id, core::Id calendar_agent,
@@ -285,8 +293,14 @@ std::string MeetingService::invitation_of(const core::Meeting& m) {
 
 core::Result<std::string> MeetingService::invitation(const core::Agent& agent,
                                                      core::Id meeting_id) {
-  auto m = own_meeting(agent, meeting_id);
-  if (!m) return m.error();
+  // Besides the calendar's agent and admins, whoever may view the chat it was booked in
+  // (the agent who shared someone else's calendar) may download the invitation.
+  auto m = store_.find_meeting(meeting_id);
+  if (m && m->agent_id != agent.id && agent.role != core::Role::admin) {
+    auto c = m->conversation_id ? store_.find_conversation(*m->conversation_id) : std::nullopt;
+    if (!c || !core::can_view(core::viewer_of(agent), *c)) m.reset();
+  }
+  if (!m) return core::not_found("no such meeting");
   return invitation_of(*m);
 }
 

@@ -25,7 +25,8 @@ using IcsFetcher = std::function<core::Result<std::string>(const std::string& ur
 struct MeetingView {
   core::Meeting meeting;
   std::string agent_name;
-  std::string time_zone;  // the calendar's
+  std::string time_zone;                   // the calendar's
+  std::optional<std::string> booker_name;  // the booking visitor's name, when known
 };
 
 struct SlotList {
@@ -97,6 +98,7 @@ class MeetingService {
   BookingResult<MeetingView> reschedule(const core::Agent& agent, core::Id meeting_id,
                                         core::Millis start);
   core::Result<MeetingView> cancel(const core::Agent& agent, core::Id meeting_id);
+  // The calendar's agent, an admin, or an agent who may view the chat it was booked in.
   core::Result<std::string> invitation(const core::Agent& agent, core::Id meeting_id);
   core::Result<std::string> visitor_invitation(core::Id visitor_id, core::Id meeting_id);
 

@@ -65,6 +65,7 @@ struct MeetingChanged {
   core::Meeting meeting;
   std::string agent_name;
   std::string time_zone;
+  std::optional<std::string> booker_name;
 };
 
 using Payload = std::variant<ConversationEvent, ConversationChanged, ChatRequested,

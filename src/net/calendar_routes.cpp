@@ -12,7 +12,7 @@ using http::status;
 using http::verb;
 
 json::object view_json(const app::MeetingView& v) {
-  return meeting_json(v.meeting, v.agent_name, v.time_zone);
+  return meeting_json(v.meeting, v.agent_name, v.time_zone, v.booker_name);
 }
 
 json::array slots_json(const std::vector<core::TimeRange>& slots) {

@@ -91,7 +91,8 @@ json::object to_json(const core::Activity& a) {
 }
 
 json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
-                          const std::string& time_zone, std::optional<core::Millis> now) {
+                          const std::string& time_zone, const std::optional<std::string>& booker_name,
+                          std::optional<core::Millis> now) {
   auto t = now.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count());
@@ -99,6 +100,7 @@ json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
           {"agent_id", m.agent_id},
           {"agent_name", agent_name},
           {"booker_email", m.booker_email},
+          {"booker_name", opt(booker_name)},
           {"start", m.start},
           {"end", m.end},
           {"status", core::to_string(m.status)},
@@ -142,7 +144,8 @@ std::string encode_frame(const bus::Payload& payload) {
               {"seq", e.seq}};
     }
     json::object operator()(const bus::MeetingChanged& e) const {
-      return {{"type", e.what}, {"meeting", meeting_json(e.meeting, e.agent_name, e.time_zone)}};
+      return {{"type", e.what},
+              {"meeting", meeting_json(e.meeting, e.agent_name, e.time_zone, e.booker_name)}};
     }
     json::object operator()(const bus::VisitorPage& e) const {
       return {{"type", "visitor.page"},

@@ -28,7 +28,9 @@ json::object to_json(const store::VisitorProfile& v);
 json::object to_json(const core::Activity& a);
 // A meeting as the API shows it; `passed` is judged at `now` (default: the system clock).
 json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
-                          const std::string& time_zone, std::optional<core::Millis> now = {});
+                          const std::string& time_zone,
+                          const std::optional<std::string>& booker_name,
+                          std::optional<core::Millis> now = {});
 
 // The WebSocket frame for a bus event.
 std::string encode_frame(const bus::Payload& payload);

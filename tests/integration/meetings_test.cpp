@@ -225,6 +225,13 @@ TEST_F(MeetingsTest, ACardSharedInAChatIsBookedThereAndBothSidesAreTold) {
   EXPECT_EQ("vera@example.com", notice.at("meeting").at("booker_email").as_string());
   auto events = alice.http.get(conv_path(id, "/events")).json().at("events").as_array();
   EXPECT_EQ("meeting.booked", events.back().at("kind").as_string());
+  // Alice shared Carl's calendar: she may download the invitation of a meeting booked in
+  // her chat (Bob, who may not see the chat, may not).
+  auto meeting_id = id_of(booked.json().at("meeting").as_object());
+  EXPECT_EQ("Vera Visitor", booked.json().at("meeting").at("booker_name").as_string());
+  EXPECT_EQ(200, alice.http.get(meeting_path(meeting_id, "/invite.ics")).status);
+  EXPECT_EQ(404, bob.http.get(meeting_path(meeting_id, "/invite.ics")).status);
+  EXPECT_EQ(404, alice.http.post(meeting_path(meeting_id, "/cancel")).status);  // not hers
   auto activities = alice.http.get(conv_path(id)).json().at("activities").as_array();
   EXPECT_EQ("meeting_booked", activities.at(0).at("type").as_string());
   EXPECT_NE(std::string::npos, std::string(activities.at(0).at("detail").as_string()).find("Carl Calendar"));

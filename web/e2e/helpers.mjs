@@ -37,9 +37,11 @@ export async function prepare() {
   return mkdtemp(path.join(os.tmpdir(), 'parley-e2e-'));
 }
 
-export function createAgent(dataDir, { name, email, password, role }) {
+/** `calendarOnly`: a Calendar Agent (can be booked for meetings, takes no chats). */
+export function createAgent(dataDir, { name, email, password, role, calendarOnly }) {
   const args = ['admin', 'create-agent', '--data', dataDir, '--name', name, '--email', email, '--password', password];
   if (role) args.push('--role', role);
+  if (calendarOnly) args.push('--calendar-only');
   return run(PARLEY_BIN, args);
 }
 
@@ -181,7 +183,7 @@ export async function newPage(context, who, dialogs) {
 export function recordWidgetEvents(page) {
   return page.addInitScript(() => {
     window.__parleyEvents = [];
-    for (const n of ['chat-requested', 'chat-started', 'chat-ended', 'chat-missed', 'chat-timed-out']) {
+    for (const n of ['chat-requested', 'chat-started', 'chat-ended', 'chat-missed', 'chat-timed-out', 'meeting-booked']) {
       window.addEventListener(`parley:${n}`, (e) => window.__parleyEvents.push({ type: n, detail: e.detail }));
     }
   });
@@ -251,14 +253,17 @@ export async function waitForLoginForm(page) {
   await page.getByTestId('login-form').waitFor({ timeout: FIRST_LOAD });
 }
 
-/** Signs in on /inbox/ (or the given path) and waits for the top bar. */
-export async function signIn(page, baseUrl, agent, where = '/inbox/') {
+/**
+ * Signs in on /inbox/ (or the given path) and waits for the top bar (its availability toggle; a
+ * calendar-only user has none, so `ready` names another test id to wait for).
+ */
+export async function signIn(page, baseUrl, agent, where = '/inbox/', ready = 'availability-toggle') {
   await page.goto(`${baseUrl}${where}`);
   await waitForLoginForm(page);
   await page.getByTestId('login-email').fill(agent.email);
   await page.getByTestId('login-password').fill(agent.password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('availability-toggle').waitFor();
+  await page.getByTestId(ready).waitFor();
 }
 
 /** The visitor fills the pre-chat form on the demo page (the widget panel must be open). */

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole `error` object of the answer (e.g. a 409 carries fresh `slots`); null if none. */
+    readonly data: Record<string, unknown> | null = null,
   ) {
     super(message);
   }
@@ -59,7 +61,7 @@ export async function fetchJson<T>(
   }
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
-    throw new ApiError(res.status, String(e.code ?? 'http_' + res.status), String(e.message || texts.failed(res)));
+    throw new ApiError(res.status, String(e.code ?? 'http_' + res.status), String(e.message || texts.failed(res)), e && typeof e === 'object' ? e : null);
   }
   return data as T;
 }

@@ -5,7 +5,16 @@
 export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
 export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
 export type Sender = 'visitor' | 'agent' | 'system';
-export type EventKind = 'text' | 'chat.requested' | 'chat.accepted' | 'chat.ended' | 'chat.missed';
+export type EventKind =
+  | 'text'
+  | 'chat.requested'
+  | 'chat.accepted'
+  | 'chat.ended'
+  | 'chat.missed'
+  | 'calendar.card'
+  | 'meeting.booked'
+  | 'meeting.rescheduled'
+  | 'meeting.cancelled';
 
 export interface Conversation {
   id: number;
@@ -36,4 +45,57 @@ export interface ChatEvent {
   body: string;
   client_id: string | null;
   created_at: number;
+}
+
+// ---- meeting calendars (issue 6) -------------------------------------------------------------
+
+export type MeetingStatus = 'scheduled' | 'rescheduled' | 'cancelled';
+
+/** A bookable time of an agent's meeting calendar, [start, end) in ms. */
+export interface Slot {
+  start: number;
+  end: number;
+}
+
+/** GET /calendars/{agent_id}/slots (agents) and /visitor/calendars/{agent_id}/slots. */
+export interface SlotList {
+  agent_id: number;
+  agent_name: string;
+  /** The calendar's IANA zone. */
+  time_zone: string;
+  duration_minutes: number;
+  slots: Slot[];
+}
+
+export interface Meeting {
+  id: number;
+  agent_id: number;
+  agent_name: string;
+  booker_email: string;
+  start: number;
+  end: number;
+  status: MeetingStatus;
+  passed: boolean;
+  conversation_id: number | null;
+  /** The calendar's IANA zone. */
+  time_zone: string;
+}
+
+/** Body of a `calendar.card` event (a JSON string on the wire). */
+export interface CalendarCardBody {
+  agent_id: number;
+  agent_name: string;
+}
+
+/** Body of a `meeting.booked|rescheduled|cancelled` event (a JSON string on the wire). */
+export interface MeetingEventBody {
+  meeting_id: number;
+  agent_id: number;
+  agent_name: string;
+  start: number;
+  end: number;
+  booker_email: string;
+  status: MeetingStatus;
+  /** Not in the contract; used when a server sends it. */
+  time_zone?: string;
 }

@@ -11,6 +11,8 @@ import { ChatPane } from './components/ChatPane';
 import { VisitorPanel } from './components/VisitorPanel';
 import { SettingsPage } from './components/Settings';
 import { Notices } from './components/Notices';
+import { MeetingAlerts } from './components/MeetingAlerts';
+import { MeetingsPage } from './components/Meetings';
 
 export function App({ store }: { store: Store }) {
   const state = useStoreState(store);
@@ -42,12 +44,15 @@ export function App({ store }: { store: Store }) {
       <TopBar store={store} state={state} />
       <AlertSetup store={store} state={state} />
       <RequestBanners store={store} requests={state.requests} focusId={state.focusRequestId} />
+      <MeetingAlerts store={store} alerts={state.meetingAlerts} />
       {state.view === 'inbox' ? (
         <main class="columns">
           <ConversationList store={store} state={state} />
           <ChatPane store={store} state={state} id={selected} />
           <VisitorPanel store={store} state={state} id={selected} />
         </main>
+      ) : state.view === 'meetings' ? (
+        <MeetingsPage store={store} state={state} />
       ) : (
         <SettingsPage store={store} state={state} />
       )}

@@ -1,6 +1,6 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
 import { ApiError, fetchJson } from '../../shared/http';
-import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, ConversationDetail, Routing, Summary } from './types';
+import type { AdminSettings, Agent, AgentSettings, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, Meeting, Routing, SlotList, Summary } from './types';
 
 export { ApiError };
 
@@ -66,7 +66,27 @@ export const api = {
   end: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/end`),
   /** HTTP alternative to the WebSocket `read` frame. */
   markRead: (id: number, seq: number) => request<void>('POST', `/conversations/${id}/read`, { seq }),
+
+  // ---- meeting calendars and meetings ----
+  calendar: () => request<{ calendar: Calendar }>('GET', '/me/calendar'),
+  /** Omitted fields are kept. */
+  saveCalendar: (patch: Partial<Calendar>) => request<{ calendar: Calendar }>('PUT', '/me/calendar', patch),
+  /** Replaces the imported busy times with those of an .ics file (400: the server's reason). */
+  uploadBusy: (ics: string) => request<{ calendar: Calendar }>('PUT', '/me/calendar/busy', new RawBody(ics, 'text/calendar; charset=utf-8'), 30_000),
+  /** Fetches the saved ics_url now. */
+  refreshBusy: () => request<{ calendar: Calendar }>('POST', '/me/calendar/busy/refresh', undefined, 30_000),
+  calendars: () => request<{ calendars: CalendarRef[] }>('GET', '/calendars'),
+  slots: (agentId: number) => request<SlotList>('GET', `/calendars/${agentId}/slots`),
+  /** Posts a calendar card into the agent's own active chat. */
+  shareCalendar: (id: number, agent_id: number) => request<{ event: ChatEvent }>('POST', `/conversations/${id}/calendar-card`, { agent_id }),
+  meetings: (scope: 'mine' | 'all') => request<{ meetings: Meeting[] }>('GET', `/meetings?scope=${scope}`),
+  cancelMeeting: (id: number) => request<{ meeting: Meeting }>('POST', `/meetings/${id}/cancel`),
+  /** 409: `data.slots` are the fresh free slots. */
+  rescheduleMeeting: (id: number, start: number) => request<{ meeting: Meeting }>('POST', `/meetings/${id}/reschedule`, { start }),
 };
+
+/** The meeting's invitation (.ics, Content-Disposition: attachment). */
+export const inviteUrl = (meetingId: number) => `/api/v1/meetings/${meetingId}/invite.ics`;
 
 /** The server's `.txt` transcript (Content-Disposition: attachment); 409 while the chat is live. */
 export const transcriptUrl = (id: number) => `/api/v1/conversations/${id}/transcript`;

@@ -1,5 +1,6 @@
 // Display helpers. Everything returns plain strings, rendered through Preact's escaping.
 import type { Agent, AgentStatus, ChatEvent } from './types';
+import { parseCardBody } from '../../shared/slots';
 
 /** `-` for anything unknown: null, undefined, empty or whitespace. */
 export function orDash(v: string | null | undefined): string {
@@ -95,6 +96,29 @@ export function zonedDateTime(ms: number, timeZone?: string | null): string {
   return fmt.format(ms);
 }
 
+const meetingFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A meeting's time in a zone, e.g. "Tue 25 Nov 2025, 14:00" (unknown zone: the browser's). */
+export function meetingDateTime(ms: number, timeZone?: string | null): string {
+  const key = timeZone || '';
+  let fmt = meetingFormats.get(key);
+  if (!fmt) {
+    const opts: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    try {
+      fmt = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: timeZone || undefined });
+    } catch {
+      fmt = new Intl.DateTimeFormat('en-GB', opts);
+    }
+    meetingFormats.set(key, fmt);
+  }
+  return fmt.format(ms);
+}
+
+/** "14:00–14:30" in a zone (24-hour, like the schedule editor). */
+export function timeRange(start: number, end: number, timeZone?: string | null): string {
+  return `${zonedParts(start, timeZone).time}–${zonedParts(end, timeZone).time}`;
+}
+
 const END_REASONS: Record<string, string> = {
   agent: 'Chat ended by the agent',
   visitor: 'Chat ended by the visitor',
@@ -140,6 +164,10 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
       return END_REASONS[b] ?? END_REASONS[fallbackReason ?? ''] ?? (b ? `Chat ended: ${b}` : 'Chat ended');
     case 'chat.missed':
       return b ? `Missed — visitor was told: “${b}”` : 'Missed: no agent was available';
+    case 'calendar.card': {
+      const card = parseCardBody(b);
+      return card ? `Calendar of ${card.agent_name} shared` : 'A calendar was shared';
+    }
     default:
       return b || kind;
   }

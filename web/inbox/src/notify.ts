@@ -122,3 +122,27 @@ export function closeRequestNotification(conversationId: number): void {
     /* ignore */
   }
 }
+
+/**
+ * A meeting on this agent's calendar was booked, moved or cancelled: same rule as requests (in the
+ * background, or always with the foreground preference). Clicking it opens the meeting list.
+ */
+export function showMeetingNotification(meetingId: number, title: string, body: string, onClick: () => void): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted') return;
+  const background = document.hidden || !document.hasFocus();
+  if (!background && !notifyInForeground.get()) return;
+  try {
+    const n = new Notification(title, { body, tag: `parley-meeting-${meetingId}` });
+    n.onclick = () => {
+      try {
+        window.focus();
+      } catch {
+        /* ignore */
+      }
+      onClick();
+      n.close();
+    };
+  } catch {
+    /* the in-page banner is enough */
+  }
+}

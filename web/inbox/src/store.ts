@@ -2,22 +2,54 @@
 // both land here. Events are kept per conversation sorted by seq, and an event whose seq is
 // already held is dropped, so a replay after a reconnect never doubles anything.
 import { api, ApiError, setUnauthorizedHandler } from './api';
-import type { AdminSettings, Agent, AgentSettings, ChatEvent, Conversation, Routing, ServerFrame, Summary, Visitor, Activity } from './types';
+import type {
+  AdminSettings,
+  Agent,
+  AgentSettings,
+  Calendar,
+  CalendarRef,
+  ChatEvent,
+  Conversation,
+  Meeting,
+  MeetingFrameType,
+  Routing,
+  ServerFrame,
+  SlotList,
+  Summary,
+  Visitor,
+  Activity,
+} from './types';
 import { InboxSocket, type SocketState } from './ws';
-import { closeRequestNotification, showRequestNotification } from './notify';
+import { closeRequestNotification, showMeetingNotification, showRequestNotification } from './notify';
+import { cleanMeeting, cleanSlots, isMeetingKind } from '../../shared/slots';
+import { meetingDateTime } from './format';
 import { RequestSound } from './sound';
 
 export type Filter = 'active' | 'all';
 
 /** Pages of the Inbox SPA (paths under /inbox/). */
-export type View = 'inbox' | 'settings' | 'team' | 'workspace' | 'routing';
-const VIEW_PATHS: Record<View, string> = {
+export type View = 'inbox' | 'settings' | 'calendar' | 'meetings' | 'team' | 'workspace' | 'routing';
+export const VIEW_PATHS: Record<View, string> = {
   inbox: '/inbox/',
   settings: '/inbox/settings',
+  calendar: '/inbox/settings/calendar',
+  meetings: '/inbox/meetings',
   team: '/inbox/settings/team',
   workspace: '/inbox/settings/workspace',
   routing: '/inbox/settings/routing',
 };
+/** Pages only admins may open (others land on their own settings). */
+const ADMIN_VIEWS: View[] = ['team', 'workspace', 'routing'];
+
+export type MeetingScope = 'mine' | 'all';
+
+/** "Vera booked a meeting with you on …": a meeting frame for this agent's calendar. */
+export interface MeetingAlert {
+  id: number;
+  kind: 'booked' | 'rescheduled' | 'cancelled';
+  meeting: Meeting;
+  text: string;
+}
 
 export interface PendingMessage {
   client_id: string;
@@ -102,6 +134,15 @@ export interface State {
   teamError: string | null;
   /** The request a notification click pointed at (highlighted, Accept focused). */
   focusRequestId: number | null;
+  /** The agent's meeting calendar (Settings → Meeting calendar), once loaded. */
+  calendar: Calendar | null;
+  calendarError: string | null;
+  /** The meeting list page: null until loaded. */
+  meetings: Meeting[] | null;
+  meetingsScope: MeetingScope;
+  meetingsLoading: boolean;
+  meetingsError: string | null;
+  meetingAlerts: MeetingAlert[];
 }
 
 const initialState = (): State => ({
@@ -139,6 +180,13 @@ const initialState = (): State => ({
   team: null,
   teamError: null,
   focusRequestId: null,
+  calendar: null,
+  calendarError: null,
+  meetings: null,
+  meetingsScope: 'mine',
+  meetingsLoading: false,
+  meetingsError: null,
+  meetingAlerts: [],
 });
 
 const MAX_BODY_BYTES = 4000;
@@ -204,6 +252,10 @@ export class Store {
   private detailTimers = new Map<number, number>();
   private statusCheckTimer: number | undefined;
   private focusTimer: number | undefined;
+  private alertSeq = 0;
+  private meetingsGeneration = 0;
+  /** Meetings this agent just changed here (id → when): their frames are not news to them. */
+  private ownMeetingActions = new Map<number, number>();
   readonly sound = new RequestSound(
     () => {
       if (this.state.sound !== 'unlocked') this.set({ sound: 'unlocked' });
@@ -307,7 +359,7 @@ export class Store {
 
   private enter(agent: Agent): void {
     let view = viewFromPath(location.pathname);
-    if ((view === 'team' || view === 'workspace' || view === 'routing') && agent.role !== 'admin') {
+    if (ADMIN_VIEWS.includes(view) && agent.role !== 'admin') {
       // Admin pages: an agent lands on their own settings instead.
       view = 'settings';
       history.replaceState(null, '', VIEW_PATHS.settings);
@@ -359,7 +411,7 @@ export class Store {
   // ---- pages ----------------------------------------------------------------------------
 
   navigate(view: View): void {
-    if (view !== 'inbox' && view !== 'settings' && this.state.me?.role !== 'admin') view = 'settings';
+    if (ADMIN_VIEWS.includes(view) && this.state.me?.role !== 'admin') view = 'settings';
     const hash = view === 'inbox' && this.state.selectedId != null ? `#/c/${this.state.selectedId}` : '';
     const url = VIEW_PATHS[view] + hash;
     if (location.pathname + location.hash !== url) history.pushState(null, '', url);
@@ -383,6 +435,8 @@ export class Store {
     if (view === 'inbox' && this.state.selectedId != null) this.markRead(this.state.selectedId);
     if (view === 'team' || view === 'routing') void this.loadTeam();
     if (view === 'settings') void this.loadSettings();
+    if (view === 'calendar') void this.loadCalendar();
+    if (view === 'meetings') void this.loadMeetings();
   }
 
   // ---- settings -------------------------------------------------------------------------
@@ -450,6 +504,169 @@ export class Store {
   private updateTeamMember(agent: Agent): void {
     if (!this.state.team) return;
     this.set({ team: { ...this.state.team, [agent.id]: { ...(this.state.team[agent.id] ?? {}), ...agent } } });
+  }
+
+  // ---- meeting calendar -----------------------------------------------------------------
+
+  async loadCalendar(): Promise<void> {
+    try {
+      const { calendar } = await api.calendar();
+      this.set({ calendar, calendarError: null });
+    } catch (e) {
+      if (!this.state.calendar) this.set({ calendarError: errorText(e) });
+    }
+  }
+
+  /** Saves (part of) the meeting calendar; returns the server's message on failure, else null. */
+  async saveCalendar(patch: Partial<Calendar>): Promise<string | null> {
+    try {
+      const { calendar } = await api.saveCalendar(patch);
+      this.set({ calendar, calendarError: null });
+      return null;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  /** Replaces the imported busy times with an .ics file's; returns the server's message or null. */
+  async uploadBusy(ics: string): Promise<string | null> {
+    try {
+      const { calendar } = await api.uploadBusy(ics);
+      this.set({ calendar });
+      return null;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  async refreshBusy(): Promise<string | null> {
+    try {
+      const { calendar } = await api.refreshBusy();
+      this.set({ calendar });
+      return null;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  /** The calendars that can be shared into a chat (own first). Throws the ApiError. */
+  async loadCalendars(): Promise<CalendarRef[]> {
+    const { calendars } = await api.calendars();
+    const list = (calendars ?? []).filter((c) => c && Number.isInteger(c.agent_id));
+    // Own first, whatever order the server used.
+    return [...list.filter((c) => c.own), ...list.filter((c) => !c.own)];
+  }
+
+  /** Posts a calendar card into the chat; returns an error text or null. */
+  async shareCalendar(conversationId: number, agentId: number): Promise<string | null> {
+    try {
+      const { event } = await api.shareCalendar(conversationId, agentId);
+      if (event) this.addEvents(conversationId, [event]);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) return 'This chat is no longer active.';
+      if (e instanceof ApiError && e.status === 404) return e.message && !/^no route/i.test(e.message) ? e.message : 'That calendar or chat is not available.';
+      return errorText(e);
+    }
+  }
+
+  /** An agent's free slots (for rescheduling a meeting). Throws the ApiError. */
+  async loadSlots(agentId: number): Promise<SlotList> {
+    const res = await api.slots(agentId);
+    return { ...res, slots: cleanSlots(res?.slots) };
+  }
+
+  // ---- meetings -------------------------------------------------------------------------
+
+  setMeetingsScope(scope: MeetingScope): void {
+    if (scope === this.state.meetingsScope) return;
+    this.set({ meetingsScope: scope, meetings: null });
+    void this.loadMeetings();
+  }
+
+  async loadMeetings(): Promise<void> {
+    const gen = ++this.meetingsGeneration;
+    const scope = this.state.me?.role === 'admin' ? this.state.meetingsScope : 'mine';
+    this.set({ meetingsLoading: true, meetingsError: null });
+    try {
+      const { meetings } = await api.meetings(scope);
+      if (gen !== this.meetingsGeneration) return;
+      const list = (meetings ?? []).map(cleanMeeting).filter((m): m is Meeting => !!m);
+      this.set({ meetings: sortMeetings(list), meetingsLoading: false });
+    } catch (e) {
+      if (gen !== this.meetingsGeneration) return;
+      this.set({
+        meetingsLoading: false,
+        meetingsError: e instanceof ApiError && e.status === 403 ? 'Only admins can see every meeting.' : errorText(e),
+      });
+    }
+  }
+
+  private upsertMeeting(m: Meeting): void {
+    const list = this.state.meetings;
+    if (!list) return;
+    const held = list.some((x) => x.id === m.id);
+    if (!held && this.state.meetingsScope === 'mine' && m.agent_id !== this.state.me?.id) return;
+    this.set({ meetings: sortMeetings(held ? list.map((x) => (x.id === m.id ? { ...x, ...m } : x)) : [...list, m]) });
+  }
+
+  /** Cancels a meeting; returns an error text or null. */
+  async cancelMeeting(id: number): Promise<string | null> {
+    this.ownMeetingActions.set(id, Date.now());
+    try {
+      const res = await api.cancelMeeting(id);
+      const m = cleanMeeting(res?.meeting);
+      if (m) this.upsertMeeting(m);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) void this.loadMeetings();
+      return errorText(e);
+    }
+  }
+
+  /** Moves a meeting; on a 409 the fresh free slots come back with the error. */
+  async rescheduleMeeting(id: number, start: number): Promise<{ error: string | null; slots?: ReturnType<typeof cleanSlots> }> {
+    this.ownMeetingActions.set(id, Date.now());
+    try {
+      const res = await api.rescheduleMeeting(id, start);
+      const m = cleanMeeting(res?.meeting);
+      if (m) this.upsertMeeting(m);
+      return { error: null };
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        const slots = e.data && Array.isArray(e.data.slots) ? cleanSlots(e.data.slots) : undefined;
+        return { error: e.message || 'That time was just taken.', slots };
+      }
+      return { error: errorText(e) };
+    }
+  }
+
+  /** A meeting on this agent's calendar was booked, moved or cancelled (by a visitor, or elsewhere). */
+  private onMeetingFrame(type: MeetingFrameType, raw: Meeting): void {
+    const m = cleanMeeting(raw);
+    if (!m) return;
+    this.upsertMeeting(m);
+    const mine = this.ownMeetingActions.get(m.id);
+    if (mine && Date.now() - mine < 15_000) return; // we did that here: not news
+    const kind = type === 'meeting.cancelled' ? 'cancelled' : type === 'meeting.rescheduled' ? 'rescheduled' : 'booked';
+    const who = (raw as Meeting & { booker_name?: string }).booker_name || m.booker_email || 'A visitor';
+    const when = meetingDateTime(m.start, m.time_zone || this.state.me?.time_zone);
+    const text =
+      kind === 'booked'
+        ? `${who} booked a meeting with you on ${when}`
+        : kind === 'rescheduled'
+          ? `${who} moved their meeting with you to ${when}`
+          : `${who} cancelled their meeting with you on ${when}`;
+    const id = ++this.alertSeq;
+    const alert: MeetingAlert = { id, kind, meeting: m, text };
+    this.set({ meetingAlerts: [...this.state.meetingAlerts.filter((a) => a.meeting.id !== m.id), alert].slice(-4) });
+    window.setTimeout(() => this.dismissMeetingAlert(id), 30_000);
+    const title = kind === 'booked' ? 'Meeting booked' : kind === 'rescheduled' ? 'Meeting rescheduled' : 'Meeting cancelled';
+    showMeetingNotification(m.id, title, text, () => this.navigate('meetings'));
+  }
+
+  dismissMeetingAlert(id: number): void {
+    if (this.state.meetingAlerts.some((a) => a.id === id)) this.set({ meetingAlerts: this.state.meetingAlerts.filter((a) => a.id !== id) });
   }
 
   // ---- sound ----------------------------------------------------------------------------
@@ -765,6 +982,8 @@ export class Store {
         if (f.event.kind === 'chat.ended' || f.event.kind === 'chat.accepted') {
           if (this.state.selectedId === id) void this.loadDetail(id);
         }
+        // A meeting is also a new activity in the visitor's history.
+        if (isMeetingKind(f.event.kind) && this.state.selectedId === id) this.loadDetailSoon(id);
         if (!this.state.convs[id]) this.refreshListSoon();
         return;
       }
@@ -842,6 +1061,11 @@ export class Store {
         if (this.state.selectedId === id) this.loadDetailSoon(id);
         return;
       }
+      case 'meeting.booked':
+      case 'meeting.rescheduled':
+      case 'meeting.cancelled':
+        this.onMeetingFrame(f.type, f.meeting);
+        return;
       case 'typing':
         if (f.sender === 'visitor') {
           this.set({ typingUntil: { ...this.state.typingUntil, [f.conversation_id]: Date.now() + TYPING_SHOWN_MS } });
@@ -1063,12 +1287,19 @@ function mergeSummary(prev: Summary | undefined, next: Conversation | Summary): 
   return merged;
 }
 
+/** Newest start first (as the server sends them), ties by id. */
+function sortMeetings(list: Meeting[]): Meeting[] {
+  return list.slice().sort((a, b) => b.start - a.start || b.id - a.id);
+}
+
 function sortActivities(list: Activity[]): Activity[] {
   return (list ?? []).slice().sort((a, b) => b.at - a.at || b.id - a.id);
 }
 
 function viewFromPath(path: string): View {
   const p = path.replace(/\/+$/, '');
+  if (p === '/inbox/settings/calendar') return 'calendar';
+  if (p === '/inbox/meetings') return 'meetings';
   if (p === '/inbox/settings/team') return 'team';
   if (p === '/inbox/settings/workspace') return 'workspace';
   if (p === '/inbox/settings/routing') return 'routing';

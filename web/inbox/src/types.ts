@@ -1,8 +1,9 @@
 // Wire types of the Parley API v1 (docs/api.md). Times are ms since the epoch.
 // Conversations and events are shared with the widget (web/shared/protocol.ts); the rest is agent-only.
-import type { ChatEvent, Conversation } from '../../shared/protocol';
+import type { ChatEvent, Conversation, Meeting } from '../../shared/protocol';
 
 export type { ChatEvent, Conversation, ConversationStatus, EndReason, EventKind, Sender } from '../../shared/protocol';
+export type { CalendarCardBody, Meeting, MeetingEventBody, MeetingStatus, Slot, SlotList } from '../../shared/protocol';
 
 export type Role = 'agent' | 'admin';
 
@@ -26,6 +27,8 @@ export interface Agent {
   status?: AgentStatus;
   /** The agent's "notification sound" setting. */
   sound?: boolean;
+  /** false: a calendar-only user (can be booked for meetings, takes no chats). */
+  takes_chats?: boolean;
 }
 
 export interface ScheduleBlock {
@@ -42,6 +45,34 @@ export interface AgentSettings {
   max_chats: number;
   sound: boolean;
 }
+
+/** The agent's meeting calendar (GET/PUT /me/calendar). */
+export interface Calendar {
+  time_zone: string;
+  /** Weekly bookable blocks, same format as the availability schedule. */
+  blocks: ScheduleBlock[];
+  duration_minutes: number;
+  buffer_minutes: number;
+  notice_minutes: number;
+  horizon_days: number;
+  ics_url: string | null;
+  /** Imported busy periods, and when they were imported (ms). */
+  busy_count: number;
+  busy_updated_at: number | null;
+  /** Has at least one block: visitors can book it. */
+  bookable: boolean;
+}
+
+/** GET /calendars: the caller's own first, then every other agent with a bookable calendar. */
+export interface CalendarRef {
+  agent_id: number;
+  agent_name: string;
+  own: boolean;
+  /** Not in the contract; honoured when a server sends it (own calendar without blocks). */
+  bookable?: boolean;
+}
+
+export type MeetingFrameType = 'meeting.booked' | 'meeting.rescheduled' | 'meeting.cancelled';
 
 export interface AdminSettings {
   accept_timeout_seconds: number;
@@ -149,5 +180,6 @@ export type ServerFrame =
   | { type: 'typing'; conversation_id: number; sender: 'agent' | 'visitor' }
   | { type: 'read'; conversation_id: number; reader: 'agent' | 'visitor'; seq: number }
   | { type: 'visitor.page'; conversation_id: number; url: string; title: string | null }
+  | { type: MeetingFrameType; meeting: Meeting }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; ref?: string | number | null };

@@ -1,6 +1,6 @@
 // Visitor REST client. Cross-origin friendly: a bearer token, no cookies.
 import { ApiError, fetchJson } from '../../shared/http';
-import type { ChatEvent, Conversation, PreChatForm } from './types';
+import type { ChatEvent, Conversation, Meeting, PreChatForm, SlotList } from './types';
 
 export { ApiError };
 
@@ -117,5 +117,35 @@ export class VisitorApi {
   /** A page view or a click on a link in the chat, for the visitor's activity history. */
   activity(a: VisitorActivity) {
     return this.request<unknown>('POST', '/visitor/activities', a);
+  }
+
+  /** An agent's free meeting slots (404 when that agent has no bookable calendar). */
+  slots(agentId: number) {
+    return this.request<SlotList>('GET', `/visitor/calendars/${agentId}/slots`);
+  }
+
+  /** Books a slot; 409 (`data.slots`: the fresh ones) when it was just taken. */
+  book(agent_id: number, start: number, email: string, conversation_id: number | null) {
+    const body: Record<string, unknown> = { agent_id, start, email };
+    if (conversation_id != null) body.conversation_id = conversation_id;
+    return this.request<{ meeting: Meeting; manage_token: string }>('POST', '/visitor/meetings', body);
+  }
+
+  /** The meeting's invitation (.ics) as a Blob; only for the visitor who booked it. */
+  async invite(meetingId: number): Promise<Blob> {
+    const t = this.token;
+    if (!t) throw new ApiError(401, 'unauthorized', 'No visitor session');
+    let res: Response;
+    try {
+      res = await fetch(`${this.origin}/api/v1/visitor/meetings/${meetingId}/invite.ics`, {
+        headers: { Authorization: `Bearer ${t}`, Accept: 'text/calendar' },
+        credentials: 'omit',
+        mode: 'cors',
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'We could not reach the chat service. Please check your connection.');
+    }
+    if (!res.ok) throw new ApiError(res.status, 'http_' + res.status, 'The invitation could not be downloaded.');
+    return res.blob();
   }
 }

@@ -140,5 +140,44 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 .ended { flex: none; padding: 16px 18px 18px; background: #fff; border-top: 1px solid var(--border); text-align: center; display: flex; flex-direction: column; gap: 10px; }
 .ended p { margin: 0; font-weight: 600; }
 .missed-card { background: #fff; border: 1px solid var(--border); border-radius: 12px; padding: 14px 16px; color: var(--text); white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; }
+/* calendar cards and meeting confirmations */
+.cal-card { align-self: stretch; margin: 10px 0 4px; background: #fff; border: 1px solid var(--border); border-radius: 12px; padding: 12px 12px 10px; text-align: left; box-shadow: 0 1px 2px rgba(16,24,40,.05); }
+.cal-card .cal-card { margin: 0; padding: 0; border: 0; box-shadow: none; }
+.cal-head { display: flex; align-items: center; gap: 8px; margin-bottom: 6px; }
+.cal-icon { flex: none; width: 26px; height: 26px; border-radius: 8px; display: grid; place-items: center; color: var(--accent); background: color-mix(in srgb, var(--accent) 12%, #fff); }
+.meeting-card.is-cancelled .cal-icon { color: #b91c1c; background: #fdeeee; }
+.cal-title { flex: 1; min-width: 0; font-weight: 600; overflow-wrap: anywhere; }
+.cal-status { flex: none; font-size: 11px; font-weight: 600; padding: 1px 8px; border-radius: 999px; background: #e8f7ee; color: #166534; }
+.cal-status.is-rescheduled { background: #fef5e6; color: #b45309; }
+.cal-status.is-cancelled { background: #fdeeee; color: #b91c1c; }
+.cal-when { font-weight: 600; font-size: 13px; margin: 2px 0; }
+.meeting-card.is-cancelled .cal-when, .meeting-card.is-stale .cal-when { text-decoration: line-through; color: var(--muted); }
+.cal-line { margin: 2px 0; font-size: 13px; overflow-wrap: anywhere; }
+.cal-muted { color: var(--muted); }
+.cal-zone { margin: 0 0 8px; font-size: 12px; color: var(--muted); }
+.cal-actions { display: flex; flex-wrap: wrap; gap: 6px 14px; margin-top: 8px; }
+.cal-link { display: inline-flex; align-items: center; gap: 4px; color: var(--accent); font-size: 13px; font-weight: 500; text-decoration: none; }
+.cal-link:hover { text-decoration: underline; }
+.cal-button-link { border: 0; background: none; padding: 0; cursor: pointer; }
+.cal-button-link:disabled { opacity: .5; cursor: default; }
+.cal-error { margin-top: 6px; color: #b91c1c; background: #fdeeee; border: 1px solid #f6caca; border-radius: 8px; padding: 6px 10px; font-size: 12px; }
+.cal-taken { margin-bottom: 8px; color: #b45309; background: #fef5e6; border: 1px solid #f5d9a8; border-radius: 8px; padding: 6px 10px; font-size: 13px; font-weight: 600; }
+.slot-days { display: flex; flex-direction: column; gap: 10px; }
+.slot-day-title { margin: 0 0 5px; font-size: 12px; font-weight: 600; color: var(--text-2); }
+.slot-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6px; }
+.slot { height: 32px; border: 1px solid color-mix(in srgb, var(--accent) 40%, #fff); border-radius: 8px; background: #fff; color: var(--accent); font-weight: 600; font-size: 13px; cursor: pointer; font-variant-numeric: tabular-nums; }
+.slot:hover:not(:disabled) { background: color-mix(in srgb, var(--accent) 8%, #fff); }
+.slot.is-selected { background: var(--accent); color: #fff; border-color: var(--accent); }
+.slot:disabled { opacity: .6; cursor: default; }
+.slot-more { align-self: flex-start; margin-top: 4px; border: 0; background: none; padding: 0; color: var(--accent); font-size: 12px; cursor: pointer; text-decoration: underline; }
+.cal-confirm { margin-top: 10px; padding-top: 10px; border-top: 1px solid var(--border); display: flex; flex-direction: column; gap: 8px; }
+.cal-label { display: flex; flex-direction: column; gap: 4px; font-size: 12px; font-weight: 600; color: var(--text-2); }
+.cal-input { height: 36px; padding: 0 10px; border: 1px solid #d0d5dd; border-radius: 8px; background: #fff; outline: none; font-weight: 400; }
+.cal-input:focus { border-color: var(--accent); box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 18%, transparent); }
+.cal-confirm-actions { display: flex; align-items: center; justify-content: space-between; gap: 10px; }
+.cal-book { height: 36px; padding: 0 22px; }
+.center.has-cards { justify-content: flex-start; overflow-y: auto; min-height: 0; }
+.missed-book { margin: 4px 0 0; font-weight: 600; color: var(--text); }
+.missed-cards { align-self: stretch; display: flex; flex-direction: column; }
 .powered { flex: none; text-align: center; font-size: 11px; color: var(--muted); padding: 6px 0 8px; background: var(--bg); }
 `;

@@ -1,5 +1,5 @@
 // Visitor-side wire types (docs/api.md); conversations and events are shared with the Inbox.
-export type { ChatEvent, Conversation, ConversationStatus } from '../../shared/protocol';
+export type { CalendarCardBody, ChatEvent, Conversation, ConversationStatus, Meeting, MeetingEventBody, MeetingStatus, Slot, SlotList } from '../../shared/protocol';
 
 export interface PreChatForm {
   name: string;

@@ -6,7 +6,9 @@ import { VisitorSocket } from './socket';
 import { trackPageViews } from './pages';
 import { ICONS, append, clear, h, icon } from './dom';
 import { css } from './styles';
-import type { ChatEvent, Conversation, ConversationStatus, PreChatForm } from './types';
+import { CalendarCard, keepFocus, meetingCard, type CardHost } from './calendar';
+import { isMeetingKind, parseCardBody, parseMeetingBody } from '../../shared/slots';
+import type { ChatEvent, Conversation, ConversationStatus, Meeting, MeetingStatus, PreChatForm } from './types';
 
 export interface WidgetOptions {
   origin: string;
@@ -23,6 +25,8 @@ interface Pending {
 
 const OPEN_KEY = 'parley.widget_open';
 const PROFILE_KEY = 'parley.visitor_profile';
+/** Manage-page tokens of the meetings booked in this browser: {meeting_id: token}. */
+const MEETING_LINKS_KEY = 'parley.meeting_links';
 const MAX_BODY_BYTES = 4000;
 const ACK_TIMEOUT_MS = 8000;
 const DEFAULT_FALLBACK = 'Sorry, no one is available to chat right now. We have your details and will get back to you by email.';
@@ -91,7 +95,7 @@ function initials(name: string | null | undefined): string {
   return ((p[0][0] ?? '') + (p.length > 1 ? p[p.length - 1][0] ?? '' : '')).toUpperCase();
 }
 
-function emit(name: 'chat-requested' | 'chat-started' | 'chat-ended' | 'chat-missed' | 'chat-timed-out', detail: Record<string, unknown>): void {
+function emit(name: 'chat-requested' | 'chat-started' | 'chat-ended' | 'chat-missed' | 'chat-timed-out' | 'meeting-booked', detail: Record<string, unknown>): void {
   try {
     window.dispatchEvent(new CustomEvent(`parley:${name}`, { detail }));
   } catch {
@@ -116,8 +120,8 @@ function sessionSet(key: string, value: string | null): void {
   }
 }
 
-export class Widget {
-  private readonly api: VisitorApi;
+export class Widget implements CardHost {
+  readonly api: VisitorApi;
   private readonly socket: VisitorSocket;
   private readonly shadow: ShadowRoot;
 
@@ -167,6 +171,10 @@ export class Widget {
   /** Conversations whose missed/timed-out outcome was announced to the host page. */
   private announced = new Set<number>();
   private missedText!: HTMLDivElement;
+  private missedBook!: HTMLParagraphElement;
+  private missedCards!: HTMLDivElement;
+  /** The calendar cards of the current conversation, by event seq (they keep their own state). */
+  private cards = new Map<number, CalendarCard>();
 
   constructor(
     host: HTMLElement,
@@ -356,11 +364,15 @@ export class Widget {
 
     // missed
     this.missedText = h('div', { class: 'missed-card', 'data-testid': 'widget-missed-message' });
+    this.missedBook = h('p', { class: 'missed-book', hidden: true, 'data-testid': 'widget-missed-book' }, '…or book a meeting');
+    this.missedCards = h('div', { class: 'missed-cards', hidden: true, 'data-testid': 'widget-missed-cards' });
     this.missedView = h(
       'div',
       { class: 'center', 'data-testid': 'widget-missed' },
       (this.missedTitle = h('h3', { 'data-testid': 'widget-missed-title' }, 'No one is available right now')),
       this.missedText,
+      this.missedBook,
+      this.missedCards,
       h('button', { class: 'btn btn-secondary', type: 'button', 'data-testid': 'widget-missed-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
     );
 
@@ -445,7 +457,104 @@ export class Widget {
       const timedOut = this.conv?.end_reason === 'no_answer';
       this.missedTitle.textContent = timedOut ? 'Sorry, nobody could answer in time' : 'No one is available right now';
       this.missedView.setAttribute('data-reason', this.conv?.end_reason ?? '');
+      this.renderMissedCards();
     }
+  }
+
+  /** Under the fallback message: the calendar card the server shared with it, and any meeting since. */
+  private renderMissedCards(): void {
+    let nodes: Node[] = [];
+    keepFocus(this.shadow, () => {
+      clear(this.missedCards);
+      nodes = this.events.map((ev) => this.calendarNode(ev)).filter((n): n is HTMLElement => !!n);
+      append(this.missedCards, nodes);
+    });
+    this.missedBook.hidden = !this.events.some((ev) => ev.kind === 'calendar.card' && parseCardBody(ev.body));
+    this.missedCards.hidden = nodes.length === 0;
+    this.missedView.classList.toggle('has-cards', nodes.length > 0);
+  }
+
+  // ---- meetings (CardHost) -----------------------------------------------------------------
+
+  /**
+   * The element for a calendar.card (its persistent card) or a meeting.* event (a confirmation);
+   * null for other events and for malformed bodies. A meeting.booked that a card of this page
+   * booked is already shown by that card.
+   */
+  private calendarNode(ev: ChatEvent): HTMLElement | null {
+    if (ev.kind === 'calendar.card') {
+      let card = this.cards.get(ev.seq);
+      if (!card) {
+        const body = parseCardBody(ev.body);
+        if (!body) return null;
+        card = new CalendarCard(this, ev.seq, body);
+        this.cards.set(ev.seq, card);
+      }
+      const agentId = card.card.agent_id;
+      card.sync(this.events.some((e) => e.seq > ev.seq && isMeetingKind(e.kind) && parseMeetingBody(e.body, e.kind)?.agent_id === agentId));
+      return card.el;
+    }
+    if (isMeetingKind(ev.kind)) {
+      const m = parseMeetingBody(ev.body, ev.kind);
+      if (!m) return null;
+      if (ev.kind === 'meeting.booked' && [...this.cards.values()].some((c) => c.bookedMeetingId === m.meeting_id)) return null;
+      return meetingCard(this, m, ev.kind, 'event');
+    }
+    return null;
+  }
+
+  conversationId(): number | null {
+    return this.conv?.id ?? null;
+  }
+
+  knownEmail(): string {
+    const fromChat = (this.conv as (Conversation & { visitor_email?: string | null }) | null)?.visitor_email;
+    return (fromChat || this.savedProfile().email || '').trim();
+  }
+
+  latestStatus(meetingId: number): MeetingStatus | null {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const ev = this.events[i];
+      if (!isMeetingKind(ev.kind)) continue;
+      const m = parseMeetingBody(ev.body, ev.kind);
+      if (m && m.meeting_id === meetingId) return m.status;
+    }
+    return null;
+  }
+
+  private meetingLinks(): Record<string, string> {
+    try {
+      const v = JSON.parse(storage.get(MEETING_LINKS_KEY) ?? '{}');
+      return v && typeof v === 'object' ? v : {};
+    } catch {
+      return {};
+    }
+  }
+
+  manageUrl(meetingId: number): string | null {
+    const token = this.meetingLinks()[String(meetingId)];
+    return token ? `${this.opts.origin}/meeting/#${encodeURIComponent(token)}` : null;
+  }
+
+  booked(_card: CalendarCard, meeting: Meeting, manageToken: string): void {
+    if (manageToken) {
+      const links = this.meetingLinks();
+      links[String(meeting.id)] = manageToken;
+      // The newest 20 are enough for "Manage or cancel" links in this browser.
+      const kept = Object.entries(links).slice(-20);
+      storage.set(MEETING_LINKS_KEY, JSON.stringify(Object.fromEntries(kept)));
+    }
+    emit('meeting-booked', {
+      agent_name: meeting.agent_name,
+      agent_id: meeting.agent_id,
+      start: new Date(meeting.start).toISOString(),
+      end: new Date(meeting.end).toISOString(),
+      meeting_id: meeting.id,
+      conversation_id: this.conv?.id ?? null,
+    });
+    this.render();
+    // The conversation got a meeting.booked event (the socket is closed after a missed chat).
+    void this.fetchEvents();
   }
 
   /** The fallback text the server sent with `chat.missed`. */
@@ -460,6 +569,23 @@ export class Widget {
     const el = this.scroller;
     const atBottom = this.stickToBottom;
 
+    keepFocus(this.shadow, () => this.renderMessages());
+
+    const typing = active && this.agentTypingUntil > Date.now();
+    this.typingEl.hidden = !typing;
+    (this.typingEl.querySelector('.typing-text') as HTMLElement).textContent = `${this.conv?.agent_name || 'Agent'} is typing…`;
+
+    this.composer.hidden = !active;
+    this.composerErrorEl.hidden = !this.composerError || !active;
+    this.composerErrorEl.textContent = this.composerError ?? '';
+    this.endedEl.hidden = !ended;
+    this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
+    if (atBottom) el.scrollTop = el.scrollHeight;
+    this.reportRead();
+  }
+
+  /** The message list: texts, notes, calendar cards and meeting confirmations, then pending sends. */
+  private renderMessages(): void {
     clear(this.messagesEl);
     let lastVisitorSeq = 0;
     for (const ev of this.events) if (ev.kind === 'text' && ev.sender === 'visitor') lastVisitorSeq = ev.seq;
@@ -485,6 +611,11 @@ export class Widget {
         continue;
       }
       prev = '';
+      const node = this.calendarNode(ev);
+      if (node) {
+        this.messagesEl.appendChild(node);
+        continue;
+      }
       const note = this.systemNote(ev);
       if (note) this.messagesEl.appendChild(h('div', { class: 'note', 'data-testid': 'widget-note', 'data-kind': ev.kind }, note));
     }
@@ -508,17 +639,6 @@ export class Widget {
       );
     }
 
-    const typing = active && this.agentTypingUntil > Date.now();
-    this.typingEl.hidden = !typing;
-    (this.typingEl.querySelector('.typing-text') as HTMLElement).textContent = `${this.conv?.agent_name || 'Agent'} is typing…`;
-
-    this.composer.hidden = !active;
-    this.composerErrorEl.hidden = !this.composerError || !active;
-    this.composerErrorEl.textContent = this.composerError ?? '';
-    this.endedEl.hidden = !ended;
-    this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
-    if (atBottom) el.scrollTop = el.scrollHeight;
-    this.reportRead();
   }
 
   /**
@@ -708,6 +828,7 @@ export class Widget {
   private adopt(conversation: Conversation, events: ChatEvent[]): void {
     this.conv = conversation;
     this.events = [];
+    this.cards.clear();
     this.pending = [];
     this.agentReadSeq = 0;
     this.readSent = 0;
@@ -762,6 +883,7 @@ export class Widget {
     this.ackTimers.clear();
     this.conv = null;
     this.events = [];
+    this.cards.clear();
     this.pending = [];
     this.agentReadSeq = 0;
     this.readSent = 0;
@@ -858,6 +980,13 @@ export class Widget {
     const message = this.missedMessage();
     if (reason === 'no_answer') emit('chat-timed-out', { conversation_id: c.id, message });
     emit('chat-missed', { conversation_id: c.id, reason: reason ?? null, message });
+    // The server may add a calendar card ("…or book a meeting") right after chat.missed; the
+    // socket is closed by now, so look once more a moment later if it is not here yet.
+    if (!this.events.some((e) => e.kind === 'calendar.card')) {
+      window.setTimeout(() => {
+        if (this.conv?.id === c.id && !this.events.some((e) => e.kind === 'calendar.card')) void this.fetchEvents();
+      }, 1500);
+    }
   }
 
   private onSocketReady(): void {

@@ -13,7 +13,9 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
   useEffect(() => watchNotificationPermission(setPerm), []);
 
   const soundOn = state.settings?.sound ?? state.me?.sound ?? true;
-  const askSound = soundOn && state.sound !== 'unlocked' && (!state.soundPromptDismissed || state.sound === 'blocked');
+  // A calendar-only user gets no chat requests, so no request sound; notifications still tell them about meetings.
+  const takesChats = state.me?.takes_chats !== false;
+  const askSound = takesChats && soundOn && state.sound !== 'unlocked' && (!state.soundPromptDismissed || state.sound === 'blocked');
   const askNotif = perm === 'default' && !notifDismissed;
   if (!askSound && !askNotif) return null;
 
@@ -22,7 +24,11 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
     <div class={`alert-setup ${blocked ? 'is-warning' : ''}`} role="region" aria-label="Alerts" data-testid="alert-setup">
       <BellIcon />
       <span class="alert-setup-text">
-        {blocked ? 'Your browser blocked the request sound.' : 'Don’t miss a visitor: turn on alerts for new chat requests.'}
+        {blocked
+          ? 'Your browser blocked the request sound.'
+          : takesChats
+            ? 'Don’t miss a visitor: turn on alerts for new chat requests.'
+            : 'Hear about new meetings: turn on browser notifications.'}
       </span>
       {askSound && (
         <button

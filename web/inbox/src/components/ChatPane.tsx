@@ -1,9 +1,10 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PageInfo, State, Store, PendingMessage } from '../store';
-import { NOT_FOUND } from '../store';
-import { transcriptUrl } from '../api';
-import type { ChatEvent, Summary } from '../types';
-import { clockTime, dayLabel, initials, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
+import { NOT_FOUND, errorText } from '../store';
+import { inviteUrl, transcriptUrl } from '../api';
+import type { Agent, CalendarRef, ChatEvent, Summary } from '../types';
+import { clockTime, dayLabel, initials, meetingDateTime, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText, zonedParts } from '../format';
+import { STATUS_TEXT, isMeetingKind, parseMeetingBody } from '../../../shared/slots';
 import { LoadFailed } from './LoadState';
 
 export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
@@ -167,6 +168,10 @@ function Messages(props: {
         const day = dayLabel(ev.created_at, zone);
         const sep = day !== lastDay ? <DaySep key={`d-${ev.seq}`} label={day} /> : null;
         lastDay = day;
+        if (isMeetingKind(ev.kind)) {
+          prevSender = '';
+          return [sep, <MeetingEventCard key={ev.seq} ev={ev} zone={zone} me={store.state.me} />];
+        }
         if (ev.kind !== 'text') {
           prevSender = '';
           return [
@@ -253,6 +258,61 @@ function Messages(props: {
   );
 }
 
+const MEETING_TITLES: Record<string, string> = {
+  'meeting.booked': 'Meeting booked',
+  'meeting.rescheduled': 'Meeting rescheduled',
+  'meeting.cancelled': 'Meeting cancelled',
+};
+
+/**
+ * A meeting.booked / rescheduled / cancelled event: when (in the agent's zone), who, status, and
+ * the .ics download — for the meeting's own agent and admins, the only ones the server gives it to.
+ */
+function MeetingEventCard({ ev, zone, me }: { ev: ChatEvent; zone: string | undefined; me: Agent | null }) {
+  const m = parseMeetingBody(ev.body, ev.kind);
+  if (!m) return null; // a malformed body is not shown
+  const tz = m.time_zone || zone || undefined;
+  // Whoever may see this chat may download the invitation of a meeting booked in it.
+  const mayDownload = !!me;
+  return (
+    <div class={`meeting-event is-${m.status}`} data-testid="meeting-card" data-kind={ev.kind} data-seq={ev.seq} data-meeting-id={m.meeting_id} data-status={m.status}>
+      <div class="meeting-event-head">
+        <CalendarIcon />
+        <strong data-testid="meeting-card-title">{MEETING_TITLES[ev.kind] ?? 'Meeting'}</strong>
+        <span class={`status meeting-status-${m.status}`} data-testid="meeting-card-status">
+          {STATUS_TEXT[m.status]}
+        </span>
+        <time class="muted">{clockTime(ev.created_at, zone)}</time>
+      </div>
+      <div class="meeting-event-when" data-testid="meeting-card-time" data-start={m.start}>
+        {meetingDateTime(m.start, tz)}–{zonedParts(m.end, tz).time} <span class="muted small">({(tz ?? 'local time').replace(/_/g, ' ')})</span>
+      </div>
+      <div class="meeting-event-who">
+        {m.agent_name && (
+          <span>
+            with <span data-testid="meeting-card-agent">{m.agent_name}</span> ·{' '}
+          </span>
+        )}
+        booked by <span data-testid="meeting-card-email">{m.booker_email || '-'}</span>
+      </div>
+      {mayDownload && (
+        <a class="meeting-event-ics" href={inviteUrl(m.meeting_id)} download data-testid="meeting-card-ics">
+          Download .ics
+        </a>
+      )}
+    </div>
+  );
+}
+
+function CalendarIcon({ size = 16 }: { size?: number }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+      <path d="M8 2v4M16 2v4M3 10h18" />
+      <rect x="3" y="4" width="18" height="18" rx="2" />
+    </svg>
+  );
+}
+
 function DaySep({ label }: { label: string }) {
   return (
     <div class="day-sep" role="separator">
@@ -264,6 +324,7 @@ function DaySep({ label }: { label: string }) {
 function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary | undefined }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const active = conv?.status === 'active';
   const mine = active && conv?.agent_id === store.state.me?.id;
@@ -311,6 +372,7 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
           {error}
         </div>
       )}
+      {picking && mine && <CalendarPicker store={store} id={id} onClose={() => setPicking(false)} />}
       <div class="composer-row">
         <textarea
           ref={area}
@@ -331,11 +393,145 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
           }}
           data-testid="composer-input"
         />
+        {mine && (
+          <button
+            type="button"
+            class={`icon-btn composer-calendar ${picking ? 'is-open' : ''}`}
+            aria-label="Share a meeting calendar"
+            title="Share a meeting calendar"
+            aria-expanded={picking ? 'true' : 'false'}
+            onClick={() => setPicking(!picking)}
+            data-testid="composer-calendar"
+          >
+            <CalendarIcon size={20} />
+          </button>
+        )}
         <button type="submit" class="btn btn-primary" disabled={!mine || !text.trim()} data-testid="composer-send">
           Send
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The calendar picker above the composer: the agent's own calendar first, then every other agent
+ * with a meeting calendar (GET /calendars); Send posts a calendar card into the chat.
+ */
+function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onClose: () => void }) {
+  const [list, setList] = useState<CalendarRef[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [choice, setChoice] = useState<number | null>(null);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+
+  const load = () => {
+    setLoadError(null);
+    store.loadCalendars().then(
+      (calendars) => {
+        setList(calendars);
+        const first = calendars.find((c) => c.bookable !== false);
+        setChoice((prev) => (prev != null && calendars.some((c) => c.agent_id === prev) ? prev : first?.agent_id ?? null));
+      },
+      (e) => setLoadError(errorText(e)),
+    );
+  };
+  useEffect(load, []);
+
+  // Esc or a click elsewhere closes it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    const onDown = (e: MouseEvent) => {
+      const el = box.current;
+      const target = e.target as Node | null;
+      if (el && target && !el.contains(target) && !(target instanceof Element && target.closest('[data-testid="composer-calendar"]'))) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onDown);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onDown);
+    };
+  }, [onClose]);
+
+  async function send() {
+    if (choice == null || sending) return;
+    setSending(true);
+    setError(null);
+    const err = await store.shareCalendar(id, choice);
+    setSending(false);
+    if (err) setError(err);
+    else onClose();
+  }
+
+  return (
+    <div class="cal-picker" ref={box} role="dialog" aria-label="Share a meeting calendar" data-testid="calendar-picker" data-state={list ? 'ready' : 'loading'}>
+      <div class="cal-picker-head">
+        <strong>Share a meeting calendar</strong>
+        <button type="button" class="icon-btn" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <p class="muted small cal-picker-sub">The visitor sees that agent’s free times in their own time zone and can book one.</p>
+      {loadError && <LoadFailed error={loadError} onRetry={load} testid="calendar-picker-error" />}
+      {!list && !loadError && <div class="list-loading">Loading calendars…</div>}
+      {list && list.length === 0 && (
+        <p class="muted cal-picker-empty" data-testid="calendar-picker-empty">
+          No one has a meeting calendar yet.{' '}
+          <button type="button" class="link-btn" onClick={() => store.navigate('calendar')}>
+            Set up yours
+          </button>
+        </p>
+      )}
+      {list && list.length > 0 && (
+        <ul class="cal-options" role="radiogroup" aria-label="Calendars">
+          {list.map((c) => {
+            const off = c.bookable === false;
+            return (
+              <li key={c.agent_id}>
+                <label class={`cal-option ${choice === c.agent_id ? 'is-selected' : ''} ${off ? 'is-off' : ''}`} data-testid="calendar-option" data-agent-id={c.agent_id} data-own={c.own ? 'true' : 'false'}>
+                  <input type="radio" name={`calendar-${id}`} checked={choice === c.agent_id} disabled={off} onChange={() => setChoice(c.agent_id)} />
+                  <span class="avatar avatar-xs">{initials(c.agent_name)}</span>
+                  <span class="cal-option-name" data-testid="calendar-option-name">
+                    {c.agent_name}
+                  </span>
+                  {c.own && <span class="muted small">(you)</span>}
+                  {off && (
+                    <button type="button" class="link-btn small" onClick={() => store.navigate('calendar')}>
+                      Set up your calendar
+                    </button>
+                  )}
+                </label>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {list && list.length > 0 && !list.some((c) => c.own) && (
+        <p class="muted small cal-picker-empty" data-testid="calendar-picker-no-own">
+          Your own calendar is not bookable yet.{' '}
+          <button type="button" class="link-btn small" onClick={() => store.navigate('calendar')}>
+            Set it up
+          </button>
+        </p>
+      )}
+      {error && (
+        <p class="form-error" role="alert" data-testid="calendar-send-error">
+          {error}
+        </p>
+      )}
+      <div class="cal-picker-foot">
+        <button type="button" class="btn btn-ghost btn-sm" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" class="btn btn-primary btn-sm" disabled={choice == null || sending} onClick={() => void send()} data-testid="calendar-send">
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+    </div>
   );
 }
 

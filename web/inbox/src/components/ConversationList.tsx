@@ -155,7 +155,9 @@ export function ConversationList({ store, state }: { store: Store; state: State 
               <p class="empty-title">{filter === 'active' ? 'No active conversations' : 'No conversations yet'}</p>
               <p class="muted">
                 {filter === 'active'
-                  ? state.me?.available
+                  ? state.me?.takes_chats === false
+                    ? 'You take no live chats (calendar only). Ended chats are under All.'
+                    : state.me?.available
                     ? 'New chat requests appear at the top of the page.'
                     : 'Switch to Available to receive chats.'
                   : 'Finished chats of every agent show here.'}

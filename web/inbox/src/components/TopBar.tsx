@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { State, Store, View } from '../store';
+import { VIEW_PATHS } from '../store';
 import { availabilityText, effectiveStatus, initials } from '../format';
 import { useNow } from '../hooks';
 import { Logo } from './Logo';
@@ -23,10 +24,11 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
     return () => window.clearTimeout(t);
   }, [state.socket]);
 
-  const inSettings = state.view !== 'inbox';
+  // A calendar-only user (takes no chats) has no availability to toggle.
+  const takesChats = me.takes_chats !== false;
   const nav = (view: View, text: string, testid: string, current: boolean) => (
     <a
-      href={view === 'inbox' ? '/inbox/' : view === 'team' ? '/inbox/settings/team' : '/inbox/settings'}
+      href={VIEW_PATHS[view]}
       class={`nav-link ${current ? 'is-current' : ''}`}
       aria-current={current ? 'page' : undefined}
       onClick={(e) => {
@@ -48,9 +50,11 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
         <span class="brand-sub">Agent Inbox</span>
       </div>
       <nav class="topnav" aria-label="Pages">
-        {nav('inbox', 'Inbox', 'open-inbox', !inSettings)}
+        {nav('inbox', 'Inbox', 'open-inbox', state.view === 'inbox')}
+        {nav('meetings', 'Meetings', 'open-meetings', state.view === 'meetings')}
         {admin && nav('team', 'Team', 'open-team', state.view === 'team')}
-        {nav('settings', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'workspace' || state.view === 'routing')}
+        {/* A calendar-only user's settings are their meeting calendar. */}
+        {nav(takesChats ? 'settings' : 'calendar', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'calendar' || state.view === 'workspace' || state.view === 'routing')}
       </nav>
       {down && state.socket !== 'open' && (
         <span class="conn" data-testid="connection-state" role="status">
@@ -58,6 +62,12 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
         </span>
       )}
       <div class="topbar-right">
+        {!takesChats && (
+          <span class="calendar-only" data-testid="calendar-only" title="You can be booked for meetings; you take no live chats.">
+            Calendar only
+          </span>
+        )}
+        {takesChats && (
         <button
           type="button"
           role="switch"
@@ -82,6 +92,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
             {reason && <span class="availability-reason">{reason}</span>}
           </span>
         </button>
+        )}
         <div class="me" title={me.email}>
           <span class="avatar avatar-sm">{initials(me.name)}</span>
           <span class="me-name" data-testid="agent-name">
