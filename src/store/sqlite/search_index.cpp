@@ -14,11 +14,11 @@ SearchIndex::SearchIndex(const std::string& main_path)
   // synchronous=NORMAL: after a power loss the index may miss its last batches, which the
   // progress row (in the same transactions) then re-indexes.
   conn_.exec(
-      // detail=none, columnsize=0: search asks only "which rows hold every term (prefix)",
-      // never for positions, phrases or ranking, so the index keeps only row ids per term.
+      // columnsize=0: search never ranks, so no per-row sizes. (detail=none would keep
+      // only row ids, but its prefix queries measured 5x slower: 41 ms against 8 ms for a
+      // word in 12 % of 1M messages.)
       "CREATE VIRTUAL TABLE IF NOT EXISTS message_search USING fts5("
-      "  body, content = '', detail = none, columnsize = 0,"
-      "  tokenize = 'unicode61 remove_diacritics 2');"
+      "  body, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');"
       "CREATE TABLE IF NOT EXISTS progress ("
       "  id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL);"
       "INSERT OR IGNORE INTO progress (id, indexed_upto) VALUES (1, 0);");
