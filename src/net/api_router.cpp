@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "net/api_support.hpp"
+#include "net/calendar_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
-#include "net/calendar_routes.hpp"
 #include "net/people_routes.hpp"
 
 namespace parley::net {
@@ -287,14 +287,7 @@ class Api {
   Response transcript(const core::Agent& a, core::Id id) {
     auto t = s_.inbox.transcript(a, id);
     if (!t) return fail(t);
-    Response res{status::ok, req_.version()};
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set(http::field::content_disposition, "attachment; filename=\"" + t->filename + "\"");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req_.keep_alive());
-    res.body() = std::move(t->text);
-    res.prepare_payload();
-    return res;
+    return attachment_response(req_, "text/plain; charset=utf-8", t->filename, std::move(t->text));
   }
 
   // --- shared by agents and visitors ---

@@ -34,6 +34,18 @@ Response ok_json(const Request& req, json::object body, http::status st) {
   return json_response(req, st, json::serialize(body));
 }
 
+Response attachment_response(const Request& req, std::string_view content_type,
+                             const std::string& filename, std::string body) {
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
 Response only(const Request& req, http::verb method, const std::function<Response()>& handler) {
   if (req.method() != method) {
     return error_response(req, {core::ErrorCode::method_not_allowed,

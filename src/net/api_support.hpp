@@ -21,6 +21,11 @@ std::optional<std::int64_t> parse_int(std::string_view s);
 
 Response ok_json(const Request& req, json::object body, http::status st = http::status::ok);
 
+// A file to download (a transcript, an invitation): `content_type`, Content-Disposition
+// attachment with `filename`, never cached.
+Response attachment_response(const Request& req, std::string_view content_type,
+                             const std::string& filename, std::string body);
+
 // Runs `handler` when the request uses `method`; 405 with the allowed method otherwise.
 Response only(const Request& req, http::verb method, const std::function<Response()>& handler);
 

@@ -49,15 +49,8 @@ Response booking_reply(const Request& req, const app::BookingResult<T>& r, Encod
 
 Response ics_response(const Request& req, const core::Result<std::string>& ics, core::Id id) {
   if (!ics) return error_response(req, ics.error());
-  Response res{status::ok, req.version()};
-  res.set(http::field::content_type, "text/calendar; charset=utf-8");
-  res.set(http::field::content_disposition,
-          "attachment; filename=\"parley-meeting-" + std::to_string(id) + ".ics\"");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = *ics;
-  res.prepare_payload();
-  return res;
+  return attachment_response(req, "text/calendar; charset=utf-8",
+                             "parley-meeting-" + std::to_string(id) + ".ics", *ics);
 }
 
 core::Result<core::Millis> start_of(const Request& req) {
