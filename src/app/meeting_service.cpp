@@ -91,7 +91,8 @@ std::vector<CalendarChoice> MeetingService::calendars(const core::Agent& agent) 
 
 namespace {
 std::string card_body(core::Id agent_id, const std::string& agent_name) {
-  return boost::json::serialize(boost::json::object{{"agent_id", agent_id}, {"agent_name", agent_name}});
+  return boost::json::serialize(
+      boost::json::object{{"agent_id", agent_id}, {"agent_name", agent_name}});
 }
 }  // namespace
 
@@ -101,7 +102,8 @@ core::Result<core::Message> MeetingService::share_card(const core::Agent& agent,
   auto c = store_.find_conversation(conversation_id);
   auto viewer = core::viewer_of(agent);
   if (!c || !core::can_view(viewer, *c)) return core::not_found("no such conversation");
-  if (c->status != core::ConversationStatus::active) return core::conflict("this chat is not active");
+  if (c->status != core::ConversationStatus::active)
+    return core::conflict("this chat is not active");
   if (!core::can_act(viewer, *c)) return core::forbidden("this chat is assigned to another agent");
   std::optional<store::BookableCalendar> chosen;
   for (auto& b : store_.bookable_calendars()) {
@@ -133,9 +135,9 @@ core::Result<SlotList> MeetingService::slots(core::Id calendar_agent) {
   if (!agent || !agent->active) return core::not_found("that agent has no meeting calendar");
   auto now = clock_();
   auto state = store_.calendar_state(calendar_agent, now - kDay);
-  if (!core::is_bookable(state.calendar)) return core::not_found("that agent has no meeting calendar");
-  return SlotList{agent->id, agent->name, state.calendar.time_zone,
-                  state.calendar.duration_minutes,
+  if (!core::is_bookable(state.calendar))
+    return core::not_found("that agent has no meeting calendar");
+  return SlotList{agent->id, agent->name, state.calendar.time_zone, state.calendar.duration_minutes,
                   core::free_slots(state.calendar, zone_of(state.calendar.time_zone),
                                    state.meetings, state.busy, now)};
 }
@@ -154,14 +156,14 @@ store::DescribeMeeting MeetingService::describer() {
     auto zone_name = store_.load_calendar(m.agent_id).calendar.time_zone;
     const auto& zone = zone_of(zone_name);
     store::MeetingWords words;
-    words.event_body = boost::json::serialize(boost::json::object{
-        {"meeting_id", m.id},
-        {"agent_id", m.agent_id},
-        {"agent_name", name},
-        {"start", m.start},
-        {"end", m.end},
-        {"booker_email", m.booker_email},
-        {"status", core::to_string(m.status)}});
+    words.event_body =
+        boost::json::serialize(boost::json::object{{"meeting_id", m.id},
+                                                   {"agent_id", m.agent_id},
+                                                   {"agent_name", name},
+                                                   {"start", m.start},
+                                                   {"end", m.end},
+                                                   {"booker_email", m.booker_email},
+                                                   {"status", core::to_string(m.status)}});
     words.activity_detail = "Meeting with " + name + " on " +
                             core::format_local_time(m.start, zone).substr(0, 16) + " (" +
                             zone_name + ")";
@@ -183,9 +185,9 @@ MeetingView MeetingService::view_of(const core::Meeting& m) {
 
 void MeetingService::publish(const store::MeetingChange& change, const char* what) {
   if (change.event && change.conversation) {
-    bus_.publish(bus::conversation_topic(change.conversation->id),
-                 std::make_shared<bus::Event>(bus::ConversationEvent{*change.event},
-                                              change.conversation));
+    bus_.publish(
+        bus::conversation_topic(change.conversation->id),
+        std::make_shared<bus::Event>(bus::ConversationEvent{*change.event}, change.conversation));
   }
   auto v = view_of(change.meeting);
   bus_.publish(bus::agent_topic(change.meeting.agent_id),
@@ -221,9 +223,11 @@ BookingResult<Booking> MeetingService::book(core::Id visitor_id, core::Id calend
 }
 
 core::Result<std::vector<MeetingView>> MeetingService::list(const core::Agent& agent, bool all) {
-  if (all && agent.role != core::Role::admin) return core::forbidden("only admins see every meeting");
+  if (all && agent.role != core::Role::admin)
+    return core::forbidden("only admins see every meeting");
   std::vector<MeetingView> out;
-  for (const auto& m : store_.list_meetings(all ? std::nullopt : std::optional(agent.id), kMaxListed)) {
+  for (const auto& m :
+       store_.list_meetings(all ? std::nullopt : std::optional(agent.id), kMaxListed)) {
     out.push_back(view_of(m));
   }
   return out;
@@ -260,8 +264,8 @@ core::Result<MeetingView> MeetingService::cancel_meeting(const core::Meeting& m)
   return view_of(change->meeting);
 }
 
-BookingResult<MeetingView> MeetingService::reschedule(const core::Agent& agent,
-                                                      core::Id meeting_id, core::Millis start) {
+BookingResult<MeetingView> MeetingService::reschedule(const core::Agent& agent, core::Id meeting_id,
+                                                      core::Millis start) {
   auto m = own_meeting(agent, meeting_id);
   if (!m) return BookingRefused{m.error(), {}};
   return move(*m, start);

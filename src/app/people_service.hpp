@@ -15,8 +15,8 @@
 namespace parley::app {
 
 struct PeopleImport {
-  int imported = 0;                      // rows written (0 when any row was bad)
-  std::vector<core::CsvRowError> errors; // every bad row; nothing is written when non-empty
+  int imported = 0;                       // rows written (0 when any row was bad)
+  std::vector<core::CsvRowError> errors;  // every bad row; nothing is written when non-empty
 };
 
 // Whom a custom activity is about: a visitor id, or the person with this email (the

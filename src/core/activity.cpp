@@ -17,7 +17,8 @@ std::string cut_utf8(std::string s, std::size_t max) {
 
 std::string form_filled_detail(const PreChatForm& form) {
   std::string out = "Name: " + form.name + " \u00b7 Email: " + form.email;
-  for (auto [label, field] : {std::pair{"Job title", &form.job_title}, {"Phone", &form.phone},
+  for (auto [label, field] : {std::pair{"Job title", &form.job_title},
+                              {"Phone", &form.phone},
                               {"Company", &form.company}}) {
     if (field->has_value()) out += std::string(" \u00b7 ") + label + ": " + **field;
   }

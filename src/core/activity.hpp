@@ -32,9 +32,9 @@ std::string form_filled_detail(const PreChatForm& form);
 
 // What the widget reports: a page view (URL, title) or a click on a link in the chat (URL).
 struct VisitorReport {
-  std::string type;  // page_visit or link_clicked
-  std::string url;   // http(s), at most kMaxUrlBytes
-  std::string title; // page title (may be empty; cut to kMaxDetailBytes)
+  std::string type;   // page_visit or link_clicked
+  std::string url;    // http(s), at most kMaxUrlBytes
+  std::string title;  // page title (may be empty; cut to kMaxDetailBytes)
 };
 // Checks the type and the URL, trims and cuts the title. bad_request otherwise.
 Result<VisitorReport> validate_visitor_report(VisitorReport report);

@@ -31,9 +31,8 @@ std::optional<Column> column_named(std::string header) {
   header = lowercase_ascii(trim(header));
   std::replace(header.begin(), header.end(), ' ', '_');
   static const std::map<std::string, Column, std::less<>> kNames{
-      {"email", Column::email},         {"name", Column::name},
-      {"job_title", Column::job_title}, {"phone", Column::phone},
-      {"company", Column::company},     {"crm_status", Column::crm_status}};
+      {"email", Column::email}, {"name", Column::name},       {"job_title", Column::job_title},
+      {"phone", Column::phone}, {"company", Column::company}, {"crm_status", Column::crm_status}};
   auto it = kNames.find(header);
   if (it == kNames.end()) return std::nullopt;
   return it->second;
@@ -47,8 +46,10 @@ Result<PersonInput> validate_person_input(PersonInput p) {
   if (p.email.size() > kMaxFieldBytes || !looks_like_email(p.email)) {
     return bad_request("email is not a valid address");
   }
-  for (auto [label, field] : {std::pair{"name", &p.name}, {"job_title", &p.job_title},
-                              {"phone", &p.phone}, {"company", &p.company},
+  for (auto [label, field] : {std::pair{"name", &p.name},
+                              {"job_title", &p.job_title},
+                              {"phone", &p.phone},
+                              {"company", &p.company},
                               {"crm_status", &p.crm_status}}) {
     if (auto ok = check_field(label, *field); !ok) return ok.error();
   }
@@ -89,12 +90,24 @@ Result<PeopleCsv> parse_people_csv(std::string_view text) {
     PersonInput p;
     for (std::size_t c = 0; c < columns.size(); ++c) {
       switch (columns[c]) {
-        case Column::email: p.email = row[c]; break;
-        case Column::name: p.name = row[c]; break;
-        case Column::job_title: p.job_title = row[c]; break;
-        case Column::phone: p.phone = row[c]; break;
-        case Column::company: p.company = row[c]; break;
-        case Column::crm_status: p.crm_status = row[c]; break;
+        case Column::email:
+          p.email = row[c];
+          break;
+        case Column::name:
+          p.name = row[c];
+          break;
+        case Column::job_title:
+          p.job_title = row[c];
+          break;
+        case Column::phone:
+          p.phone = row[c];
+          break;
+        case Column::company:
+          p.company = row[c];
+          break;
+        case Column::crm_status:
+          p.crm_status = row[c];
+          break;
       }
     }
     auto valid = validate_person_input(std::move(p));
@@ -104,8 +117,8 @@ Result<PeopleCsv> parse_people_csv(std::string_view text) {
     }
     auto [it, fresh] = first_line_of.emplace(valid->email, line);
     if (!fresh) {
-      out.errors.push_back({line, "email " + valid->email + " is already on line " +
-                                      std::to_string(it->second)});
+      out.errors.push_back(
+          {line, "email " + valid->email + " is already on line " + std::to_string(it->second)});
       continue;
     }
     out.people.push_back(std::move(*valid));

@@ -1,7 +1,8 @@
 #include "core/transcript.hpp"
 
-#include <chrono>
 #include <date/tz.h>
+
+#include <chrono>
 
 namespace parley::core {
 
@@ -14,7 +15,8 @@ std::string format_local_time(Millis at, const date::time_zone& zone) {
 std::string format_transcript(const TranscriptHeader& h, std::span<const Message> events,
                               const std::map<Id, std::string>& agent_names,
                               const date::time_zone& zone) {
-  std::string out = "Parley transcript of conversation #" + std::to_string(h.conversation_id) + "\n";
+  std::string out =
+      "Parley transcript of conversation #" + std::to_string(h.conversation_id) + "\n";
   out += "Visitor: " + h.visitor_name;
   if (h.visitor_email) out += " <" + *h.visitor_email + ">";
   out += "\nAgent: " + h.agent_name.value_or("-") + "\n";

@@ -60,7 +60,8 @@ core::Result<core::Millis> start_of(const Request& req) {
 }
 
 Response my_calendar(Services& s, const Request& req, const core::Agent& a) {
-  if (req.method() == verb::get) return ok_json(req, {{"calendar", to_json(s.meetings.calendar(a))}});
+  if (req.method() == verb::get)
+    return ok_json(req, {{"calendar", to_json(s.meetings.calendar(a))}});
   return only(req, verb::put, [&] {
     auto body = parse_object(req.body());
     if (!body) return error_response(req, body.error());
@@ -81,8 +82,10 @@ Response meetings_list(Services& s, const Request& req, const core::Agent& a) {
   auto q = query_of(req.target());
   bool all = false;
   if (auto it = q.find("scope"); it != q.end()) {
-    if (it->second == "all") all = true;
-    else if (it->second != "mine") return error_response(req, core::bad_request("scope must be mine or all"));
+    if (it->second == "all")
+      all = true;
+    else if (it->second != "mine")
+      return error_response(req, core::bad_request("scope must be mine or all"));
   }
   auto list = s.meetings.list(a, all);
   if (!list) return error_response(req, list.error());
@@ -100,7 +103,8 @@ std::optional<Response> handle_agent_calendar_api(Services& s, const Request& re
   if (n >= 4 && p[2] == "me" && p[3] == "calendar") {
     if (n == 4) return my_calendar(s, req, a);
     if (n == 5 && p[4] == "busy") {
-      return only(req, verb::put, [&] { return calendar_reply(req, s.meetings.import_busy(a, req.body())); });
+      return only(req, verb::put,
+                  [&] { return calendar_reply(req, s.meetings.import_busy(a, req.body())); });
     }
     if (n == 6 && p[4] == "busy" && p[5] == "refresh") {
       return only(req, verb::post, [&] { return calendar_reply(req, s.meetings.refresh_busy(a)); });
@@ -112,7 +116,8 @@ std::optional<Response> handle_agent_calendar_api(Services& s, const Request& re
       return only(req, verb::get, [&] {
         json::array items;
         for (const auto& c : s.meetings.calendars(a)) {
-          items.push_back(json::object{{"agent_id", c.agent_id}, {"agent_name", c.agent_name}, {"own", c.own}});
+          items.push_back(
+              json::object{{"agent_id", c.agent_id}, {"agent_name", c.agent_name}, {"own", c.own}});
         }
         return ok_json(req, {{"calendars", std::move(items)}});
       });
@@ -154,11 +159,14 @@ std::optional<Response> handle_agent_calendar_api(Services& s, const Request& re
       auto start = start_of(req);
       if (!start) return error_response(req, start.error());
       return booking_reply(req, s.meetings.reschedule(a, *id, *start),
-                           [](const app::MeetingView& v) { return json::object{{"meeting", view_json(v)}}; });
+                           [](const app::MeetingView& v) {
+                             return json::object{{"meeting", view_json(v)}};
+                           });
     });
   }
   if (p[4] == "invite.ics") {
-    return only(req, verb::get, [&] { return ics_response(req, s.meetings.invitation(a, *id), *id); });
+    return only(req, verb::get,
+                [&] { return ics_response(req, s.meetings.invitation(a, *id), *id); });
   }
   return std::nullopt;
 }
@@ -196,7 +204,8 @@ std::optional<Response> handle_visitor_calendar_api(Services& s, const Request& 
       return booking_reply(
           req, s.meetings.book(visitor_id, *agent_id, *start, *email, conversation),
           [](const app::Booking& b) {
-            return json::object{{"meeting", view_json(b.meeting)}, {"manage_token", b.manage_token}};
+            return json::object{{"meeting", view_json(b.meeting)},
+                                {"manage_token", b.manage_token}};
           },
           status::created);
     });
@@ -218,8 +227,9 @@ Response handle_meeting_link_api(Services& s, const Request& req,
       auto v = s.meetings.by_token(token);
       if (!v) return error_response(req, v.error());
       auto slots = s.meetings.slots(v->meeting.agent_id);
-      return ok_json(req, {{"meeting", view_json(*v)},
-                           {"slots", slots_json(slots ? slots->slots : std::vector<core::TimeRange>{})}});
+      return ok_json(
+          req, {{"meeting", view_json(*v)},
+                {"slots", slots_json(slots ? slots->slots : std::vector<core::TimeRange>{})}});
     });
   }
   auto action = p[4];
@@ -235,7 +245,9 @@ Response handle_meeting_link_api(Services& s, const Request& req,
       auto start = start_of(req);
       if (!start) return error_response(req, start.error());
       return booking_reply(req, s.meetings.reschedule_by_token(token, *start),
-                           [](const app::MeetingView& v) { return json::object{{"meeting", view_json(v)}}; });
+                           [](const app::MeetingView& v) {
+                             return json::object{{"meeting", view_json(v)}};
+                           });
     });
   }
   if (action == "invite.ics") {

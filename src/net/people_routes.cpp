@@ -13,8 +13,12 @@ json::object person_json(const core::Person& p) {
   auto opt = [](const std::optional<std::string>& v) {
     return v ? json::value(*v) : json::value(nullptr);
   };
-  return {{"id", p.id},           {"email", p.email},     {"name", opt(p.name)},
-          {"job_title", opt(p.job_title)}, {"phone", opt(p.phone)}, {"company", opt(p.company)},
+  return {{"id", p.id},
+          {"email", p.email},
+          {"name", opt(p.name)},
+          {"job_title", opt(p.job_title)},
+          {"phone", opt(p.phone)},
+          {"company", opt(p.company)},
           {"crm_status", opt(p.crm_status)}};
 }
 
@@ -23,8 +27,10 @@ core::Result<core::PersonInput> person_input(const json::object& o) {
   auto email = required_string(o, "email");
   if (!email) return email.error();
   p.email = *email;
-  for (auto [key, field] : {std::pair{"name", &p.name}, {"job_title", &p.job_title},
-                            {"phone", &p.phone}, {"company", &p.company},
+  for (auto [key, field] : {std::pair{"name", &p.name},
+                            {"job_title", &p.job_title},
+                            {"phone", &p.phone},
+                            {"company", &p.company},
                             {"crm_status", &p.crm_status}}) {
     auto v = optional_string(o, key);
     if (!v) return v.error();

@@ -115,10 +115,10 @@ TEST_F(InboxViewsTest, LiveReadAndPageFramesOfAnotherAgentsChatNeverReachThem) {
   alice_ws.send(json::object{{"type", "subscribe"}, {"conversation_id", c.id}, {"after_seq", 0}});
   alice_ws.expect("event");
 
-  auto r = c.visitor.http.post("/api/v1/visitor/activities",
-                               json::object{{"type", "page_visit"},
-                                            {"url", "https://acme.test/checkout"},
-                                            {"title", "Checkout"}});
+  auto r = c.visitor.http.post(
+      "/api/v1/visitor/activities",
+      json::object{
+          {"type", "page_visit"}, {"url", "https://acme.test/checkout"}, {"title", "Checkout"}});
   EXPECT_EQ(201, r.status) << r.body;
   c.visitor.http.post(visitor_path(c.id, "/read"), json::object{{"seq", 10}});
   auto page = alice_ws.expect("visitor.page");
@@ -144,7 +144,8 @@ TEST_F(InboxViewsTest, UnreadCountsFallWhenTheAgentReadsAndTheVisitorIsTold) {
   EXPECT_EQ(2, rows[0].at("unread").as_int64());
   auto last_seq = rows[0].at("last_seq").as_int64();
 
-  EXPECT_EQ(204, c.alice.http.post(conv_path(c.id, "/read"), json::object{{"seq", last_seq}}).status);
+  EXPECT_EQ(204,
+            c.alice.http.post(conv_path(c.id, "/read"), json::object{{"seq", last_seq}}).status);
   auto read = visitor_ws.expect("read");
   EXPECT_EQ("agent", read.at("reader").as_string());
   EXPECT_EQ(last_seq, read.at("seq").as_int64());
@@ -167,7 +168,9 @@ TEST_F(InboxViewsTest, WidgetReportsPageVisitsAndLinkClicksIntoTheHistory) {
   auto report = [&](const json::object& body) {
     return visitor.http.post("/api/v1/visitor/activities", body);
   };
-  EXPECT_EQ(201, report({{"type", "page_visit"}, {"url", "https://acme.test/"}, {"title", "Home"}}).status);
+  EXPECT_EQ(
+      201,
+      report({{"type", "page_visit"}, {"url", "https://acme.test/"}, {"title", "Home"}}).status);
   auto alice = available_agent("alice@example.com");
   auto id = id_of(request_chat(visitor));
   EXPECT_EQ(200, alice.http.post(conv_path(id, "/accept")).status);
@@ -180,8 +183,10 @@ TEST_F(InboxViewsTest, WidgetReportsPageVisitsAndLinkClicksIntoTheHistory) {
   EXPECT_EQ("https://acme.test/", opened.at("visitor").at("page_url").as_string());
   EXPECT_EQ("Home", opened.at("visitor").at("page_title").as_string());
   std::vector<std::string> types;
-  for (const auto& a : opened.at("activities").as_array()) types.emplace_back(a.at("type").as_string());
-  EXPECT_EQ(types, (std::vector<std::string>{"link_clicked", "chat_started", "form_filled", "page_visit"}));
+  for (const auto& a : opened.at("activities").as_array())
+    types.emplace_back(a.at("type").as_string());
+  EXPECT_EQ(types, (std::vector<std::string>{"link_clicked", "chat_started", "form_filled",
+                                             "page_visit"}));
   EXPECT_EQ("https://docs.acme.test/a", opened.at("activities").at(0).at("url").as_string());
 }
 
@@ -203,20 +208,23 @@ TEST_F(InboxViewsTest, UnknownVisitorFieldsAreNullNeverEmpty) {
 
 TEST_F(InboxViewsTest, PeopleAreForAdminsOnly) {
   auto alice = login("alice@example.com");
-  EXPECT_EQ(403, admin_put_person(alice, {{"email", "x@example.com"}, {"crm_status", "Lead"}}).status);
+  EXPECT_EQ(403,
+            admin_put_person(alice, {{"email", "x@example.com"}, {"crm_status", "Lead"}}).status);
   EXPECT_EQ(403, import_csv(alice, "email,crm_status\nx@example.com,Lead\n").status);
   EXPECT_EQ(403, alice.http.get("/api/v1/admin/people?email=x@example.com").status);
-  EXPECT_EQ(403, alice.http.post("/api/v1/admin/activities",
-                                 json::object{{"email", "x@example.com"}, {"detail", "hi"}}).status);
+  EXPECT_EQ(403, alice.http
+                     .post("/api/v1/admin/activities",
+                           json::object{{"email", "x@example.com"}, {"detail", "hi"}})
+                     .status);
   auto admin = login("admin@example.com");
   EXPECT_EQ(404, admin.http.get("/api/v1/admin/people?email=x@example.com").status);
 }
 
 TEST_F(InboxViewsTest, AdminUpsertsAPersonAndTheVisitorWithThatEmailShowsIt) {
   auto admin = login("admin@example.com");
-  auto put = admin_put_person(admin, {{"email", "Vera@Example.com"},
-                                      {"crm_status", "Customer"},
-                                      {"phone", "+47 555 0100"}});
+  auto put = admin_put_person(
+      admin,
+      {{"email", "Vera@Example.com"}, {"crm_status", "Customer"}, {"phone", "+47 555 0100"}});
   ASSERT_EQ(200, put.status) << put.body;
   EXPECT_EQ("vera@example.com", put.json().at("person").at("email").as_string());
   EXPECT_EQ(400, admin_put_person(admin, {{"email", "not-an-email"}}).status);
@@ -233,7 +241,8 @@ TEST_F(InboxViewsTest, AdminUpsertsAPersonAndTheVisitorWithThatEmailShowsIt) {
 TEST_F(InboxViewsTest, CsvImportOfAGoodFileWritesEveryRow) {
   auto admin = login("admin@example.com");
   auto r = import_csv(admin,
-                      "\xEF\xBB\xBF" "Email,Name,Job Title,Phone,Company,CRM Status\r\n"
+                      "\xEF\xBB\xBF"
+                      "Email,Name,Job Title,Phone,Company,CRM Status\r\n"
                       "kim@example.com,Kim Park,Buyer,,Initech,Customer\r\n"
                       "\"raj@example.com\",\"Iyer, Raj\",,+1 555,,Lead\r\n");
   ASSERT_EQ(200, r.status) << r.body;
@@ -257,7 +266,8 @@ TEST_F(InboxViewsTest, CsvImportWithBadRowsReportsEachAndImportsNothing) {
   ASSERT_EQ(2u, rows.size());
   EXPECT_EQ(3, rows[0].at("line").as_int64());
   EXPECT_EQ(4, rows[1].at("line").as_int64());
-  EXPECT_NE(std::string::npos, std::string(rows[1].at("message").as_string()).find("expected 3 cells"));
+  EXPECT_NE(std::string::npos,
+            std::string(rows[1].at("message").as_string()).find("expected 3 cells"));
   EXPECT_EQ(404, admin.http.get("/api/v1/admin/people?email=good@example.com").status);
   EXPECT_EQ(404, admin.http.get("/api/v1/admin/people?email=ok@example.com").status);
 
@@ -280,15 +290,17 @@ TEST_F(InboxViewsTest, CsvImportWithOneEmailTwiceIsRefusedNamingBothLines) {
 TEST_F(InboxViewsTest, TwoVisitorsWithOneEmailShowOneMergedHistory) {
   auto alice = available_agent("alice@example.com");
   auto laptop = new_visitor(port());
-  laptop.http.post("/api/v1/visitor/activities",
-                   json::object{{"type", "page_visit"}, {"url", "https://acme.test/laptop"}, {"title", "On the laptop"}});
+  laptop.http.post("/api/v1/visitor/activities", json::object{{"type", "page_visit"},
+                                                              {"url", "https://acme.test/laptop"},
+                                                              {"title", "On the laptop"}});
   auto first = id_of(request_chat(laptop, "Mo", "mo@example.com"));
   alice.http.post(conv_path(first, "/accept"));
   alice.http.post(conv_path(first, "/end"));
 
   auto phone = new_visitor(port());
-  phone.http.post("/api/v1/visitor/activities",
-                  json::object{{"type", "page_visit"}, {"url", "https://acme.test/phone"}, {"title", "On the phone"}});
+  phone.http.post("/api/v1/visitor/activities", json::object{{"type", "page_visit"},
+                                                             {"url", "https://acme.test/phone"},
+                                                             {"title", "On the phone"}});
   auto second = id_of(request_chat(phone, "Mo Chen", "MO@example.com"));
   alice.http.post(conv_path(second, "/accept"));
 
@@ -313,12 +325,18 @@ TEST_F(InboxViewsTest, CustomActivitiesArePostedByEmailOrVisitorId) {
                                                {"url", "https://acme.test/pricing.pdf"}});
   ASSERT_EQ(201, by_email.status) << by_email.body;
   EXPECT_EQ("custom", by_email.json().at("activity").at("type").as_string());
-  EXPECT_EQ(201, admin.http.post("/api/v1/admin/activities",
-                                 json::object{{"visitor_id", c.visitor.id}, {"detail", "Webinar"}}).status);
-  EXPECT_EQ(404, admin.http.post("/api/v1/admin/activities",
-                                 json::object{{"email", "ghost@example.com"}, {"detail", "x"}}).status);
-  EXPECT_EQ(400, admin.http.post("/api/v1/admin/activities",
-                                 json::object{{"email", "vera@example.com"}, {"detail", "  "}}).status);
+  EXPECT_EQ(201, admin.http
+                     .post("/api/v1/admin/activities",
+                           json::object{{"visitor_id", c.visitor.id}, {"detail", "Webinar"}})
+                     .status);
+  EXPECT_EQ(404, admin.http
+                     .post("/api/v1/admin/activities",
+                           json::object{{"email", "ghost@example.com"}, {"detail", "x"}})
+                     .status);
+  EXPECT_EQ(400, admin.http
+                     .post("/api/v1/admin/activities",
+                           json::object{{"email", "vera@example.com"}, {"detail", "  "}})
+                     .status);
 
   auto activities = c.alice.http.get(conv_path(c.id)).json().at("activities").as_array();
   ASSERT_GE(activities.size(), 2u);

@@ -16,9 +16,9 @@ class MeetingsTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
-    ASSERT_EQ(0, run_cli({"admin", "create-agent", "--data", dir.path.string(), "--name",
-                          "Carl Calendar", "--email", "carl@example.com", "--password", kPassword,
-                          "--calendar-only"}));
+    ASSERT_EQ(
+        0, run_cli({"admin", "create-agent", "--data", dir.path.string(), "--name", "Carl Calendar",
+                    "--email", "carl@example.com", "--password", kPassword, "--calendar-only"}));
     carl = std::make_unique<AgentLogin>(login("carl@example.com"));
     carl_id = carl->agent.at("id").as_int64();
     EXPECT_FALSE(carl->agent.at("takes_chats").as_bool());
@@ -29,7 +29,8 @@ class MeetingsTest : public ServerTest {
   // Bookable at any hour: every day 00:00-24:00, 30-minute meetings.
   static json::object all_day() {
     json::array blocks;
-    for (int d = 1; d <= 7; ++d) blocks.push_back({{"weekday", d}, {"start", "00:00"}, {"end", "24:00"}});
+    for (int d = 1; d <= 7; ++d)
+      blocks.push_back({{"weekday", d}, {"start", "00:00"}, {"end", "24:00"}});
     return {{"time_zone", "UTC"}, {"blocks", blocks}, {"duration_minutes", 30}};
   }
   HttpResult put_calendar(AgentLogin& who, const json::object& body) {
@@ -126,17 +127,22 @@ TEST_F(MeetingsTest, RescheduleMovesToAFreeSlotAndRefusesATakenOne) {
   auto theirs = new_visitor(port());
   ASSERT_EQ(201, book(theirs, second, "t@example.com").status);
 
-  auto clash = carl->http.post(meeting_path(id_of(mine), "/reschedule"), json::object{{"start", second}});
+  auto clash =
+      carl->http.post(meeting_path(id_of(mine), "/reschedule"), json::object{{"start", second}});
   ASSERT_EQ(409, clash.status);
   EXPECT_FALSE(has_start(clash.json().at("error").at("slots").as_array(), second));
   auto later = slots.at(5).at("start").as_int64();
-  auto moved = carl->http.post(meeting_path(id_of(mine), "/reschedule"), json::object{{"start", later}});
+  auto moved =
+      carl->http.post(meeting_path(id_of(mine), "/reschedule"), json::object{{"start", later}});
   ASSERT_EQ(200, moved.status) << moved.body;
   EXPECT_EQ("rescheduled", moved.json().at("meeting").at("status").as_string());
   EXPECT_EQ(later, moved.json().at("meeting").at("start").as_int64());
   EXPECT_TRUE(has_start(slots_for(v, carl_id), first));  // the old time is free again
   // A time that is not a slot (misaligned) is refused.
-  EXPECT_EQ(409, carl->http.post(meeting_path(id_of(mine), "/reschedule"), json::object{{"start", later + 60'000}}).status);
+  EXPECT_EQ(409, carl->http
+                     .post(meeting_path(id_of(mine), "/reschedule"),
+                           json::object{{"start", later + 60'000}})
+                     .status);
 }
 
 TEST_F(MeetingsTest, OnlyTheCalendarsAgentOrAnAdminReachesAMeeting) {
@@ -149,14 +155,18 @@ TEST_F(MeetingsTest, OnlyTheCalendarsAgentOrAnAdminReachesAMeeting) {
   auto alice = login("alice@example.com");
   EXPECT_EQ(404, alice.http.post(meeting_path(id, "/cancel")).status);
   EXPECT_EQ(404, alice.http.get(meeting_path(id, "/invite.ics")).status);
-  EXPECT_EQ(404, alice.http.post(meeting_path(id, "/reschedule"), json::object{{"start", 0}}).status);
+  EXPECT_EQ(404,
+            alice.http.post(meeting_path(id, "/reschedule"), json::object{{"start", 0}}).status);
   EXPECT_EQ(403, alice.http.get("/api/v1/meetings?scope=all").status);
   EXPECT_TRUE(alice.http.get("/api/v1/meetings").json().at("meetings").as_array().empty());
   auto admin = login("admin@example.com");
-  EXPECT_EQ(1u, admin.http.get("/api/v1/meetings?scope=all").json().at("meetings").as_array().size());
+  EXPECT_EQ(1u,
+            admin.http.get("/api/v1/meetings?scope=all").json().at("meetings").as_array().size());
 
   auto stranger = new_visitor(port());
-  EXPECT_EQ(404, stranger.http.get("/api/v1/visitor/meetings/" + std::to_string(id) + "/invite.ics").status);
+  EXPECT_EQ(
+      404,
+      stranger.http.get("/api/v1/visitor/meetings/" + std::to_string(id) + "/invite.ics").status);
   auto ics = v.http.get("/api/v1/visitor/meetings/" + std::to_string(id) + "/invite.ics");
   ASSERT_EQ(200, ics.status);
   EXPECT_EQ("text/calendar; charset=utf-8", ics.headers["content-type"]);
@@ -191,10 +201,15 @@ TEST_F(MeetingsTest, ACardSharedInAChatIsBookedThereAndBothSidesAreTold) {
 
   // Who may share: the chat's agent, a calendar that is bookable.
   auto bob = login("bob@example.com");
-  EXPECT_EQ(404, bob.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", carl_id}}).status);
+  EXPECT_EQ(
+      404,
+      bob.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", carl_id}}).status);
   auto alice_id = alice.agent.at("id").as_int64();
-  EXPECT_EQ(404, alice.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", alice_id}}).status);
-  auto shared = alice.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", carl_id}});
+  EXPECT_EQ(404,
+            alice.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", alice_id}})
+                .status);
+  auto shared =
+      alice.http.post(conv_path(id, "/calendar-card"), json::object{{"agent_id", carl_id}});
   ASSERT_EQ(201, shared.status) << shared.body;
   auto card = visitor_ws.expect("event").at("event").as_object();
   EXPECT_EQ("calendar.card", card.at("kind").as_string());
@@ -234,16 +249,20 @@ TEST_F(MeetingsTest, ACardSharedInAChatIsBookedThereAndBothSidesAreTold) {
   EXPECT_EQ(404, alice.http.post(meeting_path(meeting_id, "/cancel")).status);  // not hers
   auto activities = alice.http.get(conv_path(id)).json().at("activities").as_array();
   EXPECT_EQ("meeting_booked", activities.at(0).at("type").as_string());
-  EXPECT_NE(std::string::npos, std::string(activities.at(0).at("detail").as_string()).find("Carl Calendar"));
+  EXPECT_NE(std::string::npos,
+            std::string(activities.at(0).at("detail").as_string()).find("Carl Calendar"));
 }
 
 TEST_F(MeetingsTest, CalendarAgentsTakeNoChatsAndAMissedRequestOffersACalendar) {
   // Carl is available (by his toggle) but takes no chats: nobody is eligible.
-  ASSERT_EQ(200, carl->http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
+  ASSERT_EQ(
+      200,
+      carl->http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
   auto v = new_visitor(port());
   auto conversation = request_chat(v);
   EXPECT_EQ("missed", conversation.at("status").as_string());
-  auto events = v.http.get(visitor_path(id_of(conversation), "/events")).json().at("events").as_array();
+  auto events =
+      v.http.get(visitor_path(id_of(conversation), "/events")).json().at("events").as_array();
   ASSERT_GE(events.size(), 3u);
   EXPECT_EQ("chat.missed", events[events.size() - 2].at("kind").as_string());
   EXPECT_EQ("calendar.card", events.back().at("kind").as_string());
@@ -258,10 +277,13 @@ TEST_F(MeetingsTest, BusyTimesFromAnUploadedFileRemoveTheirSlots) {
   std::time_t t = tomorrow_ms / 1000;
   char day[16];
   std::strftime(day, sizeof day, "%Y%m%d", std::gmtime(&t));
-  std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
-                    "UID:busy-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:" + std::string(day) +
-                    "\r\nRRULE:FREQ=DAILY;COUNT=2\r\nSUMMARY:Offsite\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-  auto r = carl->http.request(verb::put, "/api/v1/me/calendar/busy", ics, {{"Content-Type", "text/calendar"}});
+  std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+      "UID:busy-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:" +
+      std::string(day) +
+      "\r\nRRULE:FREQ=DAILY;COUNT=2\r\nSUMMARY:Offsite\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  auto r = carl->http.request(verb::put, "/api/v1/me/calendar/busy", ics,
+                              {{"Content-Type", "text/calendar"}});
   ASSERT_EQ(200, r.status) << r.body;
   EXPECT_EQ(2, r.json().at("calendar").at("busy_count").as_int64());
   auto after = slots_for(v, carl_id);
@@ -270,12 +292,13 @@ TEST_F(MeetingsTest, BusyTimesFromAnUploadedFileRemoveTheirSlots) {
     EXPECT_FALSE(start >= tomorrow_ms && start < tomorrow_ms + 2 * 86'400'000) << start;
   }
   EXPECT_TRUE(has_start(after, tomorrow_ms + 2 * 86'400'000));  // the third day is free
-  EXPECT_EQ(before.size() - 96, after.size());                     // 2 days x 48 slots
+  EXPECT_EQ(before.size() - 96, after.size());                  // 2 days x 48 slots
 
-  auto bad = carl->http.request(verb::put, "/api/v1/me/calendar/busy", "BEGIN:VCALENDAR\r\nnonsense",
-                                {{"Content-Type", "text/calendar"}});
+  auto bad = carl->http.request(verb::put, "/api/v1/me/calendar/busy",
+                                "BEGIN:VCALENDAR\r\nnonsense", {{"Content-Type", "text/calendar"}});
   EXPECT_EQ(400, bad.status);
-  EXPECT_EQ(2, carl->http.get("/api/v1/me/calendar").json().at("calendar").at("busy_count").as_int64());
+  EXPECT_EQ(
+      2, carl->http.get("/api/v1/me/calendar").json().at("calendar").at("busy_count").as_int64());
   EXPECT_EQ(400, carl->http.post("/api/v1/me/calendar/busy/refresh").status);  // no URL saved
 }
 
@@ -290,14 +313,17 @@ TEST_F(MeetingsTest, BusyTimesAreFetchedFromTheSavedUrl) {
     f << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
          "DTSTAMP:20260101T000000Z\r\nDTSTART:20991231T100000Z\r\nDTEND:20991231T110000Z\r\n"
          "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:u2\r\nDTSTAMP:20260101T000000Z\r\n"
-         "DTSTART:" << stamp << "\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+         "DTSTART:"
+      << stamp
+      << "\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
          "END:VEVENT\r\nEND:VCALENDAR\r\n";
   }
   ServerProcess host(host_data.path, host_web.path);
   host.start();
   auto base = "http://127.0.0.1:" + std::to_string(host.port());
 
-  ASSERT_EQ(200, put_calendar(*carl, {{"ics_url", base + "/busy.ics"}, {"horizon_days", 90}}).status);
+  ASSERT_EQ(200,
+            put_calendar(*carl, {{"ics_url", base + "/busy.ics"}, {"horizon_days", 90}}).status);
   auto r = carl->http.post("/api/v1/me/calendar/busy/refresh");
   ASSERT_EQ(200, r.status) << r.body;
   // The weekly event's three hours; the 2099 one is beyond the 365 days imported.
@@ -320,18 +346,22 @@ TEST_F(MeetingsTest, CalendarSettingsAreValidated) {
   json::array overlapping{json::object{{"weekday", 1}, {"start", "09:00"}, {"end", "12:00"}},
                           json::object{{"weekday", 1}, {"start", "11:00"}, {"end", "13:00"}}};
   EXPECT_EQ(400, put_calendar(*carl, {{"blocks", overlapping}}).status);
-  auto ok = put_calendar(*carl, {{"time_zone", "Europe/Oslo"}, {"buffer_minutes", 15},
+  auto ok = put_calendar(*carl, {{"time_zone", "Europe/Oslo"},
+                                 {"buffer_minutes", 15},
                                  {"ics_url", "https://cal.example/carl.ics"}});
   ASSERT_EQ(200, ok.status) << ok.body;
   auto c = carl->http.get("/api/v1/me/calendar").json().at("calendar");
   EXPECT_EQ("Europe/Oslo", c.at("time_zone").as_string());
   EXPECT_EQ(15, c.at("buffer_minutes").as_int64());
   EXPECT_EQ(30, c.at("duration_minutes").as_int64());  // kept
-  EXPECT_EQ(7u, c.at("blocks").as_array().size());       // kept
+  EXPECT_EQ(7u, c.at("blocks").as_array().size());     // kept
   EXPECT_TRUE(c.at("bookable").as_bool());
   auto v = new_visitor(port());
-  EXPECT_EQ(404, v.http.get("/api/v1/visitor/calendars/" +
-                            std::to_string(login("bob@example.com").agent.at("id").as_int64()) + "/slots").status);
+  EXPECT_EQ(404,
+            v.http
+                .get("/api/v1/visitor/calendars/" +
+                     std::to_string(login("bob@example.com").agent.at("id").as_int64()) + "/slots")
+                .status);
   EXPECT_EQ(400, book(v, 0, "not-an-email").status);
 }
 

@@ -1,11 +1,10 @@
 // Contract: what the Inbox views read (issue 5): search, unread counts and read marks,
 // the visitor's current page, people and their merged histories.
-#include "store_contract.hpp"
-
 #include <chrono>
 #include <thread>
 
 #include "core/search.hpp"
+#include "store_contract.hpp"
 
 namespace parley::store::testing {
 namespace {
@@ -39,10 +38,11 @@ TEST_P(StoreContract, SearchFindsMessageTextByEveryWordAsPrefix) {
   store().end_conversation(live.id, "agent", tick());
 
   EXPECT_EQ(search_ids(store(), a, "invoice"), (std::vector<Id>{live.id}));
-  EXPECT_EQ(search_ids(store(), a, "INVO renew"), (std::vector<Id>{live.id}));  // prefixes, any case
-  EXPECT_EQ(search_ids(store(), a, "thanks"), (std::vector<Id>{live.id}));      // the agent's words too
-  EXPECT_TRUE(search_ids(store(), a, "invoice refund").empty());                // every word must match
-  EXPECT_TRUE(search_ids(store(), a, "voice").empty());                         // prefix, not infix
+  EXPECT_EQ(search_ids(store(), a, "INVO renew"),
+            (std::vector<Id>{live.id}));                                    // prefixes, any case
+  EXPECT_EQ(search_ids(store(), a, "thanks"), (std::vector<Id>{live.id}));  // the agent's words too
+  EXPECT_TRUE(search_ids(store(), a, "invoice refund").empty());            // every word must match
+  EXPECT_TRUE(search_ids(store(), a, "voice").empty());                     // prefix, not infix
   (void)c1;
   (void)c2;
 }
@@ -241,8 +241,8 @@ TEST_P(StoreContract, PeopleAreUpsertedByEmailKeepingWhatIsNotGiven) {
   EXPECT_GT(p.id, 0);
   EXPECT_EQ(p.crm_status, "Lead");
 
-  core::PersonInput update{"lee@example.com", std::nullopt, std::nullopt, "+1 555", std::nullopt,
-                           "Customer"};
+  core::PersonInput update{"lee@example.com", std::nullopt, std::nullopt,
+                           "+1 555",          std::nullopt, "Customer"};
   auto q = store().upsert_person(update, tick());
   EXPECT_EQ(q.id, p.id);
   EXPECT_EQ(q.name, "Lee");

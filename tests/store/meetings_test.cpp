@@ -2,11 +2,11 @@
 // (which slots are free) is core's; here the check is a stand-in, so these tests pin what
 // the store guarantees: the state it hands to the check, atomicity, the unique guard, the
 // events and activities a change writes.
-#include "store_contract.hpp"
+#include "core/meetings.hpp"
 
 #include <thread>
 
-#include "core/meetings.hpp"
+#include "store_contract.hpp"
 
 namespace parley::store::testing {
 namespace {
@@ -51,7 +51,8 @@ TEST_P(StoreContract, CalendarDefaultsUntilSavedThenRoundTrips) {
   EXPECT_EQ(saved->calendar, every_day());
   EXPECT_EQ(store().load_calendar(a.id).calendar, every_day());
   EXPECT_EQ(store().load_calendar(a.id).ics_url, "https://cal.example/ann.ics");
-  EXPECT_EQ(error_code(store().save_calendar(a.id + 99, every_day(), std::nullopt).error()), "not_found");
+  EXPECT_EQ(error_code(store().save_calendar(a.id + 99, every_day(), std::nullopt).error()),
+            "not_found");
   EXPECT_EQ(store().calendars_with_feeds(), (std::vector<Id>{a.id}));
   store().save_calendar(a.id, every_day(), std::nullopt);
   EXPECT_TRUE(store().calendars_with_feeds().empty());
@@ -135,9 +136,9 @@ TEST_P(StoreContract, ARefusedCheckOrATakenSlotBooksNothing) {
   auto first = store().book_meeting({a.id, std::nullopt, std::nullopt, "x@example.com", "t1"},
                                     at(start), words(), tick());
   ASSERT_TRUE(first);
-  auto refused = store().book_meeting({a.id, std::nullopt, std::nullopt, "y@example.com", "t2"},
-                                      [](const CalendarState&) { return std::nullopt; }, words(),
-                                      tick());
+  auto refused = store().book_meeting(
+      {a.id, std::nullopt, std::nullopt, "y@example.com", "t2"},
+      [](const CalendarState&) { return std::nullopt; }, words(), tick());
   EXPECT_EQ(error_code(refused.error()), "conflict");
   // A check that ignores the stored meeting still cannot book the same start twice.
   auto blind = [start](const CalendarState&) {
@@ -196,7 +197,8 @@ TEST_P(StoreContract, CancelFreesTheSlotAndRescheduleMovesTheMeeting) {
   EXPECT_EQ(cancelled->event->kind, "meeting.cancelled");
   EXPECT_EQ(store().activities(c.visitor_id, 0, 1)[0].type, "meeting_cancelled");
   EXPECT_EQ(error_code(store().cancel_meeting(id, words(), tick()).error()), "conflict");
-  EXPECT_EQ(error_code(store().reschedule_meeting(id, at(start), words(), tick()).error()), "conflict");
+  EXPECT_EQ(error_code(store().reschedule_meeting(id, at(start), words(), tick()).error()),
+            "conflict");
   EXPECT_EQ(error_code(store().cancel_meeting(id + 50, words(), tick()).error()), "not_found");
 
   // The freed time books again, and the state no longer lists the cancelled meeting.
@@ -210,9 +212,12 @@ TEST_P(StoreContract, MeetingsAreListedNewestStartFirstPerAgentOrAll) {
   store().save_calendar(a.id, every_day(), std::nullopt);
   store().save_calendar(b.id, every_day(), std::nullopt);
   Millis t = now() + 48 * kHour;
-  ASSERT_TRUE(store().book_meeting({a.id, std::nullopt, std::nullopt, "1@x.io", "a1"}, at(t), words(), tick()));
-  ASSERT_TRUE(store().book_meeting({a.id, std::nullopt, std::nullopt, "2@x.io", "a2"}, at(t + 5 * kHour), words(), tick()));
-  ASSERT_TRUE(store().book_meeting({b.id, std::nullopt, std::nullopt, "3@x.io", "b1"}, at(t + 2 * kHour), words(), tick()));
+  ASSERT_TRUE(store().book_meeting({a.id, std::nullopt, std::nullopt, "1@x.io", "a1"}, at(t),
+                                   words(), tick()));
+  ASSERT_TRUE(store().book_meeting({a.id, std::nullopt, std::nullopt, "2@x.io", "a2"},
+                                   at(t + 5 * kHour), words(), tick()));
+  ASSERT_TRUE(store().book_meeting({b.id, std::nullopt, std::nullopt, "3@x.io", "b1"},
+                                   at(t + 2 * kHour), words(), tick()));
   auto mine = store().list_meetings(a.id, 10);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0].booker_email, "2@x.io");

@@ -1,8 +1,7 @@
 // Pure rules of the Inbox views: search terms, people and their CSV, widget reports,
 // custom activities, the transcript format.
-#include <gtest/gtest.h>
-
 #include <date/tz.h>
+#include <gtest/gtest.h>
 
 #include "core/activity.hpp"
 #include "core/people.hpp"
@@ -33,7 +32,8 @@ TEST(SearchTerms, AreBoundedInNumberAndLength) {
 }
 
 TEST(PersonInput, IsTrimmedLowerCasedAndChecked) {
-  auto p = validate_person_input({"  Kim@Example.COM ", " Kim ", "  ", std::nullopt, "Acme", "Lead "});
+  auto p =
+      validate_person_input({"  Kim@Example.COM ", " Kim ", "  ", std::nullopt, "Acme", "Lead "});
   ASSERT_TRUE(p);
   EXPECT_EQ(p->email, "kim@example.com");
   EXPECT_EQ(p->name, "Kim");
@@ -46,7 +46,8 @@ TEST(PersonInput, IsTrimmedLowerCasedAndChecked) {
 }
 
 TEST(PeopleCsv, ReadsColumnsByHeaderInAnyOrderAndCase) {
-  auto csv = parse_people_csv("CRM Status,EMAIL,job title\nCustomer,a@example.com,CEO\n,b@example.com,\n");
+  auto csv =
+      parse_people_csv("CRM Status,EMAIL,job title\nCustomer,a@example.com,CEO\n,b@example.com,\n");
   ASSERT_TRUE(csv);
   EXPECT_TRUE(csv->errors.empty());
   ASSERT_EQ(csv->people.size(), 2u);
@@ -58,7 +59,8 @@ TEST(PeopleCsv, ReadsColumnsByHeaderInAnyOrderAndCase) {
 }
 
 TEST(PeopleCsv, ReportsEveryBadRowWithItsLine) {
-  auto csv = parse_people_csv("email,name\nok@example.com,Ok\nbad,Bad\n\nx@example.com\nOK@example.com,Again\n");
+  auto csv = parse_people_csv(
+      "email,name\nok@example.com,Ok\nbad,Bad\n\nx@example.com\nOK@example.com,Again\n");
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->errors.size(), 3u);
   EXPECT_EQ(csv->errors[0].line, 3);
@@ -72,7 +74,7 @@ TEST(PeopleCsv, ReportsEveryBadRowWithItsLine) {
 
 TEST(PeopleCsv, RefusesFilesItCannotRead) {
   EXPECT_FALSE(parse_people_csv(""));
-  EXPECT_FALSE(parse_people_csv("name,company\nKim,Acme\n"));         // no email column
+  EXPECT_FALSE(parse_people_csv("name,company\nKim,Acme\n"));             // no email column
   EXPECT_FALSE(parse_people_csv("email,email\na@example.com,b@x.io\n"));  // a column twice
   auto unknown = parse_people_csv("email,favourite_colour\n");
   ASSERT_FALSE(unknown);
@@ -81,7 +83,8 @@ TEST(PeopleCsv, RefusesFilesItCannotRead) {
 }
 
 TEST(VisitorReport, AcceptsPageVisitsAndLinkClicksOverHttpOnly) {
-  auto ok = activity::validate_visitor_report({"page_visit", " https://a.example/x ", "  Pricing  "});
+  auto ok =
+      activity::validate_visitor_report({"page_visit", " https://a.example/x ", "  Pricing  "});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->url, "https://a.example/x");
   EXPECT_EQ(ok->title, "Pricing");
@@ -89,7 +92,8 @@ TEST(VisitorReport, AcceptsPageVisitsAndLinkClicksOverHttpOnly) {
   EXPECT_FALSE(activity::validate_visitor_report({"chat_ended", "https://a.example", ""}));
   EXPECT_FALSE(activity::validate_visitor_report({"page_visit", "javascript:alert(1)", ""}));
   EXPECT_FALSE(activity::validate_visitor_report({"page_visit", "https://a.example/\nx", ""}));
-  EXPECT_FALSE(activity::validate_visitor_report({"page_visit", "https://" + std::string(2000, 'a'), ""}));
+  EXPECT_FALSE(
+      activity::validate_visitor_report({"page_visit", "https://" + std::string(2000, 'a'), ""}));
   // A long title is cut at a character boundary, not refused.
   auto long_title = activity::validate_visitor_report(
       {"page_visit", "https://a.example", std::string(499, 't') + "\xC3\xA9"});
@@ -116,10 +120,12 @@ TEST(Transcript, HasAHeaderAndOneLinePerTextMessageInTheReadersZone) {
   TranscriptHeader h{42, "Vera", "vera@example.com", "Alice", t0, t0 + 600'000};
   std::vector<Message> events{
       {1, 42, 1, SenderKind::system, std::nullopt, "chat.requested", "Vera", std::nullopt, t0},
-      {2, 42, 2, SenderKind::visitor, std::nullopt, "text", "Hello\r\nthere", std::nullopt, t0 + 1000},
+      {2, 42, 2, SenderKind::visitor, std::nullopt, "text", "Hello\r\nthere", std::nullopt,
+       t0 + 1000},
       {3, 42, 3, SenderKind::agent, 7, "text", "Hi!", std::nullopt, t0 + 61'000},
       {4, 42, 4, SenderKind::agent, 9, "text", "Admin here", std::nullopt, t0 + 62'000},
-      {5, 42, 5, SenderKind::system, std::nullopt, "chat.ended", "agent", std::nullopt, t0 + 600'000}};
+      {5, 42, 5, SenderKind::system, std::nullopt, "chat.ended", "agent", std::nullopt,
+       t0 + 600'000}};
   auto text = format_transcript(h, events, {{7, "Alice"}}, berlin);
   EXPECT_EQ(text,
             "Parley transcript of conversation #42\n"

@@ -1,10 +1,10 @@
 // Booking rules over the slot computation: a booking must name a free slot exactly; a
 // Calendar Agent is never offered a chat.
-#include <gtest/gtest.h>
+#include "core/meetings.hpp"
 
 #include <date/tz.h>
+#include <gtest/gtest.h>
 
-#include "core/meetings.hpp"
 #include "core/routing.hpp"
 
 namespace parley::core {
@@ -29,9 +29,9 @@ TEST(FreeSlotAt, NamesOnlyAFreeSlotStartExactly) {
   auto slot = free_slot_at(cal, utc, {}, {}, kTuesday, nine);
   ASSERT_TRUE(slot);
   EXPECT_EQ(slot->end, nine + 60 * kMinute);
-  EXPECT_FALSE(free_slot_at(cal, utc, {}, {}, kTuesday, nine + kMinute));        // misaligned
+  EXPECT_FALSE(free_slot_at(cal, utc, {}, {}, kTuesday, nine + kMinute));  // misaligned
   EXPECT_FALSE(free_slot_at(cal, utc, {}, {}, kTuesday, kTuesday + 13 * 60 * kMinute));  // outside
-  EXPECT_FALSE(free_slot_at(cal, utc, {}, {}, nine + 1, nine));                  // in the past
+  EXPECT_FALSE(free_slot_at(cal, utc, {}, {}, nine + 1, nine));  // in the past
   // A meeting 10:00-11:00 with a 30-minute buffer takes 9:00 (its buffer reaches back) and
   // 11:00 (nothing until 11:30).
   std::vector<TimeRange> meetings{{nine + 60 * kMinute, nine + 120 * kMinute}};

@@ -61,9 +61,11 @@ int SearchIndex::index_batch() {
   int seen = static_cast<int>(batch.int64(1));
   batch.run();
 
-  conn_.prepare("INSERT INTO message_search (rowid, body) "
-                "SELECT conversation_id * 1048576 + seq, body FROM chat.messages "
-                "WHERE id > ?1 AND id <= ?2 AND kind = 'text' AND seq < 1048576")
+  conn_
+      .prepare(
+          "INSERT INTO message_search (rowid, body) "
+          "SELECT conversation_id * 1048576 + seq, body FROM chat.messages "
+          "WHERE id > ?1 AND id <= ?2 AND kind = 'text' AND seq < 1048576")
       .bind_all(upto, last)
       .run();
   conn_.prepare("UPDATE progress SET indexed_upto = ?1 WHERE id = 1").bind_all(last).run();

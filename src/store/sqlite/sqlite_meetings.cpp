@@ -52,7 +52,8 @@ CalendarState state_in(Connection& conn, Id agent_id, Millis from, std::optional
       "AND status <> 'cancelled' AND id IS NOT ?3");
   meetings.bind_all(agent_id, from, except);
   while (meetings.step()) state.meetings.push_back({meetings.int64(0), meetings.int64(1)});
-  auto busy = conn.prepare("SELECT start_at, end_at FROM busy_times WHERE agent_id = ?1 AND end_at > ?2");
+  auto busy =
+      conn.prepare("SELECT start_at, end_at FROM busy_times WHERE agent_id = ?1 AND end_at > ?2");
   busy.bind_all(agent_id, from);
   while (busy.step()) state.busy.push_back({busy.int64(0), busy.int64(1)});
   return state;
@@ -160,7 +161,8 @@ void SqliteStore::replace_busy_times(Id agent_id, const std::vector<core::TimeRa
 
 std::vector<Id> SqliteStore::calendars_with_feeds() {
   auto conn = readers_.lease();
-  auto s = conn->prepare("SELECT agent_id FROM meeting_calendars WHERE ics_url IS NOT NULL ORDER BY agent_id");
+  auto s = conn->prepare(
+      "SELECT agent_id FROM meeting_calendars WHERE ics_url IS NOT NULL ORDER BY agent_id");
   std::vector<Id> out;
   while (s.step()) out.push_back(s.int64(0));
   return out;
@@ -207,13 +209,13 @@ Result<MeetingChange> SqliteStore::book_meeting(const NewMeeting& m, const SlotC
     // Meetings that end within a day before now still matter for buffers.
     auto slot = check(state_in(db, m.agent_id, now - 24LL * 3600 * 1000, std::nullopt));
     if (!slot) return core::conflict("That time was just taken");
-    auto s = db.prepare(sql(
-        {"INSERT INTO meetings (agent_id, visitor_id, conversation_id, booker_email, start_at, "
-         "end_at, status, manage_token_hash, created_at, updated_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'scheduled', ?7, ?8, ?8) RETURNING ",
-         kMeetingColumnsBare}));
-    s.bind_all(m.agent_id, m.visitor_id, m.conversation_id, m.booker_email, slot->start,
-               slot->end, m.manage_token_hash, now);
+    auto s = db.prepare(
+        sql({"INSERT INTO meetings (agent_id, visitor_id, conversation_id, booker_email, start_at, "
+             "end_at, status, manage_token_hash, created_at, updated_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'scheduled', ?7, ?8, ?8) RETURNING ",
+             kMeetingColumnsBare}));
+    s.bind_all(m.agent_id, m.visitor_id, m.conversation_id, m.booker_email, slot->start, slot->end,
+               m.manage_token_hash, now);
     if (!step_unless_taken(s)) return core::conflict("That time was just taken");
     MeetingChange change{read_meeting(s), std::nullopt, std::nullopt};
     s.run();
@@ -225,8 +227,7 @@ Result<MeetingChange> SqliteStore::book_meeting(const NewMeeting& m, const SlotC
 }
 
 Result<MeetingChange> SqliteStore::reschedule_meeting(Id meeting_id, const SlotCheck& check,
-                                                      const DescribeMeeting& describe,
-                                                      Millis now) {
+                                                      const DescribeMeeting& describe, Millis now) {
   return writer_.run([&](Connection& db) -> Result<MeetingChange> {
     Transaction tx(db);
     auto current = load_meeting(db, meeting_id);
@@ -236,10 +237,11 @@ Result<MeetingChange> SqliteStore::reschedule_meeting(Id meeting_id, const SlotC
     }
     auto slot = check(state_in(db, current->agent_id, now - 24LL * 3600 * 1000, meeting_id));
     if (!slot) return core::conflict("That time was just taken");
-    auto s = db.prepare(sql({"UPDATE meetings SET start_at = ?2, end_at = ?3, "
-                             "status = 'rescheduled', sequence = sequence + 1, updated_at = ?4 "
-                             "WHERE id = ?1 RETURNING ",
-                             kMeetingColumnsBare}));
+    auto s =
+        db.prepare(sql({"UPDATE meetings SET start_at = ?2, end_at = ?3, "
+                        "status = 'rescheduled', sequence = sequence + 1, updated_at = ?4 "
+                        "WHERE id = ?1 RETURNING ",
+                        kMeetingColumnsBare}));
     s.bind_all(meeting_id, slot->start, slot->end, now);
     if (!step_unless_taken(s)) return core::conflict("That time was just taken");
     MeetingChange change{read_meeting(s), std::nullopt, std::nullopt};
@@ -255,9 +257,10 @@ Result<MeetingChange> SqliteStore::cancel_meeting(Id meeting_id, const DescribeM
                                                   Millis now) {
   return writer_.run([&](Connection& db) -> Result<MeetingChange> {
     Transaction tx(db);
-    auto s = db.prepare(sql({"UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, "
-                             "updated_at = ?2 WHERE id = ?1 AND status <> 'cancelled' RETURNING ",
-                             kMeetingColumnsBare}));
+    auto s =
+        db.prepare(sql({"UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, "
+                        "updated_at = ?2 WHERE id = ?1 AND status <> 'cancelled' RETURNING ",
+                        kMeetingColumnsBare}));
     s.bind_all(meeting_id, now);
     if (!s.step()) {
       if (!load_meeting(db, meeting_id)) return core::not_found("no such meeting");
@@ -288,11 +291,12 @@ std::optional<core::Meeting> SqliteStore::find_meeting_by_token(std::string_view
 
 std::vector<core::Meeting> SqliteStore::list_meetings(std::optional<Id> agent_id, int limit) {
   auto conn = readers_.lease();
-  auto s = conn->prepare(agent_id
-                             ? sql({"SELECT ", kMeetingColumns, " FROM meetings g "
-                                    "WHERE g.agent_id = ?1 ORDER BY g.start_at DESC LIMIT ?2"})
-                             : sql({"SELECT ", kMeetingColumns, " FROM meetings g "
-                                    "WHERE ?1 IS NULL ORDER BY g.start_at DESC LIMIT ?2"}));
+  auto s = conn->prepare(agent_id ? sql({"SELECT ", kMeetingColumns,
+                                         " FROM meetings g "
+                                         "WHERE g.agent_id = ?1 ORDER BY g.start_at DESC LIMIT ?2"})
+                                  : sql({"SELECT ", kMeetingColumns,
+                                         " FROM meetings g "
+                                         "WHERE ?1 IS NULL ORDER BY g.start_at DESC LIMIT ?2"}));
   s.bind_all(agent_id, limit);
   std::vector<core::Meeting> out;
   while (s.step()) out.push_back(read_meeting(s));
