@@ -41,12 +41,23 @@ Response dispatch(Services& services, const StaticFiles& files, const Request& r
   }
 }
 
+// The path as logged: a meeting's manage link carries its only credential in the path, so
+// the token is left out ("/api/v1/meeting-links/…/cancel").
+std::string loggable_path(std::string_view path) {
+  constexpr std::string_view kLinks = "/api/v1/meeting-links/";
+  if (!path.starts_with(kLinks)) return std::string(path);
+  auto rest = path.substr(kLinks.size());
+  auto slash = rest.find('/');
+  return std::string(kLinks) + "\u2026" +
+         std::string(slash == std::string_view::npos ? "" : rest.substr(slash));
+}
+
 // One structured line per HTTP request (the query string is left out: it may carry search
 // terms). WebSocket frames are not logged.
 void log_access(const Request& req, const Response& res, std::chrono::steady_clock::time_point started) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   log_info("http", {{"method", std::string(req.method_string())},
-                    {"path", std::string(path_of(req.target()))},
+                    {"path", loggable_path(path_of(req.target()))},
                     {"status", res.result_int()},
                     {"ms", static_cast<double>(us.count()) / 1000.0}});
 }
