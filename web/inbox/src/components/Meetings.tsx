@@ -137,7 +137,8 @@ function MeetingRow({ store, m, now }: { store: Store; m: Meeting; now: number }
         <td data-testid="meeting-passed" class={passed ? 'muted' : ''}>
           {passed ? 'Passed' : 'Upcoming'}
         </td>
-        <td class="num meeting-actions">
+        <td class="num">
+          <div class="meeting-actions">
           <a class="btn btn-sm btn-ghost" href={inviteUrl(m.id)} download data-testid="meeting-download">
             Download .ics
           </a>
@@ -162,6 +163,7 @@ function MeetingRow({ store, m, now }: { store: Store; m: Meeting; now: number }
               </button>
             </span>
           )}
+          </div>
           {error && (
             <div class="form-error meeting-error" role="alert" data-testid="meeting-error">
               {error}
