@@ -200,15 +200,14 @@ core::Result<core::Activity> ChatService::record_visitor_activity(
   auto valid = core::activity::validate_visitor_report(std::move(report));
   if (!valid) return valid.error();
   auto now = clock_();
+  auto open = store_.latest_conversation_of_visitor(visitor_id);
   if (valid->type == core::activity::kLinkClicked) {
-    auto open = store_.latest_conversation_of_visitor(visitor_id);
     std::optional<core::Id> conversation;
     if (open) conversation = open->id;
     return store_.record_activity({0, visitor_id, valid->type, valid->title, valid->url,
                                    conversation, now});
   }
   auto activity = store_.record_page_visit(visitor_id, valid->url, valid->title, now);
-  auto open = store_.latest_conversation_of_visitor(visitor_id);
   if (open && (open->status == ConversationStatus::pending ||
                open->status == ConversationStatus::active)) {
     bus_.publish(bus::conversation_topic(open->id),

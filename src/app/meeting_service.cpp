@@ -130,13 +130,20 @@ void MeetingService::offer_fallback_card(const core::Conversation& missed) {
 
 // --- slots and bookings ---
 
-core::Result<SlotList> MeetingService::slots(core::Id calendar_agent) {
+core::Result<core::Agent> MeetingService::bookable_agent(core::Id calendar_agent) {
   auto agent = store_.find_agent(calendar_agent);
-  if (!agent || !agent->active) return core::not_found("that agent has no meeting calendar");
+  if (!agent || !agent->active ||
+      !core::is_bookable(store_.load_calendar(calendar_agent).calendar)) {
+    return core::not_found("that agent has no meeting calendar");
+  }
+  return *agent;
+}
+
+core::Result<SlotList> MeetingService::slots(core::Id calendar_agent) {
+  auto agent = bookable_agent(calendar_agent);
+  if (!agent) return agent.error();
   auto now = clock_();
   auto state = store_.calendar_state(calendar_agent, now - kDay);
-  if (!core::is_bookable(state.calendar))
-    return core::not_found("that agent has no meeting calendar");
   return SlotList{agent->id, agent->name, state.calendar.time_zone, state.calendar.duration_minutes,
                   core::free_slots(state.calendar, zone_of(state.calendar.time_zone),
                                    state.meetings, state.busy, now)};
@@ -149,11 +156,13 @@ store::SlotCheck MeetingService::check_at(core::Millis start) {
   };
 }
 
-store::DescribeMeeting MeetingService::describer() {
-  return [this](const core::Meeting& m) {
-    auto agent = store_.find_agent(m.agent_id);
-    std::string name = agent ? agent->name : "Agent";
-    auto zone_name = store_.load_calendar(m.agent_id).calendar.time_zone;
+store::DescribeMeeting MeetingService::describer(core::Id calendar_agent) {
+  // Read here, before the booking transaction: the callback runs on the store's writer,
+  // where a read would hold up every write queued behind it.
+  auto agent = store_.find_agent(calendar_agent);
+  std::string name = agent ? agent->name : "Agent";
+  auto zone_name = store_.load_calendar(calendar_agent).calendar.time_zone;
+  return [name, zone_name](const core::Meeting& m) {
     const auto& zone = zone_of(zone_name);
     store::MeetingWords words;
     words.event_body =
@@ -183,7 +192,7 @@ MeetingView MeetingService::view_of(const core::Meeting& m) {
   return v;
 }
 
-void MeetingService::publish(const store::MeetingChange& change, const char* what) {
+MeetingView MeetingService::publish(const store::MeetingChange& change, const char* what) {
   if (change.event && change.conversation) {
     bus_.publish(
         bus::conversation_topic(change.conversation->id),
@@ -194,6 +203,7 @@ void MeetingService::publish(const store::MeetingChange& change, const char* wha
                std::make_shared<bus::Event>(
                    bus::MeetingChanged{what, v.meeting, v.agent_name, v.time_zone, v.booker_name},
                    std::nullopt));
+  return v;
 }
 
 BookingResult<Booking> MeetingService::book(core::Id visitor_id, core::Id calendar_agent,
@@ -209,17 +219,17 @@ BookingResult<Booking> MeetingService::book(core::Id visitor_id, core::Id calend
       return BookingRefused{core::not_found("no such conversation"), {}};
     }
   }
-  auto offered = slots(calendar_agent);
-  if (!offered) return BookingRefused{offered.error(), {}};
+  // Only whether the calendar is bookable: the free slot itself is checked inside the
+  // booking transaction.
+  if (auto agent = bookable_agent(calendar_agent); !agent) return BookingRefused{agent.error(), {}};
   auto token = random_token();
   store::NewMeeting m{calendar_agent, visitor_id, conversation_id, address, token_hash(token)};
-  auto change = store_.book_meeting(m, check_at(start), describer(), clock_());
+  auto change = store_.book_meeting(m, check_at(start), describer(calendar_agent), clock_());
   if (!change) {
     auto fresh = slots(calendar_agent);
     return BookingRefused{change.error(), fresh ? fresh->slots : std::vector<core::TimeRange>{}};
   }
-  publish(*change, "meeting.booked");
-  return Booking{view_of(change->meeting), std::move(token)};
+  return Booking{publish(*change, "meeting.booked"), std::move(token)};
 }
 
 core::Result<std::vector<MeetingView>> MeetingService::list(const core::Agent& agent, bool all) {
@@ -243,7 +253,7 @@ core::Result<core::Meeting> MeetingService::own_meeting(const core::Agent& agent
 }
 
 BookingResult<MeetingView> MeetingService::move(const core::Meeting& m, core::Millis start) {
-  auto change = store_.reschedule_meeting(m.id, check_at(start), describer(), clock_());
+  auto change = store_.reschedule_meeting(m.id, check_at(start), describer(m.agent_id), clock_());
   if (!change) {
     std::vector<core::TimeRange> fresh;
     if (change.error().code == core::ErrorCode::conflict) {
@@ -253,15 +263,13 @@ BookingResult<MeetingView> MeetingService::move(const core::Meeting& m, core::Mi
     }
     return BookingRefused{change.error(), std::move(fresh)};
   }
-  publish(*change, "meeting.rescheduled");
-  return view_of(change->meeting);
+  return publish(*change, "meeting.rescheduled");
 }
 
 core::Result<MeetingView> MeetingService::cancel_meeting(const core::Meeting& m) {
-  auto change = store_.cancel_meeting(m.id, describer(), clock_());
+  auto change = store_.cancel_meeting(m.id, describer(m.agent_id), clock_());
   if (!change) return change.error();
-  publish(*change, "meeting.cancelled");
-  return view_of(change->meeting);
+  return publish(*change, "meeting.cancelled");
 }
 
 BookingResult<MeetingView> MeetingService::reschedule(const core::Agent& agent, core::Id meeting_id,

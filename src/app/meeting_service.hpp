@@ -111,13 +111,17 @@ class MeetingService {
  private:
   MeetingView view_of(const core::Meeting& m);
   core::Result<core::Meeting> own_meeting(const core::Agent& agent, core::Id meeting_id);
-  store::DescribeMeeting describer();
+  // The words of a meeting on `calendar_agent`'s calendar (name and zone read up front).
+  store::DescribeMeeting describer(core::Id calendar_agent);
   store::SlotCheck check_at(core::Millis start);
   BookingResult<MeetingView> move(const core::Meeting& m, core::Millis start);
   core::Result<MeetingView> cancel_meeting(const core::Meeting& m);
   std::string invitation_of(const core::Meeting& m);
-  // Publishes the conversation event and tells the calendar's agent.
-  void publish(const store::MeetingChange& change, const char* what);
+  // Publishes the conversation event and tells the calendar's agent; returns the meeting as
+  // the API shows it.
+  MeetingView publish(const store::MeetingChange& change, const char* what);
+  // The agent, when active with a bookable calendar; not_found otherwise.
+  core::Result<core::Agent> bookable_agent(core::Id calendar_agent);
 
   store::Store& store_;
   bus::EventBus& bus_;

@@ -84,16 +84,17 @@ export const notifyInForeground = {
 const open = new Map<number, Notification>();
 
 /**
- * Shows "New chat request" for a conversation, if permitted and the Inbox is not in front
- * (or the foreground preference is on). `onClick` runs after the window has been focused.
+ * Shows a browser notification if permitted and the Inbox is not in front (or the foreground
+ * preference is on); clicking it focuses the window, runs `onClick` and closes it. Returns the
+ * notification, or null when none was shown (some browsers only allow notifications from a
+ * service worker: the in-page banner is then enough).
  */
-export function showRequestNotification(conversationId: number, body: string, onClick: () => void): void {
-  if (!notificationsSupported() || Notification.permission !== 'granted') return;
+function notifyAgent(title: string, body: string, tag: string, onClick: () => void): Notification | null {
+  if (!notificationsSupported() || Notification.permission !== 'granted') return null;
   const background = document.hidden || !document.hasFocus();
-  if (!background && !notifyInForeground.get()) return;
+  if (!background && !notifyInForeground.get()) return null;
   try {
-    const n = new Notification('New chat request', { body, tag: `parley-request-${conversationId}` });
-    open.set(conversationId, n);
+    const n = new Notification(title, { body, tag });
     n.onclick = () => {
       try {
         window.focus();
@@ -103,12 +104,20 @@ export function showRequestNotification(conversationId: number, body: string, on
       onClick();
       n.close();
     };
-    n.onclose = () => {
-      if (open.get(conversationId) === n) open.delete(conversationId);
-    };
+    return n;
   } catch {
-    /* some browsers only allow notifications from a service worker: the banner is enough */
+    return null;
   }
+}
+
+/** Shows "New chat request" for a conversation (see notifyAgent). */
+export function showRequestNotification(conversationId: number, body: string, onClick: () => void): void {
+  const n = notifyAgent('New chat request', body, `parley-request-${conversationId}`, onClick);
+  if (!n) return;
+  open.set(conversationId, n);
+  n.onclose = () => {
+    if (open.get(conversationId) === n) open.delete(conversationId);
+  };
 }
 
 /** The request was accepted, taken or withdrawn: its notification is stale. */
@@ -128,21 +137,5 @@ export function closeRequestNotification(conversationId: number): void {
  * background, or always with the foreground preference). Clicking it opens the meeting list.
  */
 export function showMeetingNotification(meetingId: number, title: string, body: string, onClick: () => void): void {
-  if (!notificationsSupported() || Notification.permission !== 'granted') return;
-  const background = document.hidden || !document.hasFocus();
-  if (!background && !notifyInForeground.get()) return;
-  try {
-    const n = new Notification(title, { body, tag: `parley-meeting-${meetingId}` });
-    n.onclick = () => {
-      try {
-        window.focus();
-      } catch {
-        /* ignore */
-      }
-      onClick();
-      n.close();
-    };
-  } catch {
-    /* the in-page banner is enough */
-  }
+  notifyAgent(title, body, `parley-meeting-${meetingId}`, onClick);
 }

@@ -5,6 +5,7 @@ import { meetingDateTime, zonedParts } from '../format';
 import { useNow } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
+import { SettingsFooter } from './SettingsFooter';
 
 /** The editable part of the calendar (numbers as typed). */
 interface Draft {
@@ -204,32 +205,18 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
 
       <BusyTimes store={store} cal={cal} draftUrl={draft.ics_url} onUrl={(ics_url) => update({ ics_url })} badUrl={!!badUrl} />
 
-      <footer class="settings-foot">
-        {error && (
-          <p class="form-error" role="alert" data-testid="calendar-error">
-            {error}
-          </p>
-        )}
-        {saved && !dirty && !error && (
-          <span class="saved" role="status" data-testid="calendar-saved">
-            ✓ Saved
-          </span>
-        )}
-        <button
-          type="button"
-          class="btn btn-ghost"
-          disabled={!dirty || busy}
-          onClick={() => {
-            setDraft(toDraft(cal));
-            setError(null);
-          }}
-        >
-          Discard changes
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="calendar-save">
-          {busy ? 'Saving…' : 'Save calendar'}
-        </button>
-      </footer>
+      <SettingsFooter
+        id="calendar"
+        error={error}
+        saved={!!saved}
+        dirty={dirty}
+        busy={busy}
+        onDiscard={() => {
+          setDraft(toDraft(cal));
+          setError(null);
+        }}
+        saveLabel="Save calendar"
+      />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { errorText } from '../store';
 import { effectiveStatus, initials } from '../format';
 import { useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
+import { SettingsFooter } from './SettingsFooter';
 
 // ---- vocabulary -----------------------------------------------------------------------------
 
@@ -255,39 +256,26 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
 
       <RulesCard draft={draft} agents={agents} update={update} isBad={isBad} />
 
-      <footer class="settings-foot">
-        {error && (
-          <p class="form-error" role="alert" data-testid="routing-error">
-            {error}
-          </p>
-        )}
-        {done && !dirty && !error && (
-          <span class="saved" role="status" data-testid="routing-saved">
-            ✓ Saved — new requests follow these rules
-          </span>
-        )}
+      <SettingsFooter
+        id="routing"
+        error={error}
+        saved={!!done}
+        savedText="✓ Saved — new requests follow these rules"
+        dirty={dirty}
+        busy={busy}
+        onDiscard={() => {
+          setDraft(toDraft(saved));
+          setError(null);
+          setShowProblems(false);
+        }}
+        saveLabel="Save rules"
+      >
         {dirty && !error && !done && (
           <span class="unsaved muted" data-testid="routing-unsaved">
             Unsaved changes
           </span>
         )}
-        <button
-          type="button"
-          class="btn btn-ghost"
-          disabled={!dirty || busy}
-          onClick={() => {
-            setDraft(toDraft(saved));
-            setError(null);
-            setShowProblems(false);
-          }}
-          data-testid="routing-discard"
-        >
-          Discard changes
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="routing-save">
-          {busy ? 'Saving…' : 'Save rules'}
-        </button>
-      </footer>
+      </SettingsFooter>
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { RoutingSettings } from './RoutingSettings';
 import { CalendarSettings } from './CalendarSettings';
 import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
+import { SettingsFooter } from './SettingsFooter';
 
 /**
  * /inbox/settings and /inbox/settings/calendar, and for admins /inbox/settings/team,
@@ -201,32 +202,19 @@ function MySettings({ store, state }: { store: Store; state: State }) {
 
       <BrowserAlerts />
 
-      <footer class="settings-foot">
-        {error && (
-          <p class="form-error" role="alert" data-testid="settings-error">
-            {error}
-          </p>
-        )}
-        {saved && !dirty && !error && (
-          <span class="saved" role="status" data-testid="settings-saved">
-            ✓ Saved
-          </span>
-        )}
-        <button
-          type="button"
-          class="btn btn-ghost"
-          disabled={!dirty || busy || !settings}
-          onClick={() => {
-            if (settings) setDraft(toDraft(settings));
-            setError(null);
-          }}
-        >
-          Discard changes
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="settings-save">
-          {busy ? 'Saving…' : 'Save settings'}
-        </button>
-      </footer>
+      <SettingsFooter
+        id="settings"
+        error={error}
+        saved={!!saved}
+        dirty={dirty}
+        busy={busy}
+        canDiscard={!!settings}
+        onDiscard={() => {
+          if (settings) setDraft(toDraft(settings));
+          setError(null);
+        }}
+        saveLabel="Save settings"
+      />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { errorText } from '../store';
 import { useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { spanText } from '../format';
+import { SettingsFooter } from './SettingsFooter';
 
 interface Draft {
   accept_timeout_seconds: string;
@@ -127,24 +128,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
           <small class={`muted counter ${fallbackBytes > 1000 ? 'is-over' : ''}`}>{fallbackBytes} / 1000 bytes · shown to the visitor when nobody is available or nobody accepts in time</small>
         </label>
       </section>
-      <footer class="settings-foot">
-        {error && (
-          <p class="form-error" role="alert" data-testid="admin-error">
-            {error}
-          </p>
-        )}
-        {done && !dirty && !error && (
-          <span class="saved" role="status" data-testid="admin-saved">
-            ✓ Saved
-          </span>
-        )}
-        <button type="button" class="btn btn-ghost" disabled={!dirty || busy} onClick={() => setDraft(toDraft(saved))}>
-          Discard changes
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="admin-save">
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-      </footer>
+      <SettingsFooter id="admin" error={error} saved={!!done} dirty={dirty} busy={busy} onDiscard={() => setDraft(toDraft(saved))} saveLabel="Save" />
     </form>
   );
 }
