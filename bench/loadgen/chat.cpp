@@ -12,7 +12,9 @@
 // a receiver knows when the message was due without shared state. Throughput keeps a
 // bounded window of unacknowledged sends per connection and counts deliveries inside the
 // measurement window. Latency sends on a fixed schedule and measures from the scheduled
-// time (coordinated-omission corrected: a late send counts its wait).
+// time (coordinated-omission corrected: a late send counts its wait). Login-storm is the
+// latency load over two back-to-back windows, the second with a login storm beside it
+// (login_storm.hpp); a message belongs to the window its scheduled time falls in.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,12 +30,14 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 #include <unordered_set>
 #include <vector>
 
 #include "histogram.hpp"
+#include "login_storm.hpp"
 #include "proc_stats.hpp"
 #include "result.hpp"
 #include "scenarios.hpp"
@@ -48,21 +52,11 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-Clock::time_point at_ns(std::int64_t ns) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
-}
-
 std::optional<json::object> parse_object(std::string_view text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
   if (ec || !v.is_object()) return std::nullopt;
   return std::move(v.as_object());
-}
-
-std::string format_index(const std::string& pattern, int n) {
-  auto pos = pattern.find("%d");
-  if (pos == std::string::npos) return pattern;
-  return pattern.substr(0, pos) + std::to_string(n) + pattern.substr(pos + 2);
 }
 
 // "<scheduled ns>.<conn>.<n>" -> scheduled ns
@@ -77,8 +71,9 @@ std::int64_t scheduled_of(std::string_view client_id) {
 struct Worker {
   asio::io_context ioc{1};
   Histogram e2e, ack;
-  std::atomic<std::uint64_t> sent{0}, acked{0}, delivered{0}, delivered_in_window{0}, echoes{0},
-      error_frames{0};
+  Histogram e2e_storm, ack_storm;  // login-storm: messages scheduled in the storm's window
+  std::atomic<std::uint64_t> sent{0}, acked{0}, delivered{0}, delivered_in_window{0},
+      delivered_in_storm{0}, echoes{0}, error_frames{0};
   std::thread thread;
 };
 
@@ -95,6 +90,7 @@ struct Run {
   std::atomic<int> agents_ready{0}, sides_ready{0}, setup_failures{0}, senders_done{0};
   std::atomic<int> next_pair{0};
   std::atomic<std::int64_t> win_start{INT64_MAX}, win_end{INT64_MAX};
+  std::atomic<std::int64_t> storm_start{INT64_MAX};  // login-storm: the second window's start
   std::atomic<bool> abort{false}, stopping{false};
   std::string body;
   std::string run_tag;
@@ -178,7 +174,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
       self->pace_.expires_at(at_ns(t0));
       co_await self->pace_.async_wait(tuple_awaitable);
     }
-    if (o.mode == "latency") {
+    if (o.mode != "throughput") {  // latency, login-storm: a fixed schedule
       // This connection's share of the offered rate: one stream per (side, conversation).
       double share = o.rate * static_cast<double>(self->convs_.size()) / (2.0 * o.pairs);
       auto interval = static_cast<std::int64_t>(1e9 / share);
@@ -292,7 +288,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
     if (type == "message.ack") {
       auto scheduled = scheduled_of(string_field(f, "client_id"));
       w_.acked.fetch_add(1, std::memory_order_relaxed);
-      if (scheduled >= run_.win_start.load(std::memory_order_relaxed)) w_.ack.record(now - scheduled);
+      if (scheduled >= run_.storm_start.load(std::memory_order_relaxed)) {
+        w_.ack_storm.record(now - scheduled);
+      } else if (scheduled >= run_.win_start.load(std::memory_order_relaxed)) {
+        w_.ack.record(now - scheduled);
+      }
       if (inflight_ > 0) --inflight_;
       wake_.cancel();
       return;
@@ -337,9 +337,16 @@ class Conn : public std::enable_shared_from_this<Conn> {
     w_.delivered.fetch_add(1, std::memory_order_relaxed);
     std::int64_t ws = run_.win_start.load(std::memory_order_relaxed);
     std::int64_t we = run_.win_end.load(std::memory_order_relaxed);
+    std::int64_t ss = run_.storm_start.load(std::memory_order_relaxed);
     if (now >= ws && now < we) w_.delivered_in_window.fetch_add(1, std::memory_order_relaxed);
+    if (now >= ss && now < we) w_.delivered_in_storm.fetch_add(1, std::memory_order_relaxed);
     auto scheduled = scheduled_of(string_field(f, "client_id"));
-    if (scheduled >= ws) w_.e2e.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - scheduled)));
+    auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - scheduled));
+    if (scheduled >= ss) {
+      w_.e2e_storm.record(latency);
+    } else if (scheduled >= ws) {
+      w_.e2e.record(latency);
+    }
   }
 
   Run& run_;
@@ -492,7 +499,8 @@ bool wait_main(Pred done, std::chrono::milliseconds timeout) {
 
 int run_chat(const ChatOptions& o) {
   raise_fd_limit();
-  const bool latency_mode = o.mode == "latency";
+  const bool storm_mode = o.mode == "login-storm";
+  const bool latency_mode = o.mode == "latency" || storm_mode;
   Run r(o);
   r.body = std::string(static_cast<std::size_t>(std::max(1, o.body_bytes)), 'x');
   {
@@ -543,6 +551,16 @@ int run_chat(const ChatOptions& o) {
   std::int64_t dur = static_cast<std::int64_t>(o.duration_s * 1e9);
   r.win_start = t0 + warm;
   r.win_end = t0 + warm + dur;
+  std::unique_ptr<LoginStorm> storm;
+  if (storm_mode) {
+    // The same load again for `dur`, now with the storm beside it.
+    r.storm_start = r.win_end.load();
+    r.win_end = r.storm_start + dur;
+    if (!r.abort && o.storm.clients > 0) {
+      storm = std::make_unique<LoginStorm>(o.storm, o.common.target, o.common.source_addresses);
+      storm->start(r.storm_start, r.win_end);
+    }
+  }
   std::vector<std::shared_ptr<Conn>> conns;
   {
     std::lock_guard lock(r.mu);
@@ -561,7 +579,7 @@ int run_chat(const ChatOptions& o) {
 
   pid_t pid = o.common.server_pid;
   json::array rss_samples;
-  std::optional<double> cpu_start, cpu_end;
+  std::optional<double> cpu_start, cpu_end, cpu_storm;  // cpu_storm: at the storm's start
   std::optional<std::uint64_t> rss_start, rss_end;
   double self_cpu_start = 0, self_cpu_end = 0;
   std::int64_t measured_end = r.win_end;
@@ -580,6 +598,7 @@ int run_chat(const ChatOptions& o) {
         break;
       }
       std::this_thread::sleep_for(10ms);
+      if (storm_mode && pid && !cpu_storm && now_ns() >= r.storm_start) cpu_storm = cpu_seconds(pid);
       if (pid && o.rss_interval_s > 0 && now_ns() >= next_sample) {
         if (auto rss = rss_bytes(pid)) {
           rss_samples.push_back(json::array{static_cast<double>(now_ns() - r.win_start) / 1e9, *rss});
@@ -600,6 +619,7 @@ int run_chat(const ChatOptions& o) {
                          r.senders_done == static_cast<int>(conns.size()));
     }, drain_deadline);
   }
+  if (storm) storm->join();
 
   // --- stop ---
   r.stopping = true;
@@ -609,10 +629,12 @@ int run_chat(const ChatOptions& o) {
   for (auto& w : r.workers) w->ioc.stop();
   for (auto& w : r.workers) w->thread.join();
 
-  Histogram e2e, ack;
+  Histogram e2e, ack, e2e_storm, ack_storm;
   for (auto& w : r.workers) {
     e2e.merge(w->e2e);
     ack.merge(w->ack);
+    e2e_storm.merge(w->e2e_storm);
+    ack_storm.merge(w->ack_storm);
   }
   std::uint64_t sent = sum(&Worker::sent), acked = sum(&Worker::acked),
                 delivered = sum(&Worker::delivered), in_window = sum(&Worker::delivered_in_window),
@@ -646,6 +668,32 @@ int run_chat(const ChatOptions& o) {
   }
   if (rss_start) figures["server_rss_start_bytes"] = *rss_start;
   if (rss_end) figures["server_rss_end_bytes"] = *rss_end;
+  json::object storm_figures;
+  if (storm_mode) {
+    // Two windows instead of one: the whole-run figures above would mix them.
+    for (const char* k : {"delivered_in_window", "delivered_per_s", "latency_e2e", "latency_ack",
+                          "server_cpu_s", "server_cpu_s_per_1000_msgs", "server_cpu_utilisation"}) {
+      figures.erase(k);
+    }
+    std::uint64_t in_storm = sum(&Worker::delivered_in_storm);
+    double calm_s = std::max(1e-9, static_cast<double>(r.storm_start - r.win_start) / 1e9);
+    double storm_s = std::max(1e-9, static_cast<double>(measured_end - r.storm_start) / 1e9);
+    auto phase = [](const Histogram& e, const Histogram& a, std::uint64_t delivered, double secs,
+                    std::optional<double> cpu0, std::optional<double> cpu1) {
+      json::object p{{"measured_s", secs},
+                     {"delivered", delivered},
+                     {"delivered_per_s", static_cast<double>(delivered) / secs},
+                     {"latency_e2e", latency_json(e)},
+                     {"latency_ack", latency_json(a)}};
+      if (cpu0 && cpu1) p["server_cpu_utilisation"] = (*cpu1 - *cpu0) / secs;
+      return p;
+    };
+    figures["without_storm"] = phase(e2e, ack, in_window - in_storm, calm_s, cpu_start, cpu_storm);
+    auto with = phase(e2e_storm, ack_storm, in_storm, storm_s, cpu_storm, cpu_end);
+    if (storm) storm_figures = storm->figures();
+    with["logins"] = storm_figures;
+    figures["with_storm"] = std::move(with);
+  }
   if (!rss_samples.empty()) {
     figures["rss_samples"] = rss_samples;
     // Drift: the last sample against the first one after a minute of warm-up (or the first
@@ -675,23 +723,58 @@ int run_chat(const ChatOptions& o) {
                       {"source_addresses", o.common.source_addresses},
                       {"port", o.common.target.port},
                       {"server_pid", o.common.server_pid}};
+  if (storm_mode) {
+    params["storm_clients"] = o.storm.clients;
+    params["storm_accounts"] = o.storm.accounts;
+    params["storm_wrong_password"] = o.storm.wrong_password;
+  }
   json::array errors;
   {
     std::lock_guard lock(r.mu);
     for (const auto& e : r.errors) errors.push_back(json::value(e));
   }
   bool ok_run = !r.abort && (!o.expect_all_delivered || all_delivered);
+  if (storm_mode && o.storm.clients > 0) {
+    // A storm that never reached a password check measured nothing.
+    auto checks = storm_figures.contains("password_checks_per_s")
+                      ? storm_figures.at("password_checks_per_s").to_number<double>()
+                      : 0.0;
+    if (checks <= 0) {
+      errors.push_back(json::value("login storm: no login was answered 200 or 401"));
+      ok_run = false;
+    }
+    if (auto it = storm_figures.find("errors"); it != storm_figures.end()) {
+      for (const auto& e : it->value().as_array()) {
+        if (errors.size() < 30) errors.push_back(json::value("login storm: " + std::string(e.as_string())));
+      }
+    }
+  }
   std::string target = o.common.baseline ? "baseline" : "parley";
   std::string name = o.common.name.empty() ? target + "-" + o.mode : o.common.name;
   auto result = make_result(name, o.mode, target, params, figures, ok_run, errors);
   if (!o.common.out.empty()) write_json_file(o.common.out, result);
 
+  auto percentiles = [](const Histogram& h) {
+    std::ostringstream s;
+    s << "e2e p50 " << static_cast<double>(h.value_at_quantile(0.5)) / 1e6 << " ms p99 "
+      << static_cast<double>(h.value_at_quantile(0.99)) / 1e6 << " ms p99.9 "
+      << static_cast<double>(h.value_at_quantile(0.999)) / 1e6 << " ms max "
+      << static_cast<double>(h.max()) / 1e6 << " ms";
+    return s.str();
+  };
   std::cout << "| " << name << " | pairs " << o.pairs << " | sent " << sent << " | delivered "
             << delivered << " | " << static_cast<long long>(static_cast<double>(in_window) / window_s)
-            << " msg/s | e2e p50 " << static_cast<double>(e2e.value_at_quantile(0.5)) / 1e6
-            << " ms p99 " << static_cast<double>(e2e.value_at_quantile(0.99)) / 1e6
-            << " ms p99.9 " << static_cast<double>(e2e.value_at_quantile(0.999)) / 1e6 << " ms max "
-            << static_cast<double>(e2e.max()) / 1e6 << " ms |";
+            << " msg/s | ";
+  if (storm_mode) {
+    std::cout << "without the storm: " << percentiles(e2e) << " | with it: " << percentiles(e2e_storm);
+    if (storm_figures.contains("logins_per_s")) {
+      std::cout << " | " << storm_figures.at("logins_per_s").to_number<double>() << " logins/s, "
+                << storm_figures.at("throttled").to_number<double>() << " throttled";
+    }
+    std::cout << " |";
+  } else {
+    std::cout << percentiles(e2e) << " |";
+  }
   if (figures.contains("server_cpu_s_per_1000_msgs")) {
     std::cout << " server CPU " << figures["server_cpu_s_per_1000_msgs"].as_double()
               << " s/1000 msgs |";

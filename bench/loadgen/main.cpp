@@ -4,6 +4,8 @@
 //   parley-loadgen idle       --port P --server-pid PID --connections N [--procs K]
 //   parley-loadgen throughput --port P --server-pid PID --pairs 64 --agents 4 --window 8
 //   parley-loadgen latency    --port P --server-pid PID --pairs 64 --agents 4 --rate 5000
+//   parley-loadgen login-storm --port P --server-pid PID --pairs 64 --agents 4 --rate 1000
+//                             --storm-clients 50 --storm-accounts 10
 //   parley-loadgen inbox      --port P --agent-email ... --admin-email ...
 //   parley-loadgen report     --dir bench/results --profile short
 // Add --baseline to drive the Node relay (no REST; conversation ids assigned here).
@@ -69,6 +71,18 @@ int main(int argc, char** argv) {
   auto* lat_cmd = cli.add_subcommand("latency", "Messages at a fixed offered rate; latency from the schedule");
   add_chat(lat_cmd);
   lat_cmd->add_option("--rate", chat.rate, "Offered messages/s over all senders")->check(CLI::Range(1.0, 1e7));
+  auto* storm_cmd = cli.add_subcommand(
+      "login-storm", "The latency load for --duration s, then --duration s more beside a login storm");
+  add_chat(storm_cmd);
+  storm_cmd->add_option("--rate", chat.rate, "Offered messages/s over all senders")->check(CLI::Range(1.0, 1e7));
+  storm_cmd->add_option("--storm-clients", chat.storm.clients, "Concurrent login clients (0: no storm)")
+      ->check(CLI::Range(0, 5000));
+  storm_cmd->add_option("--storm-accounts", chat.storm.accounts, "Accounts to spread them over (must exist)")
+      ->check(CLI::Range(1, 100000));
+  storm_cmd->add_option("--storm-email", chat.storm.email, "Login account pattern; %d is 1..K");
+  storm_cmd->add_option("--storm-password", chat.storm.password);
+  storm_cmd->add_flag("--storm-wrong-password", chat.storm.wrong_password,
+                      "Log in with a wrong password (answered 401) instead");
 
   InboxOptions inbox;
   auto* inbox_cmd = cli.add_subcommand("inbox", "Inbox list and search latency");
@@ -102,6 +116,10 @@ int main(int argc, char** argv) {
     }
     if (lat_cmd->parsed()) {
       chat.mode = "latency";
+      return run_chat(chat);
+    }
+    if (storm_cmd->parsed()) {
+      chat.mode = "login-storm";
       return run_chat(chat);
     }
     if (inbox_cmd->parsed()) return run_inbox(inbox);

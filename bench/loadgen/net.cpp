@@ -78,6 +78,8 @@ awaitable<HttpReply> http_call(beast::tcp_stream& stream, const Target& target, 
   auto res = parser.release();
   out.status = static_cast<int>(res.result_int());
   out.body = std::move(res.body());
+  out.keep_alive = res.keep_alive();
+  if (auto it = res.find(http::field::retry_after); it != res.end()) out.retry_after = std::string(it->value());
   if (auto it = res.find(http::field::set_cookie); it != res.end()) {
     std::string_view v = it->value();
     out.cookie = std::string(v.substr(0, v.find(';')));

@@ -35,6 +35,19 @@ inline std::int64_t now_ns() {
       .count();
 }
 
+// The steady_clock time point of a now_ns() value, for timers.
+inline std::chrono::steady_clock::time_point at_ns(std::int64_t ns) {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::nanoseconds(ns)));
+}
+
+// An account pattern with its "%d" replaced by n ("bench-agent-%d@bench.local", 3).
+inline std::string format_index(const std::string& pattern, int n) {
+  auto pos = pattern.find("%d");
+  if (pos == std::string::npos) return pattern;
+  return pattern.substr(0, pos) + std::to_string(n) + pattern.substr(pos + 2);
+}
+
 struct Target {
   std::string host = "127.0.0.1";
   unsigned short port = 0;
@@ -63,6 +76,8 @@ struct HttpReply {
   int status = 0;
   std::string body;
   std::string cookie;  // "name=value" of a Set-Cookie, when the server set one
+  bool keep_alive = true;  // false: the server closes the connection after this reply
+  std::string retry_after;  // the Retry-After header of a 429/503, when sent
 };
 
 // One request on an open keep-alive stream; the reply's ec is set on transport failure.

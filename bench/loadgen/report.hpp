@@ -12,8 +12,8 @@ namespace parley::bench {
 namespace json = boost::json;
 
 // Results by name: "parley-idle", "baseline-idle", "parley-throughput", "baseline-throughput",
-// "parley-latency", "baseline-latency", "parley-inbox", "seed", "parley-soak". Any may be
-// missing; its rows then say "not run".
+// "parley-latency", "baseline-latency", "parley-login-storm", "parley-inbox", "seed",
+// "parley-soak". Any may be missing; its rows then say "not run".
 using ResultSet = std::map<std::string, json::object>;
 
 ResultSet load_results(const std::filesystem::path& dir);

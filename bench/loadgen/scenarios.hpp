@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "login_storm.hpp"
 #include "net.hpp"
 
 namespace parley::bench {
@@ -32,7 +33,9 @@ int run_idle(const IdleOptions& o);
 
 struct ChatOptions {
   CommonOptions common;
-  std::string mode = "throughput";  // or "latency"
+  // "throughput", "latency", or "login-storm": the latency load for `duration_s` without,
+  // then `duration_s` more with the login storm (login_storm.hpp), each phase measured apart.
+  std::string mode = "throughput";
   int pairs = 64;
   int agents = 4;
   std::string agent_email = "bench-agent-%d@bench.local";  // %d: 1..agents
@@ -48,6 +51,7 @@ struct ChatOptions {
   double rss_interval_s = 0;    // sample server RSS this often during the run (0: off)
   double drain_timeout_s = 10;
   bool expect_all_delivered = false;  // exit 1 unless every sent message was acked and delivered
+  StormOptions storm;           // login-storm only
 };
 int run_chat(const ChatOptions& o);
 

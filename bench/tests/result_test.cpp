@@ -111,3 +111,35 @@ TEST(ReportTest, MissingResultsAreNeverAPass) {
   rs["seed"] = fake("seed", {{"conversations", 1000}, {"messages", 10000}, {"seconds", 0.1}});
   EXPECT_EQ(verdict_of(build_report(rs, "smoke"), "Inbox list"), "FAIL");
 }
+
+namespace {
+json::object storm_result(double calm_p99, double storm_p99, double attempts, double throttled) {
+  auto phase = [](double p99) {
+    return json::object{{"latency_e2e", json::object{{"p50_ms", 1.0}, {"p99_ms", p99}, {"p999_ms", p99}, {"max_ms", p99}}}};
+  };
+  auto with = phase(storm_p99);
+  with["logins"] = json::object{{"logins_per_s", 40.0}, {"password_checks_per_s", 40.0}, {"attempts", attempts},
+                                {"throttled", throttled}};
+  return fake("parley-login-storm", {{"without_storm", phase(calm_p99)}, {"with_storm", with}},
+              {{"rate", 1000}, {"storm_clients", 50}});
+}
+}  // namespace
+
+TEST(ReportTest, LoginStormBudgetIsTwiceOrFiveMsAboveTheCalmP99) {
+  auto verdict_for = [](json::object r) {
+    ResultSet rs;
+    rs["parley-login-storm"] = std::move(r);
+    return verdict_of(build_report(rs, "short"), "Chat p50 / p99 / p99.9 / max at 1,000 msg/s during");
+  };
+  EXPECT_EQ(verdict_for(storm_result(10.0, 19.0, 400, 0)), "PASS");  // under 2x
+  EXPECT_EQ(verdict_for(storm_result(10.0, 21.0, 400, 0)), "FAIL");  // over 2x and over +5 ms
+  EXPECT_EQ(verdict_for(storm_result(1.0, 5.5, 400, 0)), "PASS");    // 5.5x, but only +4.5 ms
+  EXPECT_EQ(verdict_for(storm_result(1.0, 6.5, 400, 0)), "FAIL");
+  // A storm the server throttled is not the storm of the budget: not measured.
+  EXPECT_EQ(verdict_for(storm_result(1.0, 1.0, 400, 100)), "n/a");
+  // No storm result at all is never a pass.
+  EXPECT_EQ(verdict_of(build_report({}, "short"), "Chat p50 / p99 / p99.9 / max at ? msg/s during"), "FAIL");
+  auto table = markdown_table(build_report({{"parley-login-storm", storm_result(2.0, 3.0, 400, 0)}}, "short"));
+  EXPECT_NE(table.find("| 1.00 / 3.00 / 3.00 / 3.00 ms (p99 1.50x) |"), std::string::npos) << table;
+  EXPECT_NE(table.find("40.0 logins/s"), std::string::npos) << table;
+}
