@@ -1,6 +1,6 @@
 // Wire types of the Parley API v1 (docs/api.md) that both front ends use: the Agent Inbox and the
-// visitor widget. Times are ms since the epoch. Plain types only (no runtime code), so importing
-// this costs the widget bundle nothing.
+// visitor widget. Times are ms since the epoch. Types, plus one tiny helper (pageQuery), so
+// importing this costs the widget bundle next to nothing.
 
 export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
 export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
@@ -98,4 +98,45 @@ export interface MeetingEventBody {
   status: MeetingStatus;
   /** Not in the contract; used when a server sends it. */
   time_zone?: string;
+}
+
+// ---- history pages and replay (issue 11) -------------------------------------------------------
+
+/**
+ * GET /conversations/{id}/events and /visitor/chats/{id}/events: `after_seq` (newer, `has_more`:
+ * newer exist), `before_seq` (older, `has_more`: older exist) or neither (the newest page,
+ * `has_more`: older exist); events oldest first either way.
+ */
+export interface EventsPage {
+  events: ChatEvent[];
+  has_more: boolean;
+  /** The conversation's newest seq when the page was read. */
+  head_seq: number;
+}
+
+/** Which page of a conversation's history to read (at most one of after_seq / before_seq). */
+export interface PageQuery {
+  after_seq?: number;
+  before_seq?: number;
+  limit?: number;
+}
+
+/** The query string of a PageQuery ('' for the newest page with the server's default limit). */
+export function pageQuery(q: PageQuery): string {
+  const parts: string[] = [];
+  if (q.after_seq != null) parts.push(`after_seq=${q.after_seq}`);
+  if (q.before_seq != null) parts.push(`before_seq=${q.before_seq}`);
+  if (q.limit != null) parts.push(`limit=${q.limit}`);
+  return parts.length ? '?' + parts.join('&') : '';
+}
+
+/**
+ * The answer to `subscribe`: the events with seq > after_seq follow in order, so the replay is
+ * complete once the client holds head_seq.
+ */
+export interface SubscribedFrame {
+  type: 'subscribed';
+  conversation_id: number;
+  after_seq: number;
+  head_seq: number;
 }

@@ -1,6 +1,7 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
 import { ApiError, fetchJson } from '../../shared/http';
-import type { AdminSettings, Agent, AgentSettings, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, Meeting, Routing, SlotList, Summary } from './types';
+import { pageQuery } from '../../shared/protocol';
+import type { AdminSettings, Agent, AgentSettings, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
 
 export { ApiError };
 
@@ -59,7 +60,8 @@ export const api = {
     return request<{ conversations: Summary[]; next: string | null }>('GET', `/conversations?${q}`);
   },
   conversation: (id: number) => request<ConversationDetail>('GET', `/conversations/${id}`),
-  events: (id: number, after = 0) => request<{ events: ChatEvent[] }>('GET', `/conversations/${id}/events?after=${after}`),
+  /** One page of the history: the newest (no after_seq / before_seq), newer than or older than a seq. */
+  events: (id: number, page: PageQuery = {}) => request<EventsPage>('GET', `/conversations/${id}/events${pageQuery(page)}`),
   accept: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/accept`),
   send: (id: number, client_id: string, body: string) =>
     request<{ event: ChatEvent }>('POST', `/conversations/${id}/messages`, { client_id, body }),

@@ -1,6 +1,7 @@
 // The Inbox's single source of truth. REST loads snapshots, the WebSocket streams changes;
 // both land here. Events are kept per conversation sorted by seq, and an event whose seq is
-// already held is dropped, so a replay after a reconnect never doubles anything.
+// already held is dropped, so a replay after a reconnect never doubles anything. A conversation's
+// history is held from its newest page down to wherever the agent scrolled (older pages on demand).
 import { api, ApiError, setUnauthorizedHandler } from './api';
 import type {
   AdminSettings,
@@ -10,6 +11,7 @@ import type {
   CalendarRef,
   ChatEvent,
   Conversation,
+  EventsPage,
   Meeting,
   MeetingFrameType,
   Routing,
@@ -113,6 +115,13 @@ export interface State {
   events: Record<number, ChatEvent[]>;
   historyLoading: Record<number, boolean>;
   historyError: Record<number, string | undefined>;
+  /** Older events exist on the server before the lowest seq held (false: the beginning is held). */
+  olderExists: Record<number, boolean>;
+  /** An older page is on its way / failed. */
+  olderLoading: Record<number, boolean>;
+  olderError: Record<number, string | undefined>;
+  /** The head seq of the last `subscribed` answer: a resume is complete once it is held. */
+  replayHead: Record<number, number>;
   pending: Record<number, PendingMessage[]>;
   /** Unread visitor messages per conversation (the server's count, then raised live). */
   unread: Record<number, number>;
@@ -164,6 +173,10 @@ const initialState = (): State => ({
   events: {},
   historyLoading: {},
   historyError: {},
+  olderExists: {},
+  olderLoading: {},
+  olderError: {},
+  replayHead: {},
   pending: {},
   unread: {},
   visitorRead: {},
@@ -194,6 +207,10 @@ const ACK_TIMEOUT_MS = 8000;
 const TYPING_SHOWN_MS = 5000;
 const TYPING_SEND_EVERY_MS = 2000;
 const SEARCH_DEBOUNCE_MS = 250;
+/** Events per history page: the newest on opening a chat, then each older one on scrolling up. */
+export const PAGE_SIZE = 100;
+/** A catch-up over REST reads at most this many newer events; further behind, the newest page is read. */
+const CATCH_UP_LIMIT = 1000;
 
 function newClientId(): string {
   const bytes = new Uint8Array(9);
@@ -248,6 +265,15 @@ export class Store {
   private countedSeq = new Map<number, number>();
   /** Per conversation, the highest seq reported read (frame or POST). */
   private readSent = new Map<number, number>();
+  /**
+   * Conversations followed without their history (the list's live chats, for the unread badges):
+   * the seq they were subscribed after, so a resume does not replay their whole past.
+   */
+  private liveFrom = new Map<number, number>();
+  /** Conversations whose newest page was read (a later load only catches up with newer events). */
+  private pageLoaded = new Set<number>();
+  /** Conversations the agent paged back in (the beginning, once reached, is then labelled). */
+  private pagedBack = new Set<number>();
   private searchTimer: number | undefined;
   private detailTimers = new Map<number, number>();
   private statusCheckTimer: number | undefined;
@@ -378,6 +404,9 @@ export class Store {
     this.subscribed.clear();
     this.countedSeq.clear();
     this.readSent.clear();
+    this.liveFrom.clear();
+    this.pageLoaded.clear();
+    this.pagedBack.clear();
     window.clearTimeout(this.searchTimer);
     this.connectedBefore = false;
     for (const t of this.ackTimers.values()) window.clearTimeout(t);
@@ -834,17 +863,21 @@ export class Store {
     }
   }
 
-  /** Fetches every event after the highest seq held (paging on until the known last_seq). */
+  /**
+   * Opening a chat: its newest page (then older pages on scroll, see loadOlder). Once that page is
+   * held, a later call (after End, or Retry) only reads what is newer than the highest seq held.
+   */
   async loadHistory(id: number): Promise<void> {
     this.set({ historyLoading: { ...this.state.historyLoading, [id]: true }, historyError: { ...this.state.historyError, [id]: undefined } });
     try {
-      for (let page = 0; page < 200; page++) {
-        const after = maxSeq(this.state.events[id]);
-        const { events } = await api.events(id, after);
-        this.addEvents(id, events);
-        const known = this.state.convs[id]?.last_seq ?? 0;
-        if (!events.length || maxSeq(this.state.events[id]) >= known) break;
-      }
+      if (this.pageLoaded.has(id) && this.state.events[id]?.length) await this.catchUp(id);
+      else await this.placeNewest(id, await api.events(id, { limit: PAGE_SIZE }));
+      // Followed (from its list row) after a seq this page did not reach yet: the socket sends
+      // only what is newer than that, so read the few in between here.
+      const from = this.liveFrom.get(id) ?? 0;
+      const top = maxSeq(this.state.events[id]);
+      if (top && from > top) this.addEvents(id, (await api.events(id, { after_seq: top, limit: Math.min(from - top, CATCH_UP_LIMIT) })).events ?? []);
+      this.pageLoaded.add(id);
       if (!this.state.events[id]) this.set({ events: { ...this.state.events, [id]: [] } });
       this.set({ historyLoading: { ...this.state.historyLoading, [id]: false } });
     } catch (e) {
@@ -853,10 +886,91 @@ export class Store {
     }
   }
 
+  /** Newer events than the highest held; far behind (over CATCH_UP_LIMIT), the newest page instead. */
+  private async catchUp(id: number): Promise<void> {
+    const page = await api.events(id, { after_seq: maxSeq(this.state.events[id]), limit: CATCH_UP_LIMIT });
+    if (!page.has_more) {
+      this.addEvents(id, page.events ?? []);
+      return;
+    }
+    await this.placeNewest(id, await api.events(id, { limit: PAGE_SIZE }));
+  }
+
+  /**
+   * Joins the newest page to what is held, keeping the held seqs one unbroken run (older pages
+   * are read below its lowest seq, so a hole would never be filled): events that arrived live
+   * just before it overlap or follow it; a run that ended more than a page ago is replaced by it.
+   */
+  private async placeNewest(id: number, page: EventsPage): Promise<void> {
+    const got = page.events ?? [];
+    const held = this.state.events[id] ?? [];
+    if (!got.length) {
+      this.addEvents(id, got, true);
+      this.setOlder(id, held.length > 0 && held[0].seq > 1);
+      return;
+    }
+    const lo = got[0].seq;
+    const hi = got[got.length - 1].seq;
+    if (held.length && held[0].seq > hi + 1) {
+      // Live events newer than this (slow) page already began the run: read the page just below them.
+      const below = await api.events(id, { before_seq: held[0].seq, limit: PAGE_SIZE });
+      this.addEvents(id, below.events ?? [], true);
+      this.setOlderFrom(id, below);
+      return;
+    }
+    if (held.length && lo > maxSeq(held) + 1) {
+      // Fell behind by more than a page: start again from this page (and anything newer held).
+      this.set({ events: { ...this.state.events, [id]: held.filter((e) => e.seq > hi) } });
+    }
+    this.addEvents(id, got, true);
+    this.setOlderFrom(id, page);
+  }
+
+  /** Whether older events exist, from a page read below (or as) the lowest seq held. */
+  private setOlderFrom(id: number, page: EventsPage): void {
+    const list = this.state.events[id] ?? [];
+    const first = page.events?.[0]?.seq;
+    // The page that reached the lowest seq held knows; otherwise seqs count from 1 (docs/api.md).
+    this.setOlder(id, !list.length || first === undefined ? false : first === list[0].seq ? !!page.has_more : list[0].seq > 1);
+  }
+
+  private setOlder(id: number, older: boolean): void {
+    if (this.state.olderExists[id] !== older) this.set({ olderExists: { ...this.state.olderExists, [id]: older } });
+  }
+
+  /** Beginning of the conversation reached after paging back (the timeline labels it). */
+  reachedStart(id: number): boolean {
+    return this.pagedBack.has(id) && this.state.olderExists[id] === false;
+  }
+
+  /** The page before the lowest seq held (the agent scrolled near the top of the timeline). */
+  async loadOlder(id: number): Promise<void> {
+    const list = this.state.events[id];
+    if (!list?.length || !this.state.olderExists[id] || this.state.olderLoading[id]) return;
+    const before = list[0].seq;
+    this.pagedBack.add(id);
+    this.set({ olderLoading: { ...this.state.olderLoading, [id]: true }, olderError: { ...this.state.olderError, [id]: undefined } });
+    try {
+      const page = await api.events(id, { before_seq: before, limit: PAGE_SIZE });
+      this.addEvents(id, page.events ?? [], true);
+      this.setOlderFrom(id, page);
+      this.set({ olderLoading: { ...this.state.olderLoading, [id]: false } });
+    } catch (e) {
+      this.set({ olderLoading: { ...this.state.olderLoading, [id]: false }, olderError: { ...this.state.olderError, [id]: errorText(e) } });
+    }
+  }
+
+  /** Where a subscription resumes: after the highest seq held, or where following began without history. */
+  private resumeSeq(id: number): number {
+    return Math.max(maxSeq(this.state.events[id]), this.liveFrom.get(id) ?? 0);
+  }
+
   private ensureSubscribed(id: number): void {
     if (this.subscribed.has(id)) return;
     this.subscribed.add(id);
-    this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: maxSeq(this.state.events[id]) });
+    // Without history (a list row, for its badge), only what comes after the row's last_seq.
+    if (!this.state.events[id]?.length) this.liveFrom.set(id, this.state.convs[id]?.last_seq ?? 0);
+    this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: this.resumeSeq(id) });
   }
 
   /**
@@ -886,8 +1000,11 @@ export class Store {
     return !!this.state.me && c.agent_id === this.state.me.id;
   }
 
-  /** Merges events for a conversation and keeps the list row (snippet, time) in step. */
-  private addEvents(id: number, incoming: ChatEvent[]): void {
+  /**
+   * Merges events for a conversation and keeps the list row (snippet, time) in step. `history`:
+   * read from a page (not news: the typing indicator stays).
+   */
+  private addEvents(id: number, incoming: ChatEvent[], history = false): void {
     const merged = mergeEvents(this.state.events[id], incoming);
     if (!merged) return;
     const patch: Partial<State> = { events: { ...this.state.events, [id]: merged } };
@@ -940,7 +1057,7 @@ export class Store {
       }
     }
     // A visitor message clears their typing indicator.
-    if (incoming.some((e) => e.sender === 'visitor') && this.state.typingUntil[id]) {
+    if (!history && incoming.some((e) => e.sender === 'visitor') && this.state.typingUntil[id]) {
       patch.typingUntil = { ...this.state.typingUntil, [id]: 0 };
     }
     this.set(patch);
@@ -951,7 +1068,7 @@ export class Store {
 
   private onSocketReady(): void {
     for (const id of this.subscribed) {
-      this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: maxSeq(this.state.events[id]) });
+      this.socket.send({ type: 'subscribe', conversation_id: id, after_seq: this.resumeSeq(id) });
     }
     // Whatever was sent while offline (or not yet acknowledged) goes again with the same client_id.
     for (const [cid, list] of Object.entries(this.state.pending)) {
@@ -985,6 +1102,14 @@ export class Store {
         // A meeting is also a new activity in the visitor's history.
         if (isMeetingKind(f.event.kind) && this.state.selectedId === id) this.loadDetailSoon(id);
         if (!this.state.convs[id]) this.refreshListSoon();
+        return;
+      }
+      case 'subscribed': {
+        // The replay of everything after `after_seq` follows; it is complete once head_seq is held.
+        const id = f.conversation_id;
+        const head = Number(f.head_seq);
+        if (id == null || !Number.isFinite(head)) return;
+        if (this.state.replayHead[id] !== head) this.set({ replayHead: { ...this.state.replayHead, [id]: head } });
         return;
       }
       case 'message.ack': {

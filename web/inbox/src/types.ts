@@ -1,8 +1,8 @@
 // Wire types of the Parley API v1 (docs/api.md). Times are ms since the epoch.
 // Conversations and events are shared with the widget (web/shared/protocol.ts); the rest is agent-only.
-import type { ChatEvent, Conversation, Meeting } from '../../shared/protocol';
+import type { ChatEvent, Conversation, Meeting, SubscribedFrame } from '../../shared/protocol';
 
-export type { ChatEvent, Conversation, ConversationStatus, EndReason, EventKind, Sender } from '../../shared/protocol';
+export type { ChatEvent, Conversation, ConversationStatus, EndReason, EventKind, EventsPage, PageQuery, Sender, SubscribedFrame } from '../../shared/protocol';
 export type { CalendarCardBody, Meeting, MeetingEventBody, MeetingStatus, Slot, SlotList } from '../../shared/protocol';
 
 export type Role = 'agent' | 'admin';
@@ -172,6 +172,7 @@ export interface ConversationDetail {
 export type ServerFrame =
   | { type: 'hello'; role: 'agent' | 'visitor'; id: number }
   | { type: 'event'; conversation_id: number; event: ChatEvent }
+  | SubscribedFrame
   | { type: 'conversation.updated'; conversation: Conversation }
   | { type: 'chat.requested'; conversation: Conversation; visitor: Visitor }
   | { type: 'agent.status'; agent: Agent }

@@ -1,5 +1,6 @@
 // Visitor REST client. Cross-origin friendly: a bearer token, no cookies.
 import { ApiError, fetchJson } from '../../shared/http';
+import { pageQuery, type EventsPage, type PageQuery } from '../../shared/protocol';
 import type { ChatEvent, Conversation, Meeting, PreChatForm, SlotList } from './types';
 
 export { ApiError };
@@ -31,6 +32,13 @@ export const storage = {
     }
   },
 };
+
+export interface CurrentChat {
+  conversation: Conversation;
+  events: ChatEvent[];
+  has_more: boolean;
+  read: { agent_seq: number; visitor_seq: number };
+}
 
 /** What the widget reports about the visitor (POST /visitor/activities). */
 export interface VisitorActivity {
@@ -92,13 +100,17 @@ export class VisitorApi {
     return this.request<{ conversation: Conversation }>('POST', '/visitor/chats', form);
   }
 
-  current() {
-    // `read`: the newest seq each side has seen (drives "Seen" after a reload).
-    return this.request<{ conversation: Conversation; events: ChatEvent[]; read: { agent_seq: number; visitor_seq: number } }>('GET', '/visitor/chats/current');
+  /**
+   * The newest conversation with its newest `limit` events (oldest first; `has_more`: older exist).
+   * `read`: the newest seq each side has seen (drives "Seen" after a reload).
+   */
+  current(limit: number) {
+    return this.request<CurrentChat>('GET', `/visitor/chats/current?limit=${limit}`);
   }
 
-  events(id: number, after: number) {
-    return this.request<{ events: ChatEvent[] }>('GET', `/visitor/chats/${id}/events?after=${after}`);
+  /** One page of the history: the newest (no after_seq / before_seq), newer than or older than a seq. */
+  events(id: number, page: PageQuery) {
+    return this.request<EventsPage>('GET', `/visitor/chats/${id}/events${pageQuery(page)}`);
   }
 
   send(id: number, client_id: string, body: string) {

@@ -68,7 +68,7 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 .head .link-end:hover { background: rgba(255,255,255,.14); }
 
 .body { flex: 1; min-height: 0; display: flex; flex-direction: column; background: var(--bg); }
-.scroll { flex: 1; min-height: 0; overflow-y: auto; }
+.scroll { flex: 1; min-height: 0; overflow-y: auto; overflow-anchor: none; }
 
 /* pre-chat form */
 .form { padding: 20px 18px; display: flex; flex-direction: column; gap: 12px; }
@@ -107,6 +107,8 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 
 /* chat */
 .messages { padding: 16px 14px 8px; display: flex; flex-direction: column; gap: 2px; }
+.history-edge { height: 28px; margin-top: 8px; display: flex; align-items: center; justify-content: center; gap: 4px; color: var(--muted); font-size: 12px; }
+.history-edge button { font-size: 12px; }
 .msg { display: flex; flex-direction: column; max-width: 80%; margin-top: 8px; }
 .msg.grouped { margin-top: 2px; }
 .msg.in { align-self: flex-start; align-items: flex-start; }

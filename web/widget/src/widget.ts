@@ -1,5 +1,6 @@
 // The visitor chat widget: launcher + panel inside an open shadow root.
 // States: pre-chat form -> waiting for an agent -> chat -> ended (or missed: fallback message).
+// A chat opens on its newest page of events; older pages are read as the visitor scrolls up.
 // Every visitor/agent string is put on the page with textContent, never parsed as HTML.
 import { ApiError, VisitorApi, storage, type VisitorActivity } from './api';
 import { VisitorSocket } from './socket';
@@ -32,6 +33,12 @@ const ACK_TIMEOUT_MS = 8000;
 const DEFAULT_FALLBACK = 'Sorry, no one is available to chat right now. We have your details and will get back to you by email.';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TYPING_SEND_EVERY_MS = 2000;
+/** Events per history page: the newest on load, then each older one on scrolling up. */
+const PAGE_SIZE = 100;
+/** A catch-up over REST reads at most this many newer events; further behind, the newest page. */
+const CATCH_UP_LIMIT = 1000;
+/** How close to the top of the messages (px) an older page is read. */
+const NEAR_TOP_PX = 150;
 /** http(s) URLs in a message; trailing punctuation is trimmed off afterwards. */
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 
@@ -126,7 +133,18 @@ export class Widget implements CardHost {
   private readonly shadow: ShadowRoot;
 
   private conv: Conversation | null = null;
+  /** One unbroken run of seqs: the newest page, and the older pages read since. */
   private events: ChatEvent[] = [];
+  /** Older events exist on the server before events[0]. */
+  private olderExists = false;
+  private olderLoading = false;
+  private olderFailed = false;
+  /** The visitor paged back (the beginning, once reached, is then labelled). */
+  private pagedBack = false;
+  /** Where the view was before an older page was put above it (renderChat keeps it steady). */
+  private anchor: { height: number; top: number } | null = null;
+  /** The head seq of the last `subscribed` answer: the resume is complete once it is held. */
+  private replayHead = -1;
   private pending: Pending[] = [];
   private ackTimers = new Map<string, number>();
   private open = false;
@@ -158,6 +176,7 @@ export class Widget implements CardHost {
   private waitingView!: HTMLDivElement;
   private chatView!: HTMLDivElement;
   private scroller!: HTMLDivElement;
+  private historyEdge!: HTMLDivElement;
   private messagesEl!: HTMLDivElement;
   private typingEl!: HTMLDivElement;
   private composer!: HTMLFormElement;
@@ -323,10 +342,12 @@ export class Widget implements CardHost {
 
     // chat
     this.messagesEl = h('div', { class: 'messages', 'data-testid': 'widget-messages', 'aria-live': 'polite' });
-    this.scroller = h('div', { class: 'scroll' }, this.messagesEl);
+    this.historyEdge = h('div', { class: 'history-edge', hidden: true, 'data-testid': 'widget-history' });
+    this.scroller = h('div', { class: 'scroll' }, this.historyEdge, this.messagesEl);
     this.scroller.addEventListener('scroll', () => {
       const el = this.scroller;
       this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+      this.loadOlderIfNear();
     });
     this.typingEl = h(
       'div',
@@ -568,8 +589,15 @@ export class Widget implements CardHost {
     const ended = this.conv?.status === 'ended';
     const el = this.scroller;
     const atBottom = this.stickToBottom;
+    const anchor = this.anchor;
+    this.anchor = null;
 
-    keepFocus(this.shadow, () => this.renderMessages());
+    keepFocus(this.shadow, () => {
+      this.renderHistoryEdge();
+      this.renderMessages();
+    });
+    if (this.replayHead >= 0) this.messagesEl.setAttribute('data-synced', String(this.synced));
+    else this.messagesEl.removeAttribute('data-synced');
 
     const typing = active && this.agentTypingUntil > Date.now();
     this.typingEl.hidden = !typing;
@@ -581,7 +609,11 @@ export class Widget implements CardHost {
     this.endedEl.hidden = !ended;
     this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
     if (atBottom) el.scrollTop = el.scrollHeight;
+    // An older page went above the view: it stays where it was (the same messages in sight).
+    else if (anchor) el.scrollTop = anchor.top + (el.scrollHeight - anchor.height);
     this.reportRead();
+    // A short newest page (or a tall panel) leaves nothing to scroll: read on until it fills.
+    this.loadOlderIfNear();
   }
 
   /** The message list: texts, notes, calendar cards and meeting confirmations, then pending sends. */
@@ -745,7 +777,7 @@ export class Widget implements CardHost {
 
   // ---- life cycle ------------------------------------------------------------------------
 
-  /** On page load: an open chat (and its whole history) comes back. */
+  /** On page load: an open chat comes back with its newest page (older ones on scrolling up). */
   private async restore(): Promise<void> {
     const wasOpen = sessionGet(OPEN_KEY) === '1';
     if (!this.api.token) {
@@ -753,11 +785,12 @@ export class Widget implements CardHost {
       return;
     }
     try {
-      const { conversation, events, read } = await this.api.current();
+      const { conversation, events, has_more, read } = await this.api.current(PAGE_SIZE);
       this.conv = conversation;
       this.events = [];
       this.agentReadSeq = Number(read?.agent_seq) || 0;
       this.mergeEvents(events, false);
+      this.olderExists = !!has_more && this.events.length > 0;
       if (conversation.status === 'pending' || conversation.status === 'active') this.socket.start();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.api.forgetToken();
@@ -806,8 +839,8 @@ export class Widget implements CardHost {
           conversation = (await this.api.startChat(form)).conversation;
         } else if (e instanceof ApiError && e.status === 409) {
           // An open chat already exists (another tab): continue that one.
-          const cur = await this.api.current();
-          this.adopt(cur.conversation, cur.events);
+          const cur = await this.api.current(PAGE_SIZE);
+          this.adopt(cur.conversation, cur.events, cur.has_more);
           return;
         } else {
           throw e;
@@ -825,9 +858,10 @@ export class Widget implements CardHost {
     }
   }
 
-  private adopt(conversation: Conversation, events: ChatEvent[]): void {
+  private adopt(conversation: Conversation, events: ChatEvent[], hasMore = false): void {
     this.conv = conversation;
     this.events = [];
+    this.resetHistory();
     this.cards.clear();
     this.pending = [];
     this.agentReadSeq = 0;
@@ -835,6 +869,7 @@ export class Widget implements CardHost {
     this.composerError = null;
     this.stickToBottom = true;
     this.mergeEvents(events, false);
+    this.olderExists = hasMore && this.events.length > 0;
     if (conversation.status === 'pending' || conversation.status === 'active') {
       this.socket.stop();
       this.socket.start();
@@ -842,16 +877,101 @@ export class Widget implements CardHost {
     this.render();
   }
 
+  private resetHistory(): void {
+    this.olderExists = false;
+    this.olderLoading = false;
+    this.olderFailed = false;
+    this.pagedBack = false;
+    this.anchor = null;
+    this.replayHead = -1;
+  }
+
+  /** What is newer than the newest seq held (with nothing held, or far behind: the newest page). */
   private async fetchEvents(): Promise<void> {
     const conv = this.conv;
     if (!conv) return;
     try {
-      const { events } = await this.api.events(conv.id, this.maxSeq());
-      if (this.conv?.id === conv.id) this.mergeEvents(events, true);
+      if (this.events.length) {
+        const page = await this.api.events(conv.id, { after_seq: this.maxSeq(), limit: CATCH_UP_LIMIT });
+        if (this.conv?.id !== conv.id) return;
+        if (!page.has_more) {
+          this.mergeEvents(page.events ?? [], true);
+          this.render();
+          return;
+        }
+      }
+      const newest = await this.api.events(conv.id, { limit: PAGE_SIZE });
+      if (this.conv?.id === conv.id) this.placeNewest(newest.events ?? [], newest.has_more, true);
     } catch {
       /* shown from what we have */
     }
     this.render();
+  }
+
+  /**
+   * Joins a newest page to what is held, keeping the held seqs one unbroken run (older pages are
+   * read below events[0], so a hole would never be filled): a run that ended more than a page ago
+   * is replaced by the page; a page older than the run held adds nothing.
+   */
+  private placeNewest(got: ChatEvent[], hasMore: boolean, live: boolean): void {
+    if (!got.length) return;
+    const hi = got[got.length - 1].seq;
+    if (this.events.length && this.events[0].seq > hi + 1) return;
+    if (this.events.length && got[0].seq > this.maxSeq() + 1) this.events = this.events.filter((e) => e.seq > hi);
+    this.mergeEvents(got, live);
+    if (this.events[0]?.seq === got[0].seq) this.olderExists = hasMore;
+  }
+
+  /** The page before events[0] (the visitor scrolled near the top of the messages). */
+  private async loadOlder(): Promise<void> {
+    const conv = this.conv;
+    if (!conv || !this.olderExists || this.olderLoading || !this.events.length) return;
+    const before = this.events[0].seq;
+    this.olderLoading = true;
+    this.olderFailed = false;
+    this.pagedBack = true;
+    this.renderHistoryEdge();
+    try {
+      const page = await this.api.events(conv.id, { before_seq: before, limit: PAGE_SIZE });
+      if (this.conv?.id !== conv.id) return;
+      const got = page.events ?? [];
+      const el = this.scroller;
+      this.anchor = { height: el.scrollHeight, top: el.scrollTop };
+      this.mergeEvents(got, false);
+      // The page that reached events[0] knows; otherwise seqs count from 1 (docs/api.md).
+      this.olderExists = got.length > 0 && (this.events[0].seq === got[0].seq ? !!page.has_more : this.events[0].seq > 1);
+    } catch {
+      if (this.conv?.id === conv.id) this.olderFailed = true;
+    } finally {
+      if (this.conv?.id === conv.id) {
+        this.olderLoading = false;
+        this.render();
+      }
+    }
+  }
+
+  /** Near the top of an open chat with older events on the server: read the page before. */
+  private loadOlderIfNear(): void {
+    const el = this.scroller;
+    if (!this.open || this.view !== 'chat' || !this.olderExists || this.olderLoading || this.olderFailed) return;
+    if (el.clientHeight > 0 && el.scrollTop < NEAR_TOP_PX) void this.loadOlder();
+  }
+
+  /** The top of a paged chat: earlier messages (loading, retry) or its beginning; fixed height. */
+  private renderHistoryEdge(): void {
+    const edge = this.historyEdge;
+    const state = this.olderLoading ? 'loading' : this.olderFailed ? 'error' : this.olderExists ? 'more' : 'start';
+    edge.hidden = !this.events.length || (state === 'start' && !this.pagedBack);
+    edge.setAttribute('data-state', state);
+    clear(edge);
+    if (state === 'loading') append(edge, [h('span', { 'data-testid': 'widget-history-loading' }, 'Loading earlier messages…')]);
+    else if (state === 'error')
+      append(edge, [
+        h('span', { 'data-testid': 'widget-history-error' }, 'Could not load earlier messages. '),
+        h('button', { type: 'button', class: 'link', onclick: () => void this.loadOlder() }, 'Retry'),
+      ]);
+    else if (state === 'more') append(edge, [h('button', { type: 'button', class: 'link', 'data-testid': 'widget-history-more', onclick: () => void this.loadOlder() }, 'Earlier messages')]);
+    else append(edge, [h('span', { 'data-testid': 'widget-history-start' }, 'Beginning of the conversation')]);
   }
 
   private async endChat(): Promise<void> {
@@ -883,6 +1003,7 @@ export class Widget implements CardHost {
     this.ackTimers.clear();
     this.conv = null;
     this.events = [];
+    this.resetHistory();
     this.cards.clear();
     this.pending = [];
     this.agentReadSeq = 0;
@@ -914,9 +1035,9 @@ export class Widget implements CardHost {
       }
       changed = true;
       if (ev.client_id) this.settle(ev.client_id);
-      if (ev.kind === 'text' && ev.sender === 'agent') {
+      if (live && ev.kind === 'text' && ev.sender === 'agent') {
         this.agentTypingUntil = 0;
-        if (live && !this.open) this.unread++;
+        if (!this.open) this.unread++;
       }
       if (this.conv) {
         const next: Partial<Conversation> = {};
@@ -966,10 +1087,10 @@ export class Widget implements CardHost {
     let reason = c.end_reason;
     if (!reason || !this.events.some((e) => e.kind === 'chat.missed')) {
       try {
-        const cur = await this.api.current();
+        const cur = await this.api.current(PAGE_SIZE);
         if (cur.conversation.id === c.id && this.conv?.id === c.id) {
           this.conv = { ...this.conv, ...cur.conversation };
-          this.mergeEvents(cur.events, false);
+          this.placeNewest(cur.events ?? [], cur.has_more, false);
           reason = cur.conversation.end_reason;
         }
       } catch {
@@ -992,8 +1113,14 @@ export class Widget implements CardHost {
   private onSocketReady(): void {
     const conv = this.conv;
     if (!conv) return;
+    // The server answers `subscribed` (head_seq), then replays every event after the newest held.
     this.socket.send({ type: 'subscribe', conversation_id: conv.id, after_seq: this.maxSeq() });
     for (const p of this.pending) if (p.status === 'sending') this.transmit(p);
+  }
+
+  /** Resumed: every event up to the head of the last `subscribed` answer is held. */
+  private get synced(): boolean {
+    return this.replayHead >= 0 && this.maxSeq() >= this.replayHead;
   }
 
   private onFrame(f: any): void {
@@ -1002,6 +1129,12 @@ export class Widget implements CardHost {
         if (f.event) {
           this.mergeEvents([f.event], true);
           this.render();
+        }
+        return;
+      case 'subscribed':
+        if (this.conv && f.conversation_id === this.conv.id && Number.isFinite(Number(f.head_seq))) {
+          this.replayHead = Number(f.head_seq);
+          this.messagesEl.setAttribute('data-synced', String(this.synced));
         }
         return;
       case 'message.ack':

@@ -57,6 +57,10 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
         error={error === NOT_FOUND ? 'This conversation is not visible to you.' : error}
         loading={!!state.historyLoading[id]}
         seenSeq={state.visitorRead[id] ?? 0}
+        older={state.olderExists[id]}
+        olderLoading={!!state.olderLoading[id]}
+        olderError={state.olderError[id]}
+        replayHead={state.replayHead[id]}
       />
       <Composer key={id} store={store} id={id} conv={conv} />
     </section>
@@ -125,13 +129,35 @@ function Messages(props: {
   loading: boolean;
   /** The newest seq the visitor has seen. */
   seenSeq: number;
+  /** Older events exist before the first one held (undefined: not known yet). */
+  older: boolean | undefined;
+  olderLoading: boolean;
+  olderError: string | undefined;
+  /** The head seq of the last `subscribed` answer (the resume is complete once it is held). */
+  replayHead: number | undefined;
 }) {
-  const { store, id, conv, events, pending, typing, error, loading, seenSeq } = props;
+  const { store, id, conv, events, pending, typing, error, loading, seenSeq, older, olderLoading, olderError, replayHead } = props;
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const lastId = useRef<number | null>(null);
+  /** The first seq on screen after the last commit, and the list's geometry just before this one. */
+  const shownFirst = useRef(0);
+  const before = useRef<{ id: number; first: number; height: number; top: number } | null>(null);
 
-  // Follow new messages while the agent is at the bottom; jump to the end on a new conversation.
+  const first = events?.[0]?.seq ?? 0;
+  // Read during render, i.e. before the DOM changes: if older messages are about to be put above
+  // the view, the layout effect below moves the scroll position by exactly their height.
+  if (ref.current && lastId.current === id) before.current = { id, first: shownFirst.current, height: ref.current.scrollHeight, top: ref.current.scrollTop };
+
+  /** Near the top with older messages on the server: the page before the first one held. */
+  const loadOlderIfNear = () => {
+    const el = ref.current;
+    if (!el || !older || olderLoading || olderError || el.clientHeight === 0) return;
+    if (el.scrollTop < NEAR_TOP_PX) void store.loadOlder(id);
+  };
+
+  // Follow new messages while the agent is at the bottom; jump to the end on a new conversation;
+  // keep the view steady when an older page lands above it.
   const count = (events?.length ?? 0) + pending.length + (typing ? 1 : 0);
   useLayoutEffect(() => {
     const el = ref.current;
@@ -139,13 +165,21 @@ function Messages(props: {
     if (lastId.current !== id) {
       lastId.current = id;
       stick.current = true;
+      before.current = null;
     }
+    const b = before.current;
     if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [id, count]);
+    else if (b && b.id === id && b.first && first && first < b.first) el.scrollTop = b.top + (el.scrollHeight - b.height);
+    shownFirst.current = first;
+    // A short first page (or a tall window) leaves nothing to scroll: read on until it fills.
+    loadOlderIfNear();
+  }, [id, count, first, older, olderLoading]);
 
   const onScroll = () => {
     const el = ref.current;
-    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    loadOlderIfNear();
   };
 
   // Delivered / Seen goes under the agent's last stored message.
@@ -158,12 +192,44 @@ function Messages(props: {
     }
   }
   const zone = store.state.me?.time_zone;
+  const top = events?.length ? events[events.length - 1].seq : 0;
+  const history = olderLoading ? 'loading' : olderError ? 'error' : older ? 'more' : older === false ? 'start' : 'unknown';
   let lastDay = '';
   let prevSender = '';
   return (
-    <div class="messages" ref={ref} onScroll={onScroll} data-testid="message-list" aria-live="polite">
+    <div
+      class="messages"
+      ref={ref}
+      onScroll={onScroll}
+      data-testid="message-list"
+      data-history={history}
+      data-first-seq={first || undefined}
+      data-synced={replayHead === undefined ? undefined : top >= replayHead ? 'true' : 'false'}
+      aria-live="polite"
+    >
       {error && <LoadFailed error={error} onRetry={() => store.loadHistory(id)} />}
       {!events && loading && <div class="list-loading">Loading conversation…</div>}
+      {!!events?.length && (older || olderError || store.reachedStart(id)) && (
+        // One fixed-height slot, whatever it says, so its text changing never moves the messages.
+        <div class="history-edge" data-testid="history-edge" data-state={history}>
+          {olderLoading ? (
+            <span data-testid="history-loading">Loading earlier messages…</span>
+          ) : olderError ? (
+            <span class="form-error" data-testid="history-error">
+              Could not load earlier messages.{' '}
+              <button type="button" class="link-btn" onClick={() => void store.loadOlder(id)}>
+                Retry
+              </button>
+            </span>
+          ) : older ? (
+            <button type="button" class="link-btn" onClick={() => void store.loadOlder(id)} data-testid="history-more">
+              Earlier messages
+            </button>
+          ) : (
+            <span data-testid="history-start">Beginning of the conversation</span>
+          )}
+        </div>
+      )}
       {events?.map((ev) => {
         const day = dayLabel(ev.created_at, zone);
         const sep = day !== lastDay ? <DaySep key={`d-${ev.seq}`} label={day} /> : null;
@@ -257,6 +323,9 @@ function Messages(props: {
     </div>
   );
 }
+
+/** How close to the top of the timeline (px) an older page is read. */
+const NEAR_TOP_PX = 200;
 
 const MEETING_TITLES: Record<string, string> = {
   'meeting.booked': 'Meeting booked',
