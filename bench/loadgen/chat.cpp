@@ -74,6 +74,9 @@ struct Worker {
   Histogram e2e_storm, ack_storm;  // login-storm: messages scheduled in the storm's window
   std::atomic<std::uint64_t> sent{0}, acked{0}, delivered{0}, delivered_in_window{0},
       delivered_in_storm{0}, echoes{0}, error_frames{0};
+  // login-storm: sends by the window their scheduled time falls in, so that messages never
+  // delivered (a stalled server) still count in that window's latency.
+  std::atomic<std::uint64_t> sent_calm{0}, sent_storm{0};
   std::thread thread;
 };
 
@@ -229,6 +232,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
     frame += "\"}";
     ++inflight_;
     w_.sent.fetch_add(1, std::memory_order_relaxed);
+    if (scheduled >= run_.storm_start.load(std::memory_order_relaxed)) {
+      w_.sent_storm.fetch_add(1, std::memory_order_relaxed);
+    } else if (scheduled >= run_.win_start.load(std::memory_order_relaxed)) {
+      w_.sent_calm.fetch_add(1, std::memory_order_relaxed);
+    }
     send(std::move(frame));
   }
 
@@ -622,6 +630,7 @@ int run_chat(const ChatOptions& o) {
   if (storm) storm->join();
 
   // --- stop ---
+  std::int64_t stopped_at = now_ns();
   r.stopping = true;
   for (auto& c : conns) asio::post(c->ws().get_executor(), [c] { c->close(); });
   std::this_thread::sleep_for(50ms);
@@ -678,18 +687,30 @@ int run_chat(const ChatOptions& o) {
     std::uint64_t in_storm = sum(&Worker::delivered_in_storm);
     double calm_s = std::max(1e-9, static_cast<double>(r.storm_start - r.win_start) / 1e9);
     double storm_s = std::max(1e-9, static_cast<double>(measured_end - r.storm_start) / 1e9);
-    auto phase = [](const Histogram& e, const Histogram& a, std::uint64_t delivered, double secs,
-                    std::optional<double> cpu0, std::optional<double> cpu1) {
+    // A message sent in a window but never delivered by the end of the drain waited at least
+    // from the window's end until then: it is counted at that lower bound, not left out (a
+    // stalled server would otherwise show the latency of the few messages that got through).
+    auto phase = [&](Histogram& e, const Histogram& a, std::uint64_t sent_in, std::int64_t end,
+                     std::uint64_t delivered, double secs, std::optional<double> cpu0,
+                     std::optional<double> cpu1) {
+      std::uint64_t missing = sent_in > e.count() ? sent_in - e.count() : 0;
+      auto floor_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, stopped_at - end));
+      if (missing) e.record_n(floor_ns, missing);
       json::object p{{"measured_s", secs},
+                     {"sent", sent_in},
                      {"delivered", delivered},
                      {"delivered_per_s", static_cast<double>(delivered) / secs},
+                     {"undelivered", missing},
                      {"latency_e2e", latency_json(e)},
                      {"latency_ack", latency_json(a)}};
+      if (missing) p["undelivered_counted_at_ms"] = static_cast<double>(floor_ns) / 1e6;
       if (cpu0 && cpu1) p["server_cpu_utilisation"] = (*cpu1 - *cpu0) / secs;
       return p;
     };
-    figures["without_storm"] = phase(e2e, ack, in_window - in_storm, calm_s, cpu_start, cpu_storm);
-    auto with = phase(e2e_storm, ack_storm, in_storm, storm_s, cpu_storm, cpu_end);
+    figures["without_storm"] = phase(e2e, ack, sum(&Worker::sent_calm), r.storm_start,
+                                     in_window - in_storm, calm_s, cpu_start, cpu_storm);
+    auto with = phase(e2e_storm, ack_storm, sum(&Worker::sent_storm), r.win_end, in_storm, storm_s,
+                      cpu_storm, cpu_end);
     if (storm) storm_figures = storm->figures();
     with["logins"] = storm_figures;
     figures["with_storm"] = std::move(with);

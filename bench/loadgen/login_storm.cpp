@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 
 namespace {
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-constexpr auto kCallTimeout = 10s;
+// A login slower than this is given up on (and counted in transport_errors).
+constexpr auto kCallTimeout = 30s;
 // After a 429 or a failed connect: long enough not to spin, short enough to keep pressing.
 constexpr auto kPause = 100ms;
 }  // namespace

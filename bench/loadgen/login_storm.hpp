@@ -33,7 +33,7 @@ class LoginStorm {
 
   // Starts the thread; the clients begin at start_ns and send no login after end_ns.
   void start(std::int64_t start_ns, std::int64_t end_ns);
-  // Waits for the clients' last replies (each bounded by a 10 s timeout), stops the thread.
+  // Waits for the clients' last replies (each bounded by a 30 s timeout), stops the thread.
   void join();
   // {clients, accounts, wrong_password, window_s (its start to the last answer), attempts,
   //  ok, unauthorized, throttled, other_status, transport_errors, logins_per_s,

@@ -195,7 +195,15 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
       auto p999 = num(rs, n, {"figures", phase, "latency_e2e", "p999_ms"});
       auto mx = num(rs, n, {"figures", phase, "latency_e2e", "max_ms"});
       if (!p50 || !p99 || !p999 || !mx) return "not run";
-      return fmt(*p50, 2) + " / " + fmt(*p99, 2) + " / " + fmt(*p999, 2) + " / " + fmt(*mx, 2) + " ms";
+      std::string out = fmt(*p50, 2) + " / " + fmt(*p99, 2) + " / " + fmt(*p999, 2) + " / " + fmt(*mx, 2) + " ms";
+      auto lost = num(rs, n, {"figures", phase, "undelivered"});
+      auto sent = num(rs, n, {"figures", phase, "sent"});
+      auto floor = num(rs, n, {"figures", phase, "undelivered_counted_at_ms"});
+      if (lost && *lost > 0 && sent && floor) {
+        out += " (" + thousands(*lost) + " of " + thousands(*sent) + " messages never delivered, counted at " +
+               fmt(*floor / 1000, 1) + " s)";
+      }
+      return out;
     };
     auto calm = num(rs, n, {"figures", "without_storm", "latency_e2e", "p99_ms"});
     auto stormy = num(rs, n, {"figures", "with_storm", "latency_e2e", "p99_ms"});
