@@ -45,6 +45,18 @@ core::Result<ConversationDetail> InboxQueries::open(const core::Agent& agent,
   d.visitor = store_.visitor_profile(c->visitor_id).value_or(store::VisitorProfile{});
   d.activities = store_.activities(c->visitor_id, core::history_since(chats_.policy(), clock_()),
                                    kMaxActivities);
+  // Each entry tied to a conversation shows what the reader may see of that conversation
+  // (core::visible_part); one lookup per conversation, however many entries it has.
+  auto viewer = core::viewer_of(agent);
+  std::map<core::Id, std::optional<core::Conversation>> linked{{c->id, *c}};
+  for (auto& a : d.activities) {
+    if (!a.conversation_id) continue;
+    auto it = linked.find(*a.conversation_id);
+    if (it == linked.end()) {
+      it = linked.emplace(*a.conversation_id, store_.find_conversation(*a.conversation_id)).first;
+    }
+    if (it->second) a = core::visible_part(viewer, std::move(a), *it->second);
+  }
   return d;
 }
 

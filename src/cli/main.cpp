@@ -1,11 +1,17 @@
 // parley: serve | migrate | admin create-agent | version
 #include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <condition_variable>
 #include <iostream>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -83,6 +89,56 @@ class PeriodicThread {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// One line, without its line ending ("\n" or "\r\n").
+std::string read_line(std::istream& in) {
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// The password of `admin create-agent`: from --password-file or, without it, standard input
+// (one line; at a terminal, asked for without echo). The deprecated --password still works,
+// with a warning: a command line can be read by every user of the machine (ps, /proc).
+// nullopt after telling the user why on stderr.
+std::optional<std::string> read_password(const std::optional<std::string>& on_command_line,
+                                         const std::optional<std::string>& file) {
+  std::string password;
+  if (on_command_line) {
+    std::cerr << "parley: warning: --password shows the password to every user of this machine "
+                 "(ps, /proc); use --password-file PATH or standard input instead\n";
+    password = *on_command_line;
+  } else if (file) {
+    std::ifstream in(*file);
+    if (!in) {
+      std::cerr << "parley: cannot read the password file " << *file << ": "
+                << std::strerror(errno) << "\n";
+      return std::nullopt;
+    }
+    password = read_line(in);
+  } else if (::isatty(STDIN_FILENO)) {
+    std::cerr << "Password: " << std::flush;
+    termios saved{};
+    bool quiet = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (quiet) {
+      termios no_echo = saved;
+      no_echo.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &no_echo);
+    }
+    password = read_line(std::cin);
+    if (quiet) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << "\n";
+  } else {
+    password = read_line(std::cin);
+  }
+  if (password.empty()) {
+    std::cerr << "parley: the password is empty; give it on standard input (one line) or with "
+                 "--password-file PATH\n";
+    return std::nullopt;
+  }
+  return password;
+}
 
 bool split_listen(const std::string& listen, std::string& host, unsigned short& port) {
   auto colon = listen.rfind(':');
@@ -188,13 +244,22 @@ int main(int argc, char** argv) {
   auto* admin_cmd = cli.add_subcommand("admin", "Administration");
   admin_cmd->require_subcommand(1);
   auto* create_agent_cmd = admin_cmd->add_subcommand("create-agent", "Create an agent account");
-  std::string name, email, password, role = "agent";
+  std::string name, email, role = "agent";
+  std::optional<std::string> password, password_file;
   bool calendar_only = false;
   int max_chats = 10;
   create_agent_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
   create_agent_cmd->add_option("--name", name, "Display name")->required();
   create_agent_cmd->add_option("--email", email, "Login email")->required();
-  create_agent_cmd->add_option("--password", password, "Password (at least 8 characters)")->required();
+  // Without either flag the password is read from standard input (one line).
+  auto* password_file_opt = create_agent_cmd->add_option(
+      "--password-file", password_file,
+      "File whose first line is the password (at least 8 characters); default: standard input");
+  create_agent_cmd
+      ->add_option("--password", password,
+                   "The password on the command line (deprecated: visible to every user of the "
+                   "machine)")
+      ->excludes(password_file_opt);
   create_agent_cmd->add_option("--role", role, "agent or admin")
       ->check(CLI::IsMember({"agent", "admin"}));
   create_agent_cmd->add_flag("--calendar-only", calendar_only,
@@ -217,10 +282,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (create_agent_cmd->parsed()) {
+      auto secret = read_password(password, password_file);
+      if (!secret) return 1;
       auto store = open_store(data_dir);
       app::AuthService auth(*store, app::system_now);
       auto agent =
-          auth.create_agent(name, email, password, *core::role_from_string(role), max_chats,
+          auth.create_agent(name, email, *secret, *core::role_from_string(role), max_chats,
                             !calendar_only);
       if (!agent) {
         std::cerr << "parley: " << agent.error().message << "\n";

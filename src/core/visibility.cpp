@@ -22,6 +22,14 @@ bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optio
   return can_view(viewer, status, agent_id);
 }
 
+Activity visible_part(const Viewer& viewer, Activity activity, const Conversation& of) {
+  if (!can_view(viewer, of)) {
+    activity.conversation_id.reset();
+    activity.detail.clear();
+  }
+  return activity;
+}
+
 bool can_act(const Viewer& viewer, const Conversation& c) {
   if (c.status != ConversationStatus::active) return false;
   return viewer.view_all || (c.agent_id && *c.agent_id == viewer.agent_id);

@@ -29,6 +29,12 @@ inline bool can_view(const Viewer& viewer, const Conversation& c) {
 bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
                      bool active_only);
 
+// What a viewer sees of one activity of a visitor's history tied to conversation `of`: all of
+// it when they may view that conversation; otherwise (another agent's live chat) only its
+// type and time, without the conversation link and without its detail (the snippet, the
+// agent's name): the history may show that a chat happened, never open or quote it.
+Activity visible_part(const Viewer& viewer, Activity activity, const Conversation& of);
+
 // Only the assigned agent (or an admin) may act on a live chat: send, end.
 bool can_act(const Viewer& viewer, const Conversation& c);
 

@@ -33,7 +33,9 @@ TempDir::~TempDir() {
 
 namespace {
 
-int spawn(const std::vector<std::string>& args, int* stdout_fd) {
+// `stdin_fd`/`stderr_fd` (the child's ends of pipes), when not -1, replace its stdin/stderr.
+int spawn(const std::vector<std::string>& args, int* stdout_fd, int stdin_fd = -1,
+          int stderr_fd = -1) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -43,6 +45,8 @@ int spawn(const std::vector<std::string>& args, int* stdout_fd) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
+  if (stdin_fd != -1) posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+  if (stderr_fd != -1) posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
   pid_t pid;
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -76,16 +80,38 @@ int wait_exit(int pid) {
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::string* output) {
+int run_cli(const std::vector<std::string>& args, std::string* output, const std::string* input,
+            std::string* errors) {
   std::vector<std::string> full{PARLEY_BINARY};
   full.insert(full.end(), args.begin(), args.end());
+  int in[2] = {-1, -1}, err[2] = {-1, -1};
+  if ((input && pipe(in) != 0) || (errors && pipe(err) != 0)) throw std::runtime_error("pipe failed");
+  // The parent's ends must not stay open in the child (its stdin would never reach EOF).
+  for (int fd : {in[1], err[0]}) {
+    if (fd != -1) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
   int fd;
-  int pid = spawn(full, &fd);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
-  close(fd);
+  int pid = spawn(full, &fd, in[0], err[1]);
+  for (int child_end : {in[0], err[1]}) {
+    if (child_end != -1) close(child_end);
+  }
+  if (input) {
+    // Small inputs: the pipe buffer takes them whole, and the child reads as we write.
+    if (write(in[1], input->data(), input->size()) != static_cast<ssize_t>(input->size())) {
+      throw std::runtime_error("cannot write the CLI's stdin");
+    }
+    close(in[1]);
+  }
+  auto drain = [](int from) {
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(from, buf, sizeof buf)) > 0) text.append(buf, n);
+    close(from);
+    return text;
+  };
+  std::string out = drain(fd);  // stdout, then stderr: fine while stderr fits a pipe buffer
+  if (errors) *errors = drain(err[0]);
   if (output) *output = out;
   return wait_exit(pid);
 }

@@ -26,8 +26,10 @@ struct TempDir {
   std::filesystem::path path;
 };
 
-// Runs the parley CLI (not serve) to completion; returns its exit code.
-int run_cli(const std::vector<std::string>& args, std::string* output = nullptr);
+// Runs the parley CLI (not serve) to completion; returns its exit code. `input`, when given,
+// is its standard input (then end of file); `errors` receives its stderr (keep it small).
+int run_cli(const std::vector<std::string>& args, std::string* output = nullptr,
+            const std::string* input = nullptr, std::string* errors = nullptr);
 
 class ServerProcess {
  public:

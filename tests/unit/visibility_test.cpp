@@ -37,6 +37,31 @@ TEST(VisibilityTest, ViewAllSeesEverything) {
   }
 }
 
+TEST(VisibilityTest, AnActivityOfAnotherAgentsLiveChatLosesItsLinkAndDetail) {
+  Activity a;
+  a.type = "chat_started";
+  a.detail = "Bob Other";
+  a.conversation_id = 5;
+  a.at = 1234;
+  Conversation c;
+  c.id = 5;
+  c.status = ConversationStatus::active;
+  c.agent_id = kOther;
+  auto bare = visible_part(me, a, c);
+  EXPECT_EQ("chat_started", bare.type);
+  EXPECT_EQ(1234, bare.at);
+  EXPECT_FALSE(bare.conversation_id);
+  EXPECT_EQ("", bare.detail);
+  EXPECT_EQ(std::optional<Id>(5), visible_part(admin, a, c).conversation_id);
+  c.agent_id = kMe;
+  EXPECT_EQ("Bob Other", visible_part(me, a, c).detail);
+  c.agent_id = kOther;
+  c.status = ConversationStatus::ended;
+  auto whole = visible_part(me, a, c);
+  EXPECT_EQ(std::optional<Id>(5), whole.conversation_id);
+  EXPECT_EQ("Bob Other", whole.detail);
+}
+
 TEST(VisibilityTest, OnlyTheAssignedAgentOrAdminActsOnALiveChat) {
   Conversation c;
   c.status = ConversationStatus::active;

@@ -68,7 +68,8 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
 /**
  * One history entry: its type, the date and time in the agent's zone, and what it is about —
  * the page (title + URL), the link, or for chats a snippet that opens that conversation (whose
- * header has Download transcript once it has ended).
+ * header has Download transcript once it has ended). Another agent's live chat comes from the
+ * server without its conversation and snippet: it says so, with nothing to open.
  */
 function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string; current: number; onOpen: (id: number) => void }) {
   const detail = (a.detail ?? '').trim();
@@ -97,6 +98,12 @@ function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string;
           {text}
         </button>
       );
+  } else if (a.type.startsWith('chat')) {
+    body = (
+      <div class="activity-detail muted" data-testid="activity-detail" title="It can be opened here once it has ended">
+        Another agent's chat
+      </div>
+    );
   } else if (detail && !custom) {
     body = (
       <div class="activity-detail" data-testid="activity-detail" title={detail}>
