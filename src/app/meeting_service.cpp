@@ -41,6 +41,13 @@ core::Result<store::CalendarSettings> MeetingService::update_calendar(
         ics_url->size() > core::kMaxUrlBytes) {
       return core::bad_request("ics_url must be an http:// or https:// URL");
     }
+    // A changed URL is checked now, so an internal address is refused when it is typed;
+    // every fetch checks again (a name may resolve elsewhere later).
+    if (ics_url != store_.load_calendar(agent.id).ics_url) {
+      if (!fetch_.check) return core::bad_request("fetching calendar URLs is not available here");
+      auto ok = fetch_.check(*ics_url, store_.load_chat_policy().fetch_allowed_hosts);
+      if (!ok) return ok.error();
+    }
   }
   return store_.save_calendar(agent.id, calendar, ics_url);
 }
@@ -59,8 +66,8 @@ core::Result<store::CalendarSettings> MeetingService::import_busy(const core::Ag
 core::Result<store::CalendarSettings> MeetingService::refresh_busy(const core::Agent& agent) {
   auto settings = store_.load_calendar(agent.id);
   if (!settings.ics_url) return core::bad_request("no calendar URL is saved");
-  if (!fetch_) return core::bad_request("fetching calendar URLs is not available here");
-  auto text = fetch_(*settings.ics_url);
+  if (!fetch_.get) return core::bad_request("fetching calendar URLs is not available here");
+  auto text = fetch_.get(*settings.ics_url, store_.load_chat_policy().fetch_allowed_hosts);
   if (!text) return text.error();
   return import_busy(agent, *text);
 }

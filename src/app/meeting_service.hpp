@@ -18,9 +18,16 @@
 
 namespace parley::app {
 
-// Fetches the iCalendar text at a URL (the agent's "busy times from a URL"); supplied by the
-// process (net/ does HTTP). bad_request with a message the agent can act on when it fails.
-using IcsFetcher = std::function<core::Result<std::string>(const std::string& url)>;
+// The process's guarded URL client (net/guarded_fetch; net/ does HTTP), for the agent's "busy
+// times from a URL". `allowed_hosts` is the admin's fetch_allowed_hosts, read at each call.
+// Failures are bad_request "could not fetch: <generic reason>".
+struct UrlFetcher {
+  using AllowedHosts = std::vector<std::string>;
+  // The body at `url`.
+  std::function<core::Result<std::string>(const std::string& url, const AllowedHosts&)> get;
+  // Whether `url` may be fetched (its form, and where its host resolves now): on saving it.
+  std::function<core::Status(const std::string& url, const AllowedHosts&)> check;
+};
 
 struct MeetingView {
   core::Meeting meeting;
@@ -58,7 +65,7 @@ using BookingResult = std::variant<T, BookingRefused>;
 
 class MeetingService {
  public:
-  MeetingService(store::Store& store, bus::EventBus& bus, Clock clock, IcsFetcher fetch)
+  MeetingService(store::Store& store, bus::EventBus& bus, Clock clock, UrlFetcher fetch)
       : store_(store), bus_(bus), clock_(std::move(clock)), fetch_(std::move(fetch)) {}
 
   static constexpr int kMaxListed = 500;
@@ -68,9 +75,12 @@ class MeetingService {
   core::Result<store::CalendarSettings> update_calendar(const core::Agent& agent,
                                                         core::MeetingCalendar calendar,
                                                         std::optional<std::string> ics_url);
+  // (A new ics_url is checked by the fetcher first: "could not fetch: the address is not
+  // allowed" for one that resolves to an internal address.)
   // Replaces the busy times with those of an uploaded .ics (the next 365 days).
   core::Result<store::CalendarSettings> import_busy(const core::Agent& agent, std::string_view ics);
-  // Fetches the saved URL and imports it; bad_request when none is saved or it fails.
+  // Fetches the saved URL (through the guarded fetcher) and imports it; bad_request when none
+  // is saved or it fails. The 15-minute refresh of every feed (refresh_feeds) comes here too.
   core::Result<store::CalendarSettings> refresh_busy(const core::Agent& agent);
   // Refreshes every calendar that has a URL (the periodic job); returns the failures as
   // (agent id, message). A failed feed keeps its last busy times.
@@ -126,7 +136,7 @@ class MeetingService {
   store::Store& store_;
   bus::EventBus& bus_;
   Clock clock_;
-  IcsFetcher fetch_;
+  UrlFetcher fetch_;
 };
 
 }  // namespace parley::app

@@ -25,7 +25,7 @@
 #include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/local_bus.hpp"
-#include "net/ics_fetch.hpp"
+#include "net/guarded_fetch.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
@@ -178,7 +178,17 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   app::Sweeper sweeper(*store, chats, agents, app::system_now);
   app::RoutingAdmin routing(*store);
   app::PeopleService people(*store, app::system_now);
-  app::MeetingService meetings(*store, bus, app::system_now, net::fetch_ics);
+  // Calendar feeds go through the guarded client, as every URL the server fetches must.
+  app::UrlFetcher feed_fetcher{
+      [](const std::string& url, const std::vector<std::string>& allowed) {
+        return net::guarded_get(url, {.allowed_hosts = allowed,
+                                      .accept = "text/calendar, */*;q=0.5",
+                                      .user_agent = "Parley calendar import"});
+      },
+      [](const std::string& url, const std::vector<std::string>& allowed) {
+        return net::check_fetch_url(url, {.allowed_hosts = allowed});
+      }};
+  app::MeetingService meetings(*store, bus, app::system_now, std::move(feed_fetcher));
   chats.on_missed([&meetings](const core::Conversation& c) { meetings.offer_fallback_card(c); });
   net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus};
 

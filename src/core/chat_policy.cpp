@@ -1,5 +1,6 @@
 #include "core/chat_policy.hpp"
 
+#include "core/address_policy.hpp"
 #include "core/validation.hpp"
 
 namespace parley::core {
@@ -19,7 +20,7 @@ Status validate_chat_policy(const ChatPolicy& p) {
       !is_valid_utf8(p.fallback_message)) {
     return bad_request("fallback_message must be 1 to 1000 bytes of text");
   }
-  return Ok{};
+  return validate_fetch_allowed_hosts(p.fetch_allowed_hosts);
 }
 
 }  // namespace parley::core

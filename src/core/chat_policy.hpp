@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/types.hpp"
@@ -16,11 +17,14 @@ struct ChatPolicy {
   std::string fallback_message =
       "Sorry, no agent is available right now. Leave us your question by email and we will "
       "get back to you.";
+  // Host names whose URLs (calendar feeds) may reach internal addresses: an on-premises
+  // calendar server. Lower-case names, see core/address_policy. Empty: public hosts only.
+  std::vector<std::string> fetch_allowed_hosts;
   bool operator==(const ChatPolicy&) const = default;
 };
 
 // Bounds: accept 5 s..1 h, inactivity 5 s..24 h, 1..20 offers, a 1..1000-byte message,
-// 1..3650 days of history.
+// 1..3650 days of history, fetch_allowed_hosts as validate_fetch_allowed_hosts says.
 Status validate_chat_policy(const ChatPolicy& policy);
 
 // The oldest activity time an agent sees at `now`: history_days before it, inclusive.

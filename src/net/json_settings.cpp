@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "core/address_policy.hpp"
 #include "core/meetings.hpp"
 
 namespace parley::net {
@@ -272,7 +273,9 @@ json::object to_json(const core::ChatPolicy& p) {
           {"inactivity_timeout_seconds", p.inactivity_timeout / 1000},
           {"max_offers", p.max_offers},
           {"history_days", p.history_days},
-          {"fallback_message", p.fallback_message}};
+          {"fallback_message", p.fallback_message},
+          {"fetch_allowed_hosts", json::array(p.fetch_allowed_hosts.begin(),
+                                              p.fetch_allowed_hosts.end())}};
 }
 
 core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base) {
@@ -296,6 +299,21 @@ core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core
     auto v = required_string(o, "fallback_message");
     if (!v) return v.error();
     base.fallback_message = *v;
+  }
+  if (o.contains("fetch_allowed_hosts")) {
+    const auto& v = o.at("fetch_allowed_hosts");
+    if (!v.is_array()) {
+      return core::bad_request("fetch_allowed_hosts must be an array of host names");
+    }
+    base.fetch_allowed_hosts.clear();
+    for (const auto& item : v.as_array()) {
+      auto name = item.is_string() ? core::normalize_host_name(item.as_string()) : std::nullopt;
+      if (!name) {
+        return core::bad_request(
+            "fetch_allowed_hosts: each entry must be a host name (no address, port or scheme)");
+      }
+      base.fetch_allowed_hosts.push_back(std::move(*name));
+    }
   }
   return base;
 }

@@ -14,7 +14,8 @@ class FallbackMeetingTest : public AppTest {
  protected:
   void SetUp() override {
     AppTest::SetUp();
-    meetings = std::make_unique<MeetingService>(*node().store, node().bus, node().clock, nullptr);
+    meetings = std::make_unique<MeetingService>(*node().store, node().bus, node().clock,
+                                                UrlFetcher{});
     node().chats.on_missed(
         [this](const core::Conversation& c) { meetings->offer_fallback_card(c); });
   }

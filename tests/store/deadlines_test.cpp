@@ -98,6 +98,10 @@ TEST_P(StoreContract, ChatPolicyHasDefaultsAndPersists) {
   p.inactivity_timeout = 60'000;
   p.max_offers = 2;
   p.fallback_message = "Back soon";
+  p.fetch_allowed_hosts = {"calendar.corp.example", "localhost"};
+  store().save_chat_policy(p);
+  EXPECT_EQ(p, store().load_chat_policy());
+  p.fetch_allowed_hosts.clear();  // an empty list stays empty (not one empty name)
   store().save_chat_policy(p);
   EXPECT_EQ(p, store().load_chat_policy());
 }

@@ -30,6 +30,23 @@ std::unique_ptr<Connection> open_migrated(const std::string& path) {
   conn->exec("PRAGMA wal_autocheckpoint=10000");
   return conn;
 }
+
+// A list of host names in one settings value, one a line (names hold no line breaks).
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : "\n") + i;
+  return out;
+}
+
+std::vector<std::string> split_lines(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    auto nl = value.find('\n');
+    out.emplace_back(value.substr(0, nl));
+    value = nl == std::string_view::npos ? std::string_view{} : value.substr(nl + 1);
+  }
+  return out;
+}
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path)
@@ -298,6 +315,7 @@ core::ChatPolicy SqliteStore::load_chat_policy() {
       else if (key == "max_offers") p.max_offers = std::stoi(value);
       else if (key == "fallback_message") p.fallback_message = value;
       else if (key == "history_days") p.history_days = std::stoi(value);
+      else if (key == "fetch_allowed_hosts") p.fetch_allowed_hosts = split_lines(value);
     } catch (const std::exception&) {
       throw StoreFailure("sqlite: setting " + key + " holds a malformed value");
     }
@@ -320,6 +338,7 @@ void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {
     put("max_offers", std::to_string(p.max_offers));
     put("fallback_message", p.fallback_message);
     put("history_days", std::to_string(p.history_days));
+    put("fetch_allowed_hosts", join_lines(p.fetch_allowed_hosts));
     tx.commit();
     return 0;
   });
