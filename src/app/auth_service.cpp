@@ -1,21 +1,57 @@
 #include "app/auth_service.hpp"
 
 #include "app/credentials.hpp"
+#include "core/rate_limit.hpp"
 #include "core/validation.hpp"
 
 namespace parley::app {
 
+core::Millis AuthService::backoff_left(const std::string& email, core::Millis now) {
+  std::lock_guard lock(failures_mutex_);
+  auto it = failures_.find(email);
+  if (it == failures_.end()) return 0;
+  auto until = it->second.last_at + core::login_backoff(it->second.count);
+  return until > now ? until - now : 0;
+}
+
+void AuthService::record_outcome(const std::string& email, bool ok, core::Millis now) {
+  std::lock_guard lock(failures_mutex_);
+  if (ok) {
+    failures_.erase(email);
+    return;
+  }
+  // Forget accounts whose back-off ran out long ago, so guessing at many emails cannot
+  // grow the table without bound.
+  if (failures_.size() > 10'000) {
+    std::erase_if(failures_, [&](const auto& kv) {
+      return now - kv.second.last_at > core::kMaxLoginBackoff;
+    });
+  }
+  auto& f = failures_[email];
+  ++f.count;
+  f.last_at = now;
+}
+
 core::Result<LoginOutcome> AuthService::login(std::string_view email, std::string_view password) {
-  auto login = store_.find_agent_login(core::lowercase_ascii(core::trim(email)));
+  std::string key = core::lowercase_ascii(core::trim(email));
+  auto now = clock_();
+  if (auto wait = backoff_left(key, now)) {
+    return core::too_many_requests("too many failed logins for this account; try again later",
+                                   wait);
+  }
+  auto login = store_.find_agent_login(key);
   if (!login || !login->agent.active) {
     // Spend the same time as a real check so response times do not reveal the email.
     static const std::string dummy = hash_password("not a real password");
     verify_password(password, dummy);
+    record_outcome(key, false, now);
     return core::unauthorized("wrong email or password");
   }
   if (!verify_password(password, login->password_hash)) {
+    record_outcome(key, false, now);
     return core::unauthorized("wrong email or password");
   }
+  record_outcome(key, true, now);
   std::string token = random_token();
   store_.create_session(token_hash(token), login->agent.id, clock_() + kSessionLifetime);
   return LoginOutcome{login->agent, std::move(token)};

@@ -1,6 +1,7 @@
 #include "app/inbox_queries.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "app/agent_status.hpp"
@@ -86,19 +87,50 @@ core::Result<Transcript> InboxQueries::transcript(const core::Agent& agent,
                     core::format_transcript(header, events, agent_names, zone_of(agent.time_zone))};
 }
 
-core::Result<std::vector<core::Message>> InboxQueries::events(const Actor& actor,
-                                                              core::Id conversation_id,
-                                                              std::int64_t after_seq) {
-  auto c = store_.find_conversation(conversation_id);
-  if (!c || !can_read(actor, *c)) return core::not_found("no such conversation");
-  return store_.events_after(conversation_id, std::max<std::int64_t>(after_seq, 0), kMaxEvents);
+namespace {
+
+// Reads the page `q` asks for of conversation `c`.
+EventsPage read_page(store::Store& store, const core::Conversation& c, const EventsQuery& q) {
+  int limit = std::clamp(q.limit, 1, InboxQueries::kMaxEvents);
+  EventsPage page;
+  page.head_seq = c.last_seq;
+  // One more than asked tells whether the page is the last one in its direction.
+  if (q.after_seq) {
+    page.events = store.events_after(c.id, std::max<std::int64_t>(*q.after_seq, 0), limit + 1);
+    page.has_more = static_cast<int>(page.events.size()) > limit;
+    if (page.has_more) page.events.pop_back();
+  } else {
+    auto before = q.before_seq.value_or(std::numeric_limits<std::int64_t>::max());
+    page.events = store.events_before(c.id, before, limit + 1);
+    page.has_more = static_cast<int>(page.events.size()) > limit;
+    if (page.has_more) page.events.erase(page.events.begin());
+  }
+  return page;
 }
 
-core::Result<std::pair<store::ConversationSummary, std::vector<core::Message>>>
-InboxQueries::current_for_visitor(core::Id visitor_id) {
+}  // namespace
+
+core::Result<std::int64_t> InboxQueries::head_seq(const Actor& actor, core::Id conversation_id) {
+  auto c = store_.find_conversation(conversation_id);
+  if (!c || !can_read(actor, *c)) return core::not_found("no such conversation");
+  return c->last_seq;
+}
+
+core::Result<EventsPage> InboxQueries::events(const Actor& actor, core::Id conversation_id,
+                                              const EventsQuery& query) {
+  if (query.after_seq && query.before_seq) {
+    return core::bad_request("give after_seq or before_seq, not both");
+  }
+  auto c = store_.find_conversation(conversation_id);
+  if (!c || !can_read(actor, *c)) return core::not_found("no such conversation");
+  return read_page(store_, *c, query);
+}
+
+core::Result<std::pair<store::ConversationSummary, EventsPage>>
+InboxQueries::current_for_visitor(core::Id visitor_id, int limit) {
   auto c = store_.latest_conversation_of_visitor(visitor_id);
   if (!c) return core::not_found("no conversation yet");
-  return std::pair{chats_.summarize(*c), store_.events_after(c->id, 0, kMaxEvents)};
+  return std::pair{chats_.summarize(*c), read_page(store_, *c, EventsQuery{{}, {}, limit})};
 }
 
 }  // namespace parley::app

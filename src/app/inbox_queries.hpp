@@ -28,6 +28,22 @@ struct ConversationPage {
   bool has_more = false;
 };
 
+// Which page of a conversation's events a reader asks for. With neither bound it is the
+// newest page: a chat opens at its latest messages and pages back with before_seq, a
+// reconnecting client resumes with after_seq.
+struct EventsQuery {
+  std::optional<std::int64_t> after_seq;   // events with seq > after_seq, oldest first
+  std::optional<std::int64_t> before_seq;  // the `limit` events with seq < before_seq
+  int limit = 100;                         // capped at InboxQueries::kMaxEvents
+};
+
+struct EventsPage {
+  std::vector<core::Message> events;  // ascending seq
+  // after_seq: newer events exist beyond this page; otherwise: older ones do.
+  bool has_more = false;
+  std::int64_t head_seq = 0;  // the conversation's newest seq when the page was read
+};
+
 class InboxQueries {
  public:
   InboxQueries(store::Store& store, ChatService& chats, Clock clock)
@@ -51,11 +67,16 @@ class InboxQueries {
   // The transcript of a conversation the agent may view, once it is over (ended or missed):
   // conflict while it is still pending or active.
   core::Result<Transcript> transcript(const core::Agent& agent, core::Id conversation_id);
-  core::Result<std::vector<core::Message>> events(const Actor& actor, core::Id conversation_id,
-                                                  std::int64_t after_seq);
-  // The visitor's newest conversation and its whole log; not_found when there is none.
-  core::Result<std::pair<store::ConversationSummary, std::vector<core::Message>>>
-  current_for_visitor(core::Id visitor_id);
+  // The newest seq of a conversation the actor may read; not_found otherwise.
+  core::Result<std::int64_t> head_seq(const Actor& actor, core::Id conversation_id);
+  // A page of a conversation the actor may read (not_found otherwise); bad_request when
+  // both bounds are given.
+  core::Result<EventsPage> events(const Actor& actor, core::Id conversation_id,
+                                  const EventsQuery& query);
+  // The visitor's newest conversation and its newest page of events; not_found when there
+  // is none.
+  core::Result<std::pair<store::ConversationSummary, EventsPage>> current_for_visitor(
+      core::Id visitor_id, int limit);
 
  private:
   store::Store& store_;

@@ -27,6 +27,7 @@
 #include "bus/local_bus.hpp"
 #include "net/guarded_fetch.hpp"
 #include "net/log.hpp"
+#include "cli/serve_options.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
 
@@ -156,9 +157,10 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
 }
 
 int serve(const std::string& listen, const fs::path& data_dir, const fs::path& web_root,
-          int threads, bool demo) {
+          int threads, bool demo, const cli::HardeningFlags& hardening) {
   raise_open_file_limit();
   net::ServerOptions options;
+  if (!cli::apply_hardening_flags(hardening, options)) return 2;
   if (!split_listen(listen, options.host, options.port)) {
     std::cerr << "parley: --listen must be HOST:PORT, got '" << listen << "'\n";
     return 2;
@@ -246,6 +248,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--web", web_root, "Directory of the built front ends");
   serve_cmd->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
+  parley::cli::HardeningFlags hardening;
+  parley::cli::add_hardening_flags(*serve_cmd, hardening);
 
   auto* migrate_cmd = cli.add_subcommand(
       "migrate", "Create or upgrade the database and its search index, then exit");
@@ -283,7 +287,7 @@ int main(int argc, char** argv) {
 
   try {
     app::init_crypto();
-    if (serve_cmd->parsed()) return serve(listen, data_dir, web_root, threads, demo);
+    if (serve_cmd->parsed()) return serve(listen, data_dir, web_root, threads, demo, hardening);
     if (migrate_cmd->parsed()) {
       // flush(): also brings the search index up to date (a first start after an upgrade,
       // or a deleted index file, would otherwise rebuild it in the background).

@@ -11,6 +11,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::payload_too_large: return "payload_too_large";
+    case ErrorCode::too_many_requests: return "too_many_requests";
     case ErrorCode::internal: return "internal";
   }
   return "internal";

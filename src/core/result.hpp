@@ -2,6 +2,7 @@
 // (see net/http_errors), so a use case never needs to know about HTTP to fail well.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,6 +17,7 @@ enum class ErrorCode {
   method_not_allowed, // 405: a known path, another method
   conflict,           // 409: the state moved on (already accepted, already ended, ...)
   payload_too_large,  // 413: a body over a documented limit
+  too_many_requests,  // 429: a rate limit; retry_after_ms says when to try again
   internal,           // 500: a bug or a broken database
 };
 
@@ -24,6 +26,7 @@ const char* to_string(ErrorCode code);
 struct Error {
   ErrorCode code;
   std::string message;
+  std::int64_t retry_after_ms = 0;  // too_many_requests only (Retry-After)
 };
 
 inline Error bad_request(std::string m) { return {ErrorCode::bad_request, std::move(m)}; }
@@ -31,6 +34,9 @@ inline Error unauthorized(std::string m) { return {ErrorCode::unauthorized, std:
 inline Error forbidden(std::string m) { return {ErrorCode::forbidden, std::move(m)}; }
 inline Error not_found(std::string m) { return {ErrorCode::not_found, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorCode::conflict, std::move(m)}; }
+inline Error too_many_requests(std::string m, std::int64_t retry_after_ms) {
+  return {ErrorCode::too_many_requests, std::move(m), retry_after_ms};
+}
 
 // Result<T>: either a T or an Error. Deliberately tiny; std::expected arrives with C++23.
 template <class T>

@@ -16,9 +16,10 @@ namespace {
 using http::status;
 using http::verb;
 
-std::string session_cookie(const std::string& token, long max_age) {
+// Secure when Parley is reached over HTTPS, so the browser never sends it in clear text.
+std::string session_cookie(const std::string& token, long max_age, bool secure) {
   return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-         std::to_string(max_age);
+         std::to_string(max_age) + (secure ? "; Secure" : "");
 }
 
 json::array events_json(const std::vector<core::Message>& events) {
@@ -36,8 +37,8 @@ void allow_any_origin(Response& res) {
 
 class Api {
  public:
-  Api(Services& s, const Request& req)
-      : s_(s), req_(req), path_(path_of(req.target())), parts_(segments(path_)) {}
+  Api(Services& s, const Request& req, const RequestContext& context)
+      : s_(s), req_(req), context_(context), path_(path_of(req.target())), parts_(segments(path_)) {}
 
   Response route() {
     // parts_: ["api", "v1", ...]
@@ -83,6 +84,9 @@ class Api {
 
   // --- agents ---
   Response login() {
+    // A page on another site must not log a browser in (login CSRF), nor probe passwords
+    // with the visitor's own browser.
+    if (is_cross_origin(req_)) return error_response(req_, core::forbidden("cross-origin login refused"));
     auto b = body();
     if (!b) return fail(b);
     auto email = required_string(*b, "email");
@@ -93,14 +97,15 @@ class Api {
     if (!outcome) return fail(outcome);
     auto res = ok_json(req_, {{"agent", agent_json(outcome->agent)}});
     res.set(http::field::set_cookie,
-            session_cookie(outcome->session_token, app::AuthService::kSessionLifetime / 1000));
+            session_cookie(outcome->session_token, app::AuthService::kSessionLifetime / 1000,
+                           context_.https));
     return res;
   }
 
   Response logout() {
     if (auto token = cookie_value(req_, kSessionCookie)) s_.auth.logout(*token);
     auto res = empty_response(req_, status::no_content);
-    res.set(http::field::set_cookie, session_cookie("", 0));
+    res.set(http::field::set_cookie, session_cookie("", 0, context_.https));
     return res;
   }
 
@@ -291,20 +296,48 @@ class Api {
   }
 
   // --- shared by agents and visitors ---
-  Response events(const app::Actor& actor, core::Id id) {
+  // after_seq / before_seq / limit: the names the WebSocket's subscribe uses too.
+  core::Result<app::EventsQuery> events_query() {
     auto q = query_of(req_.target());
-    std::int64_t after = 0;
-    if (auto it = q.find("after"); it != q.end()) {
+    if (q.contains("after")) return core::bad_request("after is now after_seq");
+    app::EventsQuery query;
+    for (auto [name, field] : {std::pair{"after_seq", &query.after_seq}, {"before_seq", &query.before_seq}}) {
+      auto it = q.find(name);
+      if (it == q.end()) continue;
       auto v = parse_int(it->second);
-      if (!v) return error_response(req_, core::bad_request("after must be an integer"));
-      after = *v;
+      if (!v || *v < 0) return core::bad_request(std::string(name) + " must be a non-negative integer");
+      *field = *v;
     }
-    auto e = s_.inbox.events(actor, id, after);
-    if (!e) return fail(e);
-    return ok_json(req_, {{"events", events_json(*e)}});
+    if (auto it = q.find("limit"); it != q.end()) {
+      auto v = parse_int(it->second);
+      if (!v || *v < 1) return core::bad_request("limit must be a positive integer");
+      query.limit = static_cast<int>(std::min<std::int64_t>(*v, app::InboxQueries::kMaxEvents));
+    }
+    return query;
+  }
+
+  static json::object page_json(app::EventsPage& page) {
+    return {{"events", events_json(page.events)},
+            {"has_more", page.has_more},
+            {"head_seq", page.head_seq}};
+  }
+
+  Response events(const app::Actor& actor, core::Id id) {
+    auto query = events_query();
+    if (!query) return fail(query);
+    auto page = s_.inbox.events(actor, id, *query);
+    if (!page) return fail(page);
+    return ok_json(req_, page_json(*page));
   }
 
   Response post_message(const app::Actor& actor, core::Id id) {
+    if (!actor.is_agent()) {
+      // One budget per visitor, shared with their sockets (websocket_session).
+      auto& limiter = context_.limiters.messages_per_visitor;
+      if (auto wait = limiter.take("visitor:" + std::to_string(actor.id), limiter_now())) {
+        return error_response(req_, core::too_many_requests("too many messages; slow down", wait));
+      }
+    }
     auto b = body();
     if (!b) return fail(b);
     auto client_id = required_string(*b, "client_id");
@@ -362,11 +395,18 @@ class Api {
     if (parts_.size() == 4) return only(verb::post, [&] { return request_chat(visitor->id); });
     if (parts_.size() == 5 && parts_[4] == "current") {
       return only(verb::get, [&] {
-        auto cur = s_.inbox.current_for_visitor(visitor->id);
+        auto query = events_query();
+        if (!query) return fail(query);
+        if (query->after_seq || query->before_seq) {
+          return error_response(req_, core::bad_request("the current chat opens at its newest page: "
+                                                        "page with .../events"));
+        }
+        auto cur = s_.inbox.current_for_visitor(visitor->id, query->limit);
         if (!cur) return fail(cur);
-        return ok_json(req_, {{"conversation", to_json(cur->first)},
-                              {"events", events_json(cur->second)},
-                              {"read", read_json(cur->first.conversation)}});
+        auto body = page_json(cur->second);
+        body["conversation"] = to_json(cur->first);
+        body["read"] = read_json(cur->first.conversation);
+        return ok_json(req_, std::move(body));
       });
     }
     auto id = parse_id(parts_[4]);
@@ -423,12 +463,15 @@ class Api {
 
   Services& s_;
   const Request& req_;
+  const RequestContext& context_;
   std::string_view path_;
   std::vector<std::string_view> parts_;
 };
 
 }  // namespace
 
-Response handle_api(Services& services, const Request& req) { return Api(services, req).route(); }
+Response handle_api(Services& services, const Request& req, const RequestContext& context) {
+  return Api(services, req, context).route();
+}
 
 }  // namespace parley::net

@@ -13,6 +13,7 @@ http::status status_of(core::ErrorCode code) {
     case core::ErrorCode::method_not_allowed: return http::status::method_not_allowed;
     case core::ErrorCode::conflict: return http::status::conflict;
     case core::ErrorCode::payload_too_large: return http::status::payload_too_large;
+    case core::ErrorCode::too_many_requests: return http::status::too_many_requests;
     case core::ErrorCode::internal: return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
@@ -30,7 +31,12 @@ Response json_response(const Request& req, http::status status, std::string body
 }
 
 Response error_response(const Request& req, const core::Error& error) {
-  return json_response(req, status_of(error.code), error_body(error));
+  auto res = json_response(req, status_of(error.code), error_body(error));
+  if (error.code == core::ErrorCode::too_many_requests) {
+    // Whole seconds, rounded up: a client that waits this long is let in.
+    res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
+  }
+  return res;
 }
 
 Response empty_response(const Request& req, http::status status) {

@@ -201,8 +201,9 @@ core::Result<bool> required_bool(const json::object& o, std::string_view key) {
 }
 
 std::string error_body(const core::Error& e) {
-  return json::serialize(
-      json::object{{"error", json::object{{"code", core::to_string(e.code)}, {"message", e.message}}}});
+  json::object error{{"code", core::to_string(e.code)}, {"message", e.message}};
+  if (e.code == core::ErrorCode::too_many_requests) error["retry_after_ms"] = e.retry_after_ms;
+  return json::serialize(json::object{{"error", std::move(error)}});
 }
 
 }  // namespace parley::net

@@ -16,7 +16,10 @@
 #include "net/api_router.hpp"
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
+#include "net/connection_limit.hpp"
+#include "net/security_headers.hpp"
 #include "net/websocket_session.hpp"
+#include "net/worker_pool.hpp"
 
 namespace parley::net {
 
@@ -28,17 +31,47 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-Response dispatch(Services& services, const StaticFiles& files, const Request& req) {
+// What every connection of one server shares.
+struct Shared {
+  Services& services;
+  const ServerOptions& options;
+  const StaticFiles& files;
+  Limiters& limiters;
+  ConnectionLimit& connections;
+  WorkerPool& workers;
+  WorkerPool& hashing;
+  WebSocketSettings ws;
+};
+
+Response dispatch(Shared& s, const Request& req, const RequestContext& context) {
   std::string_view path = path_of(req.target());
   try {
-    if (path.rfind("/api/", 0) == 0) return handle_api(services, req);
+    if (path.rfind("/api/", 0) == 0) return handle_api(s.services, req, context);
     if (path == "/healthz") return json_response(req, http::status::ok, R"({"status":"ok"})");
     if (path == "/ws") return error_response(req, core::bad_request("expected a WebSocket upgrade"));
-    return files.serve(req);
+    return s.files.serve(req);
   } catch (const std::exception& e) {
     log_error("request failed", {{"target", std::string(req.target())}, {"error", e.what()}});
     return error_response(req, {core::ErrorCode::internal, "internal error"});
   }
+}
+
+// The per-address limit a request counts against, if any (docs/api.md "Limits").
+KeyedRateLimiter* limiter_for(Limiters& l, const Request& req) {
+  if (req.method() != http::verb::post) return nullptr;
+  std::string_view path = path_of(req.target());
+  if (path == "/api/v1/auth/login") return &l.login_per_ip;
+  if (path == "/api/v1/visitor/session") return &l.visitor_sessions_per_ip;
+  if (path == "/api/v1/visitor/chats") return &l.chat_requests_per_ip;
+  return nullptr;
+}
+
+std::optional<core::Error> over_limit(KeyedRateLimiter* limiter, const std::string& client,
+                                      std::string_view what) {
+  if (!limiter) return std::nullopt;
+  auto wait = limiter->take(client, limiter_now());
+  if (!wait) return std::nullopt;
+  return core::too_many_requests("too many " + std::string(what) + " from this address", wait);
 }
 
 // The path as logged: a meeting's manage link carries its only credential in the path, so
@@ -62,16 +95,21 @@ void log_access(const Request& req, const Response& res, std::chrono::steady_clo
                     {"ms", static_cast<double>(us.count()) / 1000.0}});
 }
 
-// Answers a request that could not be parsed, then the connection closes.
+// Answers a request that could not be parsed or was refused, then the connection closes.
 // Callers pass named values: GCC 12 can destroy a temporary inside a co_await
 // expression twice, so no co_await in this file has a non-trivial temporary operand.
 awaitable<void> reject(beast::tcp_stream& stream, http::status status, core::Error error) {
   Response res{status, 11};
   res.set(http::field::server, "parley");
   res.set(http::field::content_type, "application/json; charset=utf-8");
+  if (status == http::status::too_many_requests) {
+    res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
+  }
+  add_security_headers("", res);
   res.keep_alive(false);
   res.body() = error_body(error);
   res.prepare_payload();
+  stream.expires_after(std::chrono::seconds(5));
   co_await http::async_write(stream, res, as_tuple_awaitable);
   // Lingering close: half-close, then drain what the peer is still sending (bounded),
   // so that closing with unread bytes does not reset the connection before the client
@@ -87,30 +125,65 @@ awaitable<void> reject(beast::tcp_stream& stream, http::status status, core::Err
   }
 }
 
-awaitable<void> http_session(tcp::socket socket, Services& services, const StaticFiles& files) {
+// Reads one request: waits up to idle_timeout for its first byte (a keep-alive pause),
+// then gives the header header_timeout and the body body_timeout, so a client that
+// trickles bytes (slowloris) is cut off however slowly it sends.
+awaitable<boost::system::error_code> read_request(beast::tcp_stream& stream,
+                                                  beast::flat_buffer& buffer,
+                                                  http::request_parser<http::string_body>& parser,
+                                                  const ServerOptions& options) {
+  if (buffer.size() == 0) {
+    stream.expires_after(options.idle_timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+    if (ec) co_return ec;
+    buffer.commit(n);
+  }
+  stream.expires_after(options.header_timeout);
+  auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+  if (hec) co_return hec;
+  // Imports (admin files, an agent's calendar file) may be larger than anything a chat
+  // client sends; the parser checked a declared length against the large limit, so
+  // apply the smaller one here (and to chunked bodies as they arrive).
+  bool admin = allows_large_body(path_of(parser.get().target()));
+  auto declared = parser.content_length();
+  if (!admin && declared && *declared > kMaxRequestBody) co_return http::error::body_limit;
+  if (!admin) parser.body_limit(kMaxRequestBody);
+  stream.expires_after(options.body_timeout);
+  auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+  co_return bec;
+}
+
+RequestContext context_of(Shared& s, const Request& req, const asio::ip::address& peer) {
+  bool trusted = is_trusted(peer, s.options.trusted_proxies);
+  auto forwarded = req.find("X-Forwarded-For");
+  auto client = client_address(
+      peer, forwarded == req.end() ? std::string_view{} : std::string_view(forwarded->value()),
+      s.options.trusted_proxies);
+  bool https = s.options.public_url.starts_with("https://");
+  if (trusted) {
+    auto proto = req.find("X-Forwarded-Proto");
+    if (proto != req.end() && beast::iequals(proto->value(), "https")) https = true;
+  }
+  return RequestContext{client.to_string(), https, s.limiters};
+}
+
+awaitable<void> http_session(tcp::socket socket, Shared& s) {
+  boost::system::error_code peer_ec;
+  auto peer = canonical(socket.remote_endpoint(peer_ec).address());
+  if (peer_ec) co_return;
+  auto slot = s.connections.acquire(peer.to_string(), is_trusted(peer, s.options.trusted_proxies));
   beast::tcp_stream stream(std::move(socket));
+  if (!slot) {
+    core::Error refused = core::too_many_requests("too many open connections from this address", 1000);
+    co_await reject(stream, http::status::too_many_requests, std::move(refused));
+    co_return;
+  }
   beast::flat_buffer buffer;
   for (;;) {
-    stream.expires_after(std::chrono::seconds(60));
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(kMaxAdminRequestBody);
-    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
-    boost::system::error_code ec = hec;
-    if (!ec) {
-      // Imports (admin files, an agent's calendar file) may be larger than anything a chat
-      // client sends; the parser checked a declared length against the large limit, so
-      // apply the smaller one here (and to chunked bodies as they arrive).
-      bool admin = allows_large_body(path_of(parser.get().target()));
-      auto declared = parser.content_length();
-      if (!admin && declared && *declared > kMaxRequestBody) {
-        ec = http::error::body_limit;
-      } else {
-        if (!admin) parser.body_limit(kMaxRequestBody);
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
-        ec = bec;
-      }
-    }
+    auto ec = co_await read_request(stream, buffer, parser, s.options);
     if (ec == http::error::body_limit) {
       core::Error too_large{core::ErrorCode::payload_too_large,
                             "request body over the limit (64 KiB; 4 MiB for imports)"};
@@ -133,30 +206,59 @@ awaitable<void> http_session(tcp::socket socket, Services& services, const Stati
       break;
     }
     Request req = parser.release();
-    if (beast::websocket::is_upgrade(req) && path_of(req.target()) == "/ws") {
+    auto context = context_of(s, req, peer);
+    bool upgrade = beast::websocket::is_upgrade(req) && path_of(req.target()) == "/ws";
+    auto refused = over_limit(upgrade ? &s.limiters.ws_upgrades_per_ip : limiter_for(s.limiters, req),
+                              context.client, upgrade ? "WebSocket connections" : "requests");
+    if (refused) {
+      Response res = error_response(req, *refused);
+      add_security_headers(path_of(req.target()), res);
+      // The widget on another site must be able to read why (the visitor API is CORS *).
+      if (path_of(req.target()).starts_with("/api/v1/visitor/")) {
+        res.set(http::field::access_control_allow_origin, "*");
+      }
+      auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
+      log_access(req, res, std::chrono::steady_clock::now());
+      if (wec || !res.keep_alive() || upgrade) break;
+      continue;
+    }
+    if (upgrade) {
       std::optional<core::Agent> agent;
       if (auto token = cookie_value(req, kSessionCookie)) {
         try {
-          agent = services.auth.agent_for_session(*token);
+          agent = co_await s.workers.run([&] { return s.services.auth.agent_for_session(*token); });
         } catch (const std::exception& e) {
           log_error("session lookup failed", {{"error", e.what()}});
         }
         // A page on another site must not open a socket that rides on the cookie.
         if (agent && is_cross_origin(req)) {
-          Response refused = error_response(req, core::forbidden("cross-origin WebSocket refused"));
-          co_await http::async_write(stream, refused, as_tuple_awaitable);
+          Response refused_origin = error_response(req, core::forbidden("cross-origin WebSocket refused"));
+          co_await http::async_write(stream, refused_origin, as_tuple_awaitable);
           break;
         }
       }
       stream.expires_never();
       // The WebSocket runs as its own coroutine so this one ends now and frees its frame,
       // parser and buffer: an idle socket keeps only what the WebSocket needs.
-      start_websocket_session(stream.release_socket(), std::move(req), services, std::move(agent));
+      start_websocket_session(stream.release_socket(), std::move(req), s.services, std::move(agent),
+                              s.ws, std::move(slot));
       co_return;
     }
     auto started = std::chrono::steady_clock::now();
-    Response res = dispatch(services, files, req);
+    // The API's handlers block (store writes, fetches, hashing): never on an I/O thread.
+    bool api = path_of(req.target()).starts_with("/api/");
+    bool hashes = limiter_for(s.limiters, req) == &s.limiters.login_per_ip;
+    Response res;
+    if (api) {
+      WorkerPool& pool = hashes ? s.hashing : s.workers;
+      res = co_await pool.run([&] { return dispatch(s, req, context); });
+    } else {
+      res = dispatch(s, req, context);
+    }
+    add_security_headers(path_of(req.target()), res);
     bool keep_alive = res.keep_alive();
+    // A peer that does not take the answer within a minute is gone.
+    stream.expires_after(std::chrono::seconds(60));
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
     log_access(req, res, started);
     if (wec || !keep_alive) break;
@@ -171,17 +273,30 @@ struct Server::Impl {
   Services& services;
   ServerOptions options;
   StaticFiles files;
+  Limiters limiters;
+  ConnectionLimit connections;  // outlives ioc: the sessions it destroys hold slots
   asio::io_context ioc;
+  // Destroyed before ioc: work still running resumes its coroutine into a stopped ioc.
+  WorkerPool workers;
+  WorkerPool hashing;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  Shared shared;
 
   Impl(Services& s, ServerOptions o)
       : services(s),
         options(std::move(o)),
         files(options.web_root),
+        limiters(options.limits),
+        connections(options.max_connections_per_ip),
         ioc(options.threads),
+        workers(options.workers, 0),
+        hashing(options.hash_workers, 10),
         acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM) {}
+        signals(ioc, SIGINT, SIGTERM),
+        shared{services, options, files, limiters, connections, workers, hashing,
+               WebSocketSettings{options.ws_write_stall, options.auth_timeout,
+                                 options.limits.messages_per_socket, &limiters.messages_per_visitor}} {}
 
   awaitable<void> accept_loop() {
     for (;;) {
@@ -199,7 +314,7 @@ struct Server::Impl {
       boost::system::error_code nodelay_ec;
       socket.set_option(tcp::no_delay(true), nodelay_ec);
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, http_session(std::move(socket), services, files),
+      asio::co_spawn(executor, http_session(std::move(socket), shared),
                      [](std::exception_ptr e) {
                        if (!e) return;
                        try {

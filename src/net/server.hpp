@@ -6,10 +6,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "net/client_address.hpp"
+#include "net/rate_limiter.hpp"
 #include "net/services.hpp"
 #include "net/static_files.hpp"
 
@@ -20,6 +24,29 @@ struct ServerOptions {
   unsigned short port = 8080;  // 0 picks a free port
   std::filesystem::path web_root = "web/dist";
   int threads = 4;
+  // REST handlers run here, off the I/O threads (their store writes and calendar fetches
+  // block); password hashing gets threads of its own at a lower priority, so a storm of
+  // logins cannot starve live chats of CPU.
+  int workers = 4;
+  int hash_workers = 2;
+
+  // Slow and idle clients. A keep-alive connection may sit idle `idle_timeout` between
+  // requests; once a request has begun its header must arrive within `header_timeout` and
+  // its body within `body_timeout`. A WebSocket that has not authenticated within
+  // `auth_timeout` is closed; one owed a replay whose writer makes no progress for
+  // `ws_write_stall` is cut off (it resumes when it reconnects).
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds auth_timeout{10'000};
+  std::chrono::milliseconds ws_write_stall{30'000};
+  int max_connections_per_ip = 256;  // 0: no cap; trusted proxies are never capped
+
+  RateLimits limits;
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed.
+  std::vector<AddressRange> trusted_proxies;
+  // The URL users reach Parley at; https:// makes the session cookie Secure.
+  std::string public_url;
 };
 
 class Server {

@@ -29,15 +29,23 @@ namespace {
 // A peer that lets this many frames pile up is too slow; it is disconnected and will
 // catch up from its last seq when it reconnects.
 constexpr std::size_t kMaxQueuedFrames = 4096;
+// Replay (subscribe, or a gap in live events) reads the store a page at a time and reads
+// the next page only once the writer is down to kReplayLowWater unwritten frames, so a
+// backlog of any size resumes without ever filling the queue.
+constexpr int kReplayPage = 256;
+constexpr std::size_t kReplayLowWater = 64;
 constexpr std::size_t kMaxFrameBytes = kMaxRequestBody;
 // Sends of one peer that may await their commit at once before the session stops reading.
 constexpr int kMaxInFlightSends = 64;
 
 class Session : public bus::Subscriber, public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent)
+  Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent,
+          const WebSocketSettings& settings, std::shared_ptr<void> slot)
       : ws_(std::move(socket)),
         flow_(ws_.get_executor()),
+        settings_(settings),
+        slot_(std::move(slot)),
         s_(services),
         agent_(agent ? std::make_unique<core::Agent>(std::move(*agent)) : nullptr) {
     if (agent_) actor_ = app::Actor::of_agent(*agent_);
@@ -53,7 +61,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       auto [ec] = co_await ws_.async_accept(request, as_tuple_awaitable);
       if (ec) co_return;
     }
-    if (actor_) on_authenticated();
+    if (actor_) {
+      on_authenticated();
+    } else {
+      asio::co_spawn(ws_.get_executor(), auth_deadline(shared_from_this()), asio::detached);
+    }
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -82,7 +94,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         co_await flow_.async_wait(as_tuple_awaitable);
       }
     }
-    closed_ = true;
+    close_quietly();
     for (const auto& topic : topics_) s_.bus.unsubscribe(topic, this);
     if (!writing_ && ws_.is_open()) {
       co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
@@ -90,6 +102,19 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   auto executor() { return ws_.get_executor(); }
+
+  // Closes a socket that has not authenticated in time: an open socket costs the server
+  // memory and a descriptor, so an anonymous one may not hold them for long. (flow_ is
+  // free until then: only authenticated peers have sends in flight.)
+  static awaitable<void> auth_deadline(std::shared_ptr<Session> self) {
+    self->flow_.expires_after(self->settings_.auth_timeout);
+    co_await self->flow_.async_wait(as_tuple_awaitable);
+    if (!self->actor_ && !self->closed_) {
+      self->closed_ = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);  // the read loop ends
+    }
+  }
 
   void deliver(const bus::EventPtr& event) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
@@ -147,6 +172,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (!client_id) return reply_error(client_id.error(), *type);
       auto body = required_string(f, "body");
       if (!body) return reply_error(body.error(), *client_id, *conversation);
+      if (auto refused = over_message_limit()) return reply_error(*refused, *client_id, *conversation);
       // Answered when durable, on this strand; meanwhile the next frames are read, so one
       // peer's sends (and everyone else's) share commits.
       ++in_flight_;
@@ -211,9 +237,20 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
   }
 
+  // Messages per socket, and per visitor across all their sockets and the REST API.
+  std::optional<core::Error> over_message_limit() {
+    auto now = limiter_now();
+    auto wait = message_bucket_.take(settings_.messages_per_socket, now);
+    if (!wait && !actor_->is_agent()) {
+      wait = settings_.messages_per_visitor->take("visitor:" + std::to_string(actor_->id), now);
+    }
+    if (!wait) return std::nullopt;
+    return core::too_many_requests("too many messages; slow down", wait);
+  }
+
   bool reply_error(const core::Error& e, std::string_view ref,
                    std::optional<core::Id> conversation = std::nullopt) {
-    send_error(core::to_string(e.code), e.message, ref, conversation);
+    send_error(core::to_string(e.code), e.message, ref, conversation, e.retry_after_ms);
     return true;
   }
 
@@ -242,30 +279,84 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   // Listen first, then replay from the store: an event published in between is either
-  // in the replay (dropped later by seq) or delivered after it, never lost.
+  // in the replay (dropped later by seq) or delivered after it, never lost. `subscribed`
+  // answers at once with the head seq, so the peer knows when its replay is complete.
   void subscribe(core::Id conversation_id, std::int64_t after_seq) {
     listen(bus::conversation_topic(conversation_id));
-    auto events = s_.inbox.events(*actor_, conversation_id, after_seq);
-    if (!events) {
-      std::erase(topics_, bus::conversation_topic(conversation_id));
-      s_.bus.unsubscribe(bus::conversation_topic(conversation_id), this);
-      send_error(core::to_string(events.error().code), events.error().message, "subscribe",
+    auto head = s_.inbox.head_seq(*actor_, conversation_id);
+    if (!head) {
+      forget(conversation_id);
+      send_error(core::to_string(head.error().code), head.error().message, "subscribe",
                  conversation_id);
       return;
     }
-    last_sent_[conversation_id] = std::max<std::int64_t>(after_seq, 0);
-    send_events(conversation_id, *events);
-    catch_up(conversation_id);
+    after_seq = std::max<std::int64_t>(after_seq, 0);
+    last_sent_[conversation_id] = after_seq;
+    send(json::serialize(json::object{{"type", "subscribed"},
+                                      {"conversation_id", conversation_id},
+                                      {"after_seq", after_seq},
+                                      {"head_seq", *head}}));
+    if (*head > after_seq) replay(conversation_id);
   }
 
-  // Sends everything stored after what this peer has, in pages.
-  void catch_up(core::Id conversation_id) {
-    for (;;) {
-      auto events = s_.inbox.events(*actor_, conversation_id, last_sent_[conversation_id]);
-      if (!events || events->empty()) return;
-      send_events(conversation_id, *events);
-      if (static_cast<int>(events->size()) < app::InboxQueries::kMaxEvents) return;
+  void forget(core::Id conversation_id) {
+    std::erase(topics_, bus::conversation_topic(conversation_id));
+    s_.bus.unsubscribe(bus::conversation_topic(conversation_id), this);
+    last_sent_.erase(conversation_id);
+  }
+
+  // Sends everything stored after what this peer has, in pages paced by the writer: one
+  // replay coroutine per session serves every conversation that needs one.
+  void replay(core::Id conversation_id) {
+    if (std::find(replaying_.begin(), replaying_.end(), conversation_id) != replaying_.end()) {
+      return;
     }
+    replaying_.push_back(conversation_id);
+    if (replaying_.size() > 1) return;  // the running replay takes it in turn
+    if (!drained_) drained_ = std::make_unique<asio::steady_timer>(ws_.get_executor());
+    asio::co_spawn(ws_.get_executor(), replay_loop(shared_from_this()), asio::detached);
+  }
+
+  static awaitable<void> replay_loop(std::shared_ptr<Session> self) {
+    auto& s = *self;
+    for (std::size_t turn = 0; !s.replaying_.empty() && !s.closed_; ++turn) {
+      if (!co_await s.writer_drained()) break;
+      core::Id id = s.replaying_[turn % s.replaying_.size()];
+      auto it = s.last_sent_.find(id);
+      bool done = it == s.last_sent_.end();  // unsubscribed meanwhile
+      if (!done) {
+        auto page = s.s_.inbox.events(*s.actor_, id, {it->second, {}, kReplayPage});
+        if (!page) {
+          s.forget(id);
+          s.send_error(core::to_string(page.error().code), page.error().message, "subscribe", id);
+          done = true;
+        } else {
+          s.send_events(id, page->events);
+          done = !page->has_more;
+        }
+      }
+      if (done) std::erase(s.replaying_, id);
+    }
+    s.replaying_.clear();
+  }
+
+  // Waits until the writer is down to the low-water mark. False when the session closed,
+  // or when the writer made no progress for write_stall_: that peer is really too slow.
+  awaitable<bool> writer_drained() {
+    auto seen = written_;
+    auto deadline = std::chrono::steady_clock::now() + settings_.write_stall;
+    while (!closed_ && unwritten_ > kReplayLowWater) {
+      drained_->expires_at(deadline);
+      co_await drained_->async_wait(as_tuple_awaitable);
+      if (written_ != seen) {
+        seen = written_;
+        deadline = std::chrono::steady_clock::now() + settings_.write_stall;
+      } else if (std::chrono::steady_clock::now() >= deadline && !closed_) {
+        log_warn("websocket peer stopped reading during a replay; disconnecting");
+        close_quietly();
+      }
+    }
+    co_return !closed_;
   }
 
   void send_events(core::Id conversation_id, const std::vector<core::Message>& events) {
@@ -290,7 +381,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         send(event->frame(encode_frame));
         it->second = e->message.seq;
       } else {
-        catch_up(e->message.conversation_id);  // a gap: events published out of order
+        replay(e->message.conversation_id);  // a gap: events published out of order
       }
       return;
     }
@@ -306,25 +397,37 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   // `ref` names the client frame (its client_id, or its type); `conversation` the chat it
   // was about, when known.
   void send_error(std::string_view code, std::string_view message, std::string_view ref,
-                  std::optional<core::Id> conversation = std::nullopt) {
+                  std::optional<core::Id> conversation = std::nullopt,
+                  std::int64_t retry_after_ms = 0) {
     json::object frame{{"type", "error"}, {"code", code}, {"message", message}, {"ref", ref}};
     if (conversation) frame["conversation_id"] = *conversation;
+    if (retry_after_ms > 0) frame["retry_after_ms"] = retry_after_ms;
     send(json::serialize(frame));
   }
 
   void send(std::string frame) {
     if (closed_) return;
-    if (queue_.size() >= kMaxQueuedFrames) {
+    if (unwritten_ >= kMaxQueuedFrames) {
       log_warn("websocket peer too slow; disconnecting");
-      closed_ = true;
-      beast::get_lowest_layer(ws_).close();
+      close_quietly();
       return;
     }
     queue_.push_back(std::move(frame));
+    ++unwritten_;
     if (!writing_) {
       writing_ = true;
       asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
     }
+  }
+
+  // Closes the TCP connection at once (pending reads and writes fail) and wakes a replay.
+  void close_quietly() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    if (writing_) beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (drained_) drained_->cancel();
+    flow_.cancel();
   }
 
   // Writes whatever is queued, batch by batch; frames queued meanwhile go in the next batch.
@@ -336,11 +439,15 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         self->ws_.text(true);
         auto [ec, n] = co_await self->ws_.async_write(asio::buffer(frame), as_tuple_awaitable);
         if (ec) {
-          self->closed_ = true;
+          self->close_quietly();
           self->queue_.clear();
+          self->unwritten_ = 0;
           self->writing_ = false;
           co_return;
         }
+        --self->unwritten_;
+        ++self->written_;
+        if (self->drained_ && self->unwritten_ <= kReplayLowWater) self->drained_->cancel();
       }
       batch.clear();
     }
@@ -349,6 +456,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 
   websocket::stream<beast::tcp_stream> ws_;
   asio::steady_timer flow_;  // wakes the read loop when a send in flight completes
+  const WebSocketSettings& settings_;
+  std::shared_ptr<void> slot_;  // the place under the per-address connection cap
+  core::TokenBucket message_bucket_;
   int in_flight_ = 0;
   Services& s_;
   std::unique_ptr<core::Agent> agent_;  // agents only: most sessions are visitors
@@ -356,6 +466,10 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::vector<std::string> topics_;  // a handful per session: a vector beats a hash set
   std::unordered_map<core::Id, std::int64_t> last_sent_;
   std::vector<std::string> queue_;  // frames waiting for the writer (empty: no allocation)
+  std::size_t unwritten_ = 0;       // frames queued or in the writer's batch
+  std::uint64_t written_ = 0;       // frames written so far: progress seen by a replay
+  std::vector<core::Id> replaying_;  // conversations the replay coroutine still owes pages
+  std::unique_ptr<asio::steady_timer> drained_;  // made by the first replay: idle sockets pay nothing
   bool writing_ = false;
   bool closed_ = false;
 };
@@ -363,8 +477,10 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 }  // namespace
 
 void start_websocket_session(asio::ip::tcp::socket socket, Request upgrade, Services& services,
-                             std::optional<core::Agent> agent) {
-  auto session = std::make_shared<Session>(std::move(socket), services, std::move(agent));
+                             std::optional<core::Agent> agent, const WebSocketSettings& settings,
+                             std::shared_ptr<void> slot) {
+  auto session = std::make_shared<Session>(std::move(socket), services, std::move(agent),
+                                           settings, std::move(slot));
   auto executor = session->executor();
   // The completion handler owns the session until its coroutine ends.
   asio::co_spawn(executor, session->run(std::move(upgrade)),

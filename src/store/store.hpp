@@ -380,6 +380,10 @@ class Store {
   // Events with seq > after_seq, ascending, at most `limit`.
   virtual std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
                                                   int limit) = 0;
+  // The `limit` events just before `before_seq` (seq < before_seq), ascending: the page a
+  // reader scrolling back through a long chat asks for next.
+  virtual std::vector<core::Message> events_before(Id conversation_id, std::int64_t before_seq,
+                                                   int limit) = 0;
   // One conversation with its names and last text, whatever its status.
   virtual std::optional<ConversationSummary> find_summary(Id conversation_id) = 0;
   // Requests offered to the agent and not yet accepted (pending), oldest first.

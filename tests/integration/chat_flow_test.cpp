@@ -75,7 +75,7 @@ TEST_F(ChatFlowTest, MessagesFlowBothWaysInRealTime) {
   EXPECT_TRUE(c.agent_ws->quiet("event"));
 
   // Reloading either side (REST) shows the whole history.
-  auto history = c.visitor.http.get(visitor_path(c.id, "/events?after=0")).json().at("events").as_array();
+  auto history = c.visitor.http.get(visitor_path(c.id, "/events?after_seq=0")).json().at("events").as_array();
   ASSERT_EQ(4u, history.size());
   auto agent_history = c.agent.http.get(conv_path(c.id, "/events")).json().at("events").as_array();
   EXPECT_EQ(history, agent_history);

@@ -22,9 +22,12 @@ class ServerTest : public ::testing::Test {
       ASSERT_EQ(0, run_cli({"admin", "create-agent", "--data", dir.path.string(), "--name", name,
                             "--email", email, "--password", kPassword, "--role", role}));
     }
-    server = std::make_unique<ServerProcess>(dir.path);
+    server = std::make_unique<ServerProcess>(dir.path, std::filesystem::path{}, serve_flags());
     server->start();
   }
+
+  // Extra `parley serve` flags of a fixture (limits, timeouts).
+  virtual std::vector<std::string> serve_flags() const { return {}; }
 
   unsigned short port() const { return server->port(); }
   AgentLogin login(const std::string& email) { return login_agent(port(), email, kPassword); }

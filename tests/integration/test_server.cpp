@@ -116,8 +116,11 @@ int run_cli(const std::vector<std::string>& args, std::string* output, const std
   return wait_exit(pid);
 }
 
-ServerProcess::ServerProcess(fs::path data_dir, fs::path web_root)
-    : data_dir_(std::move(data_dir)), web_root_(std::move(web_root)) {}
+ServerProcess::ServerProcess(fs::path data_dir, fs::path web_root,
+                             std::vector<std::string> extra_args)
+    : data_dir_(std::move(data_dir)),
+      web_root_(std::move(web_root)),
+      extra_args_(std::move(extra_args)) {}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill_hard();
@@ -130,6 +133,7 @@ void ServerProcess::start() {
     args.push_back("--web");
     args.push_back(web_root_.string());
   }
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   int fd;
   pid_ = spawn(args, &fd);
   auto deadline = std::chrono::steady_clock::now() + 20s;

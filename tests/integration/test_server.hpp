@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace parley::testing {
 
@@ -33,7 +34,9 @@ int run_cli(const std::vector<std::string>& args, std::string* output = nullptr,
 
 class ServerProcess {
  public:
-  explicit ServerProcess(std::filesystem::path data_dir, std::filesystem::path web_root = {});
+  // `extra_args` go to `parley serve` after the defaults (a later flag wins).
+  explicit ServerProcess(std::filesystem::path data_dir, std::filesystem::path web_root = {},
+                         std::vector<std::string> extra_args = {});
   ~ServerProcess();
   void start();            // waits for "Parley listening on"
   int stop();              // SIGTERM, waits for exit, returns the exit status
@@ -44,6 +47,7 @@ class ServerProcess {
 
  private:
   std::filesystem::path data_dir_, web_root_;
+  std::vector<std::string> extra_args_;
   int pid_ = -1;
   unsigned short port_ = 0;
 };

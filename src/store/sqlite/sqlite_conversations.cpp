@@ -1,5 +1,6 @@
 // SqliteStore, conversations: requesting, accepting, appending, ending, and the reads of
 // the Inbox and the widget.
+#include <algorithm>
 #include <string>
 
 #include "core/activity.hpp"
@@ -197,6 +198,20 @@ std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::in
                               "ORDER BY m.seq LIMIT ?3"}));
   s.bind_all(conversation_id, after_seq, limit);
   while (s.step()) out.push_back(read_message(s));
+  return out;
+}
+
+std::vector<core::Message> SqliteStore::events_before(Id conversation_id, std::int64_t before_seq,
+                                                      int limit) {
+  std::vector<core::Message> out;
+  if (limit <= 0) return out;
+  auto conn = readers_.lease();
+  auto s = conn->prepare(sql({"SELECT ", kMessageColumns,
+                              " FROM messages m WHERE m.conversation_id = ?1 AND m.seq < ?2 "
+                              "ORDER BY m.seq DESC LIMIT ?3"}));
+  s.bind_all(conversation_id, before_seq, limit);
+  while (s.step()) out.push_back(read_message(s));
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

@@ -95,6 +95,8 @@ class SqliteStore final : public Store {
   std::optional<core::Conversation> latest_conversation_of_visitor(Id visitor_id) override;
   std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
                                           int limit) override;
+  std::vector<core::Message> events_before(Id conversation_id, std::int64_t before_seq,
+                                           int limit) override;
   std::optional<ConversationSummary> find_summary(Id conversation_id) override;
   std::vector<ConversationSummary> pending_offers(Id agent_id) override;
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
