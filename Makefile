@@ -6,7 +6,7 @@ PARLEY := $(BUILD_DIR)/parley
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: all bootstrap configure build server web run test bench clean
+.PHONY: all bootstrap configure build server web run test test-sanitize test-tsan fuzz bench clean
 
 all: build
 
@@ -35,6 +35,29 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@cd web && PARLEY_BIN=$(abspath $(PARLEY)) npm run --silent e2e
 
+# Sanitizers (docs/testing.md). test-sanitize: every CTest suite built with ASan + UBSan in
+# build-asan (a UBSan report fails its test). test-tsan: the store suite (group commit,
+# concurrency) and the integration suite (real server, WebSocket clients) under ThreadSanitizer
+# in build-tsan, with the narrow suppressions of tests/tsan.supp.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-sanitize: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@cd build-asan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS)
+
+test-tsan: bootstrap
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS) --target parley parley_store_tests parley_integration_tests
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(abspath tests/tsan.supp)" \
+	  ctest --output-on-failure -j $(JOBS) -L 'store|integration'
+
+# libFuzzer (scripts/fuzz.sh, fuzz/): builds every target in build-fuzz with clang-15 and runs
+# each for FUZZ_SECONDS; a crash is kept in fuzz/crashes/ and fails the run.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh
+
 # The benchmarks (bench/run.sh, docs/performance.md): Parley, then the Node baseline under the
 # same load, and the budget table. PROFILE=short (default, under 3 minutes) or PROFILE=full.
 PROFILE ?= short
@@ -42,4 +65,4 @@ bench: configure
 	@bash bench/run.sh --profile $(PROFILE)
 
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz web/dist

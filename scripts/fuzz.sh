@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make fuzz`: builds the libFuzzer targets of fuzz/ (clang-15, ASan + UBSan) in build-fuzz and
+# runs each for FUZZ_SECONDS (default 60) from its committed seed corpus (fuzz/corpus/<target>)
+# plus the inputs found by earlier runs (build-fuzz/corpus/<target>). A crash, a leak, a UBSan
+# report or an input taking longer than 25 s is kept in fuzz/crashes/ and fails the run, after
+# every target has had its turn. Installs clang-15 and libfuzzer-15-dev when missing (as root,
+# or through sudo -n, like scripts/bootstrap.sh). Never reads standard input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
+JOBS=${JOBS:-$(nproc)}
+TARGETS=(${FUZZ_TARGETS:-fuzz_ws_frame fuzz_json_requests fuzz_csv_import fuzz_ics_import fuzz_http_target})
+
+missing=()
+for p in clang-15 libfuzzer-15-dev; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "fuzz: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo -n"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq </dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+fi
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$JOBS" --target "${TARGETS[@]}"
+
+mkdir -p fuzz/crashes
+# Symbolized stacks in crash reports, with whichever llvm-symbolizer the machine has.
+if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]]; then
+  for s in /usr/bin/llvm-symbolizer-15 /usr/lib/llvm-15/bin/llvm-symbolizer /usr/bin/llvm-symbolizer; do
+    if [[ -x $s ]]; then export ASAN_SYMBOLIZER_PATH=$s; break; fi
+  done
+fi
+failed=()
+# CPU seconds (user + system) used so far by the children of this shell, from `times`.
+child_cpu() {
+  times | tail -1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%.0f", t }'
+}
+for t in "${TARGETS[@]}"; do
+  work=build-fuzz/corpus/$t
+  log=build-fuzz/$t.log
+  mkdir -p "$work"
+  echo "fuzz: $t for ${SECONDS_PER_TARGET}s"
+  start=$(date +%s)
+  cpu_start=$(child_cpu)
+  # -rss_limit_mb: the default 2 GB. -timeout: one input may take 25 s of wall time at most (a
+  # hang); the inputs take milliseconds, but a loaded machine stretches wall time tenfold.
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     "build-fuzz/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=25 -report_slow_units=25 -rss_limit_mb=2048 \
+       -artifact_prefix="fuzz/crashes/$t-" -print_final_stats=1 \
+       "$work" "fuzz/corpus/$t" </dev/null >"$log" 2>&1; then
+    status=ok
+  else
+    status=FAILED
+    failed+=("$t")
+  fi
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+  echo "fuzz: $t $status: ${runs} inputs in $(($(date +%s) - start))s ($(($(child_cpu) - cpu_start))s CPU)," \
+    "${cov:-cov: ?}, corpus $(ls "$work" | wc -l) files"
+  if [[ $status != ok ]]; then
+    grep -E 'ERROR|runtime error|Test unit written|SUMMARY' "$log" | head -20 >&2 || true
+  fi
+done
+
+if ((${#failed[@]})); then
+  echo "fuzz: crashes in ${failed[*]} (inputs in fuzz/crashes/, logs in build-fuzz/*.log)" >&2
+  exit 1
+fi
+echo "fuzz: ${#TARGETS[@]} targets, no crash"
