@@ -151,6 +151,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         return false;
       }
       actor_ = app::Actor::of_visitor(visitor->id);
+      flow_.cancel();  // ends auth_deadline now: an idle socket keeps no extra frame
       on_authenticated();
       return true;
     }
