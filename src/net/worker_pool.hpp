@@ -5,10 +5,13 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -21,13 +24,33 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Runs `f()` on the pool; the awaiting coroutine resumes on its own executor.
+  // Runs `f()` on the pool; the awaiting coroutine resumes on its own executor as soon as
+  // f returns. (Not co_spawn: its completion is queued behind the pool's other work
+  // first, so under load every answer would wait for the whole queue to drain.)
   template <class F>
-  boost::asio::awaitable<decltype(std::declval<F&>()())> run(F f) {
+  auto run(F f) -> boost::asio::awaitable<decltype(f())> {
     using T = decltype(f());
-    co_return co_await boost::asio::co_spawn(
-        ioc_.get_executor(), [&]() -> boost::asio::awaitable<T> { co_return f(); },
-        boost::asio::use_awaitable);
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                       void(std::exception_ptr, T)>(
+        [this](auto handler, F work) {
+          auto guard = boost::asio::make_work_guard(handler);
+          boost::asio::post(ioc_, [handler = std::move(handler), work = std::move(work),
+                                   guard = std::move(guard)]() mutable {
+            std::exception_ptr error;
+            T result{};
+            try {
+              result = work();
+            } catch (...) {
+              error = std::current_exception();
+            }
+            auto back = guard.get_executor();
+            boost::asio::dispatch(back, [handler = std::move(handler), error,
+                                         result = std::move(result)]() mutable {
+              std::move(handler)(error, std::move(result));
+            });
+          });
+        },
+        boost::asio::use_awaitable, std::move(f));
   }
 
  private:
