@@ -291,7 +291,7 @@ struct Server::Impl {
         connections(options.max_connections_per_ip),
         ioc(options.threads),
         workers(options.workers, 0),
-        hashing(options.hash_workers, 10),
+        hashing(options.hash_workers, 19),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
         shared{services, options, files, limiters, connections, workers, hashing,

@@ -6,10 +6,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "net/client_address.hpp"
@@ -28,7 +30,9 @@ struct ServerOptions {
   // block); password hashing gets threads of its own at a lower priority, so a storm of
   // logins cannot starve live chats of CPU.
   int workers = 4;
-  int hash_workers = 2;
+  // Half the cores: a login storm may take at most half the machine, and only what the
+  // chats leave (the hashing threads run at nice 19).
+  int hash_workers = std::max(1u, std::thread::hardware_concurrency() / 2);
 
   // Slow and idle clients. A keep-alive connection may sit idle `idle_timeout` between
   // requests; once a request has begun its header must arrive within `header_timeout` and
