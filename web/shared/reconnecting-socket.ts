@@ -120,13 +120,17 @@ export class ReconnectingSocket<F extends Frame = Frame> {
       }
       this.#hooks.onFrame(frame);
     };
-    ws.onclose = () => {
+    const closed = () => {
       if (this.#ws !== ws) return;
       this.#teardown();
       this.#scheduleReconnect();
     };
+    ws.onclose = closed;
+    // Usually onclose follows an error. A connection the page's Content-Security-Policy blocks
+    // (connect-src) is CLOSED at once and Chromium fires only `error`, never `close`: without
+    // this the socket would wait for it forever and never retry.
     ws.onerror = () => {
-      /* onclose follows */
+      if (ws.readyState === WebSocket.CLOSED) closed();
     };
   }
 

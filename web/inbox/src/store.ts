@@ -370,6 +370,7 @@ export class Store {
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return 'Wrong email or password.';
       if (e instanceof ApiError && e.status === 400) return e.message || 'Please enter your email and password.';
+      if (e instanceof ApiError && e.status === 429) return `Too many sign-in attempts. Try again ${retryWait(e.data?.retry_after_ms)}.`;
       return errorText(e);
     }
   }
@@ -1202,7 +1203,7 @@ export class Store {
         for (const [cid, list] of Object.entries(this.state.pending)) {
           if (list.some((p) => p.client_id === ref)) {
             this.clearAckTimer(ref);
-            this.failPending(Number(cid), ref, sendErrorText(f.code, f.message));
+            this.failPending(Number(cid), ref, sendErrorText(f.code, f.message, f.retry_after_ms));
             return;
           }
         }
@@ -1364,7 +1365,7 @@ export class Store {
     } catch (e) {
       if (!this.state.pending[id]?.some((x) => x.client_id === p.client_id)) return; // acked meanwhile
       if (e instanceof ApiError && e.status === 0) return; // offline: the reconnect flush retries it
-      this.failPending(id, p.client_id, e instanceof ApiError ? sendErrorText(e.code, e.message) : errorText(e));
+      this.failPending(id, p.client_id, e instanceof ApiError ? sendErrorText(e.code, e.message, e.data?.retry_after_ms) : errorText(e));
     }
   }
 
@@ -1455,8 +1456,16 @@ export function errorText(e: unknown): string {
   return 'Something went wrong.';
 }
 
-function sendErrorText(code: string, message: string): string {
+function sendErrorText(code: string, message: string, retryAfterMs?: unknown): string {
   if (code === 'conflict') return 'Not sent: the conversation is no longer active.';
   if (code === 'payload_too_large') return 'Not sent: the message is too long.';
+  if (code === 'too_many_requests') return `Not sent: too many messages at once. Try again ${retryWait(retryAfterMs)}.`;
   return message || 'Not sent.';
+}
+
+/** "in 30 seconds" from a 429's retry_after_ms (docs/api.md, "Limits"); "in a moment" without one. */
+function retryWait(ms: unknown): string {
+  const s = Math.ceil(Number(ms) / 1000);
+  if (!Number.isFinite(s) || s <= 0) return 'in a moment';
+  return s < 90 ? `in ${s} second${s === 1 ? '' : 's'}` : `in ${Math.ceil(s / 60)} minutes`;
 }

@@ -183,4 +183,4 @@ export type ServerFrame =
   | { type: 'visitor.page'; conversation_id: number; url: string; title: string | null }
   | { type: MeetingFrameType; meeting: Meeting }
   | { type: 'pong' }
-  | { type: 'error'; code: string; message: string; ref?: string | number | null };
+  | { type: 'error'; code: string; message: string; ref?: string | number | null; retry_after_ms?: number };

@@ -48,8 +48,19 @@ function newClientId(): string {
   return 'v-' + Date.now().toString(36) + '-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+// Made once: toLocaleTimeString with options builds a formatter per call (~1 ms), per message.
+let clockFormat: Intl.DateTimeFormat | undefined;
+
 function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+  return clockFormat.format(ms);
+}
+
+/** "in 30 seconds" from a 429's retry_after_ms (docs/api.md, "Limits"); "in a moment" without one. */
+function retryWait(ms: unknown): string {
+  const s = Math.ceil(Number(ms) / 1000);
+  if (!Number.isFinite(s) || s <= 0) return 'in a moment';
+  return s < 90 ? `in ${s} second${s === 1 ? '' : 's'}` : `in ${Math.ceil(s / 60)} minutes`;
 }
 
 /** "10 minutes", "45 seconds" (rounded down). */
@@ -851,7 +862,12 @@ export class Widget implements CardHost {
       emit('chat-requested', { conversation_id: conversation.id, status: conversation.status });
       if (conversation.status === 'missed') await this.announceMissed(conversation);
     } catch (e) {
-      this.formError = e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
+      this.formError =
+        e instanceof ApiError && e.status === 429
+          ? `Too many chat requests right now. Please try again ${retryWait(e.data?.retry_after_ms)}.`
+          : e instanceof ApiError
+            ? e.message
+            : 'Something went wrong. Please try again.';
     } finally {
       this.busy = false;
       this.render();
@@ -1167,7 +1183,12 @@ export class Widget implements CardHost {
         if (p) {
           this.clearAck(ref);
           p.status = 'failed';
-          p.error = f.code === 'conflict' ? 'Not sent: the chat has ended.' : f.message || 'Not sent.';
+          p.error =
+            f.code === 'conflict'
+              ? 'Not sent: the chat has ended.'
+              : f.code === 'too_many_requests'
+                ? `Not sent: too many messages at once. Try again ${retryWait(f.retry_after_ms)}.`
+                : f.message || 'Not sent.';
           this.render();
         }
         return;
@@ -1235,7 +1256,14 @@ export class Widget implements CardHost {
       if (!this.pending.includes(p)) return;
       if (e instanceof ApiError && e.status === 0) return; // offline: resent when the socket is back
       p.status = 'failed';
-      p.error = e instanceof ApiError && e.status === 409 ? 'Not sent: the chat has ended.' : e instanceof ApiError ? e.message : 'Not sent.';
+      p.error =
+        e instanceof ApiError && e.status === 409
+          ? 'Not sent: the chat has ended.'
+          : e instanceof ApiError && e.status === 429
+            ? `Not sent: too many messages at once. Try again ${retryWait(e.data?.retry_after_ms)}.`
+            : e instanceof ApiError
+              ? e.message
+              : 'Not sent.';
     }
     this.render();
   }
