@@ -398,7 +398,7 @@ step('the visitor books the first slot with their pre-chat email: confirmation o
   assert.equal(booked.detail.end, new Date(firstSlot.end).toISOString());
 
   // The stored meeting.booked event (it reaches the widget too) is not shown a second time.
-  await until(async () => (await apiCall(alice, 'GET', `/conversations/${convId}/events?after=0`)).body.events.some((e) => e.kind === 'meeting.booked'), 'the meeting.booked event');
+  await until(async () => (await apiCall(alice, 'GET', `/conversations/${convId}/events?after_seq=0`)).body.events.some((e) => e.kind === 'meeting.booked'), 'the meeting.booked event');
   await sleep(500);
   assert.equal(await visitor.locator(`[data-testid="widget-meeting"][data-meeting-id="${meetingId}"]`).count(), 1);
   await shot(visitor, 'c04-widget-booked');

@@ -45,10 +45,13 @@ export function createAgent(dataDir, { name, email, password, role, calendarOnly
   return run(PARLEY_BIN, args);
 }
 
-/** A fresh data dir with these agents, and `parley serve` running on it. */
-export async function startServer(agents) {
+/**
+ * A fresh data dir with these agents, and `parley serve` running on it. `serveArgs`: extra
+ * `parley serve` flags (e.g. a `--rate-limit` a spec needs lifted; see docs/api.md, "Limits").
+ */
+export async function startServer(agents, { serveArgs = [] } = {}) {
   const dataDir = await prepare();
-  const server = new ParleyServer(dataDir);
+  const server = new ParleyServer(dataDir, serveArgs);
   try {
     for (const a of agents) await createAgent(dataDir, a);
     return { dataDir, server, baseUrl: await server.start() };
@@ -65,10 +68,14 @@ process.on('exit', () => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** `parley serve` on 127.0.0.1 (a free port, or the one given) with the built front ends. */
+/**
+ * `parley serve` on 127.0.0.1 (a free port, or the one given) with the built front ends, and the
+ * spec's extra flags (kept across a restart).
+ */
 export class ParleyServer {
-  constructor(dataDir) {
+  constructor(dataDir, serveArgs = []) {
     this.dataDir = dataDir;
+    this.serveArgs = serveArgs;
     this.child = null;
     this.log = '';
     this.url = null;
@@ -76,7 +83,7 @@ export class ParleyServer {
 
   start(listen = '127.0.0.1:0') {
     return new Promise((resolve, reject) => {
-      const child = spawn(PARLEY_BIN, ['serve', '--listen', listen, '--data', this.dataDir, '--web', distDir], {
+      const child = spawn(PARLEY_BIN, ['serve', '--listen', listen, '--data', this.dataDir, '--web', distDir, ...this.serveArgs], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       this.child = child;
@@ -157,7 +164,19 @@ export async function agentAndVisitor(browser, dialogs, { agentInit } = {}) {
   return { agentCtx, visitorCtx, agent, visitor };
 }
 
-/** A page with bounded timeouts; alert()/confirm() calls are recorded into `dialogs` and dismissed. */
+/**
+ * Every Content-Security-Policy violation any page of this test file reported in its console
+ * (Chromium logs each one: "Refused to load …", "… violates the following Content Security Policy
+ * directive …"). The Inbox and the meeting page are served with a CSP (docs/api.md, "Cookies and
+ * pages"): a step during which one appears fails (see scenario), and so does cleanup.
+ */
+export const cspViolations = [];
+const CSP_CONSOLE = /Content Security Policy|Refused to (load|execute|connect|apply|frame|create|evaluate|run)/i;
+
+/**
+ * A page with bounded timeouts; alert()/confirm() calls are recorded into `dialogs` and dismissed;
+ * CSP violations are recorded into `cspViolations`.
+ */
 export async function newPage(context, who, dialogs) {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
@@ -172,7 +191,10 @@ export async function newPage(context, who, dialogs) {
     page.__log.push(`${new Date().toISOString()} ${who}: ${line}`);
     if (page.__log.length > 50) page.__log.shift();
   };
-  page.on('console', (m) => note(`console.${m.type()}: ${m.text()}`));
+  page.on('console', (m) => {
+    note(`console.${m.type()}: ${m.text()}`);
+    if (CSP_CONSOLE.test(m.text())) cspViolations.push(`${who} on ${page.url()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => note(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => note(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => note(`response: ${r.status()} ${r.request().method()} ${r.url()}`));
@@ -227,8 +249,11 @@ export function scenario(prefix, pages) {
         t.skip(`skipped: "${s.broken}" failed`);
         return;
       }
+      const violationsBefore = cspViolations.length;
       try {
         await fn(t);
+        const fresh = cspViolations.slice(violationsBefore);
+        assert.deepEqual(fresh, [], 'Content-Security-Policy violations reported in the console during this step');
       } catch (err) {
         s.broken = name;
         let i = 0;
@@ -314,4 +339,11 @@ export async function cleanup({ browser, servers = [], dataDir, broken }) {
   for (const s of servers) await s?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
   if (broken) for (const s of servers) if (s) console.log(`--- server output ---\n${s.log.slice(-4000)}`);
+  // Rate limits (docs/api.md, "Limits") are on in the suite: say when one was hit, even if the spec coped.
+  for (const s of servers) {
+    const refused = s ? (s.log.match(/"status":429\b/g) ?? []).length : 0;
+    if (refused) console.log(`# the server answered ${refused} request(s) with 429 too_many_requests`);
+  }
+  // Also those reported between steps (or by a step that had already failed).
+  assert.deepEqual(cspViolations, [], 'Content-Security-Policy violations reported in the console');
 }

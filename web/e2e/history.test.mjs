@@ -130,7 +130,11 @@ async function scrollToBeginning(page, { item, list, edge, start }) {
   const firstSeq = async () => (await rendered(page, item))[0].seq;
   let steadyChecked = false;
   for (let round = 0; round < 12; round++) {
-    if (await page.getByTestId(start).isVisible()) return round;
+    if (await page.getByTestId(start).isVisible()) {
+      // The last page was put above the view, which stayed where it was: go up to see it.
+      await offsetOf(await firstSeq(), true);
+      return round;
+    }
     const top = await firstSeq();
     // Where the first message sits before the older page lands above it.
     const before = await offsetOf(top, true);
@@ -149,10 +153,13 @@ async function scrollToBeginning(page, { item, list, edge, start }) {
 // ---------------------------------------------------------------------------------------------------
 
 before(async () => {
-  ({ dataDir, server, baseUrl } = await startServer([A]));
+  // The seeding posts ~190 visitor messages over REST as fast as it can: far over the default
+  // 60 per 10 s per visitor (docs/api.md, "Limits"), a guard against a flooding visitor, not a
+  // test filling a history. Lift only that one (post() still waits out a 429 if one comes).
+  ({ dataDir, server, baseUrl } = await startServer([A], { serveArgs: ['--rate-limit', 'messages-per-visitor=1000/10'] }));
   browser = await launchBrowser();
   const agentCtx = await newContext(browser, 1440, 900);
-  // The socket can be taken away (closed, and new ones pointed at a closed port) and given back.
+  // The socket can be taken away (closed, and new ones pointed at a path that is no socket) and given back.
   await agentCtx.addInitScript(() => {
     const Real = window.WebSocket;
     window.__sockets = [];
@@ -160,7 +167,9 @@ before(async () => {
     window.__wsBlocked = false;
     window.WebSocket = class extends Real {
       constructor(url, protocols) {
-        super(window.__wsBlocked ? 'ws://127.0.0.1:9/ws' : url, protocols);
+        // Blocked: a same-origin path that is not a socket (the upgrade fails). A foreign port
+        // would be refused by the Inbox's CSP (connect-src 'self') and add a violation.
+        super(window.__wsBlocked ? String(url).replace(/\/ws$/, '/e2e-no-socket') : url, protocols);
         window.__sockets.push(this);
         this.addEventListener('message', (e) => {
           try {
@@ -214,7 +223,10 @@ step('seed: a chat of 350 messages (visitor and agent over REST) and a short sec
 });
 
 step('Inbox: the long chat opens at its newest message; the oldest is not loaded', async () => {
+  // A fresh load: the Inbox is open since the seeding, so it followed the accepted chat live and
+  // holds all 350 messages; going to the same page with another #hash would not reload it.
   await alice.goto(`${baseUrl}/inbox/#/c/${chat.id}`);
+  await alice.reload();
   const list = alice.getByTestId('message-list');
   await until(async () => (await list.getAttribute('data-history')) === 'more', 'the newest page (older ones on the server)');
   await until(async () => (await rendered(alice, 'message')).at(-1)?.body === line(N), 'the newest message at the bottom');
