@@ -1,4 +1,6 @@
-// Contract: accept, append (seq, idempotent client ids), end, and replay via events_after.
+// Contract: accept, append (seq, idempotent client ids), end, and replay via events_after and events_before.
+#include <limits>
+
 #include "store_contract.hpp"
 
 namespace parley::store::testing {
@@ -249,6 +251,27 @@ TEST_P(StoreContract, EventsAfterReplaysLaterEventsInOrderUpToTheLimit) {
   EXPECT_EQ(page[1].seq, 5);
   EXPECT_TRUE(store().events_after(c.id, 7, 10).empty());
   EXPECT_TRUE(store().events_after(c.id + 1000, 0, 10).empty());
+}
+
+TEST_P(StoreContract, EventsBeforeGivesThePageJustBeforeASeqInOrder) {
+  auto a = agent("ann");
+  auto c = active_chat(a.id);
+  for (int i = 1; i <= 5; ++i) send(c.id, "m" + std::to_string(i), "c-" + std::to_string(i));
+  // seq: 1 requested, 2 accepted, 3..7 m1..m5
+  auto newest = store().events_before(c.id, std::numeric_limits<std::int64_t>::max(), 3);
+  ASSERT_EQ(newest.size(), 3u);
+  EXPECT_EQ(newest[0].seq, 5);  // ascending, the last three
+  EXPECT_EQ(newest[2].seq, 7);
+  EXPECT_EQ(newest[2].body, "m5");
+  auto older = store().events_before(c.id, 5, 3);
+  ASSERT_EQ(older.size(), 3u);
+  EXPECT_EQ(older[0].seq, 2);
+  EXPECT_EQ(older[2].seq, 4);
+  auto first = store().events_before(c.id, 2, 10);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].kind, "chat.requested");
+  EXPECT_TRUE(store().events_before(c.id, 1, 10).empty());
+  EXPECT_TRUE(store().events_before(c.id, 5, 0).empty());
 }
 
 }  // namespace

@@ -188,31 +188,31 @@ std::optional<core::Conversation> SqliteStore::latest_conversation_of_visitor(Id
   return read_conversation(s);
 }
 
-std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::int64_t after_seq,
-                                                     int limit) {
+// One page of a conversation's log, by seq: `after` pages forward from `seq`, otherwise
+// back from it; always returned in ascending seq.
+std::vector<core::Message> SqliteStore::events_page(Id conversation_id, std::int64_t seq,
+                                                    int limit, bool after) {
   std::vector<core::Message> out;
   if (limit <= 0) return out;
   auto conn = readers_.lease();
   auto s = conn->prepare(sql({"SELECT ", kMessageColumns,
-                              " FROM messages m WHERE m.conversation_id = ?1 AND m.seq > ?2 "
-                              "ORDER BY m.seq LIMIT ?3"}));
-  s.bind_all(conversation_id, after_seq, limit);
+                              " FROM messages m WHERE m.conversation_id = ?1 AND ",
+                              after ? "m.seq > ?2 ORDER BY m.seq" : "m.seq < ?2 ORDER BY m.seq DESC",
+                              " LIMIT ?3"}));
+  s.bind_all(conversation_id, seq, limit);
   while (s.step()) out.push_back(read_message(s));
+  if (!after) std::reverse(out.begin(), out.end());
   return out;
+}
+
+std::vector<core::Message> SqliteStore::events_after(Id conversation_id, std::int64_t after_seq,
+                                                     int limit) {
+  return events_page(conversation_id, after_seq, limit, true);
 }
 
 std::vector<core::Message> SqliteStore::events_before(Id conversation_id, std::int64_t before_seq,
                                                       int limit) {
-  std::vector<core::Message> out;
-  if (limit <= 0) return out;
-  auto conn = readers_.lease();
-  auto s = conn->prepare(sql({"SELECT ", kMessageColumns,
-                              " FROM messages m WHERE m.conversation_id = ?1 AND m.seq < ?2 "
-                              "ORDER BY m.seq DESC LIMIT ?3"}));
-  s.bind_all(conversation_id, before_seq, limit);
-  while (s.step()) out.push_back(read_message(s));
-  std::reverse(out.begin(), out.end());
-  return out;
+  return events_page(conversation_id, before_seq, limit, false);
 }
 
 Result<ReadOutcome> SqliteStore::mark_read(Id conversation_id, Reader reader, std::int64_t seq) {

@@ -102,6 +102,8 @@ class SqliteStore final : public Store {
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
  private:
+  std::vector<core::Message> events_page(Id conversation_id, std::int64_t seq, int limit,
+                                         bool after);
   std::unique_ptr<Connection> write_conn_;  // used only by writer_'s thread after open
   SearchIndex search_;  // before readers_, which attach it
   ReaderPool readers_;
