@@ -217,6 +217,30 @@ TEST_F(LimitsTest, ASlowHeaderClientIsCutOffWhileAChatGoesOn) {
   EXPECT_EQ(200, HttpClient(port()).get("/healthz").status);
 }
 
+TEST_F(LimitsTest, ASlowBodyAndAnIdleConnectionAreCutOff) {
+  start_with({"--body-timeout", "1", "--idle-timeout", "2"});
+  asio::io_context ioc;
+  auto slow_body = connect_raw(ioc);
+  asio::write(*slow_body, asio::buffer(std::string(
+      "POST /api/v1/visitor/session HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")));
+  auto idle = connect_raw(ioc);  // says nothing at all
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(closed_by_peer(*slow_body, 3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
+  EXPECT_TRUE(closed_by_peer(*idle, 3s));
+  // A keep-alive client that pauses less than the idle timeout keeps its connection.
+  auto keep = connect_raw(ioc);
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 2; ++i) {
+    asio::write(*keep, asio::buffer(get));
+    boost::beast::flat_buffer buffer;
+    boost::beast::http::response<boost::beast::http::string_body> res;
+    boost::beast::http::read(*keep, buffer, res);
+    EXPECT_EQ(200, res.result_int());
+    std::this_thread::sleep_for(1200ms);
+  }
+}
+
 TEST_F(LimitsTest, ASocketThatNeverAuthenticatesIsClosed) {
   start_with({"--auth-timeout", "1"});
   WsClient silent(port());
