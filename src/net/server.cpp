@@ -275,13 +275,16 @@ struct Server::Impl {
   StaticFiles files;
   Limiters limiters;
   ConnectionLimit connections;  // outlives ioc: the sessions it destroys hold slots
+  // What every connection shares (sessions keep a reference to its WebSocket settings):
+  // declared before ioc so that it outlives every session and every running handler.
+  // It only holds the pools' addresses until they are built below.
+  Shared shared;
   asio::io_context ioc;
   // Destroyed before ioc: work still running resumes its coroutine into a stopped ioc.
   WorkerPool workers;
   WorkerPool hashing;
   tcp::acceptor acceptor;
   asio::signal_set signals;
-  Shared shared;
 
   Impl(Services& s, ServerOptions o)
       : services(s),
@@ -289,14 +292,14 @@ struct Server::Impl {
         files(options.web_root),
         limiters(options.limits),
         connections(options.max_connections_per_ip),
+        shared{services, options, files, limiters, connections, workers, hashing,
+               WebSocketSettings{options.ws_write_stall, options.auth_timeout,
+                                 options.limits.messages_per_socket, &limiters.messages_per_visitor}},
         ioc(options.threads),
         workers(options.workers, 0),
         hashing(options.hash_workers, 19),
         acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM),
-        shared{services, options, files, limiters, connections, workers, hashing,
-               WebSocketSettings{options.ws_write_stall, options.auth_timeout,
-                                 options.limits.messages_per_socket, &limiters.messages_per_visitor}} {}
+        signals(ioc, SIGINT, SIGTERM) {}
 
   awaitable<void> accept_loop() {
     for (;;) {
