@@ -39,6 +39,10 @@ core::Result<core::Schedule> schedule_from_json(const json::value& v, std::strin
     const auto& b = item.as_object();
     auto weekday = required_int(b, "weekday");
     if (!weekday) return weekday.error();
+    // Checked before the narrowing below, which would read 4294967297 as 1 (Monday).
+    if (*weekday < 1 || *weekday > 7) {
+      return core::bad_request("weekday must be 1 (Monday) to 7 (Sunday)");
+    }
     auto start = required_string(b, "start");
     if (!start) return start.error();
     auto end = required_string(b, "end");

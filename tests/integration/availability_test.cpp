@@ -48,6 +48,9 @@ TEST_F(AvailabilityApiTest, SettingsRoundTripAndAreValidated) {
   EXPECT_EQ(400, put({{"schedule", json::array{json::object{{"weekday", 1}, {"start", "09:00"}, {"end", "11:00"}},
                                                json::object{{"weekday", 1}, {"start", "10:00"}, {"end", "12:00"}}}}}).status);
   EXPECT_EQ(400, put({{"max_chats", 0}}).status);
+  // A weekday past int's range is refused, not narrowed to another day (2^32 + 1 was Monday).
+  EXPECT_EQ(400, put({{"schedule", json::array{json::object{{"weekday", std::int64_t{4294967297}},
+                                                            {"start", "09:00"}, {"end", "10:00"}}}}}).status);
   // Nothing of the rejected requests was stored.
   EXPECT_EQ("Europe/Stockholm", a.http.get("/api/v1/me/settings").json().at("settings").at("time_zone").as_string());
 }
