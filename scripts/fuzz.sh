@@ -38,23 +38,19 @@ if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]]; then
   done
 fi
 failed=()
-# CPU seconds (user + system) used so far by the children of this shell, from `times`.
-child_cpu() {
-  times | tail -1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%.0f", t }'
-}
 for t in "${TARGETS[@]}"; do
   work=build-fuzz/corpus/$t
   log=build-fuzz/$t.log
   mkdir -p "$work"
   echo "fuzz: $t for ${SECONDS_PER_TARGET}s"
   start=$(date +%s)
-  cpu_start=$(child_cpu)
   # -rss_limit_mb: the default 2 GB. -timeout: one input may take 25 s of wall time at most (a
   # hang); the inputs take milliseconds, but a loaded machine stretches wall time tenfold.
-  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  # `time` (user + system seconds, into build-fuzz/<target>.time) measures the CPU fuzzed.
+  if { TIMEFORMAT='%U %S'; time ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      "build-fuzz/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=25 -report_slow_units=25 -rss_limit_mb=2048 \
        -artifact_prefix="fuzz/crashes/$t-" -print_final_stats=1 \
-       "$work" "fuzz/corpus/$t" </dev/null >"$log" 2>&1; then
+       "$work" "fuzz/corpus/$t" </dev/null >"$log" 2>&1; } 2>"build-fuzz/$t.time"; then
     status=ok
   else
     status=FAILED
@@ -62,7 +58,7 @@ for t in "${TARGETS[@]}"; do
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
-  echo "fuzz: $t $status: ${runs} inputs in $(($(date +%s) - start))s ($(($(child_cpu) - cpu_start))s CPU)," \
+  echo "fuzz: $t $status: ${runs} inputs in $(($(date +%s) - start))s ($(awk '{ printf "%.0f", $1 + $2 }' "build-fuzz/$t.time")s CPU)," \
     "${cov:-cov: ?}, corpus $(ls "$work" | wc -l) files"
   if [[ $status != ok ]]; then
     grep -E 'ERROR|runtime error|Test unit written|SUMMARY' "$log" | head -20 >&2 || true
