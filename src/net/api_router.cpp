@@ -333,9 +333,9 @@ class Api {
   Response post_message(const app::Actor& actor, core::Id id) {
     if (!actor.is_agent()) {
       // One budget per visitor, shared with their sockets (websocket_session).
-      auto& limiter = context_.limiters.messages_per_visitor;
-      if (auto wait = limiter.take("visitor:" + std::to_string(actor.id), limiter_now())) {
-        return error_response(req_, core::too_many_requests("too many messages; slow down", wait));
+      if (auto refused = take_visitor_message(context_.limiters.messages_per_visitor, actor.id,
+                                              limiter_now())) {
+        return error_response(req_, *refused);
       }
     }
     auto b = body();

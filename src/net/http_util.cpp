@@ -32,11 +32,14 @@ Response json_response(const Request& req, http::status status, std::string body
 
 Response error_response(const Request& req, const core::Error& error) {
   auto res = json_response(req, status_of(error.code), error_body(error));
-  if (error.code == core::ErrorCode::too_many_requests) {
-    // Whole seconds, rounded up: a client that waits this long is let in.
-    res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
-  }
+  set_retry_after(error, res);
   return res;
+}
+
+void set_retry_after(const core::Error& error, Response& res) {
+  if (error.code != core::ErrorCode::too_many_requests) return;
+  // Rounded up: a client that waits this long is let in.
+  res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
 }
 
 Response empty_response(const Request& req, http::status status) {

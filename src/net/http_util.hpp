@@ -27,6 +27,8 @@ inline bool allows_large_body(std::string_view path) {
 http::status status_of(core::ErrorCode code);
 Response json_response(const Request& req, http::status status, std::string body);
 Response error_response(const Request& req, const core::Error& error);
+// Sets Retry-After (whole seconds, rounded up) when `error` is a rate limit's refusal.
+void set_retry_after(const core::Error& error, Response& res);
 Response empty_response(const Request& req, http::status status);
 
 // The value of cookie `name` in the request's Cookie header, if any.

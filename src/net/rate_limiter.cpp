@@ -20,6 +20,17 @@ core::Millis KeyedRateLimiter::take(const std::string& key, core::Millis now) {
   return shard.buckets[key].take(limit_, now);
 }
 
+std::optional<core::Error> take_visitor_message(KeyedRateLimiter& per_visitor, core::Id visitor_id,
+                                                core::Millis now) {
+  auto wait = per_visitor.take("visitor:" + std::to_string(visitor_id), now);
+  if (!wait) return std::nullopt;
+  return too_many_messages(wait);
+}
+
+core::Error too_many_messages(core::Millis wait) {
+  return core::too_many_requests("too many messages; slow down", wait);
+}
+
 core::Millis limiter_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

@@ -7,10 +7,12 @@
 
 #include <array>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "core/rate_limit.hpp"
+#include "core/result.hpp"
 
 namespace parley::net {
 
@@ -59,5 +61,11 @@ struct Limiters {
 
 // The current time for the limiters (steady, in ms).
 core::Millis limiter_now();
+
+// A visitor's message budget, one for all their sockets and the REST API: nullopt when the
+// message may go ahead, otherwise the refusal to answer with.
+std::optional<core::Error> take_visitor_message(KeyedRateLimiter& per_visitor, core::Id visitor_id,
+                                                core::Millis now);
+core::Error too_many_messages(core::Millis wait);
 
 }  // namespace parley::net

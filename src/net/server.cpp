@@ -56,11 +56,15 @@ Response dispatch(Shared& s, const Request& req, const RequestContext& context) 
   }
 }
 
+bool is_login(const Request& req) {
+  return req.method() == http::verb::post && path_of(req.target()) == "/api/v1/auth/login";
+}
+
 // The per-address limit a request counts against, if any (docs/api.md "Limits").
 KeyedRateLimiter* limiter_for(Limiters& l, const Request& req) {
+  if (is_login(req)) return &l.login_per_ip;
   if (req.method() != http::verb::post) return nullptr;
   std::string_view path = path_of(req.target());
-  if (path == "/api/v1/auth/login") return &l.login_per_ip;
   if (path == "/api/v1/visitor/session") return &l.visitor_sessions_per_ip;
   if (path == "/api/v1/visitor/chats") return &l.chat_requests_per_ip;
   return nullptr;
@@ -102,9 +106,7 @@ awaitable<void> reject(beast::tcp_stream& stream, http::status status, core::Err
   Response res{status, 11};
   res.set(http::field::server, "parley");
   res.set(http::field::content_type, "application/json; charset=utf-8");
-  if (status == http::status::too_many_requests) {
-    res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
-  }
+  set_retry_after(error, res);
   add_security_headers("", res);
   res.keep_alive(false);
   res.body() = error_body(error);
@@ -247,10 +249,9 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
     auto started = std::chrono::steady_clock::now();
     // The API's handlers block (store writes, fetches, hashing): never on an I/O thread.
     bool api = path_of(req.target()).starts_with("/api/");
-    bool hashes = limiter_for(s.limiters, req) == &s.limiters.login_per_ip;
     Response res;
     if (api) {
-      WorkerPool& pool = hashes ? s.hashing : s.workers;
+      WorkerPool& pool = is_login(req) ? s.hashing : s.workers;  // a login hashes a password
       res = co_await pool.run([&] { return dispatch(s, req, context); });
     } else {
       res = dispatch(s, req, context);

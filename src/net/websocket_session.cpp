@@ -241,12 +241,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   // Messages per socket, and per visitor across all their sockets and the REST API.
   std::optional<core::Error> over_message_limit() {
     auto now = limiter_now();
-    auto wait = message_bucket_.take(settings_.messages_per_socket, now);
-    if (!wait && !actor_->is_agent()) {
-      wait = settings_.messages_per_visitor->take("visitor:" + std::to_string(actor_->id), now);
+    if (auto wait = message_bucket_.take(settings_.messages_per_socket, now)) {
+      return too_many_messages(wait);
     }
-    if (!wait) return std::nullopt;
-    return core::too_many_requests("too many messages; slow down", wait);
+    if (actor_->is_agent()) return std::nullopt;
+    return take_visitor_message(*settings_.messages_per_visitor, actor_->id, now);
   }
 
   bool reply_error(const core::Error& e, std::string_view ref,
