@@ -1,6 +1,7 @@
 #include "app/agent_service.hpp"
 
 #include "app/agent_status.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

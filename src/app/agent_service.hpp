@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "app/clock.hpp"
+#include "app/ports.hpp"
 #include "bus/event_bus.hpp"
 #include "core/availability.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 

@@ -3,6 +3,7 @@
 #include "app/credentials.hpp"
 #include "core/rate_limit.hpp"
 #include "core/validation.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

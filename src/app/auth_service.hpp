@@ -7,8 +7,8 @@
 #include <string>
 
 #include "app/clock.hpp"
+#include "app/ports.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 

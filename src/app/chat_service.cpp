@@ -2,12 +2,13 @@
 
 #include "app/routing_policy.hpp"
 #include "core/validation.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 
 using core::ConversationStatus;
 
-store::ConversationSummary ChatService::summarize(const core::Conversation& c) {
+core::ConversationSummary ChatService::summarize(const core::Conversation& c) {
   if (auto s = store_.find_summary(c.id)) return std::move(*s);
   throw store::StoreFailure("conversation " + std::to_string(c.id) + " vanished");
 }
@@ -24,7 +25,7 @@ void ChatService::publish_changed(const core::Conversation& c) {
     auto profile = store_.visitor_profile(c.visitor_id);
     bus_.publish(bus::agent_topic(*c.agent_id),
                  std::make_shared<bus::Event>(
-                     bus::ChatRequested{summary, profile.value_or(store::VisitorProfile{})}, c));
+                     bus::ChatRequested{summary, profile.value_or(core::VisitorProfile{})}, c));
   }
   auto event = std::make_shared<bus::Event>(bus::ConversationChanged{std::move(summary)}, c);
   bus_.publish(bus::kInboxTopic, event);
@@ -142,7 +143,7 @@ core::Result<store::NewMessage> ChatService::prepare_message(const Actor& actor,
                            std::move(*valid_body), std::string(client_id)};
 }
 
-core::Result<store::AppendOutcome> ChatService::post_message(const Actor& actor,
+core::Result<core::AppendOutcome> ChatService::post_message(const Actor& actor,
                                                              core::Id conversation_id,
                                                              std::string_view client_id,
                                                              std::string_view body) {
@@ -155,14 +156,14 @@ core::Result<store::AppendOutcome> ChatService::post_message(const Actor& actor,
 
 void ChatService::post_message_async(const Actor& actor, core::Id conversation_id,
                                      std::string_view client_id, std::string_view body,
-                                     store::Store::AppendDone done) {
+                                     PostDone done) {
   auto m = prepare_message(actor, conversation_id, client_id, body);
   if (!m) return done(m.error());
   store_.append_message_async(*m, clock_(), [this, done = std::move(done)](
-                                                core::Result<store::AppendOutcome> outcome) {
+                                                core::Result<core::AppendOutcome> outcome) {
     // The sender hears its ack first, then everyone gets the event; both are issued here,
     // in commit order, so receivers rarely see gaps.
-    std::optional<store::AppendOutcome> fresh;
+    std::optional<core::AppendOutcome> fresh;
     if (outcome && !outcome->duplicate) fresh = *outcome;
     done(std::move(outcome));
     if (fresh) publish_event(fresh->conversation, fresh->message);
@@ -222,12 +223,12 @@ core::Status ChatService::mark_read(const Actor& actor, core::Id conversation_id
   auto c = readable(store_, actor, conversation_id);
   if (!c) return c.error();
   if (actor.is_agent() && c->agent_id != actor.id) return core::Ok{};
-  auto reader = actor.is_agent() ? store::Reader::agent : store::Reader::visitor;
+  auto reader = actor.is_agent() ? core::Reader::agent : core::Reader::visitor;
   auto outcome = store_.mark_read(conversation_id, reader, seq);
   if (!outcome) return outcome.error();
   if (outcome->advanced) {
     const auto& fresh = outcome->conversation;
-    auto mark = reader == store::Reader::agent ? fresh.agent_read_seq : fresh.visitor_read_seq;
+    auto mark = reader == core::Reader::agent ? fresh.agent_read_seq : fresh.visitor_read_seq;
     bus_.publish(bus::conversation_topic(conversation_id),
                  std::make_shared<bus::Event>(bus::ReadMarked{conversation_id, reader, mark}, fresh));
   }

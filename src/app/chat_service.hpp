@@ -8,10 +8,12 @@
 
 #include "app/actor.hpp"
 #include "app/clock.hpp"
+#include "app/ports.hpp"
 #include "bus/event_bus.hpp"
 #include "core/activity.hpp"
+#include "core/chat_policy.hpp"
+#include "core/records.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 
@@ -23,14 +25,14 @@ class ChatService {
   // conflict when the visitor already has a pending or active chat.
   core::Result<core::Conversation> request_chat(core::Id visitor_id, core::PreChatForm form);
   core::Result<core::Conversation> accept(const core::Agent& agent, core::Id conversation_id);
-  core::Result<store::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
+  core::Result<core::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
                                                   std::string_view body);
   // The same, answered through `done` once stored (on a store thread; must not block).
   // The realtime path uses it so that a waiting send holds no thread.
+  using PostDone = std::function<void(core::Result<core::AppendOutcome>)>;
   void post_message_async(const Actor& actor, core::Id conversation_id,
-                          std::string_view client_id, std::string_view body,
-                          store::Store::AppendDone done);
+                          std::string_view client_id, std::string_view body, PostDone done);
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);
@@ -61,7 +63,7 @@ class ChatService {
   void on_missed(std::function<void(const core::Conversation&)> hook) { on_missed_ = std::move(hook); }
 
   // What the inbox shows for one conversation (names resolved).
-  store::ConversationSummary summarize(const core::Conversation& c);
+  core::ConversationSummary summarize(const core::Conversation& c);
 
  private:
   core::Result<store::NewMessage> prepare_message(const Actor& actor, core::Id conversation_id,

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/credentials.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

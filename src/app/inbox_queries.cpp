@@ -7,10 +7,11 @@
 #include "app/agent_status.hpp"
 #include "core/search.hpp"
 #include "core/transcript.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 
-ConversationPage InboxQueries::list(const core::Agent& agent, store::StatusFilter filter,
+ConversationPage InboxQueries::list(const core::Agent& agent, core::StatusFilter filter,
                                     std::optional<core::Millis> before_activity,
                                     std::optional<core::Id> before_id, int limit,
                                     std::string_view search) {
@@ -26,12 +27,12 @@ ConversationPage InboxQueries::list(const core::Agent& agent, store::StatusFilte
   return page;
 }
 
-std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>>
+std::vector<std::pair<core::ConversationSummary, core::VisitorProfile>>
 InboxQueries::pending_offers(const core::Agent& agent) {
-  std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>> out;
+  std::vector<std::pair<core::ConversationSummary, core::VisitorProfile>> out;
   for (auto& summary : store_.pending_offers(agent.id)) {
     auto visitor = store_.visitor_profile(summary.conversation.visitor_id);
-    out.emplace_back(std::move(summary), visitor.value_or(store::VisitorProfile{}));
+    out.emplace_back(std::move(summary), visitor.value_or(core::VisitorProfile{}));
   }
   return out;
 }
@@ -43,7 +44,7 @@ core::Result<ConversationDetail> InboxQueries::open(const core::Agent& agent,
     return core::not_found("no such conversation");
   }
   ConversationDetail d{chats_.summarize(*c), {}, {}};
-  d.visitor = store_.visitor_profile(c->visitor_id).value_or(store::VisitorProfile{});
+  d.visitor = store_.visitor_profile(c->visitor_id).value_or(core::VisitorProfile{});
   d.activities = store_.activities(c->visitor_id, core::history_since(chats_.policy(), clock_()),
                                    kMaxActivities);
   // Each entry tied to a conversation shows what the reader may see of that conversation
@@ -126,7 +127,7 @@ core::Result<EventsPage> InboxQueries::events(const Actor& actor, core::Id conve
   return read_page(store_, *c, query);
 }
 
-core::Result<std::pair<store::ConversationSummary, EventsPage>>
+core::Result<std::pair<core::ConversationSummary, EventsPage>>
 InboxQueries::current_for_visitor(core::Id visitor_id, int limit) {
   auto c = store_.latest_conversation_of_visitor(visitor_id);
   if (!c) return core::not_found("no conversation yet");

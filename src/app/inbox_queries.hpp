@@ -7,14 +7,15 @@
 #include "app/actor.hpp"
 #include "app/chat_service.hpp"
 #include "app/clock.hpp"
+#include "app/ports.hpp"
+#include "core/records.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 
 struct ConversationDetail {
-  store::ConversationSummary summary;
-  store::VisitorProfile visitor;
+  core::ConversationSummary summary;
+  core::VisitorProfile visitor;
   std::vector<core::Activity> activities;  // the last history_days, newest first
 };
 
@@ -24,7 +25,7 @@ struct Transcript {
 };
 
 struct ConversationPage {
-  std::vector<store::ConversationSummary> items;
+  std::vector<core::ConversationSummary> items;
   bool has_more = false;
 };
 
@@ -55,13 +56,13 @@ class InboxQueries {
 
   // A page of the agent's Inbox list; `search` (what the search box holds) narrows it to
   // the conversations matching every word (core::search_terms).
-  ConversationPage list(const core::Agent& agent, store::StatusFilter filter,
+  ConversationPage list(const core::Agent& agent, core::StatusFilter filter,
                         std::optional<core::Millis> before_activity,
                         std::optional<core::Id> before_id, int limit,
                         std::string_view search = {});
   // Requests waiting for this agent's Accept, with who is asking: a reconnecting Inbox
   // shows their banners again.
-  std::vector<std::pair<store::ConversationSummary, store::VisitorProfile>> pending_offers(
+  std::vector<std::pair<core::ConversationSummary, core::VisitorProfile>> pending_offers(
       const core::Agent& agent);
   core::Result<ConversationDetail> open(const core::Agent& agent, core::Id conversation_id);
   // The transcript of a conversation the agent may view, once it is over (ended or missed):
@@ -75,7 +76,7 @@ class InboxQueries {
                                   const EventsQuery& query);
   // The visitor's newest conversation and its newest page of events; not_found when there
   // is none.
-  core::Result<std::pair<store::ConversationSummary, EventsPage>> current_for_visitor(
+  core::Result<std::pair<core::ConversationSummary, EventsPage>> current_for_visitor(
       core::Id visitor_id, int limit);
 
  private:

@@ -8,6 +8,7 @@
 #include "calendar/ics_invite.hpp"
 #include "core/transcript.hpp"
 #include "core/validation.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 
@@ -26,11 +27,11 @@ core::Status check_zone(const std::string& zone) {
 
 // --- the agent's own calendar ---
 
-store::CalendarSettings MeetingService::calendar(const core::Agent& agent) {
+core::CalendarSettings MeetingService::calendar(const core::Agent& agent) {
   return store_.load_calendar(agent.id);
 }
 
-core::Result<store::CalendarSettings> MeetingService::update_calendar(
+core::Result<core::CalendarSettings> MeetingService::update_calendar(
     const core::Agent& agent, core::MeetingCalendar calendar, std::optional<std::string> ics_url) {
   if (auto ok = core::validate_meeting_calendar(calendar); !ok) return ok.error();
   if (auto ok = check_zone(calendar.time_zone); !ok) return ok.error();
@@ -52,7 +53,7 @@ core::Result<store::CalendarSettings> MeetingService::update_calendar(
   return store_.save_calendar(agent.id, calendar, ics_url);
 }
 
-core::Result<store::CalendarSettings> MeetingService::import_busy(const core::Agent& agent,
+core::Result<core::CalendarSettings> MeetingService::import_busy(const core::Agent& agent,
                                                                   std::string_view ics) {
   auto settings = store_.load_calendar(agent.id);
   auto now = clock_();
@@ -63,7 +64,7 @@ core::Result<store::CalendarSettings> MeetingService::import_busy(const core::Ag
   return store_.load_calendar(agent.id);
 }
 
-core::Result<store::CalendarSettings> MeetingService::refresh_busy(const core::Agent& agent) {
+core::Result<core::CalendarSettings> MeetingService::refresh_busy(const core::Agent& agent) {
   auto settings = store_.load_calendar(agent.id);
   if (!settings.ics_url) return core::bad_request("no calendar URL is saved");
   if (!fetch_.get) return core::bad_request("fetching calendar URLs is not available here");
@@ -101,6 +102,40 @@ std::string card_body(core::Id agent_id, const std::string& agent_name) {
   return boost::json::serialize(
       boost::json::object{{"agent_id", agent_id}, {"agent_name", agent_name}});
 }
+
+// The booking rule, asked inside the booking transaction with the state it read.
+store::SlotCheck slot_check_at(Clock clock, core::Millis start) {
+  return [clock = std::move(clock), start](const store::CalendarState& s) {
+    return core::free_slot_at(s.calendar, zone_of(s.calendar.time_zone), s.meetings, s.busy,
+                              clock(), start);
+  };
+}
+
+// The words of a meeting on `calendar_agent`'s calendar (name and zone read up front).
+store::DescribeMeeting describer(store::Store& store, core::Id calendar_agent) {
+  // Read here, before the booking transaction: the callback runs on the store's writer,
+  // where a read would hold up every write queued behind it.
+  auto agent = store.find_agent(calendar_agent);
+  std::string name = agent ? agent->name : "Agent";
+  auto zone_name = store.load_calendar(calendar_agent).calendar.time_zone;
+  return [name, zone_name](const core::Meeting& m) {
+    const auto& zone = zone_of(zone_name);
+    store::MeetingWords words;
+    words.event_body =
+        boost::json::serialize(boost::json::object{{"meeting_id", m.id},
+                                                   {"agent_id", m.agent_id},
+                                                   {"agent_name", name},
+                                                   {"start", m.start},
+                                                   {"end", m.end},
+                                                   {"booker_email", m.booker_email},
+                                                   {"status", core::to_string(m.status)}});
+    words.activity_detail = "Meeting with " + name + " on " +
+                            core::format_local_time(m.start, zone).substr(0, 16) + " (" +
+                            zone_name + ")";
+    return words;
+  };
+}
+
 }  // namespace
 
 core::Result<core::Message> MeetingService::share_card(const core::Agent& agent,
@@ -156,37 +191,6 @@ core::Result<SlotList> MeetingService::slots(core::Id calendar_agent) {
                                    state.meetings, state.busy, now)};
 }
 
-store::SlotCheck MeetingService::check_at(core::Millis start) {
-  return [this, start](const store::CalendarState& s) {
-    return core::free_slot_at(s.calendar, zone_of(s.calendar.time_zone), s.meetings, s.busy,
-                              clock_(), start);
-  };
-}
-
-store::DescribeMeeting MeetingService::describer(core::Id calendar_agent) {
-  // Read here, before the booking transaction: the callback runs on the store's writer,
-  // where a read would hold up every write queued behind it.
-  auto agent = store_.find_agent(calendar_agent);
-  std::string name = agent ? agent->name : "Agent";
-  auto zone_name = store_.load_calendar(calendar_agent).calendar.time_zone;
-  return [name, zone_name](const core::Meeting& m) {
-    const auto& zone = zone_of(zone_name);
-    store::MeetingWords words;
-    words.event_body =
-        boost::json::serialize(boost::json::object{{"meeting_id", m.id},
-                                                   {"agent_id", m.agent_id},
-                                                   {"agent_name", name},
-                                                   {"start", m.start},
-                                                   {"end", m.end},
-                                                   {"booker_email", m.booker_email},
-                                                   {"status", core::to_string(m.status)}});
-    words.activity_detail = "Meeting with " + name + " on " +
-                            core::format_local_time(m.start, zone).substr(0, 16) + " (" +
-                            zone_name + ")";
-    return words;
-  };
-}
-
 MeetingView MeetingService::view_of(const core::Meeting& m) {
   auto agent = store_.find_agent(m.agent_id);
   MeetingView v{m, agent ? agent->name : "Agent",
@@ -231,7 +235,7 @@ BookingResult<Booking> MeetingService::book(core::Id visitor_id, core::Id calend
   if (auto agent = bookable_agent(calendar_agent); !agent) return BookingRefused{agent.error(), {}};
   auto token = random_token();
   store::NewMeeting m{calendar_agent, visitor_id, conversation_id, address, token_hash(token)};
-  auto change = store_.book_meeting(m, check_at(start), describer(calendar_agent), clock_());
+  auto change = store_.book_meeting(m, slot_check_at(clock_, start), describer(store_, calendar_agent), clock_());
   if (!change) {
     auto fresh = slots(calendar_agent);
     return BookingRefused{change.error(), fresh ? fresh->slots : std::vector<core::TimeRange>{}};
@@ -260,7 +264,7 @@ core::Result<core::Meeting> MeetingService::own_meeting(const core::Agent& agent
 }
 
 BookingResult<MeetingView> MeetingService::move(const core::Meeting& m, core::Millis start) {
-  auto change = store_.reschedule_meeting(m.id, check_at(start), describer(m.agent_id), clock_());
+  auto change = store_.reschedule_meeting(m.id, slot_check_at(clock_, start), describer(store_, m.agent_id), clock_());
   if (!change) {
     std::vector<core::TimeRange> fresh;
     if (change.error().code == core::ErrorCode::conflict) {
@@ -274,7 +278,7 @@ BookingResult<MeetingView> MeetingService::move(const core::Meeting& m, core::Mi
 }
 
 core::Result<MeetingView> MeetingService::cancel_meeting(const core::Meeting& m) {
-  auto change = store_.cancel_meeting(m.id, describer(m.agent_id), clock_());
+  auto change = store_.cancel_meeting(m.id, describer(store_, m.agent_id), clock_());
   if (!change) return change.error();
   return publish(*change, "meeting.cancelled");
 }

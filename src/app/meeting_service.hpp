@@ -11,10 +11,11 @@
 
 #include "app/actor.hpp"
 #include "app/clock.hpp"
+#include "app/ports.hpp"
 #include "bus/event_bus.hpp"
 #include "core/meetings.hpp"
+#include "core/records.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 
@@ -71,17 +72,17 @@ class MeetingService {
   static constexpr int kMaxListed = 500;
 
   // --- the agent's own calendar ---
-  store::CalendarSettings calendar(const core::Agent& agent);
-  core::Result<store::CalendarSettings> update_calendar(const core::Agent& agent,
+  core::CalendarSettings calendar(const core::Agent& agent);
+  core::Result<core::CalendarSettings> update_calendar(const core::Agent& agent,
                                                         core::MeetingCalendar calendar,
                                                         std::optional<std::string> ics_url);
   // (A new ics_url is checked by the fetcher first: "could not fetch: the address is not
   // allowed" for one that resolves to an internal address.)
   // Replaces the busy times with those of an uploaded .ics (the next 365 days).
-  core::Result<store::CalendarSettings> import_busy(const core::Agent& agent, std::string_view ics);
+  core::Result<core::CalendarSettings> import_busy(const core::Agent& agent, std::string_view ics);
   // Fetches the saved URL (through the guarded fetcher) and imports it; bad_request when none
   // is saved or it fails. The 15-minute refresh of every feed (refresh_feeds) comes here too.
-  core::Result<store::CalendarSettings> refresh_busy(const core::Agent& agent);
+  core::Result<core::CalendarSettings> refresh_busy(const core::Agent& agent);
   // Refreshes every calendar that has a URL (the periodic job); returns the failures as
   // (agent id, message). A failed feed keeps its last busy times.
   std::vector<std::pair<core::Id, std::string>> refresh_feeds();
@@ -121,9 +122,6 @@ class MeetingService {
  private:
   MeetingView view_of(const core::Meeting& m);
   core::Result<core::Meeting> own_meeting(const core::Agent& agent, core::Id meeting_id);
-  // The words of a meeting on `calendar_agent`'s calendar (name and zone read up front).
-  store::DescribeMeeting describer(core::Id calendar_agent);
-  store::SlotCheck check_at(core::Millis start);
   BookingResult<MeetingView> move(const core::Meeting& m, core::Millis start);
   core::Result<MeetingView> cancel_meeting(const core::Meeting& m);
   std::string invitation_of(const core::Meeting& m);

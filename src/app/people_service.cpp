@@ -1,6 +1,7 @@
 #include "app/people_service.hpp"
 
 #include "core/activity.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "app/clock.hpp"
+#include "app/ports.hpp"
 #include "core/people.hpp"
 #include "core/result.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 

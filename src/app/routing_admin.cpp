@@ -4,6 +4,7 @@
 
 #include "core/csv.hpp"
 #include "core/validation.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

@@ -4,9 +4,9 @@
 
 #include <string_view>
 
+#include "app/ports.hpp"
 #include "core/result.hpp"
 #include "core/routing.hpp"
-#include "store/store.hpp"
 
 namespace parley::app {
 

@@ -2,7 +2,7 @@
 // toggle, core/availability) at `now`, then the rules of core/routing.
 #pragma once
 
-#include "store/store.hpp"
+#include "store/routing_store.hpp"
 
 namespace parley::app {
 

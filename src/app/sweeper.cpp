@@ -1,6 +1,7 @@
 #include "app/sweeper.hpp"
 
 #include "app/agent_status.hpp"
+#include "store/store.hpp"
 
 namespace parley::app {
 

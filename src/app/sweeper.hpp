@@ -7,7 +7,7 @@
 #include "app/agent_service.hpp"
 #include "app/chat_service.hpp"
 #include "app/clock.hpp"
-#include "store/store.hpp"
+#include "app/ports.hpp"
 
 namespace parley::app {
 

@@ -11,8 +11,8 @@
 #include <variant>
 
 #include "core/availability.hpp"
+#include "core/records.hpp"
 #include "core/types.hpp"
-#include "store/store.hpp"
 
 namespace parley::bus {
 
@@ -22,12 +22,12 @@ struct ConversationEvent {
 };
 // A conversation changed status (requested, accepted, ended, missed).
 struct ConversationChanged {
-  store::ConversationSummary summary;
+  core::ConversationSummary summary;
 };
 // A new request offered to one agent.
 struct ChatRequested {
-  store::ConversationSummary summary;
-  store::VisitorProfile visitor;
+  core::ConversationSummary summary;
+  core::VisitorProfile visitor;
 };
 // An agent's effective status, sent whenever it changes (toggle, settings, a boundary).
 struct AgentStatusChanged {
@@ -49,7 +49,7 @@ struct Typing {
 // The agent or the visitor has seen the conversation up to `seq`.
 struct ReadMarked {
   core::Id conversation_id = 0;
-  store::Reader reader = store::Reader::agent;
+  core::Reader reader = core::Reader::agent;
   std::int64_t seq = 0;
 };
 // The visitor of an open conversation moved to another page.

@@ -241,9 +241,9 @@ class Api {
 
   Response list(const core::Agent& a) {
     auto q = query_of(req_.target());
-    store::StatusFilter filter = store::StatusFilter::all;
+    core::StatusFilter filter = core::StatusFilter::all;
     if (auto it = q.find("status"); it != q.end()) {
-      if (it->second == "active") filter = store::StatusFilter::active;
+      if (it->second == "active") filter = core::StatusFilter::active;
       else if (it->second != "all") {
         return error_response(req_, core::bad_request("status must be active or all"));
       }

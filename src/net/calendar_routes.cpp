@@ -73,7 +73,7 @@ Response my_calendar(Services& s, const Request& req, const core::Agent& a) {
   });
 }
 
-Response calendar_reply(const Request& req, const core::Result<store::CalendarSettings>& r) {
+Response calendar_reply(const Request& req, const core::Result<core::CalendarSettings>& r) {
   if (!r) return error_response(req, r.error());
   return ok_json(req, {{"calendar", to_json(*r)}});
 }

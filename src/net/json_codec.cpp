@@ -34,7 +34,7 @@ json::object to_json(const core::Agent& a, const core::EffectiveStatus& status) 
           {"takes_chats", a.takes_chats}};
 }
 
-json::object to_json(const store::ConversationSummary& s) {
+json::object to_json(const core::ConversationSummary& s) {
   const auto& c = s.conversation;
   return {{"id", c.id},
           {"visitor_id", c.visitor_id},
@@ -67,7 +67,7 @@ json::object to_json(const core::Message& m) {
           {"created_at", m.created_at}};
 }
 
-json::object to_json(const store::VisitorProfile& v) {
+json::object to_json(const core::VisitorProfile& v) {
   json::object o{{"id", v.visitor.id}};
   const core::Person* p = v.person ? &*v.person : nullptr;
   o["name"] = p ? opt(p->name) : nullptr;
@@ -140,7 +140,7 @@ std::string encode_frame(const bus::Payload& payload) {
     json::object operator()(const bus::ReadMarked& e) const {
       return {{"type", "read"},
               {"conversation_id", e.conversation_id},
-              {"reader", e.reader == store::Reader::agent ? "agent" : "visitor"},
+              {"reader", e.reader == core::Reader::agent ? "agent" : "visitor"},
               {"seq", e.seq}};
     }
     json::object operator()(const bus::MeetingChanged& e) const {

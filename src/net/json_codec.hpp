@@ -13,7 +13,7 @@
 #include "core/result.hpp"
 #include "core/routing.hpp"
 #include "core/types.hpp"
-#include "store/store.hpp"
+#include "core/records.hpp"
 
 namespace parley::net {
 
@@ -22,9 +22,9 @@ namespace json = boost::json;
 json::object to_json(const core::Agent& a, const core::EffectiveStatus& status);
 json::object to_json(const core::EffectiveStatus& status);
 
-json::object to_json(const store::ConversationSummary& s);
+json::object to_json(const core::ConversationSummary& s);
 json::object to_json(const core::Message& m);
-json::object to_json(const store::VisitorProfile& v);
+json::object to_json(const core::VisitorProfile& v);
 json::object to_json(const core::Activity& a);
 // A meeting as the API shows it; `passed` is judged at `now` (default: the system clock).
 json::object meeting_json(const core::Meeting& m, const std::string& agent_name,

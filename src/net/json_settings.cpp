@@ -89,7 +89,7 @@ core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o
   return base;
 }
 
-json::object to_json(const store::CalendarSettings& s) {
+json::object to_json(const core::CalendarSettings& s) {
   const auto& c = s.calendar;
   return {{"time_zone", c.time_zone},
           {"blocks", to_json(c.blocks)},
@@ -103,8 +103,8 @@ json::object to_json(const store::CalendarSettings& s) {
           {"bookable", core::is_bookable(c)}};
 }
 
-core::Result<store::CalendarSettings> calendar_from_json(const json::object& o,
-                                                         store::CalendarSettings base) {
+core::Result<core::CalendarSettings> calendar_from_json(const json::object& o,
+                                                         core::CalendarSettings base) {
   auto& c = base.calendar;
   if (o.contains("time_zone")) {
     auto tz = required_string(o, "time_zone");

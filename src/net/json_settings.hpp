@@ -13,10 +13,10 @@ core::Result<core::Schedule> schedule_from_json(const json::value& v, std::strin
 
 json::object to_json(const core::AgentSettings& s);
 // The meeting calendar, with its busy-time source and whether it is bookable.
-json::object to_json(const store::CalendarSettings& s);
+json::object to_json(const core::CalendarSettings& s);
 // Reads the fields present in `o` over `base`; bounds are checked by the use case.
-core::Result<store::CalendarSettings> calendar_from_json(const json::object& o,
-                                                         store::CalendarSettings base);
+core::Result<core::CalendarSettings> calendar_from_json(const json::object& o,
+                                                         core::CalendarSettings base);
 json::object to_json(const core::ChatPolicy& p);
 // Reads the fields present in `o` over `base` (omitted fields keep their value).
 core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,

@@ -180,7 +180,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       s_.chats.post_message_async(
           *actor_, *conversation, *client_id, *body,
           [self = shared_from_this(), id = *client_id,
-           conversation = *conversation](core::Result<store::AppendOutcome> r) {
+           conversation = *conversation](core::Result<core::AppendOutcome> r) {
             asio::post(self->ws_.get_executor(), [self, id = std::move(id), conversation,
                                                   r = std::move(r)] {
               self->on_stored(id, conversation, r);
@@ -220,7 +220,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   void on_stored(const std::string& client_id, core::Id conversation,
-                 const core::Result<store::AppendOutcome>& r) {
+                 const core::Result<core::AppendOutcome>& r) {
     --in_flight_;
     flow_.cancel();
     if (!r) {

@@ -15,6 +15,7 @@
 #include "app/chat_service.hpp"
 #include "app/sweeper.hpp"
 #include "bus/local_bus.hpp"
+#include "store/store.hpp"
 
 namespace parley::app::testing {
 

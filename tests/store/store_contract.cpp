@@ -22,6 +22,7 @@ ScratchDir::~ScratchDir() {
 std::string error_code(const core::Error& e) { return core::to_string(e.code); }
 
 void StoreContract::SetUp() {
+  if (auto why = GetParam().missing(); !why.empty()) GTEST_SKIP() << why;
   dir_ = std::make_unique<ScratchDir>();
   store_ = GetParam().open(dir_->path());
 }

@@ -19,6 +19,8 @@ struct StoreFactory {
   std::string name;  // shows in the test name: Sqlite/StoreContract.X/0
   // Opens an empty store; `scratch_dir` is a fresh directory removed after the test.
   std::function<std::unique_ptr<Store>(const std::filesystem::path& scratch_dir)> open;
+  // Why the adapter cannot run here (no server), or empty; the test is then skipped.
+  std::function<std::string()> missing = [] { return std::string(); };
 };
 
 // A fresh empty directory under the system temp dir, removed when destroyed.

@@ -66,6 +66,7 @@ class Statement {
 
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
+  bool flag(int column) const { return int64(column) != 0; }  // 0/1 columns
   std::string text(int column) const;
   std::optional<std::int64_t> opt_int64(int column) const;
   std::optional<std::string> opt_text(int column) const;

@@ -5,7 +5,7 @@
 
 #include "core/activity.hpp"
 #include "store/sqlite/routing_rules_sql.hpp"
-#include "store/sqlite/sqlite_rows.hpp"
+#include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/store_sql.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "store/sqlite/routing_rules_sql.hpp"
-#include "store/sqlite/sqlite_rows.hpp"
+#include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/store_sql.hpp"
 

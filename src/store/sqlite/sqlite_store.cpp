@@ -7,8 +7,9 @@
 
 #include "core/activity.hpp"
 #include "core/validation.hpp"
+#include "store/policy_settings.hpp"
 #include "store/sqlite/migrations.hpp"
-#include "store/sqlite/sqlite_rows.hpp"
+#include "store/rows.hpp"
 #include "store/sqlite/store_sql.hpp"
 
 namespace parley::store {
@@ -31,22 +32,6 @@ std::unique_ptr<Connection> open_migrated(const std::string& path) {
   return conn;
 }
 
-// A list of host names in one settings value, one a line (names hold no line breaks).
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : "\n") + i;
-  return out;
-}
-
-std::vector<std::string> split_lines(std::string_view value) {
-  std::vector<std::string> out;
-  while (!value.empty()) {
-    auto nl = value.find('\n');
-    out.emplace_back(value.substr(0, nl));
-    value = nl == std::string_view::npos ? std::string_view{} : value.substr(nl + 1);
-  }
-  return out;
-}
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path)
@@ -307,38 +292,20 @@ core::ChatPolicy SqliteStore::load_chat_policy() {
   core::ChatPolicy p;
   auto conn = readers_.lease();
   auto s = conn->prepare("SELECT key, value FROM settings");
-  while (s.step()) {
-    auto key = s.text(0), value = s.text(1);
-    try {
-      if (key == "accept_timeout_ms") p.accept_timeout = std::stoll(value);
-      else if (key == "inactivity_timeout_ms") p.inactivity_timeout = std::stoll(value);
-      else if (key == "max_offers") p.max_offers = std::stoi(value);
-      else if (key == "fallback_message") p.fallback_message = value;
-      else if (key == "history_days") p.history_days = std::stoi(value);
-      else if (key == "fetch_allowed_hosts") p.fetch_allowed_hosts = split_lines(value);
-    } catch (const std::exception&) {
-      throw StoreFailure("sqlite: setting " + key + " holds a malformed value");
-    }
-  }
+  while (s.step()) apply_policy_setting(p, s.text(0), s.text(1));
   return p;
 }
 
 void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {
   writer_.run([&](Connection& db) -> int {
     Transaction tx(db);
-    auto put = [&](std::string_view key, const std::string& value) {
+    for (const auto& [key, value] : policy_settings(p)) {
       db.prepare(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
           .bind_all(key, value)
           .run();
-    };
-    put("accept_timeout_ms", std::to_string(p.accept_timeout));
-    put("inactivity_timeout_ms", std::to_string(p.inactivity_timeout));
-    put("max_offers", std::to_string(p.max_offers));
-    put("fallback_message", p.fallback_message);
-    put("history_days", std::to_string(p.history_days));
-    put("fetch_allowed_hosts", join_lines(p.fetch_allowed_hosts));
+    }
     tx.commit();
     return 0;
   });

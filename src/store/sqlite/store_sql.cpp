@@ -2,7 +2,7 @@
 
 #include "core/activity.hpp"
 #include "core/validation.hpp"
-#include "store/sqlite/sqlite_rows.hpp"
+#include "store/rows.hpp"
 
 namespace parley::store::sqlite {
 
@@ -10,14 +10,6 @@ using core::ConversationStatus;
 using core::SenderKind;
 
 namespace {
-constexpr std::size_t kSnippetChars = 100;
-
-// Absent or blank form fields keep what the person record already has.
-std::optional<std::string> given(const std::optional<std::string>& field) {
-  if (!field || field->empty()) return std::nullopt;
-  return field;
-}
-
 std::string conversation_snippet(Connection& conn, Id conversation_id) {
   auto s = conn.prepare(
       "SELECT body FROM messages WHERE conversation_id = ?1 AND kind = 'text' "
@@ -28,21 +20,7 @@ std::string conversation_snippet(Connection& conn, Id conversation_id) {
 }
 }  // namespace
 
-std::string sql(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out += p;
-  return out;
-}
-
 // The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
-std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
-  std::size_t chars = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    bool starts_char = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts_char && chars++ == max_chars) break;
-  }
-  return std::string(s.substr(0, i));
-}
 
 std::optional<core::Conversation> load_conversation(Connection& conn, Id id) {
   auto s =
@@ -156,11 +134,6 @@ Transition finish_end(Connection& db, Id conversation_id, std::string_view reaso
   return t;
 }
 
-core::VisitorFacts facts_of(const core::PreChatForm& form) {
-  return {core::lowercase_ascii(form.email), form.name, form.company, form.job_title, form.phone,
-          form.page_url};
-}
-
 // A visitor as routing saw them at request time, rebuilt from their person record.
 core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url) {
   auto s = conn.prepare(
@@ -199,7 +172,6 @@ core::Person upsert_person(Connection& conn, const core::PersonInput& p, Millis 
   s.run();
   return person;
 }
-
 
 // append_message's transaction body, shared by the blocking and the asynchronous form.
 Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
@@ -255,28 +227,6 @@ std::string fts5_query(const std::vector<std::string>& terms) {
     out += "\"*";
   }
   return out;
-}
-
-// The summary columns after the conversation's: visitor name, agent name, last text,
-// visitor email.
-const char* const kSummaryColumns =
-    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text, p.email";
-const char* const kSummaryJoins =
-    " FROM conversations c "
-    "JOIN visitors v ON v.id = c.visitor_id "
-    "LEFT JOIN people p ON p.id = v.person_id "
-    "LEFT JOIN agents a ON a.id = c.agent_id WHERE 1";
-
-ConversationSummary read_summary(Statement& s, bool with_unread) {
-  ConversationSummary row;
-  row.conversation = read_conversation(s);
-  int n = kConversationColumnCount;
-  row.visitor_name = s.text(n);
-  row.agent_name = s.opt_text(n + 1);
-  row.last_text = s.opt_text(n + 2);
-  row.visitor_email = s.opt_text(n + 3);
-  if (with_unread) row.unread = s.int64(n + 4);
-  return row;
 }
 
 }  // namespace parley::store::sqlite

@@ -16,9 +16,6 @@
 
 namespace parley::store::sqlite {
 
-std::string sql(std::initializer_list<std::string_view> parts);
-// The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
-std::string utf8_prefix(std::string_view s, std::size_t max_chars);
 
 std::optional<core::Conversation> load_conversation(Connection& conn, Id id);
 std::optional<core::Agent> load_agent(Connection& conn, Id id);
@@ -42,7 +39,6 @@ Transition finish_end(Connection& db, Id conversation_id, std::string_view reaso
 std::vector<AgentLoad> agent_loads(Connection& conn);
 std::vector<Id> offered_agents(Connection& conn, Id conversation_id);
 void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now);
-core::VisitorFacts facts_of(const core::PreChatForm& form);
 core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url);
 // Upserts the person by (lower-cased) email; given fields win, absent ones are kept.
 core::Person upsert_person(Connection& conn, const core::PersonInput& person, Millis now);
@@ -51,10 +47,5 @@ core::Person upsert_person(Connection& conn, const core::PersonInput& person, Mi
 // "Anne"). Empty for no terms.
 std::string fts5_query(const std::vector<std::string>& terms);
 
-// Conversation summaries: SELECT kConversationColumns + kSummaryColumns [+ one unread
-// count column] + kSummaryJoins [+ " AND ..." conditions], then read_summary.
-extern const char* const kSummaryColumns;
-extern const char* const kSummaryJoins;
-ConversationSummary read_summary(Statement& s, bool with_unread = false);
 
 }  // namespace parley::store::sqlite

@@ -1,0 +1,50 @@
+// The Store port, agents and sessions: accounts, the availability toggle and settings,
+// login sessions. Contract tests: tests/store/agents_test.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store_common.hpp"
+
+namespace parley::store {
+
+struct NewAgent {
+  std::string name;
+  std::string email;          // any case; stored lower-cased, unique
+  std::string password_hash;  // an encoded Argon2id hash, never the password
+  core::Role role = core::Role::agent;
+  int max_chats = 10;
+  bool takes_chats = true;  // false: a Calendar Agent
+};
+
+struct AgentLogin {
+  core::Agent agent;
+  std::string password_hash;
+};
+
+class AgentStore {
+ public:
+  virtual ~AgentStore() = default;
+
+  // --- agents and sessions ---
+  // conflict when the email is taken.
+  virtual Result<core::Agent> create_agent(const NewAgent& agent) = 0;
+  virtual std::optional<AgentLogin> find_agent_login(std::string_view email) = 0;
+  virtual std::optional<core::Agent> find_agent(Id agent_id) = 0;
+  virtual std::vector<core::Agent> list_agents() = 0;
+  // The availability toggle, effective from `set_at`. not_found when no such agent.
+  virtual Result<core::Agent> set_availability_override(Id agent_id, bool available,
+                                                        Millis set_at) = 0;
+  // Replaces the agent's settings (already validated). not_found when no such agent.
+  virtual Result<core::Agent> update_agent_settings(Id agent_id,
+                                                    const core::AgentSettings& settings) = 0;
+  virtual void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) = 0;
+  // The agent of an unexpired session of an active agent, else nullopt.
+  virtual std::optional<Id> find_session(std::string_view token_hash, Millis now) = 0;
+  virtual void delete_session(std::string_view token_hash) = 0;
+};
+
+}  // namespace parley::store

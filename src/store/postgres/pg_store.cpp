@@ -1,0 +1,55 @@
+// PgStore: opening (schema, pool, writer) and the settings area. The other areas are in
+// pg_<area>.cpp, one file per header of the Store port.
+#include "store/postgres/pg_store.hpp"
+
+#include "store/policy_settings.hpp"
+#include "store/postgres/pg_schema.hpp"
+
+namespace parley::store {
+
+std::unique_ptr<Store> open_postgres_store(const std::string& conninfo) {
+  return std::make_unique<postgres::PgStore>(conninfo);
+}
+
+namespace postgres {
+namespace {
+// Connections per node: the I/O and worker threads' reads and single writes. The message
+// writer has one more of its own.
+constexpr std::size_t kPoolSize = 8;
+
+PgConnection& migrated(PgConnection& conn) {
+  apply_schema(conn);
+  return conn;
+}
+}  // namespace
+
+PgStore::PgStore(const std::string& conninfo) : pool_(conninfo, kPoolSize), writer_(conninfo) {
+  auto conn = pool_.acquire();
+  migrated(*conn);
+}
+
+PgStore::~PgStore() { writer_.flush(); }
+
+core::ChatPolicy PgStore::load_chat_policy() {
+  return read([&](PgConnection& db) {
+    core::ChatPolicy p;
+    auto r = db.query("SELECT key, value FROM settings");
+    for (int i = 0; i < r.rows(); ++i) apply_policy_setting(p, r.text(i, 0), r.text(i, 1));
+    return p;
+  });
+}
+
+void PgStore::save_chat_policy(const core::ChatPolicy& p) {
+  write([&](PgConnection& db) {
+    for (const auto& [key, value] : policy_settings(p)) {
+      db.query(
+          "INSERT INTO settings (key, value) VALUES ($1, $2) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          key, value);
+    }
+    return 0;
+  });
+}
+
+}  // namespace postgres
+}  // namespace parley::store

@@ -1,0 +1,155 @@
+// The PostgreSQL adapter of the Store port, for clusters: any number of `parley serve`
+// nodes share one database. Every conflict is settled inside PostgreSQL, by conditional
+// updates, unique constraints and row locks that every node sees (the accept of a chat, a
+// booking, the round-robin pointers, deadlines), never by a lock in this process.
+//
+// Writes run in their own transaction on a pooled connection (retried when PostgreSQL
+// reports a serialization failure or a deadlock); messages go through a group-commit writer
+// (many messages, one transaction, one commit) and are acknowledged once committed. Reads
+// use pooled connections in autocommit.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/postgres/pg_group_commit.hpp"
+#include "store/postgres/pg_pool.hpp"
+#include "store/store.hpp"
+
+namespace parley::store::postgres {
+
+class PgStore final : public Store {
+ public:
+  // Connects with a libpq connection string or URI and applies the schema.
+  explicit PgStore(const std::string& conninfo);
+  ~PgStore() override;
+
+  // --- agents and sessions (pg_agents.cpp) ---
+  Result<core::Agent> create_agent(const NewAgent& agent) override;
+  std::optional<AgentLogin> find_agent_login(std::string_view email) override;
+  std::optional<core::Agent> find_agent(Id agent_id) override;
+  std::vector<core::Agent> list_agents() override;
+  Result<core::Agent> set_availability_override(Id agent_id, bool available,
+                                                Millis set_at) override;
+  Result<core::Agent> update_agent_settings(Id agent_id,
+                                            const core::AgentSettings& settings) override;
+  void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) override;
+  std::optional<Id> find_session(std::string_view token_hash, Millis now) override;
+  void delete_session(std::string_view token_hash) override;
+
+  // --- visitors and people (pg_people.cpp) ---
+  core::Visitor create_visitor(std::string_view token_hash, Millis now) override;
+  std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) override;
+  std::optional<VisitorProfile> visitor_profile(Id visitor_id) override;
+  core::Activity record_activity(const core::Activity& activity) override;
+  core::Activity record_page_visit(Id visitor_id, std::string_view url, std::string_view title,
+                                   Millis at) override;
+  std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) override;
+  core::Person upsert_person(const core::PersonInput& person, Millis now) override;
+  int import_people(const std::vector<core::PersonInput>& people, Millis now) override;
+  std::optional<core::Person> find_person_by_email(std::string_view email) override;
+  std::optional<Id> newest_visitor_of_person(Id person_id) override;
+
+  // --- meeting calendars and meetings (pg_meetings.cpp) ---
+  CalendarSettings load_calendar(Id agent_id) override;
+  Result<CalendarSettings> save_calendar(Id agent_id, const core::MeetingCalendar& calendar,
+                                         const std::optional<std::string>& ics_url) override;
+  void replace_busy_times(Id agent_id, const std::vector<core::TimeRange>& busy,
+                          Millis now) override;
+  std::vector<Id> calendars_with_feeds() override;
+  std::vector<BookableCalendar> bookable_calendars() override;
+  std::optional<BookableCalendar> next_bookable_calendar() override;
+  CalendarState calendar_state(Id agent_id, Millis from,
+                               std::optional<Id> except_meeting) override;
+  Result<MeetingChange> book_meeting(const NewMeeting& meeting, const SlotCheck& check,
+                                     const DescribeMeeting& describe, Millis now) override;
+  Result<MeetingChange> reschedule_meeting(Id meeting_id, const SlotCheck& check,
+                                           const DescribeMeeting& describe, Millis now) override;
+  Result<MeetingChange> cancel_meeting(Id meeting_id, const DescribeMeeting& describe,
+                                       Millis now) override;
+  std::optional<core::Meeting> find_meeting(Id meeting_id) override;
+  std::optional<core::Meeting> find_meeting_by_token(std::string_view token_hash) override;
+  std::vector<core::Meeting> list_meetings(std::optional<Id> agent_id, int limit) override;
+
+  // --- routing (pg_routing.cpp) ---
+  Result<ChatRequestOutcome> request_chat(const ChatRequest& request, const RoutingDecision& decide,
+                                          Millis now) override;
+  Result<ReofferOutcome> reoffer(const Reoffer& request, const RoutingDecision& decide,
+                                 Millis now) override;
+  core::RoutingRules load_routing_rules() override;
+  Status save_routing_rules(const core::RoutingRules& rules) override;
+  Result<int> upsert_account_rules(const std::vector<core::AccountRule>& rules) override;
+
+  // --- deadlines (pg_deadlines.cpp) ---
+  void schedule_status_check(Id agent_id, std::optional<Millis> at) override;
+  std::vector<core::Agent> claim_status_checks(Millis now, const NextCheck& next_check) override;
+  std::vector<core::Conversation> due_offers(Millis now, int limit) override;
+  std::vector<Id> idle_conversations(Millis idle_since, int limit) override;
+  Result<Transition> end_if_idle(Id conversation_id, Millis idle_since, Millis now) override;
+
+  // --- conversations and messages (pg_conversations.cpp) ---
+  Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
+  Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
+  void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
+  void flush() override;
+  Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
+                                      Millis now) override;
+  Result<ReadOutcome> mark_read(Id conversation_id, Reader reader, std::int64_t seq) override;
+  Result<Transition> append_system_event(Id conversation_id, std::string_view kind,
+                                         std::string_view body, Millis now) override;
+  std::optional<core::Conversation> find_conversation(Id conversation_id) override;
+  std::optional<core::Conversation> latest_conversation_of_visitor(Id visitor_id) override;
+  std::vector<core::Message> events_after(Id conversation_id, std::int64_t after_seq,
+                                          int limit) override;
+  std::vector<core::Message> events_before(Id conversation_id, std::int64_t before_seq,
+                                           int limit) override;
+  std::optional<ConversationSummary> find_summary(Id conversation_id) override;
+  std::vector<ConversationSummary> pending_offers(Id agent_id) override;
+  std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
+
+  // --- settings (pg_store.cpp) ---
+  core::ChatPolicy load_chat_policy() override;
+  void save_chat_policy(const core::ChatPolicy& policy) override;
+
+ private:
+  // Runs fn(conn) in a transaction on a pooled connection and commits, unless fn returns a
+  // core::Result holding an error (then it rolls back). A serialization failure or deadlock
+  // runs it again (a few times); any other PgError propagates.
+  template <class F>
+  auto write(F&& fn) -> std::invoke_result_t<F&, PgConnection&>;
+  // Runs fn(conn) on a pooled connection in autocommit (each statement sees the newest
+  // committed state).
+  template <class F>
+  auto read(F&& fn) -> std::invoke_result_t<F&, PgConnection&> {
+    auto conn = pool_.acquire();
+    return fn(*conn);
+  }
+
+  PgPool pool_;
+  PgGroupCommit writer_;
+};
+
+}  // namespace parley::store::postgres
+
+namespace parley::store::postgres {
+
+template <class F>
+auto PgStore::write(F&& fn) -> std::invoke_result_t<F&, PgConnection&> {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto conn = pool_.acquire();
+    try {
+      PgTransaction tx(*conn);
+      auto result = fn(*conn);
+      if constexpr (requires { result.ok(); }) {
+        if (!result.ok()) return result;  // the guard rolls back
+      }
+      tx.commit();
+      return result;
+    } catch (const PgError& e) {
+      if (!e.is_retryable() || attempt == kAttempts) throw;
+    }
+  }
+}
+
+}  // namespace parley::store::postgres

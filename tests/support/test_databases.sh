@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts and stops the PostgreSQL server the tests use (CTest fixture "test_databases", see
+# tests/CMakeLists.txt): Debian's PostgreSQL 15 in a directory of its own, unix socket only,
+# no system service. As root, initdb and the server run as the `postgres` user (initdb
+# refuses root). fsync is off: these databases are thrown away after the run.
+#
+#   test_databases.sh start DIR   # prints nothing; DIR/pg.conninfo holds the connection string
+#   test_databases.sh stop DIR
+set -euo pipefail
+action=${1:?start or stop}
+dir=${2:?directory}
+bin=/usr/lib/postgresql/15/bin
+port=5432
+
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case $action in
+  start)
+    if [[ ! -x $bin/initdb ]]; then
+      echo "test_databases: PostgreSQL 15 is not installed (make test installs it: scripts/bootstrap.sh)" >&2
+      exit 1
+    fi
+    # A server left over from an interrupted run is stopped first.
+    if [[ -f $dir/pg/postmaster.pid ]]; then as_owner "$bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1 || true; fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
+    as_owner "$bin/initdb" -D "$dir/pg" -A trust -U parley -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -o \
+      "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
+    echo "host=$dir port=$port user=parley dbname=postgres" >"$dir/pg.conninfo"
+    ;;
+  stop)
+    if [[ -f $dir/pg/postmaster.pid ]]; then as_owner "$bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null; fi
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+    ;;
+esac
