@@ -20,8 +20,6 @@ std::string conversation_snippet(Connection& conn, Id conversation_id) {
 }
 }  // namespace
 
-// The first `max_chars` UTF-8 code points of `s` (never cuts a character in half).
-
 std::optional<core::Conversation> load_conversation(Connection& conn, Id id) {
   auto s =
       conn.prepare(sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = ?1"}));

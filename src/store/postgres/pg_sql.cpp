@@ -1,0 +1,213 @@
+#include "store/postgres/pg_sql.hpp"
+
+#include "core/activity.hpp"
+#include "core/validation.hpp"
+#include "store/rows.hpp"
+
+namespace parley::store::postgres {
+
+using core::SenderKind;
+
+namespace {
+std::string conversation_snippet(PgConnection& db, Id conversation_id) {
+  auto r = db.query(
+      "SELECT body FROM messages WHERE conversation_id = $1 AND kind = 'text' "
+      "AND sender = 'visitor' ORDER BY seq LIMIT 1",
+      conversation_id);
+  if (r.empty()) return {};
+  return utf8_prefix(r.text(0, 0), kSnippetChars);
+}
+
+std::optional<core::Conversation> first_conversation(const PgResult& r) {
+  if (r.empty()) return std::nullopt;
+  return read_conversation(PgRow(r, 0));
+}
+}  // namespace
+
+std::optional<core::Conversation> load_conversation(PgConnection& db, Id id) {
+  return first_conversation(db.query(
+      sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = $1"}), id));
+}
+
+std::optional<core::Conversation> lock_conversation(PgConnection& db, Id id) {
+  return first_conversation(db.query(
+      sql({"SELECT ", kConversationColumns, " FROM conversations c WHERE c.id = $1 FOR UPDATE"}),
+      id));
+}
+
+std::optional<core::Agent> load_agent(PgConnection& db, Id id) {
+  auto r = db.query(sql({"SELECT ", kAgentColumns, " FROM agents a WHERE a.id = $1"}), id);
+  if (r.empty()) return std::nullopt;
+  return read_agent(PgRow(r, 0));
+}
+
+std::optional<core::Message> load_message_by_client_id(PgConnection& db, Id conversation_id,
+                                                       std::string_view client_id) {
+  auto r = db.query(sql({"SELECT ", kMessageColumns,
+                         " FROM messages m WHERE m.conversation_id = $1 AND m.client_id = $2"}),
+                    conversation_id, client_id);
+  if (r.empty()) return std::nullopt;
+  return read_message(PgRow(r, 0));
+}
+
+// The seq comes from an UPDATE ... RETURNING on the conversation row: the row lock makes a
+// second writer (on any node) wait for this transaction, then take the next seq.
+core::Message append_event(PgConnection& db, Id conversation_id, SenderKind sender,
+                           std::optional<Id> agent_id, std::string_view kind, std::string_view body,
+                           std::optional<std::string> client_id, Millis now) {
+  auto bump = db.query(
+      "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $2, "
+      "last_text = CASE WHEN $3::text = 'text' THEN $4::text ELSE last_text END "
+      "WHERE id = $1 RETURNING last_seq",
+      conversation_id, now, kind, body);
+  if (bump.empty()) throw StoreFailure("postgres: conversation vanished during append");
+  std::int64_t seq = bump.int64(0, 0);
+  auto ins = db.query(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      conversation_id, seq, core::to_string(sender), agent_id, kind, body, client_id, now);
+  return core::Message{ins.int64(0, 0), conversation_id, seq, sender, agent_id,
+                       std::string(kind), std::string(body), std::move(client_id), now};
+}
+
+core::Activity insert_activity(PgConnection& db, const core::Activity& a) {
+  auto r = db.query(
+      "INSERT INTO activities (visitor_id, type, detail, url, conversation_id, at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      a.visitor_id, a.type, a.detail, a.url, a.conversation_id, a.at);
+  core::Activity stored = a;
+  stored.id = r.int64(0, 0);
+  return stored;
+}
+
+std::vector<AgentLoad> agent_loads(PgConnection& db) {
+  // Every active agent with their open (pending + active) chats; decide() applies
+  // availability and eligibility, so those rules live in core/ only.
+  auto r = db.query(sql({"SELECT ", kAgentColumns,
+                         ", (SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
+                         "   AND c.status IN ('pending', 'active')) "
+                         "FROM agents a WHERE a.active ORDER BY a.id"}));
+  std::vector<AgentLoad> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({read_agent(PgRow(r, i)), static_cast<int>(r.int64(i, kAgentColumnCount))});
+  }
+  return out;
+}
+
+std::vector<Id> offered_agents(PgConnection& db, Id conversation_id) {
+  auto r = db.query("SELECT agent_id FROM conversation_offers WHERE conversation_id = $1",
+                    conversation_id);
+  std::vector<Id> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
+  return out;
+}
+
+void record_offer(PgConnection& db, Id conversation_id, Id agent_id, Millis now) {
+  db.query(
+      "INSERT INTO conversation_offers (conversation_id, agent_id, offered_at) "
+      "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+      conversation_id, agent_id, now);
+}
+
+Transition finish_end(PgConnection& db, Id conversation_id, std::string_view reason, Millis now) {
+  Transition t;
+  t.event = append_event(db, conversation_id, SenderKind::system, std::nullopt, "chat.ended",
+                         reason, std::nullopt, now);
+  t.conversation = *load_conversation(db, conversation_id);
+  insert_activity(db, {0, t.conversation.visitor_id, std::string(core::activity::kChatEnded),
+                       conversation_snippet(db, conversation_id), std::nullopt, conversation_id,
+                       now});
+  return t;
+}
+
+// A visitor as routing saw them at request time, rebuilt from their person record.
+core::VisitorFacts facts_of_visitor(PgConnection& db, Id visitor_id, const std::string& page_url) {
+  auto r = db.query(
+      "SELECT p.email, p.name, p.company, p.job_title, p.phone FROM visitors v "
+      "JOIN people p ON p.id = v.person_id WHERE v.id = $1",
+      visitor_id);
+  core::VisitorFacts f;
+  f.page_url = page_url;
+  if (!r.empty()) {
+    f.email = r.text(0, 0);
+    f.name = r.opt_text(0, 1);
+    f.company = r.opt_text(0, 2);
+    f.job_title = r.opt_text(0, 3);
+    f.phone = r.opt_text(0, 4);
+  }
+  return f;
+}
+
+core::Person upsert_person(PgConnection& db, const core::PersonInput& p, Millis now) {
+  // Given fields win; absent ones keep the stored value (COALESCE over excluded).
+  auto r = db.query(
+      "INSERT INTO people AS o (email, name, job_title, phone, company, crm_status, created_at, "
+      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
+      "ON CONFLICT (email) DO UPDATE SET "
+      " name = COALESCE(excluded.name, o.name), "
+      " job_title = COALESCE(excluded.job_title, o.job_title), "
+      " phone = COALESCE(excluded.phone, o.phone), "
+      " company = COALESCE(excluded.company, o.company), "
+      " crm_status = COALESCE(excluded.crm_status, o.crm_status), "
+      " updated_at = excluded.updated_at "
+      "RETURNING id, email, name, job_title, phone, company, crm_status",
+      core::lowercase_ascii(p.email), given(p.name), given(p.job_title), given(p.phone),
+      given(p.company), given(p.crm_status), now);
+  return read_person(PgRow(r, 0));
+}
+
+Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now) {
+  std::optional<std::string> client_id;
+  if (!message.client_id.empty()) client_id = message.client_id;
+  std::optional<Id> agent_id;
+  if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+
+  // A retried send is acknowledged with the stored message, even after the chat ended.
+  // (The unique index stays the real guard: a racing duplicate makes the insert below
+  // throw, and the caller's savepoint undoes the seq bump.)
+  if (client_id) {
+    if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+      auto conversation = load_conversation(db, message.conversation_id);
+      return AppendOutcome{*conversation, *stored, true};
+    }
+  }
+  // The common path: take the next seq, only while active; insert.
+  auto bump = db.query(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
+                            "last_activity_at = $2, last_text = $3 "
+                            "WHERE id = $1 AND status = 'active' RETURNING ",
+                            kConversationColumnsBare}),
+                       message.conversation_id, now, message.body);
+  if (bump.empty()) {
+    if (!load_conversation(db, message.conversation_id)) {
+      return core::not_found("no such conversation");
+    }
+    return core::conflict("the conversation is not active");
+  }
+  auto conversation = read_conversation(PgRow(bump, 0));
+  auto ins = db.query(
+      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+      "created_at) VALUES ($1, $2, $3, $4, 'text', $5, $6, $7) RETURNING id",
+      message.conversation_id, conversation.last_seq, core::to_string(message.sender), agent_id,
+      message.body, client_id, now);
+  core::Message m{ins.int64(0, 0), message.conversation_id, conversation.last_seq, message.sender,
+                  agent_id, "text", message.body, client_id, now};
+  return AppendOutcome{std::move(conversation), std::move(m), false};
+}
+
+std::string tsquery_of(const std::vector<std::string>& terms) {
+  // Terms hold letters and digits only (core::search_terms); quoting each as a lexeme keeps
+  // the string a plain conjunction of prefixes whatever the caller passes.
+  std::string out;
+  for (const auto& t : terms) {
+    if (!out.empty()) out += " & ";
+    out += '\'';
+    for (char c : t) {
+      if (c == '\'' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "':*";
+  }
+  return out;
+}
+
+}  // namespace parley::store::postgres
