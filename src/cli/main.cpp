@@ -25,10 +25,12 @@
 #include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/local_bus.hpp"
+#include "cli/database_options.hpp"
+#include "cli/serve_options.hpp"
 #include "net/guarded_fetch.hpp"
 #include "net/log.hpp"
-#include "cli/serve_options.hpp"
 #include "net/server.hpp"
+#include "store/migrate/copy_to_postgres.hpp"
 #include "store/store.hpp"
 
 namespace fs = std::filesystem;
@@ -37,11 +39,6 @@ using namespace parley;
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
-
-std::unique_ptr<store::Store> open_store(const fs::path& data_dir) {
-  fs::create_directories(data_dir);
-  return store::open_sqlite_store((data_dir / "parley.db").string());
-}
 
 // One process holds one descriptor per connection: take all the kernel allows.
 void raise_open_file_limit() {
@@ -156,7 +153,7 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
   return true;
 }
 
-int serve(const std::string& listen, const fs::path& data_dir, const fs::path& web_root,
+int serve(const std::string& listen, const cli::DatabaseOptions& database, const fs::path& web_root,
           int threads, bool demo, const cli::HardeningFlags& hardening) {
   raise_open_file_limit();
   net::ServerOptions options;
@@ -171,7 +168,7 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
     net::log_warn("front end not built; run `make build`", {{"web", web_root.string()}});
   }
 
-  auto store = open_store(data_dir);
+  auto store = cli::open_store(database);
   bus::LocalBus bus;
   app::AuthService auth(*store, app::system_now);
   app::AgentService agents(*store, bus, app::system_now);
@@ -195,12 +192,12 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus};
 
   std::vector<app::DemoAccount> demo_accounts;
-  if (demo) demo_accounts = app::seed_demo(auth, *store, data_dir);
+  if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);
 
   net::Server server(services, options);
   unsigned short port = server.start();
   std::string base = "http://" + options.host + ":" + std::to_string(port);
-  net::log_info("listening", {{"url", base}, {"data", data_dir.string()}, {"threads", threads}});
+  net::log_info("listening", {{"url", base}, {"data", cli::describe(database)}, {"threads", threads}});
   if (demo) {
     std::cout << "\n  Agent Inbox:  " << base << "/inbox/\n"
               << "  Demo website: " << base << "/demo\n\n";
@@ -231,6 +228,25 @@ int serve(const std::string& listen, const fs::path& data_dir, const fs::path& w
   return 0;
 }
 
+// `migrate --to-db`: the SQLite database under --data, copied and verified table by table.
+int copy_to_postgres(const cli::DatabaseOptions& from, const std::string& to) {
+  auto sqlite_path = (fs::path(from.data_dir) / "parley.db").string();
+  auto copied = store::copy_sqlite_to_postgres(sqlite_path, to);
+  if (!copied) {
+    std::cerr << "parley: " << copied.error().message << "\n";
+    return 1;
+  }
+  std::int64_t rows = 0;
+  for (const auto& t : *copied) {
+    std::cout << "  " << t.table << ": " << t.rows << " rows, checksum " << std::hex << t.checksum
+              << std::dec << " (verified)\n";
+    rows += t.rows;
+  }
+  std::cout << "copied " << rows << " rows from " << sqlite_path << " to "
+            << cli::describe({from.data_dir, to}) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -238,13 +254,13 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
 
   std::string listen = "127.0.0.1:8080";
-  std::string data_dir = "./data";
+  cli::DatabaseOptions database;
   std::string web_root = "web/dist";
   int threads = std::max(4u, std::thread::hardware_concurrency() * 2);
   bool demo = false;
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP + WebSocket server");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks one)");
-  serve_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+  cli::add_database_options(*serve_cmd, database);
   serve_cmd->add_option("--web", web_root, "Directory of the built front ends");
   serve_cmd->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
@@ -253,7 +269,15 @@ int main(int argc, char** argv) {
 
   auto* migrate_cmd = cli.add_subcommand(
       "migrate", "Create or upgrade the database and its search index, then exit");
-  migrate_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+  cli::add_database_options(*migrate_cmd, database);
+  std::optional<std::string> to_db;
+  migrate_cmd
+      ->add_option("--to-db", to_db,
+                   "Copy the SQLite database under --data into this empty PostgreSQL database")
+      ->check([](const std::string& uri) {
+        return cli::is_postgres_uri(uri) ? std::string()
+                                         : std::string("--to-db must be a postgresql:// URI");
+      });
 
   auto* admin_cmd = cli.add_subcommand("admin", "Administration");
   admin_cmd->require_subcommand(1);
@@ -262,7 +286,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> password, password_file;
   bool calendar_only = false;
   int max_chats = 10;
-  create_agent_cmd->add_option("--data", data_dir, "Directory of the SQLite database");
+  cli::add_database_options(*create_agent_cmd, database);
   create_agent_cmd->add_option("--name", name, "Display name")->required();
   create_agent_cmd->add_option("--email", email, "Login email")->required();
   // Without either flag the password is read from standard input (one line).
@@ -287,18 +311,23 @@ int main(int argc, char** argv) {
 
   try {
     app::init_crypto();
-    if (serve_cmd->parsed()) return serve(listen, data_dir, web_root, threads, demo, hardening);
+    if (serve_cmd->parsed()) return serve(listen, database, web_root, threads, demo, hardening);
     if (migrate_cmd->parsed()) {
+      if (to_db && database.db) {
+        std::cerr << "parley: migrate copies from --data (SQLite) to --to-db; drop --db\n";
+        return 2;
+      }
       // flush(): also brings the search index up to date (a first start after an upgrade,
       // or a deleted index file, would otherwise rebuild it in the background).
-      open_store(data_dir)->flush();
-      std::cout << "database ready in " << data_dir << "\n";
+      cli::open_store(database)->flush();
+      if (to_db) return copy_to_postgres(database, *to_db);
+      std::cout << "database ready in " << cli::describe(database) << "\n";
       return 0;
     }
     if (create_agent_cmd->parsed()) {
       auto secret = read_password(password, password_file);
       if (!secret) return 1;
-      auto store = open_store(data_dir);
+      auto store = cli::open_store(database);
       app::AuthService auth(*store, app::system_now);
       auto agent =
           auth.create_agent(name, email, *secret, *core::role_from_string(role), max_chats,
