@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config ccache git
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev libpq-dev postgresql-15 libsodium-dev libhowardhinnant-date-dev libical-dev libssl-dev ca-certificates tzdata
+  libsqlite3-dev libpq-dev postgresql-15 libhiredis-dev redis-server haproxy libsodium-dev libhowardhinnant-date-dev libical-dev libssl-dev ca-certificates tzdata
   libgtest-dev googletest libcli11-dev
   chromium
 )

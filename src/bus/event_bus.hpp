@@ -20,6 +20,9 @@ class Subscriber {
   // Called from the publisher's thread; implementations hand the event to their own
   // executor and must not block.
   virtual void deliver(const EventPtr& event) = 0;
+  // The bus may have lost events (Redis was unreachable for a while): read the store for
+  // whatever this subscriber follows. Called from a bus thread; must not block.
+  virtual void resync() {}
 };
 
 class EventBus {

@@ -45,4 +45,19 @@ void LocalBus::unsubscribe(const std::string& topic, const Subscriber* subscribe
   if (it->second.empty()) topics_.erase(it);
 }
 
+void LocalBus::resync_all() {
+  std::vector<std::shared_ptr<Subscriber>> everyone;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [topic, subs] : topics_) {
+      for (auto& weak : subs) {
+        if (auto s = weak.lock()) everyone.push_back(std::move(s));
+      }
+    }
+  }
+  std::sort(everyone.begin(), everyone.end());
+  everyone.erase(std::unique(everyone.begin(), everyone.end()), everyone.end());
+  for (auto& s : everyone) s->resync();
+}
+
 }  // namespace parley::bus

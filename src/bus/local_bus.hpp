@@ -14,6 +14,8 @@ class LocalBus final : public EventBus {
   void publish(const std::string& topic, EventPtr event) override;
   void subscribe(const std::string& topic, std::weak_ptr<Subscriber> subscriber) override;
   void unsubscribe(const std::string& topic, const Subscriber* subscriber) override;
+  // Tells every live subscriber, once each, to resync.
+  void resync_all();
 
  private:
   std::mutex mutex_;

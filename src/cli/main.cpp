@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,7 @@
 #include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/local_bus.hpp"
+#include "bus/redis_bus.hpp"
 #include "cli/database_options.hpp"
 #include "cli/serve_options.hpp"
 #include "net/guarded_fetch.hpp"
@@ -153,9 +155,33 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
   return true;
 }
 
-int serve(const std::string& listen, const cli::DatabaseOptions& database, const fs::path& web_root,
-          int threads, bool demo, const cli::HardeningFlags& hardening) {
+// A cluster's node: the bus (Redis pub/sub between nodes) and the name it goes by.
+struct ClusterOptions {
+  std::optional<std::string> bus_url;
+  std::string node_id;
+};
+
+std::string default_node_id() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+// LocalBus for one node; RedisBus when --bus names a Redis server.
+std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster) {
+  if (!cluster.bus_url) return std::make_unique<bus::LocalBus>();
+  auto node_id = cluster.node_id.empty() ? default_node_id() : cluster.node_id;
+  net::log_info("event bus", {{"redis", *cluster.bus_url}, {"node_id", node_id}});
+  return std::make_unique<bus::RedisBus>(*bus::parse_redis_url(*cluster.bus_url), node_id);
+}
+
+int serve(const std::string& listen, const cli::DatabaseOptions& database,
+          const ClusterOptions& cluster, const fs::path& web_root, int threads, bool demo,
+          const cli::HardeningFlags& hardening) {
   raise_open_file_limit();
+  // A peer that went away (Redis restarted, say) must be an error on that write, not a
+  // signal that ends the process: Asio's sockets never raise it, hiredis's writes can.
+  std::signal(SIGPIPE, SIG_IGN);
   net::ServerOptions options;
   if (!cli::apply_hardening_flags(hardening, options)) return 2;
   if (!split_listen(listen, options.host, options.port)) {
@@ -169,7 +195,8 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database, const
   }
 
   auto store = cli::open_store(database);
-  bus::LocalBus bus;
+  auto bus_owner = make_bus(cluster);
+  bus::EventBus& bus = *bus_owner;
   app::AuthService auth(*store, app::system_now);
   app::AgentService agents(*store, bus, app::system_now);
   app::ChatService chats(*store, bus, app::system_now);
@@ -261,6 +288,17 @@ int main(int argc, char** argv) {
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP + WebSocket server");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks one)");
   cli::add_database_options(*serve_cmd, database);
+  ClusterOptions cluster;
+  serve_cmd
+      ->add_option("--bus", cluster.bus_url,
+                   "Redis for events between nodes: redis://host:port or unix:///path.sock")
+      ->check([](const std::string& url) {
+        return bus::parse_redis_url(url) ? std::string()
+                                         : std::string("--bus must be redis://host:port or "
+                                                       "unix:///path");
+      });
+  serve_cmd->add_option("--node-id", cluster.node_id,
+                        "This node's name in the cluster (default: hostname:pid)");
   serve_cmd->add_option("--web", web_root, "Directory of the built front ends");
   serve_cmd->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1, 256));
   serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
@@ -311,7 +349,7 @@ int main(int argc, char** argv) {
 
   try {
     app::init_crypto();
-    if (serve_cmd->parsed()) return serve(listen, database, web_root, threads, demo, hardening);
+    if (serve_cmd->parsed()) return serve(listen, database, cluster, web_root, threads, demo, hardening);
     if (migrate_cmd->parsed()) {
       if (to_db && database.db) {
         std::cerr << "parley: migrate copies from --data (SQLite) to --to-db; drop --db\n";

@@ -120,6 +120,15 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
   }
 
+  // Events may have been lost between nodes: every followed conversation is read from the
+  // store after its last sent seq (replay sends only what is missing).
+  void resync() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (self->closed_) return;
+      for (const auto& [conversation_id, seq] : self->last_sent_) self->replay(conversation_id);
+    });
+  }
+
  private:
   // --- inbound frames ---
   // Returns false when the connection must close.

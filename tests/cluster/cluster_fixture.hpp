@@ -13,6 +13,27 @@ namespace parley::testing {
 // empty) when no server was started for the run.
 std::string fresh_database_uri();
 
+// The Redis server of the run (unix://…/redis.sock); fails the test when there is none.
+std::string redis_url();
+
+// A Redis server of a test's own (unix socket in `dir`), for tests that stop and restart it.
+class RedisProcess {
+ public:
+  explicit RedisProcess(std::string dir) : dir_(std::move(dir)) {}
+  ~RedisProcess() { stop(); }
+  void start();  // returns once the socket answers
+  void stop();   // kills the server; pub/sub connections drop
+  std::string url() const { return "unix://" + dir_ + "/redis.sock"; }
+
+ private:
+  std::string dir_;
+  bool running_ = false;
+};
+
+// Creates an agent in the database at `uri` through `parley admin create-agent`.
+void create_agent(const std::string& uri, const std::string& name, const std::string& email,
+                  const std::string& password, const std::string& role = "agent");
+
 // The demo accounts `parley serve --demo` wrote under `data_dir` (role, email, password).
 struct DemoLogin {
   std::string role, email, password;

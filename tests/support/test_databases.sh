@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Starts and stops the PostgreSQL server the tests use (CTest fixture "test_databases", see
-# tests/CMakeLists.txt): Debian's PostgreSQL 15 in a directory of its own, unix socket only,
-# no system service. As root, initdb and the server run as the `postgres` user (initdb
-# refuses root). fsync is off: these databases are thrown away after the run.
+# Starts and stops the PostgreSQL and Redis servers the tests use (CTest fixture
+# "test_databases", see tests/CMakeLists.txt): Debian's PostgreSQL 15 and Redis 7 in a
+# directory of their own, unix sockets only, no system service. As root, initdb and
+# PostgreSQL run as the `postgres` user (initdb refuses root). fsync is off and Redis keeps
+# nothing on disk: everything is thrown away after the run.
 #
-#   test_databases.sh start DIR   # prints nothing; DIR/pg.conninfo holds the connection string
+#   test_databases.sh start DIR   # DIR/pg.conninfo: PostgreSQL; DIR/redis.sock: Redis
 #   test_databases.sh stop DIR
 set -euo pipefail
 action=${1:?start or stop}
@@ -24,6 +25,7 @@ case $action in
     fi
     # A server left over from an interrupted run is stopped first.
     if [[ -f $dir/pg/postmaster.pid ]]; then as_owner "$bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1 || true; fi
+    if [[ -f $dir/redis.pid ]]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
     rm -rf "$dir"
     mkdir -p "$dir"
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
@@ -33,9 +35,18 @@ case $action in
       "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
       start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
     echo "host=$dir port=$port user=parley dbname=postgres" >"$dir/pg.conninfo"
+    if ! command -v redis-server >/dev/null; then
+      echo "test_databases: redis-server is not installed (make test installs it: scripts/bootstrap.sh)" >&2
+      exit 1
+    fi
+    redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 777 --save '' \
+      --appendonly no --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    for _ in $(seq 50); do [[ -S $dir/redis.sock ]] && break; sleep 0.1; done
+    [[ -S $dir/redis.sock ]] || { cat "$dir/redis.log" >&2; exit 1; }
     ;;
   stop)
     if [[ -f $dir/pg/postmaster.pid ]]; then as_owner "$bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null; fi
+    if [[ -f $dir/redis.pid ]]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
     rm -rf "$dir"
     ;;
   *)
