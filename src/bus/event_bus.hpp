@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bus/event.hpp"
@@ -32,6 +33,8 @@ class EventBus {
   // Subscriptions are weak: a subscriber that has gone away is dropped on next publish.
   virtual void subscribe(const std::string& topic, std::weak_ptr<Subscriber> subscriber) = 0;
   virtual void unsubscribe(const std::string& topic, const Subscriber* subscriber) = 0;
+  // Why events cannot reach the other nodes right now (for /healthz), or nullopt.
+  virtual std::optional<std::string> unavailable() const { return std::nullopt; }
 };
 
 std::string conversation_topic(core::Id id);

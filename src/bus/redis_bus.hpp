@@ -48,6 +48,10 @@ class RedisBus final : public EventBus {
   // is (re)established, and each time another node's publisher reconnects, every local
   // subscriber is told to resync (Subscriber::resync) from the store.
   bool healthy() const { return subscribed_.load(); }
+  std::optional<std::string> unavailable() const override {
+    if (healthy()) return std::nullopt;
+    return std::string("redis: not connected");
+  }
 
   static constexpr const char* kChannel = "parley:events";
 

@@ -22,6 +22,7 @@
 #include "app/chat_service.hpp"
 #include "app/credentials.hpp"
 #include "app/demo_seed.hpp"
+#include "app/health.hpp"
 #include "app/inbox_queries.hpp"
 #include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
@@ -216,7 +217,8 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
       }};
   app::MeetingService meetings(*store, bus, app::system_now, std::move(feed_fetcher));
   chats.on_missed([&meetings](const core::Conversation& c) { meetings.offer_fallback_card(c); });
-  net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus};
+  app::Health health(*store, bus);
+  net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus, health};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);

@@ -13,6 +13,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::too_many_requests: return "too_many_requests";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::unavailable: return "unavailable";
   }
   return "internal";
 }

@@ -19,7 +19,12 @@ enum class ErrorCode {
   payload_too_large,  // 413: a body over a documented limit
   too_many_requests,  // 429: a rate limit; retry_after_ms says when to try again
   internal,           // 500: a bug or a broken database
+  unavailable,        // 503: the database or the event bus cannot be reached; try again
 };
+
+// Thrown (beside a std::exception) where a dependency cannot be reached, so the transport
+// answers 503 "unavailable" instead of 500: the store throws it when PostgreSQL is away.
+struct Unavailable {};
 
 const char* to_string(ErrorCode code);
 

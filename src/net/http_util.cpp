@@ -15,6 +15,7 @@ http::status status_of(core::ErrorCode code) {
     case core::ErrorCode::payload_too_large: return http::status::payload_too_large;
     case core::ErrorCode::too_many_requests: return http::status::too_many_requests;
     case core::ErrorCode::internal: return http::status::internal_server_error;
+    case core::ErrorCode::unavailable: return http::status::service_unavailable;
   }
   return http::status::internal_server_error;
 }

@@ -43,13 +43,33 @@ struct Shared {
   WebSocketSettings ws;
 };
 
+// 200 {"status":"ok"}, or 503 {"status":"unavailable","problems":[...]} while the database or
+// the event bus cannot be reached. A change either way is logged once.
+Response health_response(app::Health& health, const Request& req) {
+  static std::atomic<bool> was_healthy{true};
+  auto problems = health.problems();
+  bool healthy = problems.empty();
+  if (was_healthy.exchange(healthy) != healthy) {
+    if (healthy) log_info("dependencies answer again");
+    else log_warn("dependencies unavailable", {{"problems", boost::json::value_from(problems)}});
+  }
+  if (healthy) return json_response(req, http::status::ok, R"({"status":"ok"})");
+  return json_response(req, http::status::service_unavailable,
+                       boost::json::serialize(boost::json::object{
+                           {"status", "unavailable"}, {"problems", boost::json::value_from(problems)}}));
+}
+
 Response dispatch(Shared& s, const Request& req, const RequestContext& context) {
   std::string_view path = path_of(req.target());
   try {
     if (path.rfind("/api/", 0) == 0) return handle_api(s.services, req, context);
-    if (path == "/healthz") return json_response(req, http::status::ok, R"({"status":"ok"})");
+    if (path == "/healthz") return health_response(s.services.health, req);
     if (path == "/ws") return error_response(req, core::bad_request("expected a WebSocket upgrade"));
     return s.files.serve(req);
+  } catch (const core::Unavailable&) {
+    // Logged by /healthz and the store's own reconnects; the client may simply retry.
+    return error_response(req, {core::ErrorCode::unavailable,
+                                "the database cannot be reached; try again shortly"});
   } catch (const std::exception& e) {
     log_error("request failed", {{"target", std::string(req.target())}, {"error", e.what()}});
     return error_response(req, {core::ErrorCode::internal, "internal error"});
@@ -247,8 +267,9 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
       co_return;
     }
     auto started = std::chrono::steady_clock::now();
-    // The API's handlers block (store writes, fetches, hashing): never on an I/O thread.
-    bool api = path_of(req.target()).starts_with("/api/");
+    // The API's handlers block (store writes, fetches, hashing), and so does /healthz (a
+    // round trip to the database): never on an I/O thread.
+    bool api = path_of(req.target()).starts_with("/api/") || path_of(req.target()) == "/healthz";
     Response res;
     if (api) {
       WorkerPool& pool = is_login(req) ? s.hashing : s.workers;  // a login hashes a password

@@ -5,6 +5,7 @@
 #include "app/agent_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
+#include "app/health.hpp"
 #include "app/inbox_queries.hpp"
 #include "app/meeting_service.hpp"
 #include "app/people_service.hpp"
@@ -22,6 +23,7 @@ struct Services {
   app::PeopleService& people;
   app::MeetingService& meetings;
   bus::EventBus& bus;
+  app::Health& health;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

@@ -84,6 +84,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       }
       try {
         if (!handle(text)) break;
+      } catch (const core::Unavailable&) {
+        send_error("unavailable", "the database cannot be reached; try again shortly", "");
       } catch (const std::exception& e) {
         log_error("websocket frame failed", {{"error", e.what()}});
         send_error("internal", "internal error", "");

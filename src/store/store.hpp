@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/agent_store.hpp"
@@ -33,6 +34,9 @@ class Store : public AgentStore,
               public SettingsStore {
  public:
   ~Store() override = default;
+
+  // Why the database cannot be used right now (for /healthz), or nullopt when it answers.
+  virtual std::optional<std::string> unavailable() { return std::nullopt; }
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies migrations.

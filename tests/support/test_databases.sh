@@ -7,6 +7,7 @@
 #
 #   test_databases.sh start DIR   # DIR/pg.conninfo: PostgreSQL; DIR/redis.sock: Redis
 #   test_databases.sh stop DIR
+#   test_databases.sh pg-stop DIR | pg-start DIR   # PostgreSQL alone (outage tests)
 set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?directory}
@@ -15,6 +16,12 @@ port=5432
 
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  as_owner "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -o \
+    "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
 }
 
 case $action in
@@ -31,9 +38,7 @@ case $action in
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
     as_owner "$bin/initdb" -D "$dir/pg" -A trust -U parley -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -o \
-      "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-      start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
+    start_postgres
     echo "host=$dir port=$port user=parley dbname=postgres" >"$dir/pg.conninfo"
     if ! command -v redis-server >/dev/null; then
       echo "test_databases: redis-server is not installed (make test installs it: scripts/bootstrap.sh)" >&2
@@ -49,8 +54,15 @@ case $action in
     if [[ -f $dir/redis.pid ]]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
     rm -rf "$dir"
     ;;
+  pg-stop)
+    # fast: clients are cut off at once, and what was committed stays (fsync is off here).
+    as_owner "$bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null
+    ;;
+  pg-start)
+    start_postgres
+    ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|pg-stop|pg-start DIR" >&2
     exit 2
     ;;
 esac

@@ -13,6 +13,12 @@ std::string message_of(PGconn* conn, std::string_view context) {
   return "postgres: " + std::string(context) + ": " + m;
 }
 
+// Connection exceptions (08), and the server shutting down or restarting (57P01-57P03).
+bool is_connection_failure(const std::string& state) {
+  return state.empty() || state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" ||
+         state == "57P03";
+}
+
 // Turns a failed result into a PgError (and frees it).
 [[noreturn]] void fail(PGconn* conn, PGresult* r, std::string_view context) {
   std::string state;
@@ -25,6 +31,9 @@ std::string message_of(PGconn* conn, std::string_view context) {
     what = "postgres: " + std::string(context) + ": " + what;
   } else {
     what = message_of(conn, context);
+  }
+  if (is_connection_failure(state) || PQstatus(conn) != CONNECTION_OK) {
+    throw PgUnavailable(std::move(state), what);
   }
   throw PgError(std::move(state), what);
 }
@@ -84,12 +93,16 @@ std::optional<std::string> PgResult::opt_text(int row, int column) const {
 // --- PgConnection ---
 
 PgConnection::PgConnection(const std::string& conninfo) {
-  conn_ = PQconnectdb(conninfo.c_str());
+  // A server that does not answer fails the connect after 5 s instead of hanging it; a
+  // connect_timeout in `conninfo` (expanded from dbname, later in the list) wins.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keys, values, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string what = message_of(conn_, "cannot connect");
     PQfinish(conn_);
     conn_ = nullptr;
-    throw PgError("", what);
+    throw PgUnavailable("", what);
   }
   // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
@@ -129,13 +142,22 @@ bool PgConnection::healthy() const { return conn_ && PQstatus(conn_) == CONNECTI
 void PgConnection::reset() {
   prepared_.clear();
   PQreset(conn_);
-  if (PQstatus(conn_) != CONNECTION_OK) throw PgError("", message_of(conn_, "cannot reconnect"));
+  if (PQstatus(conn_) != CONNECTION_OK) throw PgUnavailable("", message_of(conn_, "cannot reconnect"));
+}
+
+void begin_on_live_connection(PgConnection& conn) {
+  try {
+    conn.exec("BEGIN");
+  } catch (const PgUnavailable&) {
+    conn.reset();
+    conn.exec("BEGIN");
+  }
 }
 
 // --- PgTransaction ---
 
 PgTransaction::PgTransaction(PgConnection& conn, const char* begin) : conn_(conn) {
-  conn_.exec(begin);
+  if (begin) conn_.exec(begin);
 }
 
 PgTransaction::~PgTransaction() {

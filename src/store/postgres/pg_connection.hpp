@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/result.hpp"
 #include "store/store_common.hpp"
 
 struct pg_conn;
@@ -27,6 +28,12 @@ struct PgError : StoreFailure {
   bool is_unique_violation() const { return sqlstate == "23505"; }
   // A serialization failure or a deadlock: the transaction may simply be run again.
   bool is_retryable() const { return sqlstate == "40001" || sqlstate == "40P01"; }
+};
+
+// The server cannot be reached (no connection, the connection broke, the server is shutting
+// down): the transport answers 503 and the pool reconnects on the next use.
+struct PgUnavailable : PgError, core::Unavailable {
+  using PgError::PgError;
 };
 
 // One parameter in PostgreSQL's text format; nullopt is SQL NULL.
@@ -115,7 +122,13 @@ class PgConnection {
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
-// BEGIN on construction; ROLLBACK on destruction unless commit() ran.
+// BEGINs a transaction. A connection that finds the server restarted since its last use
+// (only a statement tells) is reconnected and BEGINs again; only BEGIN is retried, since a
+// write that broke later may have committed and must never run twice.
+void begin_on_live_connection(PgConnection& conn);
+
+// BEGIN on construction (unless `begin` is nullptr: the caller began it); ROLLBACK on
+// destruction unless commit() ran.
 class PgTransaction {
  public:
   explicit PgTransaction(PgConnection& conn, const char* begin = "BEGIN");

@@ -133,6 +133,9 @@ void PgStore::append_message_async(const NewMessage& message, Millis now, Append
         if (failure) {
           try {
             std::rethrow_exception(failure);
+          } catch (const PgUnavailable&) {
+            done(core::Error{core::ErrorCode::unavailable,
+                             "the database cannot be reached; try again shortly"});
           } catch (const std::exception& e) {
             done(core::Error{core::ErrorCode::internal, e.what()});
           } catch (...) {

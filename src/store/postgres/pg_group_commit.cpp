@@ -58,7 +58,8 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
   try {
     if (!conn_) conn_ = std::make_unique<PgConnection>(conninfo_);
     else if (!conn_->healthy()) conn_->reset();
-    PgTransaction tx(*conn_);
+    begin_on_live_connection(*conn_);
+    PgTransaction tx(*conn_, nullptr);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       conn_->exec("SAVEPOINT job");
       bool keep = false;

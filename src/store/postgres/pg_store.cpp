@@ -30,6 +30,15 @@ PgStore::PgStore(const std::string& conninfo) : pool_(conninfo, kPoolSize), writ
 
 PgStore::~PgStore() { writer_.flush(); }
 
+std::optional<std::string> PgStore::unavailable() {
+  try {
+    read([](PgConnection& db) { return db.query("SELECT 1").rows(); });
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
 core::ChatPolicy PgStore::load_chat_policy() {
   return read([&](PgConnection& db) {
     core::ChatPolicy p;

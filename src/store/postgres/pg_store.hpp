@@ -107,6 +107,9 @@ class PgStore final : public Store {
   std::vector<ConversationSummary> pending_offers(Id agent_id) override;
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
+  // A round trip to the server on a pooled connection.
+  std::optional<std::string> unavailable() override;
+
   // --- settings (pg_store.cpp) ---
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
@@ -122,7 +125,14 @@ class PgStore final : public Store {
   template <class F>
   auto read(F&& fn) -> std::invoke_result_t<F&, PgConnection&> {
     auto conn = pool_.acquire();
-    return fn(*conn);
+    try {
+      return fn(*conn);
+    } catch (const PgUnavailable&) {
+      // A pooled connection learns that the server restarted only when it is used: the
+      // read is run once more on a fresh connection (which throws if the server is away).
+      conn->reset();
+      return fn(*conn);
+    }
   }
 
   PgPool pool_;
@@ -139,7 +149,8 @@ auto PgStore::write(F&& fn) -> std::invoke_result_t<F&, PgConnection&> {
   for (int attempt = 1;; ++attempt) {
     auto conn = pool_.acquire();
     try {
-      PgTransaction tx(*conn);
+      begin_on_live_connection(*conn);
+      PgTransaction tx(*conn, nullptr);
       auto result = fn(*conn);
       if constexpr (requires { result.ok(); }) {
         if (!result.ok()) return result;  // the guard rolls back
