@@ -160,3 +160,82 @@ TEST_F(RedisRestart, MessagesSentWhileRedisIsDownArriveOnceItIsBack) {
 
 }  // namespace
 }  // namespace parley::testing
+
+namespace parley::testing {
+namespace {
+
+// kill -9 of the node the visitor is on, mid-conversation: the visitor reconnects through the
+// other node and resumes from its last seq; every acknowledged message is there exactly once.
+TEST_F(TwoNodeCluster, AVisitorWhoseNodeIsKilledResumesOnTheOther) {
+  auto alice = login_agent(b->port(), "alice@example.com", kPassword);
+  ASSERT_EQ(200, alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
+  WsClient agent_ws(b->port(), alice.http.cookie());
+  agent_ws.expect("hello");
+  auto visitor = new_visitor(a->port());
+  auto requested = visitor.http.post("/api/v1/visitor/chats",
+                                     json::object{{"name", "Vera"}, {"email", "vera@example.com"}});
+  ASSERT_EQ(201, requested.status) << requested.body;
+  auto id = requested.json().at("conversation").at("id").as_int64();
+  agent_ws.expect("chat.requested");
+  agent_ws.send(json::object{{"type", "chat.accept"}, {"conversation_id", id}});
+  agent_ws.send(json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 2}});
+  agent_ws.expect("subscribed");
+
+  std::int64_t last_seq = 2;
+  std::vector<std::string> acknowledged;
+  {
+    WsClient visitor_ws(a->port());
+    visitor_ws.send(json::object{{"type", "auth"}, {"visitor_token", visitor.token}});
+    visitor_ws.expect("hello");
+    visitor_ws.send(json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 0}});
+    visitor_ws.expect("subscribed");
+    for (int i = 0; i < 10; ++i) {
+      acknowledged.push_back("before the crash " + std::to_string(i));
+      visitor_ws.send(json::object{{"type", "message.send"}, {"conversation_id", id},
+                                   {"client_id", "v" + std::to_string(i)},
+                                   {"body", acknowledged.back()}});
+      last_seq = event_of(visitor_ws.expect("message.ack")).at("seq").as_int64();
+    }
+    a->kill_hard();  // node A dies with the visitor's socket on it
+  }
+  // While the visitor is away, the agent answers.
+  for (int i = 0; i < 3; ++i) {
+    agent_ws.send(json::object{{"type", "message.send"}, {"conversation_id", id},
+                               {"client_id", "a" + std::to_string(i)},
+                               {"body", "reply " + std::to_string(i)}});
+    agent_ws.expect("message.ack");
+  }
+
+  // The visitor reconnects through node B (the same token) and resumes from its last seq.
+  WsClient again(b->port());
+  again.send(json::object{{"type", "auth"}, {"visitor_token", visitor.token}});
+  again.expect("hello");
+  again.send(json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", last_seq}});
+  again.expect("subscribed");
+  for (int i = 0; i < 3; ++i) {
+    auto e = event_of(again.expect("event"));
+    EXPECT_EQ(last_seq + 1 + i, e.at("seq").as_int64());
+    EXPECT_EQ("reply " + std::to_string(i), e.at("body").as_string());
+  }
+  EXPECT_TRUE(again.quiet("event"));
+
+  // The whole history, read through node B: every acknowledged message exactly once, in order.
+  HttpClient http(b->port());
+  http.set_bearer(visitor.token);
+  auto history = http.get("/api/v1/visitor/chats/" + std::to_string(id) +
+                                  "/events?after_seq=0&limit=1000");
+  ASSERT_EQ(200, history.status) << history.body;
+  std::vector<std::string> texts;
+  std::int64_t expected_seq = 0;
+  auto events = history.json();  // kept: the loop walks into it
+  for (const auto& e : events.at("events").as_array()) {
+    EXPECT_EQ(++expected_seq, e.at("seq").as_int64());
+    if (e.at("kind").as_string() == "text" && e.at("sender").as_string() == "visitor") {
+      texts.push_back(std::string(e.at("body").as_string()));
+    }
+  }
+  EXPECT_EQ(acknowledged, texts);
+}
+
+}  // namespace
+}  // namespace parley::testing
