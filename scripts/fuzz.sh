@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 JOBS=${JOBS:-$(nproc)}
-TARGETS=(${FUZZ_TARGETS:-fuzz_ws_frame fuzz_json_requests fuzz_csv_import fuzz_ics_import fuzz_http_target})
+TARGETS=(${FUZZ_TARGETS:-fuzz_ws_frame fuzz_json_requests fuzz_csv_import fuzz_ics_import fuzz_http_target fuzz_bus_event})
 
 missing=()
 for p in clang-15 libfuzzer-15-dev; do
