@@ -1,0 +1,107 @@
+// What two nodes race for, through their real HTTP and WebSocket fronts: twenty accepts of one
+// request spread over both nodes have one winner; an accept window that lapses after the node
+// that took the request was killed still fires on the node that is left, and the request is
+// offered to the next agent there.
+#include <boost/json.hpp>
+#include <thread>
+
+#include "../integration/test_server.hpp"
+#include "cluster_fixture.hpp"
+
+namespace parley::testing {
+namespace {
+
+using boost::beast::http::verb;
+
+const std::string kPassword = "correct horse 1";
+
+struct Races : ::testing::Test {
+  std::string uri, redis;
+  TempDir dir_a, dir_b;
+  std::unique_ptr<ServerProcess> a, b;
+
+  void SetUp() override {
+    uri = fresh_database_uri();
+    redis = redis_url();
+    ASSERT_FALSE(uri.empty() || redis.empty());
+    create_agent(uri, "Ada Admin", "admin@example.com", kPassword, "admin");
+    create_agent(uri, "Alice Agent", "alice@example.com", kPassword);
+    create_agent(uri, "Bob Agent", "bob@example.com", kPassword);
+    a = node(dir_a, "node-a");
+    b = node(dir_b, "node-b");
+  }
+
+  std::unique_ptr<ServerProcess> node(TempDir& dir, const std::string& id) {
+    auto n = std::make_unique<ServerProcess>(
+        dir.path, std::filesystem::path{},
+        std::vector<std::string>{"--db", uri, "--bus", redis, "--node-id", id});
+    n->start();
+    return n;
+  }
+
+  AgentLogin available(unsigned short port, const std::string& email) {
+    auto agent = login_agent(port, email, kPassword);
+    auto r = agent.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})");
+    EXPECT_EQ(200, r.status) << r.body;
+    return agent;
+  }
+
+  // The new conversation (pending with the agent it was offered to).
+  json::object request_chat(unsigned short port) {
+    auto v = new_visitor(port);
+    auto r = v.http.post("/api/v1/visitor/chats",
+                         json::object{{"name", "Vera"}, {"email", "vera@example.com"}});
+    EXPECT_EQ(201, r.status) << r.body;
+    return r.json().at("conversation").as_object();
+  }
+};
+
+TEST_F(Races, TwentyAcceptsOverTwoNodesHaveOneWinner) {
+  auto alice = available(a->port(), "alice@example.com");
+  auto id = request_chat(b->port()).at("id").as_int64();
+  std::vector<int> statuses(20);
+  std::vector<std::thread> tabs;
+  for (int i = 0; i < 20; ++i) {
+    tabs.emplace_back([&, i] {
+      HttpClient tab(i % 2 ? a->port() : b->port());
+      statuses[i] = tab.request(verb::post, "/api/v1/conversations/" + std::to_string(id) + "/accept",
+                                "", {{"Cookie", alice.http.cookie()}})
+                        .status;
+    });
+  }
+  for (auto& t : tabs) t.join();
+  EXPECT_EQ(1, std::count(statuses.begin(), statuses.end(), 200));
+  EXPECT_EQ(19, std::count(statuses.begin(), statuses.end(), 409));
+  auto events = alice.http.get("/api/v1/conversations/" + std::to_string(id) + "/events").json();
+  const auto& list = events.at("events").as_array();
+  EXPECT_EQ(1, std::count_if(list.begin(), list.end(),
+                             [](const auto& e) { return e.at("kind") == "chat.accepted"; }));
+}
+
+TEST_F(Races, AnAcceptWindowLapsesAfterTheNodeThatTookTheRequestDied) {
+  auto admin = login_agent(b->port(), "admin@example.com", kPassword);
+  ASSERT_EQ(200, admin.http.request(verb::put, "/api/v1/admin/settings",
+                                    R"({"accept_timeout_seconds":5,"max_offers":3})")
+                     .status);
+  // Both agents on node B; the request comes in through node A, which then dies.
+  auto alice = available(b->port(), "alice@example.com");
+  auto bob = available(b->port(), "bob@example.com");
+  WsClient alice_ws(b->port(), alice.http.cookie()), bob_ws(b->port(), bob.http.cookie());
+  alice_ws.expect("hello");
+  bob_ws.expect("hello");
+  auto conversation = request_chat(a->port());
+  a->kill_hard();  // at once: the 5 s window can only lapse on node B
+  auto id = conversation.at("id").as_int64();
+  // Round robin picked one of the two; the other gets it when the window lapses.
+  bool alice_first = conversation.at("agent_id") == alice.agent.at("id");
+  WsClient& first_ws = alice_first ? alice_ws : bob_ws;
+  WsClient& second_ws = alice_first ? bob_ws : alice_ws;
+  // (The first offer's banner may have died with node A before it was published; the offer
+  // itself is in the database, and so is its deadline.)
+  EXPECT_EQ("timeout", first_ws.expect("offer.withdrawn", 12s).at("reason").as_string());
+  auto reoffer = second_ws.expect("chat.requested", 5s);
+  EXPECT_EQ(id, reoffer.at("conversation").at("id").as_int64());
+}
+
+}  // namespace
+}  // namespace parley::testing
