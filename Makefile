@@ -6,7 +6,7 @@ PARLEY := $(BUILD_DIR)/parley
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: all bootstrap configure build server web run test test-sanitize test-tsan fuzz bench clean
+.PHONY: all bootstrap configure build server web run cluster test test-sanitize test-tsan fuzz bench clean
 
 all: build
 
@@ -29,6 +29,11 @@ build: configure web
 
 run: server web
 	$(PARLEY) serve --listen $(LISTEN) --data $(DATA) --web web/dist --demo
+
+# A local cluster to try: PostgreSQL + Redis in a temporary directory, two nodes, HAProxy on
+# $(LISTEN), the demo seeded (scripts/cluster.sh). Ctrl-C stops everything it started.
+cluster: server web
+	@bash scripts/cluster.sh $(LISTEN)
 
 # C++ tests (unit, store contract, integration) through CTest, then the browser tests.
 test: build

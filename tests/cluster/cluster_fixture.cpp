@@ -13,7 +13,7 @@
 namespace parley::testing {
 
 namespace {
-// The directory of the run's servers (tests/support/test_databases.sh), or empty.
+// The directory of the run's servers (scripts/local_servers.sh), or empty.
 std::string servers_dir() {
   const char* dir = std::getenv("PARLEY_TEST_DB_DIR");
   if (!dir) {

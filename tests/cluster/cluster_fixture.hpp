@@ -1,5 +1,5 @@
 // What the cluster tests share: the PostgreSQL server CTest starts for the run (fixture
-// test_databases, tests/support/test_databases.sh), a fresh database namespace per test (a
+// test_databases, scripts/local_servers.sh), a fresh database namespace per test (a
 // schema, named in the URI's search_path), and `parley` processes pointed at it.
 #pragma once
 

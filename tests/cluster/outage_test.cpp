@@ -19,7 +19,7 @@ const std::string kPassword = "correct horse 1";
 
 struct OwnServers {
   TempDir dir;
-  std::string script = std::string(PARLEY_SOURCE_DIR) + "/tests/support/test_databases.sh";
+  std::string script = std::string(PARLEY_SOURCE_DIR) + "/scripts/local_servers.sh";
   std::string servers = (dir.path / "servers").string();
   OwnServers() { run("start"); }
   ~OwnServers() { run("stop"); }

@@ -1,5 +1,5 @@
 // The adapters the contract suite runs on: SQLite on a file in the scratch directory, and
-// PostgreSQL on the server CTest starts (tests/support/test_databases.sh), each test in a
+// PostgreSQL on the server CTest starts (scripts/local_servers.sh), each test in a
 // fresh schema of its own so tests run in parallel on one server.
 #include <unistd.h>
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Starts and stops the PostgreSQL and Redis servers the tests use (CTest fixture
-# "test_databases", see tests/CMakeLists.txt): Debian's PostgreSQL 15 and Redis 7 in a
-# directory of their own, unix sockets only, no system service. As root, initdb and
-# PostgreSQL run as the `postgres` user (initdb refuses root). fsync is off and Redis keeps
-# nothing on disk: everything is thrown away after the run.
+# Starts and stops a PostgreSQL and a Redis server of Parley's own in a directory: Debian's
+# PostgreSQL 15 and Redis 7, unix sockets only, no system service. As root, initdb and
+# PostgreSQL run as the `postgres` user (initdb refuses root). Used by the tests (CTest fixture
+# "test_databases", see tests/CMakeLists.txt) and by `make cluster` (scripts/cluster.sh).
 #
-#   test_databases.sh start DIR   # DIR/pg.conninfo: PostgreSQL; DIR/redis.sock: Redis
-#   test_databases.sh stop DIR
-#   test_databases.sh pg-stop DIR | pg-start DIR   # PostgreSQL alone (outage tests)
+# By default the servers are for throw-away data (tests): PostgreSQL without fsync, Redis
+# without persistence. PARLEY_DURABLE=1 keeps PostgreSQL's fsync on.
+#
+#   local_servers.sh start DIR   # DIR/pg.conninfo: PostgreSQL; DIR/redis.sock: Redis
+#   local_servers.sh stop DIR
+#   local_servers.sh pg-stop DIR | pg-start DIR   # PostgreSQL alone (outage tests)
 set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?directory}
@@ -19,15 +21,17 @@ as_owner() {
 }
 
 start_postgres() {
+  local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [[ ${PARLEY_DURABLE:-0} == 1 ]]; then speed=""; fi
   as_owner "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -o \
-    "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    "-k $dir -p $port -c listen_addresses='' $speed -c max_connections=300" \
     start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
 }
 
 case $action in
   start)
     if [[ ! -x $bin/initdb ]]; then
-      echo "test_databases: PostgreSQL 15 is not installed (make test installs it: scripts/bootstrap.sh)" >&2
+      echo "local_servers: PostgreSQL 15 is not installed (make test installs it: scripts/bootstrap.sh)" >&2
       exit 1
     fi
     # A server left over from an interrupted run is stopped first.
@@ -41,7 +45,7 @@ case $action in
     start_postgres
     echo "host=$dir port=$port user=parley dbname=postgres" >"$dir/pg.conninfo"
     if ! command -v redis-server >/dev/null; then
-      echo "test_databases: redis-server is not installed (make test installs it: scripts/bootstrap.sh)" >&2
+      echo "local_servers: redis-server is not installed (make test installs it: scripts/bootstrap.sh)" >&2
       exit 1
     fi
     redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 777 --save '' \
