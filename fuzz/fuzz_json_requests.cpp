@@ -64,10 +64,10 @@ void agent_settings(const json::object& o, std::uint8_t t) {
 }
 
 void calendar(const json::object& o, std::uint8_t t) {
-  auto c = calendar_from_json(o, store::CalendarSettings{});
+  auto c = calendar_from_json(o, core::CalendarSettings{});
   if (!c) return;
   same_weekdays(o, "blocks", c->calendar.blocks);
-  auto again = calendar_from_json(to_json(*c), store::CalendarSettings{});
+  auto again = calendar_from_json(to_json(*c), core::CalendarSettings{});
   check(static_cast<bool>(again));
   if (!core::validate_meeting_calendar(c->calendar)) return;
   check(again->calendar == c->calendar && again->ics_url == c->ics_url);
