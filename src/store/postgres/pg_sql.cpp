@@ -162,36 +162,39 @@ Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Mil
   std::optional<Id> agent_id;
   if (message.sender == SenderKind::agent) agent_id = message.agent_id;
 
+  // The common case in one round trip: take the next seq while the chat is active and the
+  // client id is new, and insert the message with it. No row means a retried client id, a
+  // chat that is not active, or no such chat: the slower path below tells which. (The unique
+  // index stays the real guard: a racing duplicate makes the insert throw, and the caller's
+  // savepoint undoes the seq bump.)
+  auto fast = db.query(
+      sql({"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
+           "last_activity_at = $2, last_text = $3 WHERE id = $1 AND status = 'active' "
+           "AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
+           "WHERE conversation_id = $1 AND client_id = $6)) RETURNING ",
+           kConversationColumnsBare,
+           "), ins AS (INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, "
+           "client_id, created_at) SELECT $1, last_seq, $4, $5, 'text', $3, $6, $2 FROM bump "
+           "RETURNING id) SELECT bump.*, ins.id FROM bump, ins"}),
+      message.conversation_id, now, message.body, core::to_string(message.sender), agent_id,
+      client_id);
+  if (!fast.empty()) {
+    auto conversation = read_conversation(PgRow(fast, 0));
+    core::Message m{fast.int64(0, kConversationColumnCount), message.conversation_id,
+                    conversation.last_seq, message.sender, agent_id, "text", message.body,
+                    client_id, now};
+    return AppendOutcome{std::move(conversation), std::move(m), false};
+  }
   // A retried send is acknowledged with the stored message, even after the chat ended.
-  // (The unique index stays the real guard: a racing duplicate makes the insert below
-  // throw, and the caller's savepoint undoes the seq bump.)
   if (client_id) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
       auto conversation = load_conversation(db, message.conversation_id);
       return AppendOutcome{*conversation, *stored, true};
     }
   }
-  // The common path: take the next seq, only while active; insert.
-  auto bump = db.query(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
-                            "last_activity_at = $2, last_text = $3 "
-                            "WHERE id = $1 AND status = 'active' RETURNING ",
-                            kConversationColumnsBare}),
-                       message.conversation_id, now, message.body);
-  if (bump.empty()) {
-    if (!load_conversation(db, message.conversation_id)) {
-      return core::not_found("no such conversation");
-    }
-    return core::conflict("the conversation is not active");
-  }
-  auto conversation = read_conversation(PgRow(bump, 0));
-  auto ins = db.query(
-      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
-      "created_at) VALUES ($1, $2, $3, $4, 'text', $5, $6, $7) RETURNING id",
-      message.conversation_id, conversation.last_seq, core::to_string(message.sender), agent_id,
-      message.body, client_id, now);
-  core::Message m{ins.int64(0, 0), message.conversation_id, conversation.last_seq, message.sender,
-                  agent_id, "text", message.body, client_id, now};
-  return AppendOutcome{std::move(conversation), std::move(m), false};
+  // Not a retry, so the chat is not active, or there is no such chat.
+  if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
+  return core::conflict("the conversation is not active");
 }
 
 std::string tsquery_of(const std::vector<std::string>& terms) {
