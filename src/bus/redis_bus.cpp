@@ -114,6 +114,7 @@ bool RedisBus::send_batch(redisContext* c, const std::deque<std::string>& batch)
 
 void RedisBus::publish_loop() {
   redisContext* c = nullptr;
+  bool dropped = false;  // a batch was lost while Redis was away
   for (;;) {
     std::deque<std::string> batch;
     {
@@ -129,7 +130,8 @@ void RedisBus::publish_loop() {
         c = connect();
         if (!c) break;
         // Events this node published while Redis was away were dropped: the others resync.
-        batch.push_front(node_id_ + '\n' + std::string(kResyncMessage));
+        if (dropped) batch.push_front(node_id_ + '\n' + std::string(kResyncMessage));
+        dropped = false;
       }
       if (send_batch(c, batch)) break;
       redisFree(c);
@@ -137,6 +139,7 @@ void RedisBus::publish_loop() {
     }
     if (!c) {
       // Redis is away: the batch is dropped (the store has it); wait before trying again.
+      dropped = true;
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
     }

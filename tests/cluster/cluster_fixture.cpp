@@ -67,6 +67,25 @@ void create_agent(const std::string& uri, const std::string& name, const std::st
                        nullptr, &input));
 }
 
+void TwoNodes::SetUp() {
+  uri = fresh_database_uri();
+  redis = bus_url();
+  ASSERT_FALSE(uri.empty() || redis.empty());
+  for (const auto& account : accounts()) {
+    create_agent(uri, account.name, account.email, kClusterPassword, account.role);
+  }
+  a = node(dir_a, "node-a");
+  b = node(dir_b, "node-b");
+}
+
+std::unique_ptr<ServerProcess> TwoNodes::node(TempDir& dir, const std::string& id) {
+  auto n = std::make_unique<ServerProcess>(
+      dir.path, std::filesystem::path{},
+      std::vector<std::string>{"--db", uri, "--bus", redis, "--node-id", id});
+  n->start();
+  return n;
+}
+
 std::vector<DemoLogin> demo_logins(const std::string& data_dir) {
   std::vector<DemoLogin> out;
   std::ifstream in(data_dir + "/demo-credentials.txt");

@@ -5,9 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "../integration/test_server.hpp"
 
 namespace parley::testing {
+
+inline const std::string kClusterPassword = "correct horse 1";
 
 // A postgresql:// URI whose search_path is a new, empty schema; fails the test (returns
 // empty) when no server was started for the run.
@@ -33,6 +39,28 @@ class RedisProcess {
 // Creates an agent in the database at `uri` through `parley admin create-agent`.
 void create_agent(const std::string& uri, const std::string& name, const std::string& email,
                   const std::string& password, const std::string& role = "agent");
+
+// Two `parley serve` nodes, a and b, on a fresh database and a Redis bus, with the accounts
+// a test names (all with kClusterPassword) created before they start.
+class TwoNodes : public ::testing::Test {
+ protected:
+  struct Account {
+    std::string name, email, role;
+  };
+  // The accounts to create; Alice, an agent, unless a test names others.
+  virtual std::vector<Account> accounts() { return {{"Alice Agent", "alice@example.com", "agent"}}; }
+  // The Redis the nodes use: the run's (redis_url()) unless a test brings its own.
+  virtual std::string bus_url() { return redis_url(); }
+
+  void SetUp() override;
+
+  std::string uri, redis;
+  TempDir dir_a, dir_b;
+  std::unique_ptr<ServerProcess> a, b;
+
+ private:
+  std::unique_ptr<ServerProcess> node(TempDir& dir, const std::string& id);
+};
 
 // The demo accounts `parley serve --demo` wrote under `data_dir` (role, email, password).
 struct DemoLogin {

@@ -11,35 +11,11 @@ namespace {
 
 using boost::beast::http::verb;
 
-const std::string kPassword = "correct horse 1";
+const std::string& kPassword = kClusterPassword;
 
 json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
 
-struct TwoNodeCluster : ::testing::Test {
-  std::string uri, redis;
-  TempDir dir_a, dir_b;
-  std::unique_ptr<ServerProcess> a, b;
-
-  // The Redis the nodes use: the run's (redis_url()) unless a test brings its own.
-  virtual std::string bus_url() { return redis_url(); }
-
-  void SetUp() override {
-    uri = fresh_database_uri();
-    redis = bus_url();
-    ASSERT_FALSE(uri.empty() || redis.empty());
-    create_agent(uri, "Alice Agent", "alice@example.com", kPassword);
-    a = node(dir_a, "node-a");
-    b = node(dir_b, "node-b");
-  }
-
-  std::unique_ptr<ServerProcess> node(TempDir& dir, const std::string& id) {
-    auto n = std::make_unique<ServerProcess>(
-        dir.path, std::filesystem::path{},
-        std::vector<std::string>{"--db", uri, "--bus", redis, "--node-id", id});
-    n->start();
-    return n;
-  }
-};
+using TwoNodeCluster = TwoNodes;
 
 TEST_F(TwoNodeCluster, AVisitorOnOneNodeAndAnAgentOnTheOtherChat) {
   // The agent: logged in, available and connected on node B only.
@@ -102,7 +78,7 @@ TEST_F(TwoNodeCluster, AVisitorOnOneNodeAndAnAgentOnTheOtherChat) {
 }
 
 // The same cluster on a Redis of its own, which the test kills and starts again.
-struct RedisRestart : TwoNodeCluster {
+struct RedisRestart : TwoNodes {
   TempDir redis_dir;
   RedisProcess own_redis{redis_dir.path.string()};
   std::string bus_url() override {

@@ -15,7 +15,7 @@ namespace {
 using boost::beast::http::verb;
 using Clock = std::chrono::steady_clock;
 
-const std::string kPassword = "correct horse 1";
+const std::string& kPassword = kClusterPassword;
 
 struct OwnServers {
   TempDir dir;

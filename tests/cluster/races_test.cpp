@@ -13,30 +13,13 @@ namespace {
 
 using boost::beast::http::verb;
 
-const std::string kPassword = "correct horse 1";
+const std::string& kPassword = kClusterPassword;
 
-struct Races : ::testing::Test {
-  std::string uri, redis;
-  TempDir dir_a, dir_b;
-  std::unique_ptr<ServerProcess> a, b;
-
-  void SetUp() override {
-    uri = fresh_database_uri();
-    redis = redis_url();
-    ASSERT_FALSE(uri.empty() || redis.empty());
-    create_agent(uri, "Ada Admin", "admin@example.com", kPassword, "admin");
-    create_agent(uri, "Alice Agent", "alice@example.com", kPassword);
-    create_agent(uri, "Bob Agent", "bob@example.com", kPassword);
-    a = node(dir_a, "node-a");
-    b = node(dir_b, "node-b");
-  }
-
-  std::unique_ptr<ServerProcess> node(TempDir& dir, const std::string& id) {
-    auto n = std::make_unique<ServerProcess>(
-        dir.path, std::filesystem::path{},
-        std::vector<std::string>{"--db", uri, "--bus", redis, "--node-id", id});
-    n->start();
-    return n;
+struct Races : TwoNodes {
+  std::vector<Account> accounts() override {
+    return {{"Ada Admin", "admin@example.com", "admin"},
+            {"Alice Agent", "alice@example.com", "agent"},
+            {"Bob Agent", "bob@example.com", "agent"}};
   }
 
   AgentLogin available(unsigned short port, const std::string& email) {
