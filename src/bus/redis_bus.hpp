@@ -45,8 +45,9 @@ class RedisBus final : public EventBus {
   void unsubscribe(const std::string& topic, const Subscriber* subscriber) override;
 
   // The subscriber is connected: events of other nodes arrive. Each time the subscription
-  // is (re)established, and each time another node's publisher reconnects, every local
-  // subscriber is told to resync (Subscriber::resync) from the store.
+  // is (re)established, and each time another node's publisher is back after dropping events
+  // it could not publish, every local subscriber is told to resync (Subscriber::resync) from
+  // the store.
   bool healthy() const { return subscribed_.load(); }
   std::optional<std::string> unavailable() const override {
     if (healthy()) return std::nullopt;
