@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,43 @@ process.on('exit', () => {
 });
 
 /**
+ * Spawns a long-running process (a Parley node, HAProxy) that is killed if the test process
+ * exits without stopping it; `onOutput(chunk, 'stdout' | 'stderr')` gets its output as text.
+ */
+export function spawnLogged(bin, args, onOutput) {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  for (const name of ['stdout', 'stderr']) {
+    child[name].setEncoding('utf8');
+    child[name].on('data', (chunk) => onOutput(chunk, name));
+  }
+  return child;
+}
+
+/** Stops a child: `signal` first, SIGKILL if it is still there after `graceMs`; resolves once it exited. */
+export async function stopChild(child, signal = 'SIGTERM', graceMs = 5000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for a process that cannot report its own). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
  * `parley serve` on 127.0.0.1 (a free port, or the one given) with the built front ends, and the
  * spec's extra flags (kept across a restart).
  */
@@ -77,40 +115,32 @@ export class ParleyServer {
     this.dataDir = dataDir;
     this.serveArgs = serveArgs;
     this.child = null;
-    this.log = '';
+    this.log = ''; // stdout and stderr
+    this.out = ''; // stdout alone
     this.url = null;
   }
 
   start(listen = '127.0.0.1:0') {
     return new Promise((resolve, reject) => {
-      const child = spawn(PARLEY_BIN, ['serve', '--listen', listen, '--data', this.dataDir, '--web', distDir, ...this.serveArgs], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      this.child = child;
-      running.add(child);
-      const timer = setTimeout(() => reject(new Error(`server did not print its address within 15 s\n${this.log}`)), 15_000);
-      let buf = '';
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (chunk) => {
+      const from = this.out.length; // a restart looks for its own "listening" line
+      const child = spawnLogged(PARLEY_BIN, ['serve', '--listen', listen, '--data', this.dataDir, '--web', distDir, ...this.serveArgs], (chunk, stream) => {
         this.log += chunk;
-        buf += chunk;
-        const m = /Parley listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+        if (stream !== 'stdout') return;
+        this.out += chunk;
+        const m = /Parley listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(this.out.slice(from));
         if (m) {
           clearTimeout(timer);
           this.url = m[1];
           resolve(m[1]);
         }
       });
-      child.stderr.on('data', (chunk) => {
-        this.log += chunk;
-      });
+      this.child = child;
+      const timer = setTimeout(() => reject(new Error(`server did not print its address within 15 s\n${this.log}`)), 15_000);
       child.on('error', (err) => {
         clearTimeout(timer);
         reject(err);
       });
       child.on('exit', (code, signal) => {
-        running.delete(child);
         clearTimeout(timer);
         reject(new Error(`server exited early (code ${code}, signal ${signal})\n${this.log}`));
       });
@@ -120,12 +150,22 @@ export class ParleyServer {
   async stop() {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
+    await stopChild(child);
+  }
+
+  /** `kill -9`: no graceful shutdown, nothing flushed that was not already committed. */
+  async kill() {
+    const child = this.child;
+    this.child = null;
+    await stopChild(child, 'SIGKILL');
+  }
+
+  /**
+   * The accounts `serve --demo` printed before its "listening" line:
+   * [{ role, email, password, name }] (the passwords are generated per data dir).
+   */
+  demoAccounts() {
+    return [...this.out.matchAll(/^ {2}(admin|agent) +(\S+) +password: (\S+) +\((.+)\)$/gm)].map(([, role, email, password, name]) => ({ role, email, password, name }));
   }
 }
 
