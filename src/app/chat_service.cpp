@@ -18,7 +18,7 @@ void ChatService::publish_event(const core::Conversation& c, const core::Message
                std::make_shared<bus::Event>(bus::ConversationEvent{m}, c));
 }
 
-void ChatService::publish_changed(const core::Conversation& c) {
+core::ConversationSummary ChatService::publish_changed(const core::Conversation& c) {
   auto summary = summarize(c);
   // A pending request is first offered to its agent (who then also sees the change).
   if (c.status == ConversationStatus::pending && c.agent_id) {
@@ -27,9 +27,10 @@ void ChatService::publish_changed(const core::Conversation& c) {
                  std::make_shared<bus::Event>(
                      bus::ChatRequested{summary, profile.value_or(core::VisitorProfile{})}, c));
   }
-  auto event = std::make_shared<bus::Event>(bus::ConversationChanged{std::move(summary)}, c);
+  auto event = std::make_shared<bus::Event>(bus::ConversationChanged{summary}, c);
   bus_.publish(bus::kInboxTopic, event);
   bus_.publish(bus::visitor_topic(c.visitor_id), event);
+  return summary;
 }
 
 void ChatService::publish_withdrawn(const core::Conversation& c, core::Id agent_id,
@@ -41,8 +42,8 @@ void ChatService::publish_withdrawn(const core::Conversation& c, core::Id agent_
                                             std::nullopt));
 }
 
-core::Result<core::Conversation> ChatService::request_chat(core::Id visitor_id,
-                                                           core::PreChatForm form) {
+core::Result<core::ConversationSummary> ChatService::request_chat(core::Id visitor_id,
+                                                                  core::PreChatForm form) {
   auto valid = core::validate_pre_chat_form(std::move(form));
   if (!valid) return valid.error();
   auto policy = store_.load_chat_policy();
@@ -53,9 +54,9 @@ core::Result<core::Conversation> ChatService::request_chat(core::Id visitor_id,
   if (!outcome) return outcome.error();
   const auto& c = outcome->conversation;
   for (const auto& m : outcome->events) publish_event(c, m);
-  publish_changed(c);
+  auto summary = publish_changed(c);
   if (c.status == ConversationStatus::missed && on_missed_) on_missed_(c);
-  return c;
+  return summary;
 }
 
 void ChatService::expire_offer(const core::Conversation& pending) {
@@ -66,7 +67,9 @@ void ChatService::expire_offer(const core::Conversation& pending) {
       route_at(now), now);
   if (!outcome) return;  // settled meanwhile (accepted, withdrawn, another sweeper)
   const auto& c = outcome->conversation;
-  publish_withdrawn(c, outcome->previous_agent, "timeout");
+  // Due before its window ended: the agent went offline (app/presence.hpp).
+  bool lapsed = now >= *pending.offer_expires_at;
+  publish_withdrawn(c, outcome->previous_agent, lapsed ? "timeout" : "offline");
   for (const auto& m : outcome->events) publish_event(c, m);
   publish_changed(c);
   if (c.status == ConversationStatus::missed && on_missed_) on_missed_(c);

@@ -22,8 +22,11 @@ class ChatService {
   ChatService(store::Store& store, bus::EventBus& bus, Clock clock)
       : store_(store), bus_(bus), clock_(std::move(clock)) {}
 
+  // The request as it was made (pending, or missed when nobody is available): read before
+  // the agent is told of it, so an accept that follows at once does not show in it.
   // conflict when the visitor already has a pending or active chat.
-  core::Result<core::Conversation> request_chat(core::Id visitor_id, core::PreChatForm form);
+  core::Result<core::ConversationSummary> request_chat(core::Id visitor_id,
+                                                       core::PreChatForm form);
   core::Result<core::Conversation> accept(const core::Agent& agent, core::Id conversation_id);
   core::Result<core::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
@@ -48,7 +51,8 @@ class ChatService {
 
   // Deadlines (called by the sweeper). Each acts only if the state is still the one that
   // made it due, so a deadline fires once even with several sweepers.
-  // A lapsed offer: re-offer to the next eligible agent, or give the visitor the fallback.
+  // A lapsed offer, or one whose agent went offline: re-offer to the next eligible agent, or
+  // give the visitor the fallback.
   void expire_offer(const core::Conversation& pending);
   // An active chat without a message for the policy's inactivity timeout: end it.
   void end_if_idle(core::Id conversation_id, core::Millis idle_since);
@@ -71,8 +75,8 @@ class ChatService {
                                                   std::string_view body);
   void publish_event(const core::Conversation& c, const core::Message& m);
   // The conversation's new state to the Inbox and the visitor; a pending one is also
-  // offered to its agent. One summary read for all of it.
-  void publish_changed(const core::Conversation& c);
+  // offered to its agent. One summary read for all of it, returned.
+  core::ConversationSummary publish_changed(const core::Conversation& c);
   void publish_withdrawn(const core::Conversation& c, core::Id agent_id, const char* reason);
 
   store::Store& store_;

@@ -11,8 +11,8 @@ store::RoutingDecision route_at(core::Millis now) {
     candidates.reserve(s.agents.size());
     for (const auto& load : s.agents) {
       const auto& a = load.agent;
-      candidates.push_back(
-          {a.id, status_of(a, now).available, load.open_chats, a.max_chats, a.takes_chats});
+      candidates.push_back({a.id, status_of(a, now).available, load.open_chats, a.max_chats,
+                            a.takes_chats, load.online});
     }
     return core::route(s.rules, s.visitor, candidates, s.global_pointer, s.already_offered, s.prior);
   };

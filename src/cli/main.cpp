@@ -18,6 +18,7 @@
 
 #include "app/agent_service.hpp"
 #include "app/auth_service.hpp"
+#include "app/presence.hpp"
 #include "app/sweeper.hpp"
 #include "app/chat_service.hpp"
 #include "app/credentials.hpp"
@@ -169,9 +170,8 @@ std::string default_node_id() {
 }
 
 // LocalBus for one node; RedisBus when --bus names a Redis server.
-std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster) {
+std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std::string& node_id) {
   if (!cluster.bus_url) return std::make_unique<bus::LocalBus>();
-  auto node_id = cluster.node_id.empty() ? default_node_id() : cluster.node_id;
   net::log_info("event bus", {{"redis", *cluster.bus_url}, {"node_id", node_id}});
   return std::make_unique<bus::RedisBus>(*bus::parse_redis_url(*cluster.bus_url), node_id);
 }
@@ -196,7 +196,8 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   }
 
   auto store = cli::open_store(database);
-  auto bus_owner = make_bus(cluster);
+  auto node_id = cluster.node_id.empty() ? default_node_id() : cluster.node_id;
+  auto bus_owner = make_bus(cluster, node_id);
   bus::EventBus& bus = *bus_owner;
   app::AuthService auth(*store, app::system_now);
   app::AgentService agents(*store, bus, app::system_now);
@@ -218,7 +219,9 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   app::MeetingService meetings(*store, bus, app::system_now, std::move(feed_fetcher));
   chats.on_missed([&meetings](const core::Conversation& c) { meetings.offer_fallback_card(c); });
   app::Health health(*store, bus);
-  net::Services services{auth, agents, chats, inbox, routing, people, meetings, bus, health};
+  app::Presence presence(*store, node_id, app::system_now);
+  net::Services services{auth,     agents, chats, inbox,  routing,
+                         people,   meetings, bus, health, presence};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);
@@ -240,6 +243,10 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   // falling due; calendar feeds (busy times from a URL) are fetched again every 15 minutes.
   PeriodicThread deadlines("deadline sweep failed", std::chrono::milliseconds(200),
                            [&sweeper] { sweeper.tick(); });
+  // This node's agents stay online while it renews their presence (app/presence.hpp).
+  PeriodicThread heartbeat("presence heartbeat failed",
+                           std::chrono::milliseconds(app::Presence::kHeartbeat),
+                           [&presence] { presence.heartbeat(); });
   PeriodicThread feeds("calendar feed refresh failed", std::chrono::minutes(15), [&meetings] {
     for (const auto& [agent_id, error] : meetings.refresh_feeds()) {
       net::log_warn("calendar feed not refreshed", {{"agent_id", agent_id}, {"error", error}});
@@ -249,6 +256,7 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   std::cout << "Parley listening on " << base << std::endl;
   server.run();
   feeds.stop();
+  heartbeat.stop();
   deadlines.stop();
   // Writes still in the group-commit queue finish while the services their completions
   // reach are alive; then everything is torn down in reverse order.

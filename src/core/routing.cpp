@@ -7,7 +7,7 @@
 namespace parley::core {
 
 bool is_eligible(const RoutingCandidate& c) {
-  return c.takes_chats && c.available && c.open_chats < c.max_chats;
+  return c.takes_chats && c.available && c.online && c.open_chats < c.max_chats;
 }
 
 std::optional<Id> pick_round_robin(std::span<const RoutingCandidate> candidates,

@@ -1,8 +1,9 @@
 // Who gets a chat (SPEC §3.2), in this order: account rules (the visitor's email domain
 // or company mapped to an agent), custom rules (conditions on visitor attributes, by
 // priority, to an agent or a team), the default team's round robin, then the global
-// round robin. Only effectively available agents under their chat limit are eligible, and
-// a request is never offered twice to the same agent.
+// round robin. Only effectively available agents under their chat limit who have the Inbox
+// open (a live connection on some node: nobody else could be told of the request) are
+// eligible, and a request is never offered twice to the same agent.
 //
 // Re-offers after a lapsed offer (SPEC §3.4): a request routed to a team gets one more
 // agent of that team, then goes to the global pool.
@@ -24,10 +25,11 @@ struct RoutingCandidate {
   int open_chats = 0;      // pending + active conversations assigned to the agent
   int max_chats = 10;
   bool takes_chats = true;  // false for Calendar Agents: never offered a chat
+  bool online = false;      // has the Inbox open on some node (app/presence)
 };
 
-// An agent may be offered a chat only when they take chats, are available and are under
-// their limit.
+// An agent may be offered a chat only when they take chats, are available, are online and
+// are under their limit.
 bool is_eligible(const RoutingCandidate& c);
 
 // Sequential round robin: the first eligible agent whose id comes after `last_assigned`

@@ -458,7 +458,7 @@ class Api {
     form.page_url = page->value_or("");
     auto c = s_.chats.request_chat(visitor_id, std::move(form));
     if (!c) return fail(c);
-    return ok_json(req_, {{"conversation", to_json(s_.chats.summarize(*c))}}, status::created);
+    return ok_json(req_, {{"conversation", to_json(*c)}}, status::created);
   }
 
   Services& s_;

@@ -9,6 +9,7 @@
 #include "app/inbox_queries.hpp"
 #include "app/meeting_service.hpp"
 #include "app/people_service.hpp"
+#include "app/presence.hpp"
 #include "app/routing_admin.hpp"
 #include "bus/event_bus.hpp"
 
@@ -24,6 +25,7 @@ struct Services {
   app::MeetingService& meetings;
   bus::EventBus& bus;
   app::Health& health;
+  app::Presence& presence;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

@@ -98,6 +98,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
     close_quietly();
     for (const auto& topic : topics_) s_.bus.unsubscribe(topic, this);
+    if (agent_ && actor_) s_.presence.disconnected(agent_->id);
     if (!writing_ && ws_.is_open()) {
       co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
     }
@@ -266,6 +267,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   void on_authenticated() {
+    // Online before `hello`: a chat requested once the agent has it can be routed to them.
+    if (agent_) s_.presence.connected(agent_->id);
     if (actor_->is_agent()) {
       listen(bus::kInboxTopic);
       listen(bus::agent_topic(actor_->id));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,18 @@ class AgentStore {
   // The agent of an unexpired session of an active agent, else nullopt.
   virtual std::optional<Id> find_session(std::string_view token_hash, Millis now) = 0;
   virtual void delete_session(std::string_view token_hash) = 0;
+
+  // --- presence (app/presence.hpp) ---
+  // `node_id` holds live sockets of `agents` until `expires_at`: each one's report from this
+  // node is created or renewed. Reports of agents not listed are left alone to expire. An
+  // agent is online while any node's report for them is unexpired; routing (AgentLoad) and
+  // due_offers() read it.
+  virtual void report_presence(std::string_view node_id, std::span<const Id> agents,
+                               Millis expires_at) = 0;
 };
+
+// Reports that expired this long before a new report's expiry are deleted with it (nodes
+// that are gone leave no rows behind for ever).
+inline constexpr Millis kPresenceKeptAfterExpiry = 24 * 3600 * 1000;
 
 }  // namespace parley::store

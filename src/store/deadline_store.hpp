@@ -22,7 +22,9 @@ class DeadlineStore {
   // check is claimed by exactly one node.
   using NextCheck = std::function<std::optional<Millis>(const core::Agent&)>;
   virtual std::vector<core::Agent> claim_status_checks(Millis now, const NextCheck& next_check) = 0;
-  // Pending requests whose offer lapsed at or before `now`, oldest first.
+  // Pending requests whose offer lapsed at or before `now`, or whose agent is no longer
+  // online (no unexpired presence report: their node died, or they closed the Inbox), by
+  // offer expiry, oldest first.
   virtual std::vector<core::Conversation> due_offers(Millis now, int limit) = 0;
   // Active conversations without any event since `idle_since` (inclusive), oldest first.
   virtual std::vector<Id> idle_conversations(Millis idle_since, int limit) = 0;

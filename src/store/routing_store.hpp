@@ -20,6 +20,7 @@ namespace parley::store {
 struct AgentLoad {
   core::Agent agent;
   int open_chats = 0;
+  bool online = false;  // some node's presence report for the agent is unexpired (now)
 };
 
 // Everything a routing decision needs, read inside the transaction that applies it.

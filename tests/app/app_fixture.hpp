@@ -13,6 +13,7 @@
 #include "app/agent_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
+#include "app/presence.hpp"
 #include "app/sweeper.hpp"
 #include "bus/local_bus.hpp"
 #include "store/store.hpp"
@@ -53,7 +54,12 @@ struct Node {
         auth(*store, clock),
         agents(*store, bus, clock),
         chats(*store, bus, clock),
-        sweeper(*store, chats, agents, clock) {}
+        sweeper(*store, chats, agents, clock),
+        presence(*store, "node-" + std::to_string(++nodes_made()), clock) {}
+  static int& nodes_made() {
+    static int n = 0;
+    return n;
+  }
   std::unique_ptr<store::Store> store;
   bus::LocalBus bus;
   Clock clock;
@@ -61,6 +67,7 @@ struct Node {
   AgentService agents;
   ChatService chats;
   Sweeper sweeper;
+  Presence presence;
 };
 
 class AppTest : public ::testing::Test {
@@ -90,9 +97,11 @@ class AppTest : public ::testing::Test {
     return r;
   }
 
+  // An agent with the Inbox open on the current node, available unless told otherwise.
   core::Agent agent(const std::string& name, bool available = true) {
     auto a = node().auth.create_agent(name, name + "@example.com", "password123", core::Role::agent);
     EXPECT_TRUE(a.ok());
+    node().presence.connected(a->id);
     if (!available) return *a;
     return *node().agents.set_availability(*a, true);
   }
@@ -102,7 +111,7 @@ class AppTest : public ::testing::Test {
     core::PreChatForm f{"Vera", "vera" + std::to_string(v.visitor.id) + "@example.com", {}, {}, {}, ""};
     auto c = node().chats.request_chat(v.visitor.id, f);
     EXPECT_TRUE(c.ok());
-    return *c;
+    return c->conversation;
   }
 
   void set_policy(core::Millis accept, core::Millis idle, int offers = 3) {
@@ -113,7 +122,11 @@ class AppTest : public ::testing::Test {
     node().store->save_chat_policy(p);
   }
 
-  void advance(core::Millis ms) { now_ += ms; }
+  // Time passes; the node's heartbeat keeps its agents' Inboxes reported open meanwhile.
+  void advance(core::Millis ms) {
+    now_ += ms;
+    node().presence.heartbeat();
+  }
 
   // 2026-11-27 (a Friday) 09:00 UTC.
   std::atomic<core::Millis> now_{1'795'770'000'000};

@@ -68,6 +68,7 @@ TEST_F(AppTest, ADeadlineDueDuringARestartFiresOnceAfterIt) {
   auto c = request();
   advance(50 * kSecond);
   restart();  // the process dies inside the accept window
+  for (auto& a : {ann, bob}) node().presence.connected(a.id);  // their Inboxes reconnect
   advance(60 * kSecond);
   auto bob_feed = listen(bus::agent_topic(bob.id));
   EXPECT_EQ(1, node().sweeper.tick());

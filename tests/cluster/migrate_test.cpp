@@ -45,6 +45,8 @@ TEST(MigrateTest, CopiesAPopulatedSqliteInstallationIntoPostgres) {
     ASSERT_EQ(3u, logins.size());
     auto alice = login_agent(server.port(), logins[1].email, logins[1].password);
     ASSERT_EQ(200, alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
+    WsClient inbox(server.port(), alice.http.cookie());  // online: the request can be hers
+    inbox.expect("hello");
     auto v = new_visitor(server.port());
     auto chat = v.http.post("/api/v1/visitor/chats",
                             json::object{{"name", "Vera Visitor"}, {"email", "vera@example.com"}});

@@ -1,7 +1,8 @@
 // What two nodes race for, through their real HTTP and WebSocket fronts: twenty accepts of one
 // request spread over both nodes have one winner; an accept window that lapses after the node
 // that took the request was killed still fires on the node that is left, and the request is
-// offered to the next agent there.
+// offered to the next agent there; an agent whose only node was killed goes offline within
+// the presence expiry, and their offer moves on without waiting out its window.
 #include <boost/json.hpp>
 #include <thread>
 
@@ -22,10 +23,13 @@ struct Races : TwoNodes {
             {"Bob Agent", "bob@example.com", "agent"}};
   }
 
+  // Logs in through `port`, turns available and opens the Inbox there.
   AgentLogin available(unsigned short port, const std::string& email) {
     auto agent = login_agent(port, email, kPassword);
     auto r = agent.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})");
     EXPECT_EQ(200, r.status) << r.body;
+    agent.inbox = std::make_shared<WsClient>(port, agent.http.cookie());
+    agent.inbox->expect("hello");
     return agent;
   }
 
@@ -84,6 +88,25 @@ TEST_F(Races, AnAcceptWindowLapsesAfterTheNodeThatTookTheRequestDied) {
   EXPECT_EQ("timeout", first_ws.expect("offer.withdrawn", 12s).at("reason").as_string());
   auto reoffer = second_ws.expect("chat.requested", 5s);
   EXPECT_EQ(id, reoffer.at("conversation").at("id").as_int64());
+}
+
+TEST_F(Races, AnOfferMovesOnWhenTheNodeHoldingItsAgentDies) {
+  // Alice's Inbox is open on node B only; she is the only one online when the request comes
+  // in (default 100 s accept window), so it is hers.
+  auto alice = available(b->port(), "alice@example.com");
+  auto id = request_chat(a->port()).at("id").as_int64();
+  auto bob = available(a->port(), "bob@example.com");
+  alice.inbox->expect("chat.requested");
+
+  auto killed = std::chrono::steady_clock::now();
+  b->kill_hard();  // nobody renews Alice's presence any more
+  auto reoffer = bob.inbox->expect("chat.requested", 30s);
+  auto took = std::chrono::steady_clock::now() - killed;
+  EXPECT_EQ(id, reoffer.at("conversation").at("id").as_int64());
+  // The presence expiry (15 s) and a sweep, far inside the 100 s window.
+  EXPECT_LT(took, 20s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  EXPECT_EQ(bob.agent.at("id"), reoffer.at("conversation").at("agent_id"));
+  EXPECT_EQ("pending", reoffer.at("conversation").at("status"));
 }
 
 }  // namespace

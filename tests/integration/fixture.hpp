@@ -32,12 +32,14 @@ class ServerTest : public ::testing::Test {
   unsigned short port() const { return server->port(); }
   AgentLogin login(const std::string& email) { return login_agent(port(), email, kPassword); }
 
-  // Logs in, turns available, returns the login.
+  // Logs in, turns available and opens the Inbox (its socket), returns the login.
   AgentLogin available_agent(const std::string& email) {
     auto a = login(email);
     auto r = a.http.request(boost::beast::http::verb::put, "/api/v1/me/availability",
                             R"({"available":true})");
     EXPECT_EQ(200, r.status) << r.body;
+    a.inbox = std::make_shared<WsClient>(port(), a.http.cookie());
+    a.inbox->expect("hello");  // online from here on
     return a;
   }
 

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,6 +111,9 @@ class WsClient {
 struct AgentLogin {
   HttpClient http;
   json::object agent;
+  // The agent's Inbox, when the test opened it (ServerTest::available_agent does: only
+  // agents with the Inbox open are offered requests).
+  std::shared_ptr<WsClient> inbox;
 };
 AgentLogin login_agent(unsigned short port, const std::string& email, const std::string& password);
 

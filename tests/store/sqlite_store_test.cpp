@@ -54,6 +54,7 @@ TEST_F(SqliteStoreTest, RoundRobinPointerSurvivesReopeningTheFile) {
       auto a = s->create_agent({name, std::string(name) + "@x.com", "h"}).value();
       agents.push_back(s->set_availability_override(a.id, true, 1)->id);
     }
+    s->report_presence(kTestNode, agents, kOnlineForTheTest);
     EXPECT_EQ(offer(*s, 1), agents[0]);
     EXPECT_EQ(offer(*s, 2), agents[1]);
   }

@@ -37,6 +37,9 @@ core::Agent StoreContract::agent(const std::string& name, bool available, int ma
   NewAgent a{name, name + "@example.com", "$argon2id$stub", role, max_chats};
   auto created = store().create_agent(a);
   if (!created) throw std::runtime_error("create_agent failed: " + created.error().message);
+  // With the Inbox open for the whole test (the presence tests make their own agents go).
+  Id ids[] = {created->id};
+  store().report_presence(kTestNode, ids, now() + kOnlineForTheTest);
   if (!available) return created.value();
   return store().set_availability_override(created->id, true, now()).value();
 }
@@ -66,7 +69,7 @@ RoutingDecision toggle_round_robin() {
     std::vector<core::RoutingCandidate> c;
     for (const auto& l : s.agents) {
       bool on = l.agent.override_state && l.agent.override_state->available;
-      c.push_back({l.agent.id, on, l.open_chats, l.agent.max_chats});
+      c.push_back({l.agent.id, on, l.open_chats, l.agent.max_chats, true, l.online});
     }
     return core::route(s.rules, s.visitor, c, s.global_pointer, s.already_offered, s.prior);
   };

@@ -36,6 +36,9 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+inline constexpr const char* kTestNode = "test-node";
+inline constexpr Millis kOnlineForTheTest = 30LL * 24 * 3600 * 1000;
+
 class StoreContract : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override;
@@ -45,7 +48,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   Millis tick() { return now_ += 1000; }  // a strictly later time on every call (any thread)
   Millis now() const { return now_.load(); }
 
-  // An agent named `name` (email <name>@example.com), available unless told otherwise.
+  // An agent named `name` (email <name>@example.com), available unless told otherwise, and
+  // online (reported present by kTestNode) for kOnlineForTheTest.
   core::Agent agent(const std::string& name, bool available = true, int max_chats = 10,
                     core::Role role = core::Role::agent);
   core::Visitor visitor();

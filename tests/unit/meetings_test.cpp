@@ -49,11 +49,11 @@ TEST(FreeSlotAt, BookableMeansAtLeastOneBlock) {
 }
 
 TEST(Routing, CalendarAgentsAreNeverEligible) {
-  RoutingCandidate calendar_only{7, true, 0, 10, false};
+  RoutingCandidate calendar_only{7, true, 0, 10, false, true};
   EXPECT_FALSE(is_eligible(calendar_only));
   calendar_only.takes_chats = true;
   EXPECT_TRUE(is_eligible(calendar_only));
-  std::vector<RoutingCandidate> pool{{1, true, 0, 10, false}, {2, true, 0, 10, true}};
+  std::vector<RoutingCandidate> pool{{1, true, 0, 10, false, true}, {2, true, 0, 10, true, true}};
   EXPECT_EQ(pick_round_robin(pool, std::nullopt), 2);
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 std::vector<RoutingCandidate> available(std::initializer_list<Id> ids) {
   std::vector<RoutingCandidate> c;
-  for (Id id : ids) c.push_back({id, true, 0, 10});
+  for (Id id : ids) c.push_back({id, true, 0, 10, true, true});
   return c;
 }
 

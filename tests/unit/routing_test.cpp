@@ -9,7 +9,7 @@ namespace {
 
 std::vector<RoutingCandidate> five_available() {
   std::vector<RoutingCandidate> c;
-  for (Id id = 1; id <= 5; ++id) c.push_back({id, true, 0, 10});
+  for (Id id = 1; id <= 5; ++id) c.push_back({id, true, 0, 10, true, true});
   return c;
 }
 
@@ -38,6 +38,14 @@ TEST(RoutingTest, UnavailableAndFullAgentsAreSkipped) {
   EXPECT_EQ(5, pick_round_robin(c, 3));
 }
 
+TEST(RoutingTest, AnAvailableAgentWithoutTheInboxOpenIsSkipped) {
+  auto c = five_available();
+  c[3].online = false;  // agent 4: available by schedule, no Inbox open anywhere
+  EXPECT_EQ(5, pick_round_robin(c, 3));
+  for (auto& a : c) a.online = false;
+  EXPECT_EQ(std::nullopt, pick_round_robin(c, 3));
+}
+
 TEST(RoutingTest, NobodyEligibleMeansNoAgent) {
   auto c = five_available();
   for (auto& a : c) a.available = false;
@@ -46,7 +54,7 @@ TEST(RoutingTest, NobodyEligibleMeansNoAgent) {
 }
 
 TEST(RoutingTest, OrderOfCandidatesDoesNotMatter) {
-  std::vector<RoutingCandidate> c{{9, true, 0, 10}, {2, true, 0, 10}, {5, true, 0, 10}};
+  std::vector<RoutingCandidate> c{{9, true, 0, 10, true, true}, {2, true, 0, 10, true, true}, {5, true, 0, 10, true, true}};
   EXPECT_EQ(5, pick_round_robin(c, 2));
   EXPECT_EQ(9, pick_round_robin(c, 5));
   EXPECT_EQ(2, pick_round_robin(c, 9));

@@ -7,7 +7,7 @@
 // Every other spec also fails on a CSP violation in the console (helpers.mjs: cspViolations).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanup, cspViolations, httpCall, launchBrowser, newContext, newPage, scenario, shot, startServer, until, waitForLoginForm } from './helpers.mjs';
+import { cleanup, cspViolations, httpCall, launchBrowser, openInboxSocket, newContext, newPage, scenario, shot, startServer, until, waitForLoginForm } from './helpers.mjs';
 
 const A = { name: 'Alice Agent', email: 'alice@example.com', password: 'correct horse 9' };
 const VISITOR = { name: 'Cleo Policy', email: 'cleo@policy.test' };
@@ -18,6 +18,7 @@ let baseUrl;
 let browser;
 let alice;
 let chat; // {id, token}
+let inbox; // A's Inbox socket, opened over the API
 const dialogs = [];
 const flow = scenario('csp', () => [alice]);
 const { step } = flow;
@@ -67,7 +68,7 @@ before(async () => {
 });
 
 after(async () => {
-  await cleanup({ browser, servers: [server], dataDir, broken: flow.broken });
+  await cleanup({ browser, servers: [server], dataDir, broken: flow.broken, sockets: [inbox] });
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -80,6 +81,7 @@ step('a visitor has a chat with A (over the API), waiting in A’s list', async 
     .map((c) => c.split(';')[0])
     .join('; ');
   assert.equal((await http('PUT', '/me/availability', { cookie, body: { available: true } })).status, 200);
+  inbox = await openInboxSocket(baseUrl, cookie);  // A is online: the request is offered to A
   const session = await http('POST', '/visitor/session', { body: {} });
   assert.equal(session.status, 201, JSON.stringify(session.body));
   const token = session.body.visitor_token;

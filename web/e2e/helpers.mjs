@@ -374,7 +374,26 @@ export async function httpCall(baseUrl, method, apiPath, { body, cookie, token, 
   return { status: res.status, body: parseBody(await res.text()), headers: res.headers };
 }
 
-export async function cleanup({ browser, servers = [], dataDir, broken }) {
+/**
+ * Opens an agent's Inbox socket from the test process (Node's WebSocket; `npm run e2e` turns
+ * it on) and resolves once the server said `hello`: from then on the agent is online, and only
+ * online agents are offered requests. Close it with `.close()`.
+ */
+export async function openInboxSocket(baseUrl, cookie) {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie } });
+  await new Promise((resolve, reject) => {
+    ws.onmessage = (m) => {
+      if (JSON.parse(m.data).type === 'hello') resolve();
+    };
+    ws.onerror = () => reject(new Error('the Inbox socket did not open'));
+    ws.onclose = () => reject(new Error('the Inbox socket closed before hello'));
+  });
+  ws.onerror = ws.onclose = null;
+  return ws;
+}
+
+export async function cleanup({ browser, servers = [], dataDir, broken, sockets = [] }) {
+  for (const ws of sockets) ws?.close();
   await browser?.close().catch(() => {});
   for (const s of servers) await s?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => {});

@@ -4,7 +4,7 @@
 // One admin and two agents; the agents sign in and go available over the API (no browser needed).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, cleanup, httpCall, launchBrowser, newContext, newPage, scenario, shot, signIn, startServer, texts, until } from './helpers.mjs';
+import { apiCall, cleanup, httpCall, launchBrowser, openInboxSocket, newContext, newPage, scenario, shot, signIn, startServer, texts, until } from './helpers.mjs';
 
 const ADMIN = { name: 'Rita Router', email: 'rita@example.com', password: 'correct horse 3', role: 'admin' };
 const FIRST = { name: 'Fay First', email: 'fay@example.com', password: 'correct horse 4' };
@@ -16,6 +16,7 @@ let server;
 let baseUrl;
 let browser;
 let page;
+const sockets = [];  // the agents' Inbox sockets (online agents get the requests)
 const dialogs = [];
 const flow = scenario('routing', () => [page]);
 const { step } = flow;
@@ -24,7 +25,7 @@ const { step } = flow;
 
 const http = (method, apiPath, opts) => httpCall(baseUrl, method, apiPath, opts);
 
-/** Signs an agent in over the API, goes available, and returns their id. */
+/** Signs an agent in over the API, goes available, opens their Inbox socket, returns their id. */
 async function signInAndGoAvailable(agent) {
   const login = await http('POST', '/auth/login', { body: { email: agent.email, password: agent.password } });
   assert.equal(login.status, 200, JSON.stringify(login.body));
@@ -38,6 +39,7 @@ async function signInAndGoAvailable(agent) {
   assert.equal(avail.body.agent.status?.available ?? avail.body.agent.available, true);
   agent.cookie = cookie;
   agent.id = login.body.agent.id;
+  sockets.push(await openInboxSocket(baseUrl, cookie));
   return agent.id;
 }
 
@@ -75,7 +77,7 @@ before(async () => {
 });
 
 after(async () => {
-  await cleanup({ browser, servers: [server], dataDir, broken: flow.broken });
+  await cleanup({ browser, servers: [server], dataDir, broken: flow.broken, sockets });
 });
 
 // ---------------------------------------------------------------------------------------------------

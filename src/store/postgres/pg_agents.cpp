@@ -107,4 +107,20 @@ void PgStore::delete_session(std::string_view token_hash) {
   });
 }
 
+void PgStore::report_presence(std::string_view node_id, std::span<const Id> agents,
+                              Millis expires_at) {
+  std::string ids = "{";
+  for (Id agent_id : agents) ids += (ids.size() > 1 ? "," : "") + std::to_string(agent_id);
+  ids += "}";
+  write([&](PgConnection& db) {
+    db.query(
+        "INSERT INTO presence (agent_id, node_id, expires_at) "
+        "SELECT unnest($1::bigint[]), $2, $3 "
+        "ON CONFLICT (agent_id, node_id) DO UPDATE SET expires_at = excluded.expires_at",
+        ids, node_id, expires_at);
+    db.query("DELETE FROM presence WHERE expires_at < $1", expires_at - kPresenceKeptAfterExpiry);
+    return 0;
+  });
+}
+
 }  // namespace parley::store::postgres

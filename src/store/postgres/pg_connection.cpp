@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace parley::store::postgres {
@@ -135,6 +136,58 @@ PgResult PgConnection::query_params(std::string_view sql, const std::vector<Para
   PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                values.data(), nullptr, nullptr, 0);
   return PgResult(checked(conn_, r, first_words(sql)));
+}
+
+std::vector<PgResult> PgConnection::pipeline(const std::vector<Statement>& statements) {
+  // Prepared first, outside the pipeline: a statement new to this connection costs one
+  // round trip once.
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const auto& s : statements) names.push_back(&prepared_name(s.sql));
+
+  if (PQenterPipelineMode(conn_) != 1) fail(conn_, nullptr, "pipeline");
+  std::vector<PgResult> results;
+  results.reserve(statements.size());
+  PGresult* failure = nullptr;  // the first failed statement's result
+  std::string_view failed_sql;
+  for (std::size_t begin = 0; begin < statements.size() && !failure; begin += kPipelineChunk) {
+    std::size_t end = std::min(statements.size(), begin + kPipelineChunk);
+    for (std::size_t i = begin; i < end; ++i) {
+      std::vector<const char*> values;
+      values.reserve(statements[i].params.size());
+      for (const auto& p : statements[i].params) values.push_back(p ? p->c_str() : nullptr);
+      if (PQsendQueryPrepared(conn_, names[i]->c_str(), static_cast<int>(values.size()),
+                              values.data(), nullptr, nullptr, 0) != 1) {
+        fail(conn_, nullptr, first_words(statements[i].sql));
+      }
+    }
+    if (PQpipelineSync(conn_) != 1) fail(conn_, nullptr, "pipeline sync");
+    // Each statement's result is followed by a null; the chunk ends with the sync's result.
+    for (std::size_t i = begin; i < end; ++i) {
+      PGresult* r = PQgetResult(conn_);
+      if (!r) fail(conn_, nullptr, first_words(statements[i].sql));
+      auto status = PQresultStatus(r);
+      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        results.emplace_back(r);
+      } else if (status == PGRES_PIPELINE_ABORTED || failure) {
+        PQclear(r);
+      } else {
+        failure = r;
+        failed_sql = statements[i].sql;
+      }
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    }
+    PGresult* sync = PQgetResult(conn_);
+    if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+      if (sync) PQclear(sync);
+      if (failure) PQclear(failure);
+      fail(conn_, nullptr, "pipeline sync");
+    }
+    PQclear(sync);
+  }
+  PQexitPipelineMode(conn_);
+  if (failure) fail(conn_, failure, first_words(failed_sql));
+  return results;
 }
 
 bool PgConnection::healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }

@@ -109,6 +109,21 @@ class PgConnection {
   }
   PgResult query_params(std::string_view sql, const std::vector<Param>& params);
 
+  // One statement of a pipeline: `sql` must outlive the call.
+  struct Statement {
+    std::string_view sql;
+    std::vector<Param> params;
+  };
+  // Runs the statements in order, as query_params would one by one, but sends them before
+  // reading any answer (libpq's pipeline mode), so the lot costs a round trip per
+  // kPipelineChunk statements instead of one each. When a statement fails, the ones after
+  // it are not run and its PgError is thrown once the pipeline is drained (inside a
+  // transaction, the transaction is then aborted).
+  std::vector<PgResult> pipeline(const std::vector<Statement>& statements);
+  // Statements sent before their answers are read: bounded, so neither side's socket
+  // buffer fills while the other waits (which would deadlock a blocking connection).
+  static constexpr std::size_t kPipelineChunk = 64;
+
   // False once the server is gone; the pool then reconnects.
   bool healthy() const;
   // Reconnects after a broken connection (prepared statements are forgotten).

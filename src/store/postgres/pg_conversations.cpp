@@ -55,6 +55,14 @@ void submit_append(PgGroupCommit& writer, NewMessage message, Millis now, int at
   Id key = message.conversation_id;
   // The work runs before `done`, on the same thread: `done` may take the message back.
   auto shared_message = std::make_shared<NewMessage>(std::move(message));
+  // Pipelined with the rest of the batch. When that statement wrote nothing (or the batch
+  // fell back to one job at a time), the job runs whole and tells why.
+  PgGroupCommit::Pipelined pipelined{
+      append_statement(*shared_message, now), [outcome, shared_message, now](const PgResult& r) {
+        auto done = appended(r, *shared_message, now);
+        if (done) outcome->emplace(std::move(*done));
+        return done.has_value();
+      }};
   writer.submit(
       key,
       [outcome, shared_message, now](PgConnection& db) {
@@ -72,7 +80,8 @@ void submit_append(PgGroupCommit& writer, NewMessage message, Millis now, int at
           return;
         }
         answer(nullptr, &**outcome);
-      });
+      },
+      std::move(pipelined));
 }
 
 std::optional<ConversationSummary> first_summary(const PgResult& r) {

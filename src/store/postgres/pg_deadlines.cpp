@@ -40,7 +40,9 @@ std::vector<core::Conversation> PgStore::due_offers(Millis now, int limit) {
   return read([&](PgConnection& db) {
     auto r = db.query(sql({"SELECT ", kConversationColumns,
                            " FROM conversations c WHERE c.status = 'pending' "
-                           "AND c.offer_expires_at <= $1 ORDER BY c.offer_expires_at LIMIT $2"}),
+                           "AND (c.offer_expires_at <= $1 OR NOT EXISTS (SELECT 1 FROM presence p "
+                           "     WHERE p.agent_id = c.agent_id AND p.expires_at > $1)) "
+                           "ORDER BY c.offer_expires_at LIMIT $2"}),
                       now, limit);
     std::vector<core::Conversation> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_conversation(PgRow(r, i)));

@@ -16,10 +16,11 @@ PgGroupCommit::~PgGroupCommit() {
   thread_.join();
 }
 
-void PgGroupCommit::submit(std::int64_t key, Work work, Done done) {
+void PgGroupCommit::submit(std::int64_t key, Work work, Done done,
+                           std::optional<Pipelined> pipelined) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{key, std::move(work), std::move(done)});
+    queue_.push_back(Job{key, std::move(work), std::move(done), std::move(pipelined)});
   }
   wake_.notify_one();
 }
@@ -59,8 +60,14 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
     if (!conn_) conn_ = std::make_unique<PgConnection>(conninfo_);
     else if (!conn_->healthy()) conn_->reset();
     begin_on_live_connection(*conn_);
-    PgTransaction tx(*conn_, nullptr);
+    std::optional<PgTransaction> tx(std::in_place, *conn_, nullptr);
+    std::vector<char> finished(batch.size(), 0);
+    if (!run_pipelined(batch, finished)) {
+      tx.reset();  // rolls the aborted transaction back
+      tx.emplace(*conn_);
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (finished[i]) continue;
       conn_->exec("SAVEPOINT job");
       bool keep = false;
       try {
@@ -75,13 +82,35 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
       conn_->exec(keep && !failures[i] ? "RELEASE SAVEPOINT job"
                                        : "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
     }
-    tx.commit();
+    tx->commit();
   } catch (...) {
     auto failed = std::current_exception();
     for (auto& job : batch) job.done(failed);
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(failures[i]);
+}
+
+bool PgGroupCommit::run_pipelined(std::deque<Job>& batch, std::vector<char>& finished) {
+  std::vector<std::size_t> jobs;
+  std::vector<PgConnection::Statement> statements;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].pipelined) continue;
+    jobs.push_back(i);
+    statements.push_back(batch[i].pipelined->statement);
+  }
+  if (statements.empty()) return true;
+  std::vector<PgResult> results;
+  try {
+    results = conn_->pipeline(statements);
+  } catch (const PgError&) {
+    if (!conn_->healthy()) throw;
+    return false;  // e.g. a racing node's duplicate client id: settled job by job
+  }
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    finished[jobs[k]] = batch[jobs[k]].pipelined->take(results[k]);
+  }
+  return true;
 }
 
 }  // namespace parley::store::postgres

@@ -9,6 +9,13 @@
 //
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
 // unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails.
+//
+// The common case costs a few round trips per batch, not per job: a job may come with a
+// one-statement form (Pipelined), and those statements are sent together in libpq's pipeline
+// mode. A job whose statement says it did not finish (e.g. an append that found the chat
+// ended) then runs its general form under a savepoint. If one pipelined statement fails,
+// the batch is rolled back and run again job by job under savepoints, so that failure
+// stays the one job's.
 #pragma once
 
 #include <condition_variable>
@@ -17,8 +24,10 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/postgres/pg_connection.hpp"
 
@@ -31,6 +40,12 @@ class PgGroupCommit {
   // thread after the batch committed (or failed: a non-null exception).
   using Work = std::function<bool(PgConnection&)>;
   using Done = std::function<void(std::exception_ptr)>;
+  // A job as one statement. `take` gets its result (on the writer thread, inside the batch)
+  // and returns true when that finished the job; false runs `work` afterwards.
+  struct Pipelined {
+    PgConnection::Statement statement;
+    std::function<bool(const PgResult&)> take;
+  };
 
   static constexpr std::size_t kMaxBatch = 512;
 
@@ -38,7 +53,8 @@ class PgGroupCommit {
   explicit PgGroupCommit(std::string conninfo);
   ~PgGroupCommit();  // drains the queue, then stops the thread
 
-  void submit(std::int64_t key, Work work, Done done);
+  void submit(std::int64_t key, Work work, Done done,
+              std::optional<Pipelined> pipelined = std::nullopt);
   // Returns once every job submitted before the call has run its `done`.
   void flush();
 
@@ -47,9 +63,13 @@ class PgGroupCommit {
     std::int64_t key;
     Work work;
     Done done;
+    std::optional<Pipelined> pipelined;
   };
   void loop();
   void commit_batch(std::deque<Job>& batch);
+  // Sends the batch's pipelined statements and marks the jobs they finished. False when a
+  // statement failed: the transaction is aborted and nothing is marked.
+  bool run_pipelined(std::deque<Job>& batch, std::vector<char>& finished);
 
   std::string conninfo_;
   std::unique_ptr<PgConnection> conn_;  // the writer thread's

@@ -40,7 +40,7 @@ Result<ChatRequestOutcome> PgStore::request_chat(const ChatRequest& request,
     // From here until commit, no other node routes: the loads and pointers read next stay
     // true until this offer is written.
     auto global_pointer = lock_routing(db);
-    auto loads = agent_loads(db);
+    auto loads = agent_loads(db, now);
     auto rules = load_rules(db);
     auto facts = facts_of(request.form);
     auto choice = decide(RoutingSnapshot{loads, global_pointer, {}, rules, facts, {}});
@@ -116,7 +116,7 @@ Result<ReofferOutcome> PgStore::reoffer(const Reoffer& request, const RoutingDec
       }
       auto global_pointer = lock_routing(db);
       auto tried = offered_agents(db, c->id);
-      auto loads = agent_loads(db);
+      auto loads = agent_loads(db, now);
       auto rules = load_rules(db);
       auto facts = facts_of_visitor(db, c->visitor_id, c->page_url);
       choice = decide(RoutingSnapshot{loads, global_pointer, tried, rules, facts, prior});

@@ -213,6 +213,16 @@ CREATE UNIQUE INDEX meetings_one_per_slot ON meetings(agent_id, start_at) WHERE 
 CREATE INDEX meetings_by_agent ON meetings(agent_id, end_at);
 CREATE INDEX meetings_by_start ON meetings(start_at DESC);
 )sql"},
+    {2, R"sql(
+-- Which agents have a live socket, per node, until when (app/presence.hpp): renewed by each
+-- node's heartbeat, so a node that stops reporting loses its agents once their rows expire.
+CREATE TABLE presence (
+  agent_id   BIGINT NOT NULL REFERENCES agents(id),
+  node_id    TEXT   NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (agent_id, node_id)
+);
+)sql"},
 };
 
 // Any 64-bit number, the same on every node: the advisory lock that serialises migrations.

@@ -80,16 +80,20 @@ core::Activity insert_activity(PgConnection& db, const core::Activity& a) {
   return stored;
 }
 
-std::vector<AgentLoad> agent_loads(PgConnection& db) {
-  // Every active agent with their open (pending + active) chats; decide() applies
-  // availability and eligibility, so those rules live in core/ only.
+std::vector<AgentLoad> agent_loads(PgConnection& db, Millis now) {
+  // Every active agent with their open (pending + active) chats and whether they are
+  // online; decide() applies availability and eligibility, so those rules live in core/ only.
   auto r = db.query(sql({"SELECT ", kAgentColumns,
                          ", (SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
-                         "   AND c.status IN ('pending', 'active')) "
-                         "FROM agents a WHERE a.active ORDER BY a.id"}));
+                         "   AND c.status IN ('pending', 'active')), "
+                         "EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id "
+                         "   AND p.expires_at > $1) "
+                         "FROM agents a WHERE a.active ORDER BY a.id"}),
+                    now);
   std::vector<AgentLoad> out;
   for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({read_agent(PgRow(r, i)), static_cast<int>(r.int64(i, kAgentColumnCount))});
+    out.push_back({read_agent(PgRow(r, i)), static_cast<int>(r.int64(i, kAgentColumnCount)),
+                   r.boolean(i, kAgentColumnCount + 1)});
   }
   return out;
 }
@@ -156,38 +160,20 @@ core::Person upsert_person(PgConnection& db, const core::PersonInput& p, Millis 
   return read_person(PgRow(r, 0));
 }
 
-Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now) {
-  std::optional<std::string> client_id;
-  if (!message.client_id.empty()) client_id = message.client_id;
-  std::optional<Id> agent_id;
-  if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+namespace {
+std::optional<std::string> client_id_of(const NewMessage& m) {
+  if (m.client_id.empty()) return std::nullopt;
+  return m.client_id;
+}
+std::optional<Id> agent_id_of(const NewMessage& m) {
+  if (m.sender != SenderKind::agent) return std::nullopt;
+  return m.agent_id;
+}
 
-  // The common case in one round trip: take the next seq while the chat is active and the
-  // client id is new, and insert the message with it. No row means a retried client id, a
-  // chat that is not active, or no such chat: the slower path below tells which. (The unique
-  // index stays the real guard: a racing duplicate makes the insert throw, and the caller's
-  // savepoint undoes the seq bump.)
-  auto fast = db.query(
-      sql({"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
-           "last_activity_at = $2, last_text = $3 WHERE id = $1 AND status = 'active' "
-           "AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
-           "WHERE conversation_id = $1 AND client_id = $6)) RETURNING ",
-           kConversationColumnsBare,
-           "), ins AS (INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, "
-           "client_id, created_at) SELECT $1, last_seq, $4, $5, 'text', $3, $6, $2 FROM bump "
-           "RETURNING id) SELECT bump.*, ins.id FROM bump, ins"}),
-      message.conversation_id, now, message.body, core::to_string(message.sender), agent_id,
-      client_id);
-  if (!fast.empty()) {
-    auto conversation = read_conversation(PgRow(fast, 0));
-    core::Message m{fast.int64(0, kConversationColumnCount), message.conversation_id,
-                    conversation.last_seq, message.sender, agent_id, "text", message.body,
-                    client_id, now};
-    return AppendOutcome{std::move(conversation), std::move(m), false};
-  }
+Result<AppendOutcome> refused_append(PgConnection& db, const NewMessage& message) {
   // A retried send is acknowledged with the stored message, even after the chat ended.
-  if (client_id) {
-    if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
+  if (!message.client_id.empty()) {
+    if (auto stored = load_message_by_client_id(db, message.conversation_id, message.client_id)) {
       auto conversation = load_conversation(db, message.conversation_id);
       return AppendOutcome{*conversation, *stored, true};
     }
@@ -195,6 +181,43 @@ Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Mil
   // Not a retry, so the chat is not active, or there is no such chat.
   if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
   return core::conflict("the conversation is not active");
+}
+}  // namespace
+
+PgConnection::Statement append_statement(const NewMessage& message, Millis now) {
+  // No row means a retried client id, a chat that is not active, or no such chat. (The
+  // unique index stays the real guard: a racing duplicate makes the insert throw, and the
+  // writer's savepoint undoes the seq bump.)
+  static const std::string kAppend = sql(
+      {"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
+       "last_activity_at = $2, last_text = $3 WHERE id = $1 AND status = 'active' "
+       "AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
+       "WHERE conversation_id = $1 AND client_id = $6)) RETURNING ",
+       kConversationColumnsBare,
+       "), ins AS (INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, "
+       "client_id, created_at) SELECT $1, last_seq, $4, $5, 'text', $3, $6, $2 FROM bump "
+       "RETURNING id) SELECT bump.*, ins.id FROM bump, ins"});
+  return {kAppend,
+          {param(message.conversation_id), param(now), param(message.body),
+           param(core::to_string(message.sender)), param(agent_id_of(message)),
+           param(client_id_of(message))}};
+}
+
+std::optional<AppendOutcome> appended(const PgResult& r, const NewMessage& message, Millis now) {
+  if (r.empty()) return std::nullopt;
+  auto conversation = read_conversation(PgRow(r, 0));
+  core::Message m{r.int64(0, kConversationColumnCount), message.conversation_id,
+                  conversation.last_seq, message.sender, agent_id_of(message), "text",
+                  message.body, client_id_of(message), now};
+  return AppendOutcome{std::move(conversation), std::move(m), false};
+}
+
+Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now) {
+  auto statement = append_statement(message, now);
+  if (auto done = appended(db.query_params(statement.sql, statement.params), message, now)) {
+    return std::move(*done);
+  }
+  return refused_append(db, message);
 }
 
 std::string tsquery_of(const std::vector<std::string>& terms) {

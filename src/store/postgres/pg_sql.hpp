@@ -28,8 +28,15 @@ std::optional<core::Message> load_message_by_client_id(PgConnection& db, Id conv
 core::Message append_event(PgConnection& db, Id conversation_id, core::SenderKind sender,
                            std::optional<Id> agent_id, std::string_view kind, std::string_view body,
                            std::optional<std::string> client_id, Millis now);
-// append_message's transaction body, shared by the blocking and the group-commit form.
+// append_message's transaction body, shared by the blocking and the group-commit form. When
+// the common case wrote nothing, it tells why: a retried client id is acknowledged as a
+// duplicate; otherwise not_found or conflict.
 Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now);
+// The common case alone, as one statement the writer can pipeline: takes the next seq while
+// the chat is active and the client id is new, and inserts. appended() reads its result
+// (nullopt: it wrote nothing, and append_in will tell why).
+PgConnection::Statement append_statement(const NewMessage& message, Millis now);
+std::optional<AppendOutcome> appended(const PgResult& r, const NewMessage& message, Millis now);
 
 // Stores `activity` (its id is ignored) and returns it with its new id.
 core::Activity insert_activity(PgConnection& db, const core::Activity& activity);
@@ -37,7 +44,7 @@ core::Activity insert_activity(PgConnection& db, const core::Activity& activity)
 Transition finish_end(PgConnection& db, Id conversation_id, std::string_view reason, Millis now);
 
 // Routing inputs and bookkeeping.
-std::vector<AgentLoad> agent_loads(PgConnection& db);
+std::vector<AgentLoad> agent_loads(PgConnection& db, Millis now);
 std::vector<Id> offered_agents(PgConnection& db, Id conversation_id);
 void record_offer(PgConnection& db, Id conversation_id, Id agent_id, Millis now);
 core::VisitorFacts facts_of_visitor(PgConnection& db, Id visitor_id, const std::string& page_url);

@@ -240,6 +240,16 @@ CREATE UNIQUE INDEX meetings_one_per_slot ON meetings(agent_id, start_at) WHERE 
 CREATE INDEX meetings_by_agent ON meetings(agent_id, end_at);
 CREATE INDEX meetings_by_start ON meetings(start_at DESC);
 )sql"},
+    {6, R"sql(
+-- Which agents have a live socket, per node, until when (app/presence.hpp): renewed by each
+-- node's heartbeat, so a node that stops reporting loses its agents once their rows expire.
+CREATE TABLE presence (
+  agent_id   INTEGER NOT NULL REFERENCES agents(id),
+  node_id    TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, node_id)
+) WITHOUT ROWID;
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

@@ -39,7 +39,7 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
         .bind_all(request.visitor_id, person_id)
         .run();
 
-    auto loads = agent_loads(db);
+    auto loads = agent_loads(db, now);
     auto rules = load_rules(db);
     auto facts = facts_of(request.form);
     auto choice = decide(RoutingSnapshot{loads, load_pointer(db, "global"), {}, rules, facts, {}});

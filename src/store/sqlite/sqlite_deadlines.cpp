@@ -17,7 +17,9 @@ std::vector<core::Conversation> SqliteStore::due_offers(Millis now, int limit) {
   auto conn = readers_.lease();
   auto s = conn->prepare(sql({"SELECT ", kConversationColumns,
                               " FROM conversations c WHERE c.status = 'pending' "
-                              "AND c.offer_expires_at <= ?1 ORDER BY c.offer_expires_at LIMIT ?2"}));
+                              "AND (c.offer_expires_at <= ?1 OR NOT EXISTS (SELECT 1 FROM presence p "
+                              "     WHERE p.agent_id = c.agent_id AND p.expires_at > ?1)) "
+                              "ORDER BY c.offer_expires_at LIMIT ?2"}));
   s.bind_all(now, limit);
   std::vector<core::Conversation> out;
   while (s.step()) out.push_back(read_conversation(s));
@@ -49,7 +51,7 @@ Result<ReofferOutcome> SqliteStore::reoffer(const Reoffer& request, const Routin
         prior.team_offers = static_cast<int>(r.int64(2));
       }
       auto tried = offered_agents(db, c->id);
-      auto loads = agent_loads(db);
+      auto loads = agent_loads(db, now);
       auto rules = load_rules(db);
       auto facts = facts_of_visitor(db, c->visitor_id, c->page_url);
       choice = decide(RoutingSnapshot{loads, load_pointer(db, "global"), tried, rules, facts, prior});

@@ -176,6 +176,25 @@ void SqliteStore::delete_session(std::string_view token_hash) {
   });
 }
 
+void SqliteStore::report_presence(std::string_view node_id, std::span<const Id> agents,
+                                  Millis expires_at) {
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    for (Id agent_id : agents) {
+      db.prepare(
+            "INSERT INTO presence (agent_id, node_id, expires_at) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (agent_id, node_id) DO UPDATE SET expires_at = excluded.expires_at")
+          .bind_all(agent_id, node_id, expires_at)
+          .run();
+    }
+    db.prepare("DELETE FROM presence WHERE expires_at < ?1")
+        .bind_all(expires_at - kPresenceKeptAfterExpiry)
+        .run();
+    tx.commit();
+    return 0;
+  });
+}
+
 // --- visitors and people ---
 
 core::Visitor SqliteStore::create_visitor(std::string_view token_hash, Millis now) {

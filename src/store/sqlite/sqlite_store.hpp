@@ -36,6 +36,8 @@ class SqliteStore final : public Store {
   void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) override;
   std::optional<Id> find_session(std::string_view token_hash, Millis now) override;
   void delete_session(std::string_view token_hash) override;
+  void report_presence(std::string_view node_id, std::span<const Id> agents,
+                       Millis expires_at) override;
 
   core::Visitor create_visitor(std::string_view token_hash, Millis now) override;
   std::optional<core::Visitor> find_visitor_by_token(std::string_view token_hash) override;

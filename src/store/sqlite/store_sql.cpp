@@ -92,15 +92,21 @@ core::Activity insert_activity(Connection& conn, const core::Activity& a) {
   return stored;
 }
 
-std::vector<AgentLoad> agent_loads(Connection& conn) {
-  // Every active agent with their open (pending + active) chats; decide() applies
-  // availability and eligibility, so those rules live in core/ only.
+std::vector<AgentLoad> agent_loads(Connection& conn, Millis now) {
+  // Every active agent with their open (pending + active) chats and whether they are
+  // online; decide() applies availability and eligibility, so those rules live in core/ only.
   auto s = conn.prepare(sql({"SELECT ", kAgentColumns,
                              ", (SELECT count(*) FROM conversations c WHERE c.agent_id = a.id "
-                             "   AND c.status IN ('pending', 'active')) "
+                             "   AND c.status IN ('pending', 'active')), "
+                             "EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id "
+                             "   AND p.expires_at > ?1) "
                              "FROM agents a WHERE a.active = 1 ORDER BY a.id"}));
+  s.bind_all(now);
   std::vector<AgentLoad> out;
-  while (s.step()) out.push_back({read_agent(s), static_cast<int>(s.int64(kAgentColumnCount))});
+  while (s.step()) {
+    out.push_back({read_agent(s), static_cast<int>(s.int64(kAgentColumnCount)),
+                   s.int64(kAgentColumnCount + 1) != 0});
+  }
   return out;
 }
 

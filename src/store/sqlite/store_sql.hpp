@@ -36,7 +36,7 @@ core::Activity insert_activity(Connection& conn, const core::Activity& activity)
 Transition finish_end(Connection& db, Id conversation_id, std::string_view reason, Millis now);
 
 // Routing inputs and bookkeeping.
-std::vector<AgentLoad> agent_loads(Connection& conn);
+std::vector<AgentLoad> agent_loads(Connection& conn, Millis now);
 std::vector<Id> offered_agents(Connection& conn, Id conversation_id);
 void record_offer(Connection& conn, Id conversation_id, Id agent_id, Millis now);
 core::VisitorFacts facts_of_visitor(Connection& conn, Id visitor_id, const std::string& page_url);

@@ -176,7 +176,7 @@ export type ServerFrame =
   | { type: 'conversation.updated'; conversation: Conversation }
   | { type: 'chat.requested'; conversation: Conversation; visitor: Visitor }
   | { type: 'agent.status'; agent: Agent }
-  | { type: 'offer.withdrawn'; conversation_id: number; reason: 'timeout' | 'cancelled' | string }
+  | { type: 'offer.withdrawn'; conversation_id: number; reason: 'timeout' | 'offline' | 'cancelled' | string }
   | { type: 'message.ack'; client_id: string; event: ChatEvent; duplicate: boolean }
   | { type: 'typing'; conversation_id: number; sender: 'agent' | 'visitor' }
   | { type: 'read'; conversation_id: number; reader: 'agent' | 'visitor'; seq: number }
