@@ -55,13 +55,12 @@ void submit_append(PgGroupCommit& writer, NewMessage message, Millis now, int at
   Id key = message.conversation_id;
   // The work runs before `done`, on the same thread: `done` may take the message back.
   auto shared_message = std::make_shared<NewMessage>(std::move(message));
-  // Pipelined with the rest of the batch. When that statement wrote nothing (or the batch
-  // fell back to one job at a time), the job runs whole and tells why.
-  PgGroupCommit::Pipelined pipelined{
-      append_statement(*shared_message, now), [outcome, shared_message, now](const PgResult& r) {
-        auto done = appended(r, *shared_message, now);
-        if (done) outcome->emplace(std::move(*done));
-        return done.has_value();
+  // One row of the batch's append statement. When that did not append it (or the batch fell
+  // back to one job at a time), the job runs whole and tells why.
+  PgGroupCommit::SetRow row{
+      append_set_sql(), append_set_values(*shared_message, now),
+      [outcome, shared_message, now](const PgResult& r, int i) {
+        outcome->emplace(appended_row(r, i, *shared_message, now));
       }};
   writer.submit(
       key,
@@ -81,7 +80,7 @@ void submit_append(PgGroupCommit& writer, NewMessage message, Millis now, int at
         }
         answer(nullptr, &**outcome);
       },
-      std::move(pipelined));
+      std::move(row));
 }
 
 std::optional<ConversationSummary> first_summary(const PgResult& r) {

@@ -66,9 +66,13 @@ Result<Transition> PgStore::end_if_idle(Id conversation_id, Millis idle_since, M
   return write([&](PgConnection& db) -> Result<Transition> {
     // Conditional on the newest row version: a message committed meanwhile (its append bumps
     // last_activity_at under the same row lock) or an end on another node makes this a no-op.
+    // Appends move last_activity_at only when it is a second behind (HOT updates, see
+    // append_in), so the newest event's own time is checked too.
     auto r = db.query(
         "UPDATE conversations SET status = 'ended', ended_at = $3, end_reason = 'inactivity' "
-        "WHERE id = $1 AND status = 'active' AND last_activity_at <= $2",
+        "WHERE id = $1 AND status = 'active' AND last_activity_at <= $2 "
+        "AND (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = $1 "
+        "     AND m.seq = conversations.last_seq) <= $2",
         conversation_id, idle_since, now);
     if (r.affected() == 0) {
       if (!load_conversation(db, conversation_id)) return core::not_found("no such conversation");

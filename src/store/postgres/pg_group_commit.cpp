@@ -16,11 +16,10 @@ PgGroupCommit::~PgGroupCommit() {
   thread_.join();
 }
 
-void PgGroupCommit::submit(std::int64_t key, Work work, Done done,
-                           std::optional<Pipelined> pipelined) {
+void PgGroupCommit::submit(std::int64_t key, Work work, Done done, std::optional<SetRow> row) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{key, std::move(work), std::move(done), std::move(pipelined)});
+    queue_.push_back(Job{key, std::move(work), std::move(done), std::move(row)});
   }
   wake_.notify_one();
 }
@@ -62,7 +61,7 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
     begin_on_live_connection(*conn_);
     std::optional<PgTransaction> tx(std::in_place, *conn_, nullptr);
     std::vector<char> finished(batch.size(), 0);
-    if (!run_pipelined(batch, finished)) {
+    if (!run_sets(batch, finished)) {
       tx.reset();  // rolls the aborted transaction back
       tx.emplace(*conn_);
     }
@@ -91,15 +90,52 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(failures[i]);
 }
 
-bool PgGroupCommit::run_pipelined(std::deque<Job>& batch, std::vector<char>& finished) {
-  std::vector<std::size_t> jobs;
-  std::vector<PgConnection::Statement> statements;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].pipelined) continue;
-    jobs.push_back(i);
-    statements.push_back(batch[i].pipelined->statement);
+namespace {
+// PostgreSQL's array literal of text values (NULL for nullopt), for any element type.
+std::string array_literal(const std::vector<const Param*>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    const Param& v = *values[i];
+    if (!v) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : *v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
   }
-  if (statements.empty()) return true;
+  out += '}';
+  return out;
+}
+}  // namespace
+
+bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished) {
+  // The jobs of each kind (statement), in batch order.
+  std::vector<std::pair<std::string_view, std::vector<std::size_t>>> kinds;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].row) continue;
+    auto sql = batch[i].row->sql;
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == sql; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), {sql, {}});
+    it->second.push_back(i);
+  }
+  if (kinds.empty()) return true;
+  std::vector<PgConnection::Statement> statements;
+  for (const auto& [sql, jobs] : kinds) {
+    PgConnection::Statement st{sql, {}};
+    std::size_t columns = batch[jobs[0]].row->values.size();
+    for (std::size_t c = 0; c < columns; ++c) {
+      std::vector<const Param*> column;
+      column.reserve(jobs.size());
+      for (std::size_t j : jobs) column.push_back(&batch[j].row->values.at(c));
+      st.params.push_back(array_literal(column));
+    }
+    statements.push_back(std::move(st));
+  }
   std::vector<PgResult> results;
   try {
     results = conn_->pipeline(statements);
@@ -107,8 +143,14 @@ bool PgGroupCommit::run_pipelined(std::deque<Job>& batch, std::vector<char>& fin
     if (!conn_->healthy()) throw;
     return false;  // e.g. a racing node's duplicate client id: settled job by job
   }
-  for (std::size_t k = 0; k < jobs.size(); ++k) {
-    finished[jobs[k]] = batch[jobs[k]].pipelined->take(results[k]);
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const auto& jobs = kinds[k].second;
+    for (int r = 0; r < results[k].rows(); ++r) {
+      auto place = static_cast<std::size_t>(results[k].int64(r, 0) - 1);
+      auto job = jobs.at(place);
+      batch[job].row->take(results[k], r);
+      finished[job] = 1;
+    }
   }
   return true;
 }

@@ -10,12 +10,12 @@
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
 // unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails.
 //
-// The common case costs a few round trips per batch, not per job: a job may come with a
-// one-statement form (Pipelined), and those statements are sent together in libpq's pipeline
-// mode. A job whose statement says it did not finish (e.g. an append that found the chat
-// ended) then runs its general form under a savepoint. If one pipelined statement fails,
-// the batch is rolled back and run again job by job under savepoints, so that failure
-// stays the one job's.
+// The common case costs a few round trips per batch, not per job: a job may come as one row
+// of a statement shared by every job of its kind (SetRow: the values of all of them go in as
+// arrays), and those statements (one per kind) are sent together in libpq's pipeline mode.
+// A job the statement did not finish (e.g. an append that found the chat ended) then runs
+// its general form under a savepoint. If a set statement fails, the batch is rolled back and
+// run again job by job under savepoints, so that failure stays the one job's.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -40,11 +41,15 @@ class PgGroupCommit {
   // thread after the batch committed (or failed: a non-null exception).
   using Work = std::function<bool(PgConnection&)>;
   using Done = std::function<void(std::exception_ptr)>;
-  // A job as one statement. `take` gets its result (on the writer thread, inside the batch)
-  // and returns true when that finished the job; false runs `work` afterwards.
-  struct Pipelined {
-    PgConnection::Statement statement;
-    std::function<bool(const PgResult&)> take;
+  // A job as one row of a statement shared by the batch's jobs of its kind (the same `sql`):
+  // each $k is an array of every such job's k-th value, in job order, and the statement
+  // returns one row per job it finished, with the job's 1-based place among them in column
+  // 0. `take` reads that row (on the writer thread, inside the batch); a job with no row
+  // runs `work` afterwards.
+  struct SetRow {
+    std::string_view sql;
+    std::vector<Param> values;
+    std::function<void(const PgResult&, int row)> take;
   };
 
   static constexpr std::size_t kMaxBatch = 512;
@@ -53,8 +58,7 @@ class PgGroupCommit {
   explicit PgGroupCommit(std::string conninfo);
   ~PgGroupCommit();  // drains the queue, then stops the thread
 
-  void submit(std::int64_t key, Work work, Done done,
-              std::optional<Pipelined> pipelined = std::nullopt);
+  void submit(std::int64_t key, Work work, Done done, std::optional<SetRow> row = std::nullopt);
   // Returns once every job submitted before the call has run its `done`.
   void flush();
 
@@ -63,13 +67,13 @@ class PgGroupCommit {
     std::int64_t key;
     Work work;
     Done done;
-    std::optional<Pipelined> pipelined;
+    std::optional<SetRow> row;
   };
   void loop();
   void commit_batch(std::deque<Job>& batch);
-  // Sends the batch's pipelined statements and marks the jobs they finished. False when a
-  // statement failed: the transaction is aborted and nothing is marked.
-  bool run_pipelined(std::deque<Job>& batch, std::vector<char>& finished);
+  // Runs the batch's set statements and marks the jobs they finished. False when a statement
+  // failed: the transaction is aborted and nothing is marked.
+  bool run_sets(std::deque<Job>& batch, std::vector<char>& finished);
 
   std::string conninfo_;
   std::unique_ptr<PgConnection> conn_;  // the writer thread's

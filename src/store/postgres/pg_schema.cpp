@@ -222,6 +222,9 @@ CREATE TABLE presence (
   expires_at BIGINT NOT NULL,
   PRIMARY KEY (agent_id, node_id)
 );
+-- Every message updates its conversation's row (seq, last text): room on each page keeps
+-- those updates on the page (HOT), and they change no indexed column (append_in).
+ALTER TABLE conversations SET (fillfactor = 50);
 )sql"},
 };
 

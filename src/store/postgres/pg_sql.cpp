@@ -184,27 +184,26 @@ Result<AppendOutcome> refused_append(PgConnection& db, const NewMessage& message
 }
 }  // namespace
 
-PgConnection::Statement append_statement(const NewMessage& message, Millis now) {
-  // No row means a retried client id, a chat that is not active, or no such chat. (The
-  // unique index stays the real guard: a racing duplicate makes the insert throw, and the
-  // writer's savepoint undoes the seq bump.)
+Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now) {
+  // last_activity_at moves only when it is a second or more behind: a row update that
+  // changes no indexed column is a HOT update (no new entry in any of the conversation
+  // indexes), so a busy chat does not bloat them with a version per message. end_if_idle
+  // checks the exact time of the newest event. (The unique index on the client id stays the
+  // real guard: a racing duplicate makes the insert throw, and the writer's savepoint undoes
+  // the seq bump.)
   static const std::string kAppend = sql(
       {"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
-       "last_activity_at = $2, last_text = $3 WHERE id = $1 AND status = 'active' "
+       "last_activity_at = CASE WHEN $2 >= last_activity_at + 1000 THEN $2 "
+       "ELSE last_activity_at END, last_text = $3 WHERE id = $1 AND status = 'active' "
        "AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
        "WHERE conversation_id = $1 AND client_id = $6)) RETURNING ",
        kConversationColumnsBare,
        "), ins AS (INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, "
        "client_id, created_at) SELECT $1, last_seq, $4, $5, 'text', $3, $6, $2 FROM bump "
        "RETURNING id) SELECT bump.*, ins.id FROM bump, ins"});
-  return {kAppend,
-          {param(message.conversation_id), param(now), param(message.body),
-           param(core::to_string(message.sender)), param(agent_id_of(message)),
-           param(client_id_of(message))}};
-}
-
-std::optional<AppendOutcome> appended(const PgResult& r, const NewMessage& message, Millis now) {
-  if (r.empty()) return std::nullopt;
+  auto r = db.query(kAppend, message.conversation_id, now, message.body,
+                    core::to_string(message.sender), agent_id_of(message), client_id_of(message));
+  if (r.empty()) return refused_append(db, message);
   auto conversation = read_conversation(PgRow(r, 0));
   core::Message m{r.int64(0, kConversationColumnCount), message.conversation_id,
                   conversation.last_seq, message.sender, agent_id_of(message), "text",
@@ -212,12 +211,57 @@ std::optional<AppendOutcome> appended(const PgResult& r, const NewMessage& messa
   return AppendOutcome{std::move(conversation), std::move(m), false};
 }
 
-Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now) {
-  auto statement = append_statement(message, now);
-  if (auto done = appended(db.query_params(statement.sql, statement.params), message, now)) {
-    return std::move(*done);
-  }
-  return refused_append(db, message);
+std::string_view append_set_sql() {
+  // One UPDATE per conversation moves its seq by the number of its new messages (its row
+  // lock orders this against other writers, on any node); the messages are numbered from the
+  // old seq in batch order, given their ids, and inserted. A message whose client id is
+  // stored, or earlier in the batch, is left out (its job then answers it as a duplicate);
+  // a NULL client id equals nothing, so such a message is always new. The NOT EXISTS are
+  // anti-joins PostgreSQL runs as index look-ups, never a scan of the messages table.
+  // last_activity_at as in append_in.
+  static const std::string kAppendSet = sql(
+      {"WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
+       "$4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY "
+       "AS i(conversation_id, created_at, body, sender, agent_id, client_id, place)), "
+       "fresh AS (SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM messages m "
+       "WHERE m.conversation_id = i.conversation_id AND m.client_id = i.client_id) "
+       "AND NOT EXISTS (SELECT 1 FROM input j WHERE j.conversation_id = i.conversation_id "
+       "AND j.client_id = i.client_id AND j.place < i.place)), "
+       "counted AS (SELECT conversation_id, count(*) AS k, max(created_at) AS at, "
+       "(array_agg(body ORDER BY place DESC))[1] AS last_body FROM fresh GROUP BY conversation_id), "
+       "bump AS (UPDATE conversations c SET last_seq = c.last_seq + counted.k, "
+       "last_activity_at = CASE WHEN counted.at >= c.last_activity_at + 1000 THEN counted.at "
+       "ELSE c.last_activity_at END, last_text = counted.last_body FROM counted "
+       "WHERE c.id = counted.conversation_id AND c.status = 'active' RETURNING ",
+       kConversationColumns,
+       ", c.last_seq - counted.k AS base), "
+       "numbered AS (SELECT f.*, b.base + row_number() OVER (PARTITION BY f.conversation_id "
+       "ORDER BY f.place) AS seq, nextval(pg_get_serial_sequence('messages', 'id')) AS id "
+       "FROM fresh f JOIN bump b ON b.id = f.conversation_id), "
+       "ins AS (INSERT INTO messages (id, conversation_id, seq, sender, agent_id, kind, body, "
+       "client_id, created_at) SELECT id, conversation_id, seq, sender, agent_id, 'text', body, "
+       "client_id, created_at FROM numbered ORDER BY conversation_id, seq) "
+       "SELECT n.place, ",
+       kConversationColumns,
+       ", n.id, n.seq FROM numbered n JOIN bump c ON c.id = n.conversation_id"});
+  return kAppendSet;
+}
+
+std::vector<Param> append_set_values(const NewMessage& message, Millis now) {
+  return {param(message.conversation_id), param(now), param(message.body),
+          param(core::to_string(message.sender)), param(agent_id_of(message)),
+          param(client_id_of(message))};
+}
+
+AppendOutcome appended_row(const PgResult& r, int row, const NewMessage& message, Millis now) {
+  // The conversation as this message left it (the row holds the batch's last state).
+  auto conversation = read_conversation(PgRow(r, row), 1);
+  std::int64_t seq = r.int64(row, 1 + kConversationColumnCount + 1);
+  conversation.last_seq = seq;
+  core::Message m{r.int64(row, 1 + kConversationColumnCount), message.conversation_id, seq,
+                  message.sender, agent_id_of(message), "text", message.body,
+                  client_id_of(message), now};
+  return AppendOutcome{std::move(conversation), std::move(m), false};
 }
 
 std::string tsquery_of(const std::vector<std::string>& terms) {

@@ -28,15 +28,17 @@ std::optional<core::Message> load_message_by_client_id(PgConnection& db, Id conv
 core::Message append_event(PgConnection& db, Id conversation_id, core::SenderKind sender,
                            std::optional<Id> agent_id, std::string_view kind, std::string_view body,
                            std::optional<std::string> client_id, Millis now);
-// append_message's transaction body, shared by the blocking and the group-commit form. When
-// the common case wrote nothing, it tells why: a retried client id is acknowledged as a
-// duplicate; otherwise not_found or conflict.
+// append_message's transaction body: takes the next seq while the chat is active and the
+// client id is new, and inserts. When that wrote nothing, it tells why: a retried client id
+// is acknowledged as a duplicate; otherwise not_found or conflict.
 Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Millis now);
-// The common case alone, as one statement the writer can pipeline: takes the next seq while
-// the chat is active and the client id is new, and inserts. appended() reads its result
-// (nullopt: it wrote nothing, and append_in will tell why).
-PgConnection::Statement append_statement(const NewMessage& message, Millis now);
-std::optional<AppendOutcome> appended(const PgResult& r, const NewMessage& message, Millis now);
+// The common case of append_in for a whole batch in one statement (PgGroupCommit::SetRow):
+// kAppendSet takes each message's append_set_values as arrays, appends those whose chat is
+// active and whose client id is new (not stored, not earlier in the batch), in batch order,
+// and returns a row per appended message that appended_row reads.
+std::string_view append_set_sql();
+std::vector<Param> append_set_values(const NewMessage& message, Millis now);
+AppendOutcome appended_row(const PgResult& r, int row, const NewMessage& message, Millis now);
 
 // Stores `activity` (its id is ignored) and returns it with its new id.
 core::Activity insert_activity(PgConnection& db, const core::Activity& activity);
