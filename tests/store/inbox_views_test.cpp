@@ -79,6 +79,28 @@ TEST_P(StoreContract, SearchFindsVisitorNameAndEmail) {
   (void)other;
 }
 
+// The product is Swedish: "asa" finds Åsa and "jose cafe" finds José's "Café?", on every
+// adapter (SQLite's tokenizer removes diacritics; PostgreSQL unaccents both sides).
+TEST_P(StoreContract, SearchIgnoresDiacriticsAndTheCaseOfAccentedLetters) {
+  auto a = agent("ann");
+  auto v = visitor();
+  ChatRequest r{v.id, form("Åsa Öberg", "asa@example.se"), "sorry"};
+  auto c = store().request_chat(r, route_to(a.id), tick());
+  ASSERT_TRUE(c);
+  store().accept_chat(c->conversation.id, a.id, tick());
+  auto jose = active_chat(a.id);
+  send(jose.id, "Hej! Träffas vi på ett Café i Malmö?", "j1");
+  auto other = active_chat(a.id);
+
+  EXPECT_EQ(search_ids(store(), a, "asa"), (std::vector<Id>{c->conversation.id}));
+  EXPECT_EQ(search_ids(store(), a, "ÅSA öberg"), (std::vector<Id>{c->conversation.id}));
+  EXPECT_EQ(search_ids(store(), a, "obe"), (std::vector<Id>{c->conversation.id}));
+  EXPECT_EQ(search_ids(store(), a, "cafe malmo"), (std::vector<Id>{jose.id}));
+  EXPECT_EQ(search_ids(store(), a, "Träffas"), (std::vector<Id>{jose.id}));
+  EXPECT_EQ(search_ids(store(), a, "traffas"), (std::vector<Id>{jose.id}));
+  (void)other;
+}
+
 TEST_P(StoreContract, SearchKeepsTheVisibilityRuleAndTheFilter) {
   auto a = agent("ann");
   auto b = agent("bob");

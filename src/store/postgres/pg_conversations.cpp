@@ -302,7 +302,7 @@ std::vector<ConversationSummary> PgStore::list_conversations(const ConversationQ
     // and those whose person's name or email does. Each side is written exactly as its GIN
     // index's expression (messages_search, people_search in pg_schema.cpp) so the planner
     // can use the index. UNION ALL: the IN set removes duplicates itself.
-    std::string tsq = "to_tsquery('simple', " + next(match) + ")";
+    std::string tsq = "to_tsquery('simple', parley_fold(" + next(match) + "))";
     text +=
         sql({" AND c.id IN (SELECT ms.conversation_id FROM messages ms "
              "WHERE ms.kind = 'text' AND parley_words(ms.body) @@ ",

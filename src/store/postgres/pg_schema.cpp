@@ -226,6 +226,19 @@ CREATE TABLE presence (
 -- those updates on the page (HOT), and they change no indexed column (append_in).
 ALTER TABLE conversations SET (fillfactor = 50);
 )sql"},
+    {3, R"sql(
+-- Search ignores diacritics as SQLite's tokenizer does ("asa" finds Åsa): the words are
+-- unaccented, then lower-cased (which then folds them whatever the database's locale).
+-- unaccent is a trusted extension that ships with PostgreSQL; it lives in public, named
+-- there, so every schema's functions find it. The indexes over the words are rebuilt.
+CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
+CREATE OR REPLACE FUNCTION parley_fold(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN lower(public.unaccent('public.unaccent'::regdictionary, t));
+CREATE OR REPLACE FUNCTION parley_words(t TEXT) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN to_tsvector('simple', regexp_replace(parley_fold(t), '[^[:alnum:]]+', ' ', 'g'));
+REINDEX INDEX messages_search;
+REINDEX INDEX people_search;
+)sql"},
 };
 
 // Any 64-bit number, the same on every node: the advisory lock that serialises migrations.
