@@ -64,7 +64,8 @@ fuzz: bootstrap
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh
 
 # The benchmarks (bench/run.sh, docs/performance.md): Parley, then the Node baseline under the
-# same load, and the budget table. PROFILE=short (default, under 3 minutes) or PROFILE=full.
+# same load, and the budget table. PROFILE=short (default, under 3 minutes), PROFILE=full, or
+# PROFILE=cluster (PostgreSQL + Redis, two nodes, a kill -9; about 2 minutes).
 PROFILE ?= short
 bench: configure
 	@bash bench/run.sh --profile $(PROFILE)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Parley's bench (issue 3). Builds what it needs, runs every scenario against a real
 # `parley serve`, then the same load against the Node baseline (bench/baseline), and prints
-# the budget table with the Parley/baseline ratios.
+# the budget table with the Parley/baseline ratios. PROFILE=cluster measures the cluster
+# instead (PostgreSQL 15 + Redis from scripts/local_servers.sh, fsync on): one node on
+# PostgreSQL against one on SQLite, cross-node against same-node delivery, a node killed -9.
 #
-#   bench/run.sh [--profile short|full]     make bench [PROFILE=full]
+#   bench/run.sh [--profile short|full|cluster]     make bench [PROFILE=full|cluster]
 #   bench/run.sh --smoke [--parley BIN --loadgen BIN --seed BIN]    (CTest: bench_smoke)
 #
 # Results: bench/results/<profile>/<name>.json, summary.json and summary.md beside them.
@@ -12,7 +14,8 @@
 # every message was delivered and every result file written, never a budget.
 # Knobs (environment): SERVER_THREADS, LOADGEN_THREADS, BUILD_DIR, RESULTS_DIR, KEEP_WORK=1,
 # SKIP_BUILD=1 (use the binaries already built), BENCH_TMP (where the databases go; a real disk),
-# BENCH_SERVE_FLAGS (serve flags for Parley instead of the detected ones that lift its limits).
+# BENCH_SERVE_FLAGS (serve flags for Parley instead of the detected ones that lift its limits),
+# CLUSTER_RETRIES (cluster: runs again a throughput or latency step whose setup failed; 2).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,7 @@ while (($#)); do
     --parley) PARLEY=$2; shift 2 ;;
     --loadgen) LOADGEN=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +55,12 @@ case $PROFILE in
     IDLE_CONNS=19000 PAIRS=256 WINDOW=8 TP_DURATION=30 TP_MESSAGES=0 TP_WARMUP=5
     LAT_RATE=5000 LAT_DURATION=60 LAT_WARMUP=5 SEED_CONV=100000 SEED_MSGS=1000000 INBOX_REQ=1000 SOAK_S=600
     STORM_RATE=1000 STORM_DURATION=30 STORM_WARMUP=5 STORM_CLIENTS=50 STORM_ACCOUNTS=10 ;;
-  *) echo "run.sh: PROFILE must be short, full or smoke" >&2; exit 2 ;;
+  cluster)
+    # Throughput as the short profile's; latency at 2,000 msg/s; the failover at a modest rate.
+    PAIRS=64 WINDOW=8 TP_DURATION=10 TP_MESSAGES=0 TP_WARMUP=2
+    LAT_RATE=2000 LAT_DURATION=10 LAT_WARMUP=2
+    FO_PAIRS=32 FO_RATE=320 FO_BEFORE=3 FO_AFTER=5 ;;
+  *) echo "run.sh: PROFILE must be short, full, cluster or smoke" >&2; exit 2 ;;
 esac
 PASSWORD=bench-password
 
@@ -87,14 +95,23 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.json "$RESULTS"/*.md "$RESULTS"/*.log
 
 SERVER_PID=""
+NODE_PIDS=()     # cluster: the `parley serve` nodes
+SERVERS_DIR=""   # cluster: PostgreSQL and Redis (scripts/local_servers.sh), stopped at exit
 cleanup() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+  local pid
+  for pid in $SERVER_PID "${NODE_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for pid in $SERVER_PID "${NODE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n $SERVERS_DIR ]]; then
+    bash "$ROOT/scripts/local_servers.sh" stop "$SERVERS_DIR" >/dev/null 2>&1 \
+      || say "could not stop PostgreSQL/Redis in $SERVERS_DIR"
   fi
   if [[ ${KEEP_WORK:-0} == 1 ]]; then say "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT  # so that an interrupted run cleans up too (the EXIT trap)
+trap 'exit 143' TERM
 
 FAILED=0
 run_step() {  # run_step NAME CMD... : runs a scenario, remembers a failure, goes on
@@ -124,16 +141,20 @@ start_server() {
   say "server did not say it was listening in 30 s"; return 1
 }
 
-stop_server() {
-  [[ -n $SERVER_PID ]] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
+stop_pid() {  # stop_pid PID : SIGTERM, up to 10 s, then SIGKILL
+  kill -TERM "$1" 2>/dev/null || true
   local i
   for ((i = 0; i < 100; i++)); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    kill -0 "$1" 2>/dev/null || break
     sleep 0.1
   done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  stop_pid "$SERVER_PID"
   SERVER_PID=""
 }
 
@@ -148,16 +169,17 @@ else
   PASSWORD_ARGS=(--password "$PASSWORD")
 fi
 
-make_db() {  # make_db DIR : schema + M agents + an admin, through the CLI
-  local dir=$1 j
-  "$PARLEY" migrate --data "$dir" >/dev/null
+make_accounts() {  # make_accounts --data DIR | --db URI : schema + M agents + an admin, through the CLI
+  local j
+  "$PARLEY" migrate "$@" >/dev/null
   for ((j = 1; j <= AGENTS; j++)); do
-    "$PARLEY" admin create-agent --data "$dir" --name "Bench Agent $j" \
+    "$PARLEY" admin create-agent "$@" --name "Bench Agent $j" \
       --email "bench-agent-$j@bench.local" "${PASSWORD_ARGS[@]}" --max-chats 100000 >/dev/null
   done
-  "$PARLEY" admin create-agent --data "$dir" --name "Bench Admin" --email bench-admin@bench.local \
+  "$PARLEY" admin create-agent "$@" --name "Bench Admin" --email bench-admin@bench.local \
     "${PASSWORD_ARGS[@]}" --role admin --max-chats 100000 >/dev/null
 }
+make_db() { make_accounts --data "$1"; }  # make_db DIR : a SQLite database
 
 # The login storm's accounts, bench-login-1..K: Calendar Agents, so no chat is routed to them.
 make_storm_accounts() {  # make_storm_accounts DIR
@@ -209,6 +231,11 @@ run_load() {
     "${flags[@]}" $(chat_args) --rate "$LAT_RATE" --duration "$LAT_DURATION" --warmup "$LAT_WARMUP" \
     "${expect[@]}" --out "$RESULTS/$target-latency.json"
 }
+
+if [[ $PROFILE == cluster ]]; then
+  # shellcheck source=bench/run_cluster.sh
+  source "$ROOT/bench/run_cluster.sh"  # runs the cluster profile and exits
+fi
 
 T0=$(now)
 say "profile $PROFILE: $NPROC CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), server threads $SERVER_THREADS, load generator threads $LOADGEN_THREADS"

@@ -27,6 +27,7 @@
 #include <cmath>
 #include <deque>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -84,10 +85,14 @@ class Conn;
 
 struct Run {
   explicit Run(const ChatOptions& opts)
-      : o(opts), target(opts.common.target), sources(opts.common.source_addresses) {}
+      : o(opts), target(opts.common.target), agent_target(opts.common.target),
+        sources(opts.common.source_addresses) {
+    if (opts.agent_port) agent_target.port = opts.agent_port;
+  }
 
   const ChatOptions& o;
-  Target target;
+  Target target;        // visitors
+  Target agent_target;  // agents: the same server, or another node of the cluster
   SourceAddresses sources;
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<int> agents_ready{0}, sides_ready{0}, setup_failures{0}, senders_done{0};
@@ -136,6 +141,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool agent() const { return agent_; }
   bool authed() const { return authed_; }
   bool dead() const { return dead_; }
+  bool accepted(std::int64_t conversation) const { return ready_.count(conversation) > 0; }
   std::vector<std::int64_t>& convs() { return convs_; }
   void expect_pong_credit(int n) { pong_credit_ = n; }
 
@@ -289,7 +295,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
         }
       } else if (kind == "chat.accepted") {
         auto conversation = int_field(f, "conversation_id");
-        if (conversation && ready_.insert(*conversation).second) run_.sides_ready++;
+        if (conversation && ready_.insert(*conversation).second) {
+          run_.sides_ready++;
+          signal_.cancel();
+        }
       }
       return;
     }
@@ -308,7 +317,9 @@ class Conn : public std::enable_shared_from_this<Conn> {
     if (type == "chat.requested") {
       if (agent_ && !run_.o.common.baseline) {
         auto id = int_field(f, "id");  // the conversation's id comes first
-        if (id) {
+        // Only this run's visitors (their email holds the run's tag): a request left pending
+        // by an earlier run on the same database (a setup that failed) is not ours.
+        if (id && f.find(run_.run_tag) != std::string_view::npos) {
           convs_.push_back(*id);
           send(R"({"type":"chat.accept","conversation_id":)" + std::to_string(*id) + "}");
           send(R"({"type":"subscribe","conversation_id":)" + std::to_string(*id) +
@@ -382,7 +393,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
 awaitable<void> open_socket(Run& r, const std::shared_ptr<Conn>& c, std::string_view cookie,
                             std::string_view token) {
   auto local = r.sources.next();
-  auto ec = co_await ws_connect(c->ws(), r.target, local, cookie, 15s);
+  const Target& target = c->agent() ? r.agent_target : r.target;
+  auto ec = co_await ws_connect(c->ws(), target, local, cookie, 15s);
   if (ec) throw std::runtime_error("WebSocket connect: " + ec.message());
   c->start_reading();
   if (!token.empty()) {
@@ -411,12 +423,12 @@ awaitable<void> agent_setup(Run& r, std::shared_ptr<Conn> c, int j) {
   }
   beast::tcp_stream http(c->ws().get_executor());
   auto local = r.sources.next();
-  auto ec = co_await tcp_connect(http, r.target, local, 15s);
+  auto ec = co_await tcp_connect(http, r.agent_target, local, 15s);
   if (ec) throw std::runtime_error("connect: " + ec.message());
   std::string email = format_index(o.agent_email, j + 1);
   std::string login = json::serialize(json::object{{"email", email}, {"password", o.agent_password}});
   std::string_view login_path = "/api/v1/auth/login";
-  auto reply = co_await http_call(http, r.target, http::verb::post, login_path, login, "", "", 60s);
+  auto reply = co_await http_call(http, r.agent_target, http::verb::post, login_path, login, "", "", 60s);
   if (reply.ec || reply.status != 200 || reply.cookie.empty()) {
     throw std::runtime_error("login " + email + ": HTTP " + std::to_string(reply.status) + " " +
                              reply.body + reply.ec.message());
@@ -424,7 +436,7 @@ awaitable<void> agent_setup(Run& r, std::shared_ptr<Conn> c, int j) {
   std::string cookie = reply.cookie;
   std::string_view avail_path = "/api/v1/me/availability";
   std::string_view avail_body = R"({"available":true})";
-  auto avail = co_await http_call(http, r.target, http::verb::put, avail_path, avail_body, cookie, "", 30s);
+  auto avail = co_await http_call(http, r.agent_target, http::verb::put, avail_path, avail_body, cookie, "", 30s);
   if (avail.ec || avail.status != 200) {
     throw std::runtime_error("availability " + email + ": HTTP " + std::to_string(avail.status) + " " + avail.body);
   }
@@ -470,7 +482,9 @@ awaitable<void> pair_setup(Run& r, Worker& w, int i) {
   }
   const auto& conv = cj->at("conversation").as_object();
   std::string status(conv.at("status").as_string());
-  if (status != "pending") {
+  // "active": the agent it was offered to accepted it before this reply was written (the
+  // offer goes out as soon as the request is stored).
+  if (status != "pending" && status != "active") {
     throw std::runtime_error("request chat: status " + status + " (no agent available?)");
   }
   std::int64_t id = conv.at("id").to_number<std::int64_t>();
@@ -478,6 +492,15 @@ awaitable<void> pair_setup(Run& r, Worker& w, int i) {
   c->send(R"({"type":"subscribe","conversation_id":)" + std::to_string(id) + R"(,"after_seq":0})");
   beast::error_code ignored;
   http.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  // The pair is set up when the agent the request was offered to has accepted it (on another
+  // node the offer crosses the bus first): a lost offer is named here, not left to the
+  // global wait.
+  auto deadline = Clock::now() + 60s;
+  bool ok = co_await wait_until(c->signal(), [&] { return c->accepted(id) || c->dead(); }, deadline);
+  if (!ok || c->dead()) {
+    throw std::runtime_error("conversation " + std::to_string(id) +
+                             ": chat.accepted did not reach the visitor in 60 s (was the offer seen?)");
+  }
 }
 
 awaitable<void> setup_worker(Run& r, Worker& w) {
@@ -488,7 +511,9 @@ awaitable<void> setup_worker(Run& r, Worker& w) {
       co_await pair_setup(r, w, i);
     } catch (const std::exception& e) {
       r.setup_failures++;
-      r.fail("pair " + std::to_string(i + 1) + ": " + e.what());
+      // Once the run has given up (another pair failed first) and closed the sockets, a
+      // wait cut short here is a consequence, not news.
+      if (!r.abort) r.fail("pair " + std::to_string(i + 1) + ": " + e.what());
     }
   }
 }
@@ -586,6 +611,20 @@ int run_chat(const ChatOptions& o) {
   };
 
   pid_t pid = o.common.server_pid;
+  // --cpu-also NAME=PID: the CPU of other processes (PostgreSQL, Redis, another node) over
+  // the same window.
+  struct Also {
+    std::string name;
+    pid_t pid;
+    std::map<pid_t, double> start, end;  // process by process
+  };
+  std::vector<Also> also;
+  std::optional<CpuTicks> machine_start, machine_end;  // the whole machine: were the cores all busy?
+  for (const auto& spec : o.cpu_also) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) throw std::runtime_error("--cpu-also wants NAME=PID: " + spec);
+    also.push_back({spec.substr(0, eq), static_cast<pid_t>(std::stol(spec.substr(eq + 1))), {}, {}});
+  }
   json::array rss_samples;
   std::optional<double> cpu_start, cpu_end, cpu_storm;  // cpu_storm: at the storm's start
   std::optional<std::uint64_t> rss_start, rss_end;
@@ -599,6 +638,8 @@ int run_chat(const ChatOptions& o) {
       if (rss_start && o.rss_interval_s > 0) rss_samples.push_back(json::array{0.0, *rss_start});
     }
     self_cpu_start = self_cpu_seconds();
+    for (auto& a : also) a.start = cpu_seconds_by_process(a.pid);
+    machine_start = machine_cpu_ticks();
     std::int64_t next_sample = r.win_start + static_cast<std::int64_t>(o.rss_interval_s * 1e9);
     while (now_ns() < r.win_end && !r.abort) {
       if (r.senders_done == static_cast<int>(conns.size())) {
@@ -619,6 +660,8 @@ int run_chat(const ChatOptions& o) {
       rss_end = rss_bytes(pid);
     }
     self_cpu_end = self_cpu_seconds();
+    for (auto& a : also) a.end = cpu_seconds_by_process(a.pid);
+    machine_end = machine_cpu_ticks();
     // Drain: every sent message should be acknowledged and delivered.
     auto drain_deadline = std::chrono::milliseconds(static_cast<long>(o.drain_timeout_s * 1000));
     wait_main([&] {
@@ -674,6 +717,33 @@ int run_chat(const ChatOptions& o) {
     figures["server_cpu_s_per_1000_msgs"] =
         in_window ? cpu / (static_cast<double>(in_window) / 1000.0) : 0.0;
     figures["server_cpu_utilisation"] = cpu / window_s;
+  }
+  if (machine_start && machine_end && machine_end->total > machine_start->total) {
+    figures["machine_cpu_busy_pct"] = 100.0 * static_cast<double>(machine_end->busy - machine_start->busy) /
+                                      static_cast<double>(machine_end->total - machine_start->total);
+  }
+  if (!also.empty()) {
+    // The tree's total, and its busiest process over the window (of PostgreSQL: the backend
+    // of the node's message writer, one process, so at most one core).
+    json::object cpu, per1000, busiest;
+    auto per_1000 = [&](double secs) { return in_window ? secs / (static_cast<double>(in_window) / 1000.0) : 0.0; };
+    for (const auto& a : also) {
+      if (a.start.empty() || a.end.empty()) continue;
+      double total = 0, top = 0;
+      for (const auto& [p, secs] : a.end) {
+        auto before = a.start.find(p);
+        double used = secs - (before == a.start.end() ? 0.0 : before->second);
+        total += used;
+        top = std::max(top, used);
+      }
+      // A process that exited during the window is left out: its time went with it.
+      cpu[a.name] = total;
+      per1000[a.name] = per_1000(total);
+      busiest[a.name] = json::object{{"cpu_s", top}, {"s_per_1000_msgs", per_1000(top)}, {"utilisation", top / window_s}};
+    }
+    figures["other_cpu_s"] = std::move(cpu);
+    figures["other_cpu_s_per_1000_msgs"] = std::move(per1000);
+    figures["other_cpu_busiest_process"] = std::move(busiest);
   }
   if (rss_start) figures["server_rss_start_bytes"] = *rss_start;
   if (rss_end) figures["server_rss_end_bytes"] = *rss_end;
@@ -743,6 +813,7 @@ int run_chat(const ChatOptions& o) {
                       {"threads", threads},
                       {"source_addresses", o.common.source_addresses},
                       {"port", o.common.target.port},
+                      {"agent_port", o.agent_port ? o.agent_port : o.common.target.port},
                       {"server_pid", o.common.server_pid}};
   if (storm_mode) {
     params["storm_clients"] = o.storm.clients;

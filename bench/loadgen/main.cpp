@@ -7,8 +7,10 @@
 //   parley-loadgen login-storm --port P --server-pid PID --pairs 64 --agents 4 --rate 1000
 //                             --storm-clients 50 --storm-accounts 10
 //   parley-loadgen inbox      --port P --agent-email ... --admin-email ...
+//   parley-loadgen failover   --port A --agent-ports B,A --kill-pid PID_B --pairs 32 --rate 320
 //   parley-loadgen report     --dir bench/results --profile short
-// Add --baseline to drive the Node relay (no REST; conversation ids assigned here).
+// Add --baseline to drive the Node relay (no REST; conversation ids assigned here), and
+// --agent-port P2 to put the agents on another node of a cluster (visitors stay on --port).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -64,6 +66,10 @@ int main(int argc, char** argv) {
     cmd->add_option("--drain-timeout", chat.drain_timeout_s);
     cmd->add_flag("--expect-all-delivered", chat.expect_all_delivered,
                   "Exit 1 unless every message sent was acknowledged and delivered");
+    cmd->add_option("--agent-port", chat.agent_port,
+                    "The agents' server port (another node of a cluster); default: --port");
+    cmd->add_option("--cpu-also", chat.cpu_also,
+                    "NAME=PID: also report the CPU of PID and its descendants over the window");
   };
   auto* tp_cmd = cli.add_subcommand("throughput", "Messages as fast as a bounded window allows");
   add_chat(tp_cmd);
@@ -84,6 +90,26 @@ int main(int argc, char** argv) {
   storm_cmd->add_flag("--storm-wrong-password", chat.storm.wrong_password,
                       "Log in with a wrong password (answered 401) instead");
 
+  FailoverOptions failover;
+  auto* fo_cmd = cli.add_subcommand(
+      "failover", "Cluster: kill -9 the agents' node mid-chat; reconnect, resume, nothing acknowledged lost");
+  add_common(fo_cmd, failover.common);
+  fo_cmd->add_option("--agent-ports", failover.agent_ports,
+                     "The agents' node, then the ports to fail over to (comma separated)")
+      ->required()
+      ->delimiter(',');
+  fo_cmd->add_option("--kill-pid", failover.kill_pid, "The agents' node: sent SIGKILL after --before s");
+  fo_cmd->add_option("--pairs", failover.pairs)->check(CLI::Range(1, 5000));
+  fo_cmd->add_option("--agents", failover.agents)->check(CLI::Range(1, 1000));
+  fo_cmd->add_option("--agent-email", failover.agent_email, "Agent login pattern; %d is 1..M");
+  fo_cmd->add_option("--agent-password", failover.agent_password);
+  fo_cmd->add_option("--rate", failover.rate, "Offered messages/s over all senders")->check(CLI::Range(1.0, 1e6));
+  fo_cmd->add_option("--before", failover.before_s, "Seconds of chat before the kill")->check(CLI::Range(0.0, 600.0));
+  fo_cmd->add_option("--after", failover.after_s, "Seconds of chat after it")->check(CLI::Range(0.0, 600.0));
+  fo_cmd->add_option("--drain-timeout", failover.drain_timeout_s);
+  fo_cmd->add_option("--body-bytes", failover.body_bytes)->check(CLI::Range(1, 4000));
+  fo_cmd->add_option("--setup-concurrency", failover.setup_concurrency)->check(CLI::Range(1, 1000));
+
   InboxOptions inbox;
   auto* inbox_cmd = cli.add_subcommand("inbox", "Inbox list and search latency");
   add_common(inbox_cmd, inbox.common);
@@ -103,7 +129,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   try {
-    for (const auto* c : {&idle.common, &chat.common, &inbox.common}) {
+    for (const auto* c : {&idle.common, &chat.common, &inbox.common, &failover.common}) {
       if (!loopback(c->target.host)) {
         std::cerr << "parley-loadgen: only loopback targets (127.0.0.0/8)\n";
         return 2;
@@ -123,6 +149,7 @@ int main(int argc, char** argv) {
       return run_chat(chat);
     }
     if (inbox_cmd->parsed()) return run_inbox(inbox);
+    if (fo_cmd->parsed()) return run_failover(failover);
     if (report_cmd->parsed()) {
       auto results = load_results(dir);
       auto report = build_report(results, profile);

@@ -3,8 +3,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 namespace parley::bench {
 
@@ -48,6 +51,16 @@ std::optional<std::uint64_t> parse_stat_ticks(const std::string& stat) {
   return utime + stime;
 }
 
+std::optional<pid_t> parse_stat_ppid(const std::string& stat) {
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream rest(stat.substr(close + 1));
+  std::string state;
+  long ppid = 0;
+  if (!(rest >> state >> ppid)) return std::nullopt;
+  return static_cast<pid_t>(ppid);
+}
+
 std::optional<std::uint64_t> rss_bytes(pid_t pid) {
   auto text = slurp("/proc/" + std::to_string(pid) + "/status");
   if (!text) return std::nullopt;
@@ -60,6 +73,66 @@ std::optional<double> cpu_seconds(pid_t pid) {
   auto ticks = parse_stat_ticks(*text);
   if (!ticks) return std::nullopt;
   return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::map<pid_t, double> cpu_seconds_by_process(pid_t pid) {
+  // One pass over /proc: every process's parent and ticks, then the tree under `pid`.
+  std::map<pid_t, std::vector<pid_t>> children;
+  std::map<pid_t, std::uint64_t> ticks;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto text = slurp(entry.path().string() + "/stat");
+    if (!text) continue;  // exited meanwhile
+    auto ppid = parse_stat_ppid(*text);
+    auto t = parse_stat_ticks(*text);
+    if (!ppid || !t) continue;
+    auto p = static_cast<pid_t>(std::stol(name));
+    children[*ppid].push_back(p);
+    ticks[p] = *t;
+  }
+  std::map<pid_t, double> out;
+  if (!ticks.count(pid)) return out;
+  const auto hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::vector<pid_t> todo{pid};
+  while (!todo.empty()) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    out[p] = static_cast<double>(ticks[p]) / hz;
+    for (pid_t c : children[p]) todo.push_back(c);
+  }
+  return out;
+}
+
+std::optional<double> cpu_seconds_tree(pid_t pid) {
+  auto by = cpu_seconds_by_process(pid);
+  if (by.empty()) return std::nullopt;
+  double total = 0;
+  for (const auto& [p, secs] : by) total += secs;
+  return total;
+}
+
+std::optional<CpuTicks> parse_proc_stat_cpu(const std::string& line) {
+  std::istringstream in(line);
+  std::string label;
+  if (!(in >> label) || label != "cpu") return std::nullopt;
+  // user nice system idle iowait irq softirq steal (guest and guest_nice are inside user/nice)
+  std::uint64_t v[8] = {};
+  int n = 0;
+  while (n < 8 && in >> v[n]) ++n;
+  if (n < 4) return std::nullopt;
+  CpuTicks t;
+  for (int i = 0; i < n; ++i) t.total += v[i];
+  t.busy = t.total - v[3] - (n > 4 ? v[4] : 0);
+  return t;
+}
+
+std::optional<CpuTicks> machine_cpu_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  return parse_proc_stat_cpu(line);
 }
 
 double self_cpu_seconds() {

@@ -13,12 +13,15 @@ namespace json = boost::json;
 
 // Results by name: "parley-idle", "baseline-idle", "parley-throughput", "baseline-throughput",
 // "parley-latency", "baseline-latency", "parley-login-storm", "parley-inbox", "seed",
-// "parley-soak". Any may be missing; its rows then say "not run".
+// "parley-soak"; with profile "cluster": "sqlite-throughput", "postgres-throughput",
+// "cluster-throughput-two-nodes", "cluster-latency-same-node", "cluster-latency-cross-node",
+// "cluster-failover". Any may be missing; its rows then say "not run".
 using ResultSet = std::map<std::string, json::object>;
 
 ResultSet load_results(const std::filesystem::path& dir);
 
-// {"profile", "rows": [{what, parley, baseline, ratio, budget, verdict}], "summary": {...}}
+// {"profile", "rows": [{what, parley, baseline, ratio, budget, verdict}], "summary": {...}};
+// the cluster profile's report adds "columns" (the headings of parley, baseline and ratio).
 // verdict is "PASS", "FAIL", "n/a" (cannot be measured yet) or "" (a figure, no budget).
 json::object build_report(const ResultSet& results, const std::string& profile);
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "login_storm.hpp"
 #include "net.hpp"
@@ -52,8 +53,34 @@ struct ChatOptions {
   double drain_timeout_s = 10;
   bool expect_all_delivered = false;  // exit 1 unless every sent message was acked and delivered
   StormOptions storm;           // login-storm only
+  // The agents' server (login, availability, socket); 0: the same as --port. Another node of
+  // a cluster puts the agents there and the visitors on --port (cross-node delivery).
+  unsigned short agent_port = 0;
+  // Other processes whose CPU over the measured window is reported beside the server's:
+  // "NAME=PID", the process and its descendants (a PostgreSQL postmaster and its backends).
+  std::vector<std::string> cpu_also;
 };
 int run_chat(const ChatOptions& o);
+
+// The cluster's node failure (PROFILE=cluster): visitors on --port, agents on the first of
+// agent_ports; the agents' node is killed (SIGKILL) after `before_s` of chat, the agents'
+// sockets reconnect through the rest of the list, resume, resend what was not acknowledged.
+struct FailoverOptions {
+  CommonOptions common;
+  std::vector<unsigned short> agent_ports;  // where agents start, then where they fail over to
+  int pairs = 32;
+  int agents = 4;
+  std::string agent_email = "bench-agent-%d@bench.local";  // %d: 1..agents
+  std::string agent_password = "bench-password";
+  double rate = 320;            // offered messages/s over all senders (both directions)
+  double before_s = 3;          // chat before the kill
+  double after_s = 5;           // chat after it
+  pid_t kill_pid = 0;           // the agents' node; 0: no kill (a cross-node run, checked alike)
+  double drain_timeout_s = 30;
+  int body_bytes = 40;
+  int setup_concurrency = 16;
+};
+int run_failover(const FailoverOptions& o);
 
 struct InboxOptions {
   CommonOptions common;

@@ -61,6 +61,32 @@ TEST(ProcStatsTest, ParsesVmRssAndStatTicks) {
   EXPECT_TRUE(cpu_seconds(::getpid()).has_value());
 }
 
+TEST(ProcStatsTest, ParsesTheParentPidAndSumsAProcessTree) {
+  std::string stat = "1234 (my (weird) name) S 77 2 3 4 5 6 7 8 9 10 150 25 0 0 20 0";
+  EXPECT_EQ(parse_stat_ppid(stat), 77);
+  EXPECT_FALSE(parse_stat_ppid("garbage").has_value());
+  auto self = cpu_seconds(::getpid());
+  auto tree = cpu_seconds_tree(::getpid());
+  ASSERT_TRUE(self && tree);
+  EXPECT_GE(*tree + 0.02, *self);  // read a moment apart
+  EXPECT_FALSE(cpu_seconds_tree(0x7ffffff0).has_value());
+  auto by = cpu_seconds_by_process(::getpid());
+  EXPECT_EQ(by.count(::getpid()), 1u);
+  EXPECT_TRUE(cpu_seconds_by_process(0x7ffffff0).empty());
+}
+
+TEST(ProcStatsTest, ParsesTheMachineCpuLine) {
+  auto t = parse_proc_stat_cpu("cpu  100 5 50 800 40 3 2 0 0 0");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->total, 1000u);
+  EXPECT_EQ(t->busy, 160u);  // all but idle (800) and iowait (40)
+  EXPECT_FALSE(parse_proc_stat_cpu("cpu0 1 2 3 4").has_value());
+  EXPECT_FALSE(parse_proc_stat_cpu("intr 1 2 3").has_value());
+  auto now = machine_cpu_ticks();
+  ASSERT_TRUE(now);
+  EXPECT_GE(now->total, now->busy);
+}
+
 namespace {
 json::object fake(const std::string& name, json::object figures, json::object params = {}, bool ok = true) {
   return make_result(name, "x", "parley", std::move(params), std::move(figures), ok, {});

@@ -1,8 +1,11 @@
 // What two nodes race for, through their real HTTP and WebSocket fronts: twenty accepts of one
-// request spread over both nodes have one winner; an accept window that lapses after the node
-// that took the request was killed still fires on the node that is left, and the request is
-// offered to the next agent there; an agent whose only node was killed goes offline within
-// the presence expiry, and their offer moves on without waiting out its window.
+// request spread over both nodes have one winner, and so have twenty bookings of one meeting
+// slot; an accept window that lapses after the node that took the request was killed still
+// fires on the node that is left, and the request is offered to the next agent there; an
+// agent whose only node was killed goes offline within the presence expiry, and their offer
+// moves on without waiting out its window.
+#include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <thread>
 
@@ -63,6 +66,43 @@ TEST_F(Races, TwentyAcceptsOverTwoNodesHaveOneWinner) {
   const auto& list = events.at("events").as_array();
   EXPECT_EQ(1, std::count_if(list.begin(), list.end(),
                              [](const auto& e) { return e.at("kind") == "chat.accepted"; }));
+}
+
+TEST_F(Races, TwentyBookingsOfOneSlotOverTwoNodesMakeOneMeeting) {
+  // Alice's meeting calendar: bookable at any hour, 30-minute meetings.
+  auto alice = login_agent(a->port(), "alice@example.com", kPassword);
+  json::array blocks;
+  for (int d = 1; d <= 7; ++d) blocks.push_back({{"weekday", d}, {"start", "00:00"}, {"end", "24:00"}});
+  json::object calendar{{"time_zone", "UTC"}, {"blocks", blocks}, {"duration_minutes", 30}};
+  ASSERT_EQ(200, alice.http.request(verb::put, "/api/v1/me/calendar", json::serialize(calendar)).status);
+  auto alice_id = alice.agent.at("id").as_int64();
+  std::vector<VisitorClient> visitors;
+  for (int i = 0; i < 20; ++i) visitors.push_back(new_visitor(i % 2 ? a->port() : b->port()));
+  auto slots = visitors[0].http.get("/api/v1/visitor/calendars/" + std::to_string(alice_id) + "/slots");
+  ASSERT_EQ(200, slots.status) << slots.body;
+  auto start = slots.json().at("slots").at(2).at("start").as_int64();
+
+  std::vector<int> statuses(20);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < 20) std::this_thread::yield();  // all at once, half on each node
+      statuses[i] = visitors[i].http
+                        .post("/api/v1/visitor/meetings",
+                              json::object{{"agent_id", alice_id}, {"start", start},
+                                           {"email", "v" + std::to_string(i) + "@example.com"}})
+                        .status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(1, std::count(statuses.begin(), statuses.end(), 201));
+  EXPECT_EQ(19, std::count(statuses.begin(), statuses.end(), 409));
+  auto meetings = alice.http.get("/api/v1/meetings").json();
+  const auto& list = meetings.at("meetings").as_array();
+  ASSERT_EQ(1u, list.size());
+  EXPECT_EQ(start, list[0].at("start").as_int64());
 }
 
 TEST_F(Races, AnAcceptWindowLapsesAfterTheNodeThatTookTheRequestDied) {
