@@ -62,19 +62,25 @@ TEST_P(StoreContract, MessagesBecomeSearchableShortlyWithoutAFlush) {
   EXPECT_EQ(found, (std::vector<Id>{c.id}));
 }
 
+// A new visitor's chat with `agent`, from the form's name and email, accepted.
+Id accepted_chat_of(Store& store, const core::Agent& agent, core::PreChatForm form, Millis at) {
+  auto c = store.request_chat({store.create_visitor("searched-" + form.email, at).id, form, "sorry"},
+                              [&](const RoutingSnapshot&) { return core::RouteChoice{agent.id}; },
+                              at);
+  if (!c) throw std::runtime_error(c.error().message);
+  store.accept_chat(c->conversation.id, agent.id, at + 1);
+  return c->conversation.id;
+}
+
 TEST_P(StoreContract, SearchFindsVisitorNameAndEmail) {
   auto a = agent("ann");
-  auto v = visitor();
-  ChatRequest r{v.id, form("Zelda Quinn", "zq@acme-widgets.example"), "sorry"};
-  auto c = store().request_chat(r, route_to(a.id), tick());
-  ASSERT_TRUE(c);
-  store().accept_chat(c->conversation.id, a.id, tick());
+  auto zelda = accepted_chat_of(store(), a, form("Zelda Quinn", "zq@acme-widgets.example"), tick());
   auto other = active_chat(a.id);
 
-  EXPECT_EQ(search_ids(store(), a, "zelda"), (std::vector<Id>{c->conversation.id}));
-  EXPECT_EQ(search_ids(store(), a, "quinn zel"), (std::vector<Id>{c->conversation.id}));
-  EXPECT_EQ(search_ids(store(), a, "acme-widgets"), (std::vector<Id>{c->conversation.id}));
-  EXPECT_EQ(search_ids(store(), a, "zq@acme"), (std::vector<Id>{c->conversation.id}));
+  EXPECT_EQ(search_ids(store(), a, "zelda"), (std::vector<Id>{zelda}));
+  EXPECT_EQ(search_ids(store(), a, "quinn zel"), (std::vector<Id>{zelda}));
+  EXPECT_EQ(search_ids(store(), a, "acme-widgets"), (std::vector<Id>{zelda}));
+  EXPECT_EQ(search_ids(store(), a, "zq@acme"), (std::vector<Id>{zelda}));
   EXPECT_TRUE(search_ids(store(), a, "nobody-like-this").empty());
   (void)other;
 }
@@ -83,18 +89,14 @@ TEST_P(StoreContract, SearchFindsVisitorNameAndEmail) {
 // adapter (SQLite's tokenizer removes diacritics; PostgreSQL unaccents both sides).
 TEST_P(StoreContract, SearchIgnoresDiacriticsAndTheCaseOfAccentedLetters) {
   auto a = agent("ann");
-  auto v = visitor();
-  ChatRequest r{v.id, form("Åsa Öberg", "asa@example.se"), "sorry"};
-  auto c = store().request_chat(r, route_to(a.id), tick());
-  ASSERT_TRUE(c);
-  store().accept_chat(c->conversation.id, a.id, tick());
+  auto asa = accepted_chat_of(store(), a, form("Åsa Öberg", "asa@example.se"), tick());
   auto jose = active_chat(a.id);
   send(jose.id, "Hej! Träffas vi på ett Café i Malmö?", "j1");
   auto other = active_chat(a.id);
 
-  EXPECT_EQ(search_ids(store(), a, "asa"), (std::vector<Id>{c->conversation.id}));
-  EXPECT_EQ(search_ids(store(), a, "ÅSA öberg"), (std::vector<Id>{c->conversation.id}));
-  EXPECT_EQ(search_ids(store(), a, "obe"), (std::vector<Id>{c->conversation.id}));
+  EXPECT_EQ(search_ids(store(), a, "asa"), (std::vector<Id>{asa}));
+  EXPECT_EQ(search_ids(store(), a, "ÅSA öberg"), (std::vector<Id>{asa}));
+  EXPECT_EQ(search_ids(store(), a, "obe"), (std::vector<Id>{asa}));
   EXPECT_EQ(search_ids(store(), a, "cafe malmo"), (std::vector<Id>{jose.id}));
   EXPECT_EQ(search_ids(store(), a, "Träffas"), (std::vector<Id>{jose.id}));
   EXPECT_EQ(search_ids(store(), a, "traffas"), (std::vector<Id>{jose.id}));
