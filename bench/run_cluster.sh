@@ -127,6 +127,10 @@ NODE_PIDS=()
 cp "$WORK/node-a.log" "$RESULTS/node-a-server.log" 2>/dev/null || true
 cp "$WORK/node-b.log" "$RESULTS/node-b-server.log" 2>/dev/null || true
 cp "$SERVERS_DIR/pg.log" "$RESULTS/postgres.log" 2>/dev/null || true
+# Errors PostgreSQL logged (a deadlock between two nodes' writers, say) are not in any result.
+PG_ERRORS=$(grep -c 'ERROR:' "$SERVERS_DIR/pg.log" 2>/dev/null || true)
+PG_DEADLOCKS=$(grep -c 'deadlock detected' "$SERVERS_DIR/pg.log" 2>/dev/null || true)
+say "PostgreSQL logged ${PG_ERRORS:-0} errors, ${PG_DEADLOCKS:-0} of them deadlocks (postgres.log beside the results)"
 
 # --- the report ---
 "$LOADGEN" report --dir "$RESULTS" --profile cluster --out "$RESULTS/summary.json" \

@@ -86,13 +86,26 @@ constexpr double kStormP99SlackMs = 5.0;
 constexpr double kPostgresMsgsPerS = 10000.0;
 constexpr double kCrossNodeP99Ms = 5.0;
 
+bool all_delivered(const ResultSet& rs, const std::string& name) {
+  auto sent = num(rs, name, {"figures", "sent"});
+  auto delivered = num(rs, name, {"figures", "delivered"});
+  return sent && delivered && *delivered >= *sent;
+}
+
 std::string lat_cell(const ResultSet& rs, const std::string& name) {
   auto p50 = num(rs, name, {"figures", "latency_e2e", "p50_ms"});
   auto p99 = num(rs, name, {"figures", "latency_e2e", "p99_ms"});
   auto p999 = num(rs, name, {"figures", "latency_e2e", "p999_ms"});
   auto mx = num(rs, name, {"figures", "latency_e2e", "max_ms"});
   if (!p50 || !p99 || !p999 || !mx) return "not run";
-  return fmt(*p50, 2) + " / " + fmt(*p99, 2) + " / " + fmt(*p999, 2) + " / " + fmt(*mx, 2) + " ms";
+  std::string out = fmt(*p50, 2) + " / " + fmt(*p99, 2) + " / " + fmt(*p999, 2) + " / " + fmt(*mx, 2) + " ms";
+  // Percentiles of what arrived only: say so when some never did (by the end of the drain).
+  auto sent = num(rs, name, {"figures", "sent"});
+  auto delivered = num(rs, name, {"figures", "delivered"});
+  if (sent && delivered && *delivered < *sent) {
+    out += " (" + thousands(*sent - *delivered) + " of " + thousands(*sent) + " never delivered)";
+  }
+  return out;
 }
 
 // "93 % busy (load generator 0.71 CPU)": how much of the machine the run had, so that a
@@ -184,7 +197,7 @@ json::object build_cluster_report(const ResultSet& rs, const std::string& profil
     add(row("Latency p50 / p99 / p99.9 / max at " + at + " msg/s offered, PostgreSQL + Redis bus",
             "cross-node " + lat_cell(rs, cross), "same node " + lat_cell(rs, same), ratio(p99, sp99),
             "cross-node p99 <= " + fmt(kCrossNodeP99Ms, 0) + " ms",
-            verdict(p99.has_value() && run_ok(rs, cross), p99 && *p99 <= kCrossNodeP99Ms)));
+            verdict(p99.has_value() && run_ok(rs, cross) && all_delivered(rs, cross), p99 && *p99 <= kCrossNodeP99Ms)));
     auto got = num(rs, cross, {"figures", "delivered_per_s"});
     auto sgot = num(rs, same, {"figures", "delivered_per_s"});
     add(row("  delivered msg/s during those runs", opt_str(got, thousands), opt_str(sgot, thousands),

@@ -24,6 +24,9 @@ std::string verdict_of(const json::object& report, const std::string& prefix) {
 json::object lat(double p99) {
   return {{"p50_ms", 1.0}, {"p99_ms", p99}, {"p999_ms", p99 + 1}, {"max_ms", p99 + 2}};
 }
+json::object lat_run(double p99, double delivered = 24000) {
+  return {{"latency_e2e", lat(p99)}, {"sent", 24000}, {"delivered", delivered}};
+}
 json::object delivery(double lost, double dup = 0, double reordered = 0) {
   return {{"sent", 3000}, {"acked", 2990}, {"unacked", 10}, {"delivered", 2990 - lost},
           {"lost", lost}, {"duplicated", dup}, {"reordered", reordered}};
@@ -49,8 +52,8 @@ ResultSet cluster(double pg_rate, double cross_p99, json::object failover_delive
        {"machine_cpu_busy_pct", 99.0},
        {"loadgen_cpu_s", 1.0},
        {"measured_s", 10.0}});
-  rs["cluster-latency-same-node"] = fake("cluster-latency-same-node", {{"latency_e2e", lat(2.0)}}, {{"rate", 2000}});
-  rs["cluster-latency-cross-node"] = fake("cluster-latency-cross-node", {{"latency_e2e", lat(cross_p99)}}, {{"rate", 2000}});
+  rs["cluster-latency-same-node"] = fake("cluster-latency-same-node", lat_run(2.0), {{"rate", 2000}});
+  rs["cluster-latency-cross-node"] = fake("cluster-latency-cross-node", lat_run(cross_p99), {{"rate", 2000}});
   rs["cluster-failover"] = fake("cluster-failover",
                                 {{"delivery", std::move(failover_delivery)},
                                  {"reconnect_after_kill", json::object{{"count", 4}, {"p50_ms", 3.0}, {"max_ms", 7.5}}},
@@ -103,4 +106,15 @@ TEST(ClusterReportTest, AFailedOrMissingRunIsNeverAPass) {
   // Nothing lost, but the run itself failed (no kill happened, say): not a pass.
   report = build_report(cluster(12000, 4.0, delivery(0), false), "cluster");
   EXPECT_EQ(verdict_of(report, "Acknowledged messages lost after kill -9"), "FAIL");
+}
+
+TEST(ClusterReportTest, ALatencyRunThatLeftMessagesUndeliveredSaysSoAndFails) {
+  auto rs = cluster(12000, 4.0, delivery(0));
+  rs["cluster-latency-cross-node"] =
+      fake("cluster-latency-cross-node", lat_run(4.0, 16000), {{"rate", 2000}});
+  auto report = build_report(rs, "cluster");
+  EXPECT_EQ(verdict_of(report, "Latency p50 / p99 / p99.9 / max at 2,000 msg/s"), "FAIL");
+  auto table = markdown_table(report);
+  EXPECT_NE(table.find("cross-node 1.00 / 4.00 / 5.00 / 6.00 ms (8,000 of 24,000 never delivered)"), std::string::npos)
+      << table;
 }
