@@ -61,7 +61,8 @@ void submit_append(PgGroupCommit& writer, NewMessage message, Millis now, int at
       append_set_sql(), append_set_values(*shared_message, now),
       [outcome, shared_message, now](const PgResult& r, int i) {
         outcome->emplace(appended_row(r, i, *shared_message, now));
-      }};
+      },
+      append_set_lock_sql()};
   writer.submit(
       key,
       [outcome, shared_message, now](PgConnection& db) {

@@ -125,7 +125,17 @@ bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished
   }
   if (kinds.empty()) return true;
   std::vector<PgConnection::Statement> statements;
+  std::vector<std::size_t> result_of_kind;  // where each kind's set statement's result is
   for (const auto& [sql, jobs] : kinds) {
+    if (auto lock = batch[jobs[0]].row->lock_sql; !lock.empty()) {
+      std::vector<Param> keys;
+      keys.reserve(jobs.size());
+      for (std::size_t j : jobs) keys.push_back(std::to_string(batch[j].key));
+      std::vector<const Param*> column;
+      for (const auto& k : keys) column.push_back(&k);
+      statements.push_back({lock, {array_literal(column)}});
+    }
+    result_of_kind.push_back(statements.size());
     PgConnection::Statement st{sql, {}};
     std::size_t columns = batch[jobs[0]].row->values.size();
     for (std::size_t c = 0; c < columns; ++c) {
@@ -145,10 +155,11 @@ bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished
   }
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const auto& jobs = kinds[k].second;
-    for (int r = 0; r < results[k].rows(); ++r) {
-      auto place = static_cast<std::size_t>(results[k].int64(r, 0) - 1);
+    const auto& result = results[result_of_kind[k]];
+    for (int r = 0; r < result.rows(); ++r) {
+      auto place = static_cast<std::size_t>(result.int64(r, 0) - 1);
       auto job = jobs.at(place);
-      batch[job].row->take(results[k], r);
+      batch[job].row->take(result, r);
       finished[job] = 1;
     }
   }

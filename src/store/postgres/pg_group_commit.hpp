@@ -46,10 +46,14 @@ class PgGroupCommit {
   // returns one row per job it finished, with the job's 1-based place among them in column
   // 0. `take` reads that row (on the writer thread, inside the batch); a job with no row
   // runs `work` afterwards.
+  // `lock_sql`, when set, runs first with $1 the array of the kind's job keys: rows that the
+  // set statement will lock, locked in key order (ORDER BY … FOR UPDATE), so that two nodes'
+  // batches wait for each other instead of deadlocking.
   struct SetRow {
     std::string_view sql;
     std::vector<Param> values;
     std::function<void(const PgResult&, int row)> take;
+    std::string_view lock_sql = {};
   };
 
   static constexpr std::size_t kMaxBatch = 512;

@@ -247,6 +247,13 @@ std::string_view append_set_sql() {
   return kAppendSet;
 }
 
+std::string_view append_set_lock_sql() {
+  // The set statement's UPDATE would lock its conversations in whatever order its join
+  // yields them; two nodes' batches over the same chats then deadlock (PostgreSQL breaks it
+  // after a second). Taken here first, in id order, they only wait.
+  return "SELECT 1 FROM conversations WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
+}
+
 std::vector<Param> append_set_values(const NewMessage& message, Millis now) {
   return {param(message.conversation_id), param(now), param(message.body),
           param(core::to_string(message.sender)), param(agent_id_of(message)),

@@ -37,6 +37,8 @@ Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Mil
 // active and whose client id is new (not stored, not earlier in the batch), in batch order,
 // and returns a row per appended message that appended_row reads.
 std::string_view append_set_sql();
+// Locks the conversation rows of $1 (an array of ids) in id order, before append_set_sql.
+std::string_view append_set_lock_sql();
 std::vector<Param> append_set_values(const NewMessage& message, Millis now);
 AppendOutcome appended_row(const PgResult& r, int row, const NewMessage& message, Millis now);
 
