@@ -12,7 +12,12 @@ void Presence::connected(core::Id agent_id) {
     if (sockets_[agent_id]++ > 0) return;  // already reported by this node
   }
   core::Id agents[] = {agent_id};
-  store_.report_presence(node_id_, agents, clock_() + kExpiry);
+  try {
+    store_.report_presence(node_id_, agents, clock_() + kExpiry);
+  } catch (...) {
+    disconnected(agent_id);  // not counted: the caller's socket fails with the exception
+    throw;
+  }
 }
 
 void Presence::disconnected(core::Id agent_id) {

@@ -27,7 +27,8 @@ class Presence {
       : store_(store), node_id_(std::move(node_id)), clock_(std::move(clock)) {}
 
   // A socket of this agent authenticated on this node. The first one is reported at once:
-  // a chat requested right after the agent's `hello` must find them online.
+  // a chat requested right after the agent's `hello` must find them online. If that report
+  // fails (the database is away) it throws and the socket is not counted.
   void connected(core::Id agent_id);
   // A socket of this agent closed. Nothing is written: the report lapses by itself once no
   // heartbeat renews it.

@@ -98,10 +98,15 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
     close_quietly();
     for (const auto& topic : topics_) s_.bus.unsubscribe(topic, this);
-    if (agent_ && actor_) s_.presence.disconnected(agent_->id);
     if (!writing_ && ws_.is_open()) {
       co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
     }
+  }
+
+  // However the session ends (a closed socket, a failed frame, an exception), the agent's
+  // socket stops counting.
+  ~Session() override {
+    if (counted_present_) s_.presence.disconnected(agent_->id);
   }
 
   auto executor() { return ws_.get_executor(); }
@@ -268,7 +273,10 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 
   void on_authenticated() {
     // Online before `hello`: a chat requested once the agent has it can be routed to them.
-    if (agent_) s_.presence.connected(agent_->id);
+    if (agent_) {
+      s_.presence.connected(agent_->id);
+      counted_present_ = true;
+    }
     if (actor_->is_agent()) {
       listen(bus::kInboxTopic);
       listen(bus::agent_topic(actor_->id));
@@ -486,6 +494,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::unique_ptr<asio::steady_timer> drained_;  // made by the first replay: idle sockets pay nothing
   bool writing_ = false;
   bool closed_ = false;
+  bool counted_present_ = false;  // this socket counts in Presence until the session is gone
 };
 
 }  // namespace
