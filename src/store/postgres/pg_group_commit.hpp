@@ -1,11 +1,12 @@
-// Group commit on PostgreSQL: messages of one node are written by one writer thread, each
-// inside a savepoint of a batch transaction that holds every message queued at that moment;
-// the batch commits once, then every sender is told. Many messages, one commit, and each is
-// still acknowledged only after it is durable.
+// Group commit on PostgreSQL: messages of one node are written by one writer thread, in a
+// batch transaction that holds every message queued at that moment; the batch commits once,
+// then every sender is told. Many messages, one commit, and each is still acknowledged only
+// after it is durable.
 //
 // Jobs run in the order of their key (the conversation id), stable within a key: every node
-// then locks conversation rows in the same order, so two nodes' batches cannot deadlock, and
-// the messages of one conversation keep the order they were submitted in.
+// then locks conversation rows in the same order (a set statement's lock_sql does the same),
+// so two nodes' batches cannot deadlock, and the messages of one conversation keep the order
+// they were submitted in.
 //
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
 // unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails.
