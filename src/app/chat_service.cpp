@@ -153,7 +153,9 @@ core::Result<core::AppendOutcome> ChatService::post_message(const Actor& actor,
   auto m = prepare_message(actor, conversation_id, client_id, body);
   if (!m) return m.error();
   auto outcome = store_.append_message(*m, clock_());
-  if (outcome && !outcome->duplicate) publish_event(outcome->conversation, outcome->message);
+  // A retry is published again: the first publish may have died with the node that stored
+  // it (kill -9 between commit and publish). Receivers drop a seq they already have.
+  if (outcome) publish_event(outcome->conversation, outcome->message);
   return outcome;
 }
 
@@ -165,11 +167,12 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
   store_.append_message_async(*m, clock_(), [this, done = std::move(done)](
                                                 core::Result<core::AppendOutcome> outcome) {
     // The sender hears its ack first, then everyone gets the event; both are issued here,
-    // in commit order, so receivers rarely see gaps.
-    std::optional<core::AppendOutcome> fresh;
-    if (outcome && !outcome->duplicate) fresh = *outcome;
+    // in commit order, so receivers rarely see gaps. A retry (a duplicate) is published
+    // again, as in post_message.
+    std::optional<core::AppendOutcome> stored;
+    if (outcome) stored = *outcome;
     done(std::move(outcome));
-    if (fresh) publish_event(fresh->conversation, fresh->message);
+    if (stored) publish_event(stored->conversation, stored->message);
   });
 }
 
