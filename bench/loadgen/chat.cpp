@@ -53,13 +53,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-std::optional<json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
 // "<scheduled ns>.<conn>.<n>" -> scheduled ns
 std::int64_t scheduled_of(std::string_view client_id) {
   std::int64_t v = -1;
@@ -461,33 +454,11 @@ awaitable<void> pair_setup(Run& r, Worker& w, int i) {
   auto local = r.sources.next();
   auto ec = co_await tcp_connect(http, r.target, local, 15s);
   if (ec) throw std::runtime_error("connect: " + ec.message());
-  std::string_view session_path = "/api/v1/visitor/session";
-  auto session = co_await http_call(http, r.target, http::verb::post, session_path, "", "", "", 30s);
-  auto s = parse_object(session.body);
-  if (session.ec || session.status != 201 || !s || !s->contains("visitor_token")) {
-    throw std::runtime_error("visitor session: HTTP " + std::to_string(session.status) + " " + session.body);
-  }
-  std::string token(s->at("visitor_token").as_string());
+  std::string token = co_await new_visitor_token(http, r.target);
   co_await open_socket(r, c, "", token);
-
-  json::object form{{"name", "Bench Visitor " + std::to_string(i + 1)},
-                    {"email", "bench-visitor-" + std::to_string(i + 1) + "-" + r.run_tag + "@bench.local"},
-                    {"page_url", "https://bench.local/pricing"}};
-  std::string form_body = json::serialize(form);
-  std::string_view chats_path = "/api/v1/visitor/chats";
-  auto chat = co_await http_call(http, r.target, http::verb::post, chats_path, form_body, "", token, 30s);
-  auto cj = parse_object(chat.body);
-  if (chat.ec || chat.status != 201 || !cj || !cj->contains("conversation")) {
-    throw std::runtime_error("request chat: HTTP " + std::to_string(chat.status) + " " + chat.body);
-  }
-  const auto& conv = cj->at("conversation").as_object();
-  std::string status(conv.at("status").as_string());
-  // "active": the agent it was offered to accepted it before this reply was written (the
-  // offer goes out as soon as the request is stored).
-  if (status != "pending" && status != "active") {
-    throw std::runtime_error("request chat: status " + status + " (no agent available?)");
-  }
-  std::int64_t id = conv.at("id").to_number<std::int64_t>();
+  std::int64_t id = co_await request_chat(
+      http, r.target, token, "Bench Visitor " + std::to_string(i + 1),
+      "bench-visitor-" + std::to_string(i + 1) + "-" + r.run_tag + "@bench.local");
   c->convs().push_back(id);
   c->send(R"({"type":"subscribe","conversation_id":)" + std::to_string(id) + R"(,"after_seq":0})");
   beast::error_code ignored;

@@ -74,13 +74,6 @@ std::optional<ParsedId> parse_client_id(std::string_view id) {
   return p;
 }
 
-std::optional<json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
 awaitable<void> sleep_for(asio::io_context& ioc, std::chrono::nanoseconds d) {
   asio::steady_timer t(ioc, d);
   co_await t.async_wait(tuple_awaitable);
@@ -472,33 +465,12 @@ awaitable<void> pair_setup(Run& r, int i) {
   auto local = r.sources.next();
   auto ec = co_await tcp_connect(http, o.common.target, local, 15s);
   if (ec) throw std::runtime_error("connect: " + ec.message());
-  std::string_view session_path = "/api/v1/visitor/session";
-  auto session = co_await http_call(http, o.common.target, http::verb::post, session_path, "", "", "", 30s);
-  auto s = parse_object(session.body);
-  if (session.ec || session.status != 201 || !s || !s->contains("visitor_token")) {
-    throw std::runtime_error("visitor session: HTTP " + std::to_string(session.status) + " " + session.body);
-  }
-  std::string token(s->at("visitor_token").as_string());
+  std::string token = co_await new_visitor_token(http, o.common.target);
   v->set_token(token);
   co_await Side::open(v);
-  json::object form{{"name", "Failover Visitor " + std::to_string(i + 1)},
-                    {"email", "failover-visitor-" + std::to_string(i + 1) + "-" + r.run_tag + "@bench.local"},
-                    {"page_url", "https://bench.local/pricing"}};
-  std::string form_body = json::serialize(form);
-  std::string_view chats_path = "/api/v1/visitor/chats";
-  auto chat = co_await http_call(http, o.common.target, http::verb::post, chats_path, form_body, "", token, 30s);
-  auto cj = parse_object(chat.body);
-  if (chat.ec || chat.status != 201 || !cj || !cj->contains("conversation")) {
-    throw std::runtime_error("request chat: HTTP " + std::to_string(chat.status) + " " + chat.body);
-  }
-  const auto& conv = cj->at("conversation").as_object();
-  std::string status(conv.at("status").as_string());
-  // "active": the agent it was offered to accepted it before this reply was written (the
-  // offer goes out as soon as the request is stored).
-  if (status != "pending" && status != "active") {
-    throw std::runtime_error("request chat: status " + status + " (no agent available?)");
-  }
-  std::int64_t id = conv.at("id").to_number<std::int64_t>();
+  std::int64_t id = co_await request_chat(
+      http, o.common.target, token, "Failover Visitor " + std::to_string(i + 1),
+      "failover-visitor-" + std::to_string(i + 1) + "-" + r.run_tag + "@bench.local");
   Conv c;
   c.id = id;
   v->convs().emplace(id, std::move(c));

@@ -62,13 +62,6 @@ awaitable<HttpReply> timed_get(Client& c, const std::string& path, Histogram* h)
   co_return reply;
 }
 
-std::optional<json::object> parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
 std::string next_cursor(const std::string& body) {
   auto o = parse_object(body);
   if (!o || !o->contains("next") || !o->at("next").is_string()) return {};

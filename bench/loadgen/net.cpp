@@ -146,4 +146,43 @@ std::optional<std::int64_t> int_field(std::string_view frame, std::string_view k
   return out;
 }
 
+std::optional<boost::json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+awaitable<std::string> new_visitor_token(beast::tcp_stream& http, const Target& target) {
+  using namespace std::chrono_literals;
+  auto session =
+      co_await http_call(http, target, http::verb::post, "/api/v1/visitor/session", "", "", "", 30s);
+  auto s = parse_object(session.body);
+  if (session.ec || session.status != 201 || !s || !s->contains("visitor_token")) {
+    throw std::runtime_error("visitor session: HTTP " + std::to_string(session.status) + " " +
+                             session.body);
+  }
+  co_return std::string(s->at("visitor_token").as_string());
+}
+
+awaitable<std::int64_t> request_chat(beast::tcp_stream& http, const Target& target,
+                                     const std::string& token, const std::string& name,
+                                     const std::string& email) {
+  using namespace std::chrono_literals;
+  boost::json::object form{
+      {"name", name}, {"email", email}, {"page_url", "https://bench.local/pricing"}};
+  auto chat = co_await http_call(http, target, http::verb::post, "/api/v1/visitor/chats",
+                                 boost::json::serialize(form), "", token, 30s);
+  auto cj = parse_object(chat.body);
+  if (chat.ec || chat.status != 201 || !cj || !cj->contains("conversation")) {
+    throw std::runtime_error("request chat: HTTP " + std::to_string(chat.status) + " " + chat.body);
+  }
+  const auto& conv = cj->at("conversation").as_object();
+  std::string status(conv.at("status").as_string());
+  if (status != "pending") {
+    throw std::runtime_error("request chat: status " + status + " (no agent available?)");
+  }
+  co_return conv.at("id").to_number<std::int64_t>();
+}
+
 }  // namespace parley::bench

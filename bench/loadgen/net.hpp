@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -85,6 +86,20 @@ awaitable<HttpReply> http_call(beast::tcp_stream& stream, const Target& target, 
                                std::string_view path, std::string_view body,
                                std::string_view cookie, std::string_view bearer,
                                std::chrono::milliseconds timeout);
+
+// The JSON object in `text`, or nullopt.
+std::optional<boost::json::object> parse_object(std::string_view text);
+
+// A new visitor (POST /api/v1/visitor/session on `http`): its token. Throws with the
+// server's answer when it is not one.
+awaitable<std::string> new_visitor_token(beast::tcp_stream& http, const Target& target);
+
+// The visitor of `token` asks for a chat (POST /api/v1/visitor/chats) with a pre-chat form of
+// `name` and `email`: the new conversation's id. Throws unless the request is pending (an
+// agent is available and has been offered it).
+awaitable<std::int64_t> request_chat(beast::tcp_stream& http, const Target& target,
+                                     const std::string& token, const std::string& name,
+                                     const std::string& email);
 
 // TCP connect + WebSocket upgrade on /ws, with the agent's cookie when not empty.
 awaitable<beast::error_code> ws_connect(Ws& ws, const Target& target,
