@@ -65,6 +65,20 @@ json::object row(std::string what, std::string parley, std::string baseline, std
           {"budget", budget}, {"verdict", verdict}};
 }
 
+// The rows of a budget table, counted by verdict as they are added.
+struct BudgetRows {
+  json::array rows;
+  int pass = 0, fail = 0, na = 0;
+  void add(json::object r) {
+    auto v = r.at("verdict").as_string();
+    if (v == "PASS") ++pass;
+    else if (v == "FAIL") ++fail;
+    else if (v == "n/a") ++na;
+    rows.push_back(std::move(r));
+  }
+  json::object summary() const { return {{"pass", pass}, {"fail", fail}, {"not_measured", na}}; }
+};
+
 std::string verdict(bool measured, bool pass) {
   if (!measured) return "FAIL";
   return pass ? "PASS" : "FAIL";
@@ -124,15 +138,8 @@ std::string machine_cell(const ResultSet& rs, const std::string& name) {
 // against same-node delivery (latency), and a node killed mid-chat (failover). The columns are
 // "measured" and "compared with" instead of Parley and the baseline.
 json::object build_cluster_report(const ResultSet& rs, const std::string& profile) {
-  json::array rows;
-  int pass = 0, fail = 0, na = 0;
-  auto add = [&](json::object r) {
-    auto v = r.at("verdict").as_string();
-    if (v == "PASS") ++pass;
-    else if (v == "FAIL") ++fail;
-    else if (v == "n/a") ++na;
-    rows.push_back(std::move(r));
-  };
+  BudgetRows rows;
+  auto add = [&](json::object r) { rows.add(std::move(r)); };
   auto ms = [](double v) { return fmt(v, 2) + " ms"; };
   auto cs = [](double v) { return fmt(v, 4) + " s"; };
   const std::string pg = "postgres-throughput", lite = "sqlite-throughput";
@@ -251,8 +258,8 @@ json::object build_cluster_report(const ResultSet& rs, const std::string& profil
 
   json::object report{{"profile", profile},
                       {"columns", json::array{"Measured", "Compared with", "Ratio"}},
-                      {"rows", std::move(rows)},
-                      {"summary", json::object{{"pass", pass}, {"fail", fail}, {"not_measured", na}}}};
+                      {"rows", std::move(rows.rows)},
+                      {"summary", rows.summary()}};
   for (const char* name : {"postgres-throughput", "sqlite-throughput", "cluster-throughput-two-nodes",
                            "cluster-latency-cross-node", "cluster-failover"}) {
     if (auto it = rs.find(name); it != rs.end() && it->second.contains("machine")) {
@@ -285,15 +292,8 @@ ResultSet load_results(const std::filesystem::path& dir) {
 
 json::object build_report(const ResultSet& rs, const std::string& profile) {
   if (profile == "cluster") return build_cluster_report(rs, profile);
-  json::array rows;
-  int pass = 0, fail = 0, na = 0;
-  auto add = [&](json::object r) {
-    auto v = r.at("verdict").as_string();
-    if (v == "PASS") ++pass;
-    else if (v == "FAIL") ++fail;
-    else if (v == "n/a") ++na;
-    rows.push_back(std::move(r));
-  };
+  BudgetRows rows;
+  auto add = [&](json::object r) { rows.add(std::move(r)); };
 
   // --- idle connections ---
   {
@@ -466,8 +466,8 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
     }
   }
 
-  json::object report{{"profile", profile}, {"rows", std::move(rows)},
-                      {"summary", json::object{{"pass", pass}, {"fail", fail}, {"not_measured", na}}}};
+  json::object report{{"profile", profile}, {"rows", std::move(rows.rows)},
+                      {"summary", rows.summary()}};
   for (const char* name : {"parley-throughput", "parley-idle", "parley-latency", "parley-inbox"}) {
     if (auto it = rs.find(name); it != rs.end() && it->second.contains("machine")) {
       report["machine"] = it->second.at("machine");
