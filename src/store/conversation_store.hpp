@@ -9,17 +9,22 @@
 #include <string_view>
 #include <vector>
 
-#include "core/visibility.hpp"
+#include "core/actor.hpp"
 #include "store/store_common.hpp"
 
 namespace parley::store {
 
 struct NewMessage {
   Id conversation_id = 0;
-  core::SenderKind sender = core::SenderKind::visitor;
-  std::optional<Id> agent_id;  // required when sender == agent
-  std::string body;            // already validated
-  std::string client_id;       // already validated; unique per conversation
+  core::Actor author;     // who sends it; stored only where core::may_send allows
+  std::string body;       // already validated
+  std::string client_id;  // already validated; unique per conversation
+
+  core::SenderKind sender() const { return author.kind; }
+  // The agent_id a stored message carries: the author's id when an agent sent it.
+  std::optional<Id> agent_id() const {
+    return author.is_agent() ? std::optional<Id>(author.id) : std::nullopt;
+  }
 };
 
 struct ConversationQuery {
@@ -48,9 +53,11 @@ class ConversationStore {
   // conflict when it is no longer pending or was offered to someone else. Writes a
   // chat_started activity.
   virtual Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) = 0;
-  // Appends a text message with the next seq. A client_id seen before in this conversation
-  // returns the stored message with duplicate = true (even after the chat ended).
-  // not_found when absent; conflict when the conversation is not active.
+  // Appends a text message with the next seq, when core::may_send lets its author send into
+  // the conversation as it is at the write (the store decides on the row it locks: no read
+  // before the write, no gap between check and act); otherwise that rule's error. A
+  // client_id seen before in this conversation returns the stored message with duplicate =
+  // true (even after the chat ended) to an author who may read the conversation.
   virtual Result<AppendOutcome> append_message(const NewMessage& message, Millis now) = 0;
   // The same, answered through `done` once the message is durable (or failed), on a
   // thread of the store's choosing: the caller's thread is free meanwhile, which is what

@@ -15,7 +15,7 @@ TEST_P(StoreContract, AsyncAppendsAreAnsweredInSubmissionOrderAndFlushWaitsForTh
   std::vector<std::int64_t> seqs;
   constexpr int kMessages = 200;
   for (int i = 0; i < kMessages; ++i) {
-    NewMessage m{c.id, core::SenderKind::visitor, std::nullopt, "m" + std::to_string(i),
+    NewMessage m{c.id, core::Actor::of_visitor(c.visitor_id), "m" + std::to_string(i),
                  "async-" + std::to_string(i)};
     store().append_message_async(m, tick(), [&](Result<AppendOutcome> r) {
       std::lock_guard lock(mutex);
@@ -35,9 +35,9 @@ TEST_P(StoreContract, AsyncAppendReportsExpectedFailuresAndDuplicates) {
   auto live = active_chat(a.id);
   send(live.id, "first", "dup");
   std::optional<Result<AppendOutcome>> to_ended, duplicate;
-  store().append_message_async({ended.id, core::SenderKind::visitor, std::nullopt, "x", "e1"},
+  store().append_message_async({ended.id, core::Actor::of_visitor(ended.visitor_id), "x", "e1"},
                                tick(), [&](Result<AppendOutcome> r) { to_ended.emplace(r); });
-  store().append_message_async({live.id, core::SenderKind::visitor, std::nullopt, "first", "dup"},
+  store().append_message_async({live.id, core::Actor::of_visitor(live.visitor_id), "first", "dup"},
                                tick(), [&](Result<AppendOutcome> r) { duplicate.emplace(r); });
   store().flush();
   ASSERT_TRUE(to_ended && duplicate);
@@ -55,20 +55,21 @@ TEST_P(StoreContract, ABurstOverSeveralChatsKeepsEachChatsOrderAndItsDuplicates)
   auto ended = ended_chat(a.id);
   struct Sent {
     Id conversation;
+    Id visitor;
     std::string client_id;
     std::optional<Result<AppendOutcome>> answer;
   };
   std::vector<Sent> sent;
   for (int i = 0; i < 60; ++i) {
-    Id conversation = i % 3 == 0 ? first.id : i % 3 == 1 ? second.id : ended.id;
+    const core::Conversation& chat = i % 3 == 0 ? first : i % 3 == 1 ? second : ended;
     std::string client_id = "b" + std::to_string(i);
     if (i == 30) client_id = "b27";  // a retry of message 27 (same chat) inside the burst
     if (i == 33) client_id = "";     // no client id: never a duplicate
-    sent.push_back({conversation, client_id, std::nullopt});
+    sent.push_back({chat.id, chat.visitor_id, client_id, std::nullopt});
   }
   std::mutex mutex;
   for (std::size_t i = 0; i < sent.size(); ++i) {
-    NewMessage m{sent[i].conversation, core::SenderKind::visitor, std::nullopt,
+    NewMessage m{sent[i].conversation, core::Actor::of_visitor(sent[i].visitor),
                  "text " + std::to_string(i), sent[i].client_id};
     store().append_message_async(m, tick(), [&, i](Result<AppendOutcome> r) {
       std::lock_guard lock(mutex);

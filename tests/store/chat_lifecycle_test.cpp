@@ -67,7 +67,7 @@ TEST_P(StoreContract, AppendedMessagesTakeTheNextSeq) {
   auto c = active_chat(a.id);  // seq 1 requested, 2 accepted
   auto t = tick();
   auto out =
-      store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "hi", "c-1"}, t);
+      store().append_message({c.id, core::Actor::of_visitor(c.visitor_id), "hi", "c-1"}, t);
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->duplicate);
   EXPECT_EQ(out->message.seq, 3);
@@ -81,7 +81,7 @@ TEST_P(StoreContract, AppendedMessagesTakeTheNextSeq) {
   EXPECT_EQ(out->conversation.last_activity_at, t);
 
   auto reply =
-      store().append_message({c.id, core::SenderKind::agent, a.id, "hello", "c-2"}, tick());
+      store().append_message({c.id, core::Actor::of_agent(a), "hello", "c-2"}, tick());
   ASSERT_TRUE(reply.ok());
   EXPECT_EQ(reply->message.seq, 4);
   EXPECT_EQ(reply->message.sender, core::SenderKind::agent);
@@ -94,7 +94,7 @@ TEST_P(StoreContract, DuplicateClientIdReturnsStoredMessage) {
   auto c = active_chat(a.id);
   auto first = send(c.id, "hello", "c-1");
   auto retry = store().append_message(
-      {c.id, core::SenderKind::visitor, std::nullopt, "hello (resent)", "c-1"}, tick());
+      {c.id, core::Actor::of_visitor(c.visitor_id), "hello (resent)", "c-1"}, tick());
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->message.id, first.id);
@@ -111,7 +111,7 @@ TEST_P(StoreContract, DuplicateClientIdAfterTheChatEndedStillReturnsStoredMessag
   auto first = send(c.id, "bye", "c-9");
   ASSERT_TRUE(store().end_conversation(c.id, "visitor", tick()).ok());
   auto retry =
-      store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "bye", "c-9"}, tick());
+      store().append_message({c.id, core::Actor::of_visitor(c.visitor_id), "bye", "c-9"}, tick());
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->message.id, first.id);
@@ -122,7 +122,7 @@ TEST_P(StoreContract, TheSameClientIdInAnotherConversationIsANewMessage) {
   auto a = agent("ann");
   auto c1 = active_chat(a.id), c2 = active_chat(a.id);
   auto m1 = send(c1.id, "one", "same");
-  auto out = store().append_message({c2.id, core::SenderKind::visitor, std::nullopt, "two", "same"},
+  auto out = store().append_message({c2.id, core::Actor::of_visitor(c2.visitor_id), "two", "same"},
                                     tick());
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->duplicate);
@@ -135,10 +135,10 @@ TEST_P(StoreContract, AppendToAChatThatIsNotActiveIsConflict) {
   auto pending = pending_chat(a.id);
   auto ended = ended_chat(a.id);
   auto missed = pending_chat(std::nullopt);
-  for (Id id : {pending.id, ended.id, missed.id}) {
+  for (const core::Conversation& c : {pending, ended, missed}) {
     auto out =
-        store().append_message({id, core::SenderKind::visitor, std::nullopt, "hi", "c-x"}, tick());
-    ASSERT_FALSE(out.ok()) << id;
+        store().append_message({c.id, core::Actor::of_visitor(c.visitor_id), "hi", "c-x"}, tick());
+    ASSERT_FALSE(out.ok()) << c.id;
     EXPECT_EQ(out.error().code, ErrorCode::conflict);
   }
   EXPECT_EQ(store().find_conversation(pending.id)->last_seq, 1);
@@ -146,7 +146,7 @@ TEST_P(StoreContract, AppendToAChatThatIsNotActiveIsConflict) {
 
 TEST_P(StoreContract, AppendToAnUnknownConversationIsNotFound) {
   auto out =
-      store().append_message({4242, core::SenderKind::visitor, std::nullopt, "hi", "c-1"}, tick());
+      store().append_message({4242, core::Actor::of_visitor(1), "hi", "c-1"}, tick());
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, ErrorCode::not_found);
 }

@@ -56,7 +56,7 @@ TEST_P(StoreContract, ConcurrentAppendsGetContiguousSeqsWithoutDuplicates) {
   run_threads([&](int thread) {
     for (int i = 0; i < kPerThread; ++i) {
       std::string id = "t" + std::to_string(thread) + "-" + std::to_string(i);
-      auto out = store().append_message({c.id, core::SenderKind::visitor, std::nullopt, id, id}, t);
+      auto out = store().append_message({c.id, core::Actor::of_visitor(c.visitor_id), id, id}, t);
       if (!out.ok() || out->duplicate) ++failures;
     }
   });
@@ -81,7 +81,7 @@ TEST_P(StoreContract, ConcurrentSendsWithOneClientIdStoreOneMessage) {
   Millis t = tick();
   run_threads([&](int) {
     auto out =
-        store().append_message({c.id, core::SenderKind::visitor, std::nullopt, "hi", "same"}, t);
+        store().append_message({c.id, core::Actor::of_visitor(c.visitor_id), "hi", "same"}, t);
     ASSERT_TRUE(out.ok());
     (out->duplicate ? duplicates : fresh)++;
     std::lock_guard lock(m);

@@ -93,7 +93,7 @@ TEST_F(TwoNodes, OneAcceptWinsAndAClientIdIsStoredOnce) {
     std::mutex mutex;
     std::set<Id> ids;
     race(8, [&](int i) {
-      NewMessage m{c.id, core::SenderKind::visitor, std::nullopt, "hello", "same-id"};
+      NewMessage m{c.id, core::Actor::of_visitor(c.visitor_id), "hello", "same-id"};
       auto take = [&](Result<AppendOutcome> r) {
         if (!r) {
           ADD_FAILURE() << r.error().message;

@@ -101,7 +101,13 @@ core::Conversation StoreContract::ended_chat(Id agent_id, Id visitor_id) {
 core::Message StoreContract::send(Id conversation_id, const std::string& body,
                                   const std::string& client_id, core::SenderKind sender,
                                   std::optional<Id> agent_id) {
-  auto out = store().append_message({conversation_id, sender, agent_id, body, client_id}, tick());
+  core::Actor author;
+  if (sender == core::SenderKind::agent) {
+    author = {sender, agent_id.value_or(0), core::Viewer{agent_id.value_or(0), false}};
+  } else {
+    author = core::Actor::of_visitor(store().find_conversation(conversation_id)->visitor_id);
+  }
+  auto out = store().append_message({conversation_id, author, body, client_id}, tick());
   if (!out) throw std::runtime_error("append_message failed: " + out.error().message);
   return out->message;
 }

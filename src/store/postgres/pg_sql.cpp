@@ -165,22 +165,28 @@ std::optional<std::string> client_id_of(const NewMessage& m) {
   if (m.client_id.empty()) return std::nullopt;
   return m.client_id;
 }
-std::optional<Id> agent_id_of(const NewMessage& m) {
-  if (m.sender != SenderKind::agent) return std::nullopt;
-  return m.agent_id;
-}
 
+// Why append_in stored nothing, by core's rules on the row as it is now.
 Result<AppendOutcome> refused_append(PgConnection& db, const NewMessage& message) {
+  auto conversation = load_conversation(db, message.conversation_id);
+  if (!conversation) return core::not_found("no such conversation");
   // A retried send is acknowledged with the stored message, even after the chat ended.
-  if (!message.client_id.empty()) {
+  if (!message.client_id.empty() && core::can_read(message.author, *conversation)) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, message.client_id)) {
-      auto conversation = load_conversation(db, message.conversation_id);
       return AppendOutcome{*conversation, *stored, true};
     }
   }
-  // Not a retry, so the chat is not active, or there is no such chat.
-  if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
-  return core::conflict("the conversation is not active");
+  auto refused = core::may_send(message.author, *conversation);
+  if (!refused) return refused.error();
+  throw StoreFailure("postgres: the send condition and core::may_send disagree");
+}
+
+// core::sends_as_participant in SQL, over a conversation `c` and the author's kind, whether
+// they see every chat, and id (the parameters or columns named).
+std::string sends_as_participant_sql(std::string_view kind, std::string_view view_all,
+                                     std::string_view author) {
+  return sql({"c.status = 'active' AND CASE WHEN ", kind, " = 'agent' THEN (", view_all,
+              " OR c.agent_id = ", author, ") ELSE c.visitor_id = ", author, " END"});
 }
 }  // namespace
 
@@ -192,21 +198,24 @@ Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Mil
   // real guard: a racing duplicate makes the insert throw, and the writer's savepoint undoes
   // the seq bump.)
   static const std::string kAppend = sql(
-      {"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
+      {"WITH bump AS (UPDATE conversations c SET last_seq = last_seq + 1, "
        "last_activity_at = CASE WHEN $2 >= last_activity_at + 1000 THEN $2 "
-       "ELSE last_activity_at END, last_text = $3 WHERE id = $1 AND status = 'active' "
-       "AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
+       "ELSE last_activity_at END, last_text = $3 WHERE id = $1 AND ",
+       sends_as_participant_sql("$4", "$7::boolean", "$8::bigint"),
+       " AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages "
        "WHERE conversation_id = $1 AND client_id = $6)) RETURNING ",
        kConversationColumnsBare,
        "), ins AS (INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, "
        "client_id, created_at) SELECT $1, last_seq, $4, $5, 'text', $3, $6, $2 FROM bump "
        "RETURNING id) SELECT bump.*, ins.id FROM bump, ins"});
+  const core::Actor& author = message.author;
   auto r = db.query(kAppend, message.conversation_id, now, message.body,
-                    core::to_string(message.sender), agent_id_of(message), client_id_of(message));
+                    core::to_string(author.kind), message.agent_id(), client_id_of(message),
+                    author.viewer.view_all, author.id);
   if (r.empty()) return refused_append(db, message);
   auto conversation = read_conversation(PgRow(r, 0));
   core::Message m{r.int64(0, kConversationColumnCount), message.conversation_id,
-                  conversation.last_seq, message.sender, agent_id_of(message), "text",
+                  conversation.last_seq, author.kind, message.agent_id(), "text",
                   message.body, client_id_of(message), now};
   return AppendOutcome{std::move(conversation), std::move(m), false};
 }
@@ -214,16 +223,22 @@ Result<AppendOutcome> append_in(PgConnection& db, const NewMessage& message, Mil
 std::string_view append_set_sql() {
   // One UPDATE per conversation moves its seq by the number of its new messages (its row
   // lock orders this against other writers, on any node); the messages are numbered from the
-  // old seq in batch order, given their ids, and inserted. A message whose client id is
-  // stored, or earlier in the batch, is left out (its job then answers it as a duplicate);
-  // a NULL client id equals nothing, so such a message is always new. The NOT EXISTS are
-  // anti-joins PostgreSQL runs as index look-ups, never a scan of the messages table.
+  // old seq in batch order, given their ids, and inserted. A message whose author may not
+  // send there as a participant, or whose client id is stored or earlier in the batch, is
+  // left out (its job then answers it: a duplicate, or core::may_send's reason); a NULL
+  // client id equals nothing, so such a message is always new. The NOT EXISTS are anti-joins
+  // PostgreSQL runs as index look-ups, never a scan of the messages table. The rows were
+  // locked by append_set_lock_sql, so what `fresh` reads of them holds until the commit.
   // last_activity_at as in append_in.
   static const std::string kAppendSet = sql(
       {"WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
-       "$4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY "
-       "AS i(conversation_id, created_at, body, sender, agent_id, client_id, place)), "
-       "fresh AS (SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM messages m "
+       "$4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::bigint[]) WITH ORDINALITY "
+       "AS i(conversation_id, created_at, body, sender, agent_id, client_id, view_all, author, "
+       "place)), "
+       "fresh AS (SELECT i.* FROM input i JOIN conversations c ON c.id = i.conversation_id "
+       "WHERE ",
+       sends_as_participant_sql("i.sender", "i.view_all", "i.author"),
+       " AND NOT EXISTS (SELECT 1 FROM messages m "
        "WHERE m.conversation_id = i.conversation_id AND m.client_id = i.client_id) "
        "AND NOT EXISTS (SELECT 1 FROM input j WHERE j.conversation_id = i.conversation_id "
        "AND j.client_id = i.client_id AND j.place < i.place)), "
@@ -256,8 +271,9 @@ std::string_view append_set_lock_sql() {
 
 std::vector<Param> append_set_values(const NewMessage& message, Millis now) {
   return {param(message.conversation_id), param(now), param(message.body),
-          param(core::to_string(message.sender)), param(agent_id_of(message)),
-          param(client_id_of(message))};
+          param(core::to_string(message.author.kind)), param(message.agent_id()),
+          param(client_id_of(message)), param(message.author.viewer.view_all),
+          param(message.author.id)};
 }
 
 AppendOutcome appended_row(const PgResult& r, int row, const NewMessage& message, Millis now) {
@@ -266,7 +282,7 @@ AppendOutcome appended_row(const PgResult& r, int row, const NewMessage& message
   std::int64_t seq = r.int64(row, 1 + kConversationColumnCount + 1);
   conversation.last_seq = seq;
   core::Message m{r.int64(row, 1 + kConversationColumnCount), message.conversation_id, seq,
-                  message.sender, agent_id_of(message), "text", message.body,
+                  message.author.kind, message.agent_id(), "text", message.body,
                   client_id_of(message), now};
   return AppendOutcome{std::move(conversation), std::move(m), false};
 }

@@ -181,8 +181,7 @@ core::Person upsert_person(Connection& conn, const core::PersonInput& p, Millis 
 Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
   std::optional<std::string> client_id;
   if (!message.client_id.empty()) client_id = message.client_id;
-  std::optional<Id> agent_id;
-  if (message.sender == SenderKind::agent) agent_id = message.agent_id;
+  const core::Actor& author = message.author;
 
   // A retried send is acknowledged with the stored message, even after the chat ended.
   // (The unique index stays the real guard: a racing duplicate makes the insert below
@@ -190,29 +189,36 @@ Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Milli
   if (client_id) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
       auto conversation = load_conversation(db, message.conversation_id);
+      if (!core::can_read(author, *conversation)) return core::not_found("no such conversation");
       return AppendOutcome{*conversation, *stored, true};
     }
   }
-  // The common path: take the next seq, only while active; insert.
+  // The common path: take the next seq where core::sends_as_participant holds (written here
+  // as SQL); insert. Anything else is told apart by core::may_send on the row.
   auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
                               "last_activity_at = ?2, last_text = ?3 "
-                              "WHERE id = ?1 AND status = 'active' RETURNING ",
+                              "WHERE id = ?1 AND status = 'active' AND CASE WHEN ?4 = 'agent' "
+                              "THEN (?5 OR agent_id = ?6) ELSE visitor_id = ?6 END RETURNING ",
                               kConversationColumnsBare}));
-  bump.bind_all(message.conversation_id, now, message.body);
+  bump.bind_all(message.conversation_id, now, message.body, core::to_string(author.kind),
+                author.viewer.view_all, author.id);
   if (!bump.step()) {
-    if (!load_conversation(db, message.conversation_id)) return core::not_found("no such conversation");
-    return core::conflict("the conversation is not active");
+    auto conversation = load_conversation(db, message.conversation_id);
+    if (!conversation) return core::not_found("no such conversation");
+    auto refused = core::may_send(author, *conversation);
+    if (!refused) return refused.error();
+    throw StoreFailure("sqlite: the send condition and core::may_send disagree");
   }
   auto conversation = read_conversation(bump);
   bump.run();
   auto ins = db.prepare(
       "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
       "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
-  ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(message.sender),
-               agent_id, message.body, client_id, now);
+  ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(author.kind),
+               message.agent_id(), message.body, client_id, now);
   ins.step();
-  core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, message.sender,
-                  agent_id, "text", message.body, client_id, now};
+  core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, author.kind,
+                  message.agent_id(), "text", message.body, client_id, now};
   ins.run();
   return AppendOutcome{std::move(conversation), std::move(m), false};
 }
