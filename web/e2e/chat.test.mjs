@@ -208,6 +208,7 @@ step('agent ends the session: the visitor sees it ended, it leaves the Active fi
   const row = agent.getByTestId('conversation-row');
   const id = await row.first().getAttribute('data-conversation-id');
   await agent.getByTestId('end-session').click();
+  await agent.getByTestId('end-session-confirm').click(); // it asks first (issue 13)
   await visitor.getByTestId('widget-ended').waitFor();
   assert.match(await visitor.getByTestId('widget-ended').textContent(), /This chat has ended/);
   assert.ok(await visitor.getByTestId('widget-new-chat').isVisible());

@@ -333,6 +333,7 @@ step('the admin adds a custom activity; A ends the chat', async () => {
   assert.equal(res.status, 201, `custom activity answered ${res.status} ${JSON.stringify(res.body)}`);
 
   await alice.getByTestId('end-session').click();
+  await alice.getByTestId('end-session-confirm').click(); // it asks first (issue 13)
   await widget('widget-ended').waitFor();
   await until(async () => (await alice.getByTestId('chat-status').textContent()) === 'Ended', 'A sees Ended');
   await alice.getByTestId('download-transcript').waitFor();

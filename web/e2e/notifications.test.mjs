@@ -97,8 +97,9 @@ after(async () => {
 
 step('admin signs in: the toggle says why, and the alert prompts are offered', async () => {
   await signIn(agent, baseUrl, ADMIN);
-  // No schedule yet: unavailable by schedule, with nothing coming.
-  await until(async () => (await toggleText()) === 'Unavailable (schedule)', 'the toggle to read "Unavailable (schedule)"');
+  // No schedule yet: unavailable by schedule, with nothing coming — it says so, and where to set hours.
+  await until(async () => (await toggleText()) === 'Unavailable — no working hours set', 'the toggle to read "Unavailable — no working hours set"');
+  assert.equal(await agent.getByTestId('set-working-hours').getAttribute('href'), '/inbox/settings');
   assert.equal(await agent.getByTestId('availability-toggle').getAttribute('data-state'), 'unavailable');
   await agent.getByTestId('enable-sound').waitFor();
   await agent.getByTestId('enable-notifications').waitFor();

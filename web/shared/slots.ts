@@ -1,6 +1,7 @@
 // Meeting calendars, shared by the Inbox, the widget and the manage page (plain TS, no DOM):
 // defensive parsing of the calendar/meeting event bodies, and slot times grouped by day in a
 // given IANA zone (the visitor's own on the visitor side, the calendar's in the Inbox).
+import { dayKey, longDay, timeOfDay, zoneAbbr } from './clock';
 import type { CalendarCardBody, Meeting, MeetingEventBody, MeetingStatus, Slot } from './protocol';
 
 export const MEETING_KINDS = ['meeting.booked', 'meeting.rescheduled', 'meeting.cancelled'] as const;
@@ -123,43 +124,13 @@ export function knownZone(zone: string | null | undefined): string | undefined {
   }
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function fmt(zone: string | undefined, opts: Intl.DateTimeFormatOptions, locale?: string): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${zone ?? ''}|${JSON.stringify(opts)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { ...opts, timeZone: knownZone(zone) });
-    formats.set(key, f);
-  }
-  return f;
-}
-
-/** "2:30 PM" (the browser's locale) in `zone`. */
-export function slotTime(ms: number, zone?: string | null): string {
-  return fmt(zone ?? undefined, { hour: 'numeric', minute: '2-digit' }).format(ms);
-}
+/** "2:30 PM" / "14:30" (the app's clock, shared/clock.ts) in `zone`. */
+export const slotTime = timeOfDay;
 
 /** "Tuesday, November 25" in `zone`. */
-export function dayTitle(ms: number, zone?: string | null): string {
-  return fmt(zone ?? undefined, { weekday: 'long', month: 'long', day: 'numeric' }).format(ms);
-}
+export const dayTitle = longDay;
 
-/** The calendar date of `ms` in `zone`, "YYYY-MM-DD". */
-export function dayKey(ms: number, zone?: string | null): string {
-  return fmt(zone ?? undefined, { year: 'numeric', month: '2-digit', day: '2-digit' }, 'en-CA').format(ms);
-}
-
-/** The zone's short name at that instant, e.g. "GMT+9", "EST", "UTC". */
-export function zoneAbbr(ms: number, zone?: string | null): string {
-  try {
-    const part = fmt(zone ?? undefined, { hour: 'numeric', timeZoneName: 'short' })
-      .formatToParts(ms)
-      .find((p) => p.type === 'timeZoneName');
-    return part?.value ?? '';
-  } catch {
-    return '';
-  }
-}
+export { dayKey, zoneAbbr };
 
 /** "Tuesday, November 25, 2:00 – 2:30 PM GMT+9" in `zone`. */
 export function meetingWhen(start: number, end: number, zone?: string | null): string {

@@ -13,6 +13,7 @@ import { SettingsPage } from './components/Settings';
 import { Notices } from './components/Notices';
 import { MeetingAlerts } from './components/MeetingAlerts';
 import { MeetingsPage } from './components/Meetings';
+import { ConfirmLeave } from './components/ConfirmDialog';
 
 export function App({ store }: { store: Store }) {
   const state = useStoreState(store);
@@ -46,7 +47,8 @@ export function App({ store }: { store: Store }) {
       <RequestBanners store={store} requests={state.requests} focusId={state.focusRequestId} />
       <MeetingAlerts store={store} alerts={state.meetingAlerts} />
       {state.view === 'inbox' ? (
-        <main class="columns">
+        // Narrow screens show one pane at a time (styles.css, layout.ts): which one is said here.
+        <main class="columns" data-pane={selected == null ? 'list' : state.infoOpen ? 'visitor' : 'chat'}>
           <ConversationList store={store} state={state} />
           <ChatPane store={store} state={state} id={selected} />
           <VisitorPanel store={store} state={state} id={selected} />
@@ -57,6 +59,7 @@ export function App({ store }: { store: Store }) {
         <SettingsPage store={store} state={state} />
       )}
       <Notices store={store} notices={state.notices} />
+      {state.leaveTarget && <ConfirmLeave onLeave={() => store.confirmLeave()} onStay={() => store.cancelLeave()} />}
       <audio ref={store.sound.attach} src={CHIME_URL} loop preload="auto" data-testid="request-sound" />
     </div>
   );

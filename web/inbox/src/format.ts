@@ -1,6 +1,7 @@
 // Display helpers. Everything returns plain strings, rendered through Preact's escaping.
 import type { Agent, AgentStatus, ChatEvent } from './types';
 import { parseCardBody } from '../../shared/slots';
+import { dateTime, dayKey, longDay, shortDate, shortDateYear, shortWeekday, timeOfDay, weekdayDateTime } from '../../shared/clock';
 
 /** `-` for anything unknown: null, undefined, empty or whitespace. */
 export function orDash(v: string | null | undefined): string {
@@ -19,56 +20,23 @@ export function relativeTime(ms: number, now = Date.now()): string {
   if (diff < 86_400_000 && d.getDate() === today.getDate()) return `${Math.floor(diff / 3_600_000)}h`;
   const yesterday = new Date(now - 86_400_000);
   if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  if (diff < 6 * 86_400_000) return formatter(undefined, { weekday: 'short' }).format(d);
-  if (d.getFullYear() === today.getFullYear()) return formatter(undefined, { month: 'short', day: 'numeric' }).format(d);
-  return formatter(undefined, { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+  if (diff < 6 * 86_400_000) return shortWeekday(ms);
+  if (d.getFullYear() === today.getFullYear()) return shortDate(ms);
+  return shortDateYear(ms);
 }
 
-// Formatters are made once per locale, options and zone: building one costs about a
-// millisecond (toLocale*String with options builds one on every call), and a chat renders
-// two times per message on every update — a 500-message chat took ~1.7 s per incoming frame.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(locale: string | undefined, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${JSON.stringify(opts)}`;
-  let fmt = formatters.get(key);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat(locale, opts);
-    formatters.set(key, fmt);
-  }
-  return fmt;
-}
-
-const zoneValid = new Map<string, boolean>();
-
-// Chat times are shown in the agent's time zone (like the activity history), so one screen
-// never mixes two clocks; without a zone, the browser's.
-function validZone(timeZone?: string | null): string | undefined {
-  if (!timeZone) return undefined;
-  let ok = zoneValid.get(timeZone);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat(undefined, { timeZone });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    zoneValid.set(timeZone, ok);
-  }
-  return ok ? timeZone : undefined;
-}
+// Chat times are shown in the agent's time zone (like the activity history) and every time goes
+// through shared/clock.ts, so one screen never mixes two clocks; without a zone, the browser's.
 
 export function clockTime(ms: number, timeZone?: string | null): string {
-  return formatter(undefined, { hour: 'numeric', minute: '2-digit', timeZone: validZone(timeZone) }).format(ms);
+  return timeOfDay(ms, timeZone);
 }
 
 export function dayLabel(ms: number, timeZone?: string | null, now = Date.now()): string {
-  const zone = validZone(timeZone);
-  const dayKey = formatter('en-CA', { timeZone: zone });
-  const key = (t: number) => dayKey.format(t);
+  const key = (t: number) => dayKey(t, timeZone);
   if (key(ms) === key(now)) return 'Today';
   if (key(ms) === key(now - 86_400_000)) return 'Yesterday';
-  return formatter(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: zone }).format(ms);
+  return longDay(ms, timeZone);
 }
 
 export function initials(name: string | null | undefined): string {
@@ -98,48 +66,22 @@ export function activityLabel(type: string): string {
   return words ? words[0].toUpperCase() + words.slice(1) : 'Activity';
 }
 
-const zonedFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * Date and time in the agent's own zone (IANA, from /me), e.g. "25 Nov 2025, 14:05" — not the
  * browser's zone. An unknown zone falls back to the browser's.
  */
 export function zonedDateTime(ms: number, timeZone?: string | null): string {
-  const key = timeZone || '';
-  let fmt = zonedFormats.get(key);
-  if (!fmt) {
-    const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-    try {
-      fmt = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: timeZone || undefined });
-    } catch {
-      fmt = new Intl.DateTimeFormat('en-GB', opts);
-    }
-    zonedFormats.set(key, fmt);
-  }
-  return fmt.format(ms);
+  return dateTime(ms, timeZone);
 }
-
-const meetingFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A meeting's time in a zone, e.g. "Tue 25 Nov 2025, 14:00" (unknown zone: the browser's). */
 export function meetingDateTime(ms: number, timeZone?: string | null): string {
-  const key = timeZone || '';
-  let fmt = meetingFormats.get(key);
-  if (!fmt) {
-    const opts: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-    try {
-      fmt = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: timeZone || undefined });
-    } catch {
-      fmt = new Intl.DateTimeFormat('en-GB', opts);
-    }
-    meetingFormats.set(key, fmt);
-  }
-  return fmt.format(ms);
+  return weekdayDateTime(ms, timeZone);
 }
 
-/** "14:00–14:30" in a zone (24-hour, like the schedule editor). */
+/** "14:00–14:30" in a zone. */
 export function timeRange(start: number, end: number, timeZone?: string | null): string {
-  return `${zonedParts(start, timeZone).time}–${zonedParts(end, timeZone).time}`;
+  return `${timeOfDay(start, timeZone)}–${timeOfDay(end, timeZone)}`;
 }
 
 const END_REASONS: Record<string, string> = {
@@ -159,6 +101,36 @@ export function spanText(ms: number): string {
   const h = Math.floor(m / 60);
   const rest = m % 60;
   return `${h} hour${h === 1 ? '' : 's'}` + (rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : '');
+}
+
+/**
+ * A setting's duration as a person says it: "45 s", "1 min 40 s", "10 min", "1 h 5 min", "2 h"
+ * (never rounded: 100 seconds is not "1 minute").
+ */
+export function durationText(totalSeconds: number): string {
+  const t = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
+  const parts: string[] = [];
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  if (s || !parts.length) parts.push(`${s} s`);
+  return parts.join(' ');
+}
+
+/** A size limit as people say it: "64 KB", "1 MB" (1 KB = 1024 bytes, rounded up). */
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.ceil(bytes / (1024 * 1024))} MB`;
+  return `${Math.max(1, Math.ceil(bytes / 1024))} KB`;
+}
+
+/**
+ * A text limit the server counts in UTF-8 bytes, said in characters: "about 4,000 characters"
+ * (exact for plain Latin letters; å, ä, ö and emoji take two to four).
+ */
+export function charsText(maxBytes: number): string {
+  return `about ${maxBytes.toLocaleString('en-GB')} characters`;
 }
 
 /**
@@ -290,12 +262,13 @@ export function untilText(until: number, timeZone?: string | null, now = Date.no
   const at = zonedParts(until, timeZone);
   const today = zonedParts(now, timeZone);
   const days = daysBetween(today.date, at.date);
-  if (days <= 0) return at.time;
+  const time = timeOfDay(until, timeZone);
+  if (days <= 0) return time;
   if (days === 1 && at.time === '00:00') return 'midnight';
-  if (days < 7) return `${weekdayName(at.weekday, true)} ${at.time}`;
+  if (days < 7) return `${weekdayName(at.weekday, true)} ${time}`;
   const [, m, d] = at.date.split('-').map(Number);
   const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1];
-  return `${d} ${month} ${at.time}`;
+  return `${d} ${month} ${time}`;
 }
 
 /** The effective status of an agent (older servers: only `available`). */
@@ -307,12 +280,18 @@ export function effectiveStatus(agent: Agent): AgentStatus {
  * The toggle's words: "Available — until 17:00 (schedule)", "Unavailable — override until 13:00",
  * "Available (schedule)". `label` is the first word, `reason` the rest (may be empty).
  */
-export function availabilityText(agent: Agent, now = Date.now()): { label: string; reason: string } {
+export function availabilityText(agent: Agent, now = Date.now()): { label: string; reason: string; noHours: boolean } {
   const st = effectiveStatus(agent);
   const label = st.available ? 'Available' : 'Unavailable';
-  if (!agent.status) return { label, reason: '' };
+  if (!agent.status) return { label, reason: '', noHours: false };
   if (st.source === 'override') {
-    return { label, reason: st.until ? ` — override until ${untilText(st.until, agent.time_zone, now)}` : ' (override)' };
+    return { label, reason: st.until ? ` — override until ${untilText(st.until, agent.time_zone, now)}` : ' (override)', noHours: false };
   }
-  return { label, reason: st.until ? ` — until ${untilText(st.until, agent.time_zone, now)} (schedule)` : ' (schedule)' };
+  // Off by schedule with no change ever coming: the weekly schedule has no block at all.
+  if (!st.available && !st.until) return { label, reason: NO_HOURS_REASON, noHours: true };
+  return { label, reason: st.until ? ` — until ${untilText(st.until, agent.time_zone, now)} (schedule)` : ' (schedule)', noHours: false };
 }
+
+/** The toggle of an agent whose schedule has no working hours (it says what to do in Settings). */
+export const NO_HOURS_REASON = ' — no working hours set';
+export const NO_HOURS_HINT = 'Set your working hours in Settings, or switch to Available for now.';

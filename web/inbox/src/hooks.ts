@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { Store, State } from './store';
 import { ApiError } from './api';
 import { errorText } from './store';
@@ -46,4 +46,28 @@ export function useServerDraft<T, D>(fetchValue: () => Promise<T>, toDraft: (val
   };
   useEffect(load, []);
   return { saved, setSaved, draft, setDraft, replace, loadError, load };
+}
+
+/**
+ * A settings form's unsaved changes: set `.current` to whether the form differs from what is saved
+ * (on every render). While it does, leaving the page in the Inbox asks first (store.navigate,
+ * ConfirmLeave), and closing or reloading the tab gets the browser's own "Leave site?" question.
+ */
+export function useLeaveGuard(store: Store): { current: boolean } {
+  const dirty = useRef(false);
+  useEffect(() => {
+    const off = store.guardLeave(() => dirty.current);
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (!dirty.current) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      off();
+      dirty.current = false;
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [store]);
+  return dirty;
 }

@@ -24,8 +24,9 @@ import type {
 import { InboxSocket, type SocketState } from './ws';
 import { closeRequestNotification, showMeetingNotification, showRequestNotification } from './notify';
 import { cleanMeeting, cleanSlots, isMeetingKind } from '../../shared/slots';
-import { meetingDateTime } from './format';
+import { charsText, meetingDateTime } from './format';
 import { RequestSound } from './sound';
+import { isOnePane } from './layout';
 
 export type Filter = 'active' | 'all';
 
@@ -152,7 +153,14 @@ export interface State {
   meetingsLoading: boolean;
   meetingsError: string | null;
   meetingAlerts: MeetingAlert[];
+  /** One-pane layout (a phone): the visitor panel is the screen shown instead of the chat. */
+  infoOpen: boolean;
+  /** Leaving a page with unsaved changes waits for the agent's answer (ConfirmLeave). */
+  leaveTarget: LeaveTarget | null;
 }
+
+/** Where the agent was going when unsaved changes stopped them: a page, or signing out. */
+export type LeaveTarget = View | 'logout';
 
 const initialState = (): State => ({
   boot: 'loading',
@@ -200,6 +208,8 @@ const initialState = (): State => ({
   meetingsLoading: false,
   meetingsError: null,
   meetingAlerts: [],
+  infoOpen: false,
+  leaveTarget: null,
 });
 
 const MAX_BODY_BYTES = 4000;
@@ -282,6 +292,8 @@ export class Store {
   private meetingsGeneration = 0;
   /** Meetings this agent just changed here (id → when): their frames are not news to them. */
   private ownMeetingActions = new Map<number, number>();
+  /** Settings forms with unsaved changes register here (useLeaveGuard): leaving asks first. */
+  private leaveGuards = new Set<() => boolean>();
   readonly sound = new RequestSound(
     () => {
       if (this.state.sound !== 'unlocked') this.set({ sound: 'unlocked' });
@@ -375,7 +387,12 @@ export class Store {
     }
   }
 
-  async logout(): Promise<void> {
+  async logout(force = false): Promise<void> {
+    if (!force && this.hasUnsavedChanges()) {
+      this.set({ leaveTarget: 'logout' });
+      return;
+    }
+    this.leaveGuards.clear();
     try {
       await api.logout();
     } catch {
@@ -440,8 +457,12 @@ export class Store {
 
   // ---- pages ----------------------------------------------------------------------------
 
-  navigate(view: View): void {
+  navigate(view: View, force = false): void {
     if (ADMIN_VIEWS.includes(view) && this.state.me?.role !== 'admin') view = 'settings';
+    if (!force && view !== this.state.view && this.hasUnsavedChanges()) {
+      this.set({ leaveTarget: view });
+      return;
+    }
     const hash = view === 'inbox' && this.state.selectedId != null ? `#/c/${this.state.selectedId}` : '';
     const url = VIEW_PATHS[view] + hash;
     if (location.pathname + location.hash !== url) history.pushState(null, '', url);
@@ -454,10 +475,71 @@ export class Store {
 
   private routeFromLocation(): void {
     const view = viewFromPath(location.pathname);
+    if (view !== this.state.view && this.hasUnsavedChanges()) {
+      // The browser's Back/Forward left a page with unsaved changes: stay (the URL too) and ask.
+      history.pushState(null, '', VIEW_PATHS[this.state.view]);
+      this.set({ leaveTarget: view });
+      return;
+    }
     if (view !== this.state.view) {
       this.set({ view });
       this.onViewEntered(view);
     }
+    if (view === 'inbox' && this.state.boot === 'ready') {
+      // One-pane layout: Back walks chat → list and visitor panel → chat (see select, showInfo).
+      const id = parseHash();
+      if (id !== this.state.selectedId) void this.select(id);
+      const info = (history.state as { pane?: string } | null)?.pane === 'visitor';
+      if (info !== this.state.infoOpen) this.set({ infoOpen: info });
+    }
+  }
+
+  // ---- leaving with unsaved changes ------------------------------------------------------
+
+  /** A form with unsaved changes says so while `dirty()` is true; returns the unregister. */
+  guardLeave(dirty: () => boolean): () => void {
+    this.leaveGuards.add(dirty);
+    return () => this.leaveGuards.delete(dirty);
+  }
+
+  hasUnsavedChanges(): boolean {
+    for (const dirty of this.leaveGuards) if (dirty()) return true;
+    return false;
+  }
+
+  /** "Leave without saving": the changes are dropped and the agent goes where they were going. */
+  confirmLeave(): void {
+    const target = this.state.leaveTarget;
+    this.set({ leaveTarget: null });
+    if (!target) return;
+    this.leaveGuards.clear();
+    if (target === 'logout') void this.logout(true);
+    else this.navigate(target, true);
+  }
+
+  cancelLeave(): void {
+    if (this.state.leaveTarget) this.set({ leaveTarget: null });
+  }
+
+  // ---- one-pane layout (phones) -----------------------------------------------------------
+
+  /** Shows the visitor panel instead of the chat (a step the browser's Back undoes). */
+  showInfo(): void {
+    if (this.state.infoOpen || this.state.selectedId == null) return;
+    if (isOnePane()) history.pushState({ pane: 'visitor' }, '', location.href);
+    this.set({ infoOpen: true });
+  }
+
+  /** The visible Back button: visitor panel → chat → conversation list. */
+  back(): void {
+    const pane = (history.state as { pane?: string } | null)?.pane;
+    if (this.state.infoOpen) {
+      if (pane === 'visitor') history.back();
+      else this.set({ infoOpen: false });
+      return;
+    }
+    if (pane === 'chat') history.back();
+    else void this.select(null);
   }
 
   private onViewEntered(view: View): void {
@@ -818,9 +900,14 @@ export class Store {
 
   async select(id: number | null): Promise<void> {
     if (id === this.state.selectedId && id != null && this.state.events[id]) return;
-    this.set({ selectedId: id });
+    const from = this.state.selectedId;
+    this.set({ selectedId: id, infoOpen: id === from && this.state.infoOpen });
     const hash = id == null ? '' : `#/c/${id}`;
-    if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search + hash);
+    if (location.hash !== hash) {
+      // One pane at a time (a phone): list → chat is a step of its own, which the browser's Back undoes.
+      if (id != null && from == null && isOnePane()) history.pushState({ pane: 'chat' }, '', location.pathname + location.search + hash);
+      else history.replaceState(null, '', location.pathname + location.search + hash);
+    }
     if (id == null) return;
     this.markRead(id);
     await Promise.all([this.loadDetail(id), this.loadHistory(id)]);
@@ -1314,7 +1401,7 @@ export class Store {
   send(id: number, text: string): string | null {
     const body = text.trim();
     if (!body) return null;
-    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return `That message is too long (over ${MAX_BODY_BYTES} bytes).`;
+    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return `That message is too long: ${charsText(MAX_BODY_BYTES)} at most.`;
     const conv = this.state.convs[id];
     if (conv && conv.status !== 'active') return 'This conversation is not active.';
     const p: PendingMessage = { client_id: newClientId(), body, created_at: Date.now(), status: 'sending' };

@@ -1,6 +1,7 @@
 // Entry of widget.js: one classic <script src=".../widget.js" async> on any site.
 // The server origin is where this script came from, so the widget works cross-site.
 import { Widget } from './widget';
+import { followVisualViewport } from './viewport';
 
 declare global {
   interface Window {
@@ -32,12 +33,16 @@ function mount(): void {
   window.__parleyWidget = true;
   const host = document.createElement('parley-chat');
   // The host itself is reset so page CSS cannot move or hide it; its content lives in a shadow root.
-  host.style.cssText = 'all: initial; position: fixed; z-index: 2147483000; right: 0; bottom: 0; width: 0; height: 0; display: block;';
+  // It covers the visible area (viewport.ts) but lets clicks through to the page, except on the
+  // launcher and the panel (styles.ts).
+  host.style.cssText =
+    'all: initial; position: fixed; z-index: 2147483000; left: 0; top: 0; width: 100vw; height: 100vh; display: block; pointer-events: none; transform-origin: 0 0;';
   host.setAttribute('data-testid', 'parley-widget');
   document.body.appendChild(host);
   const accent = script?.dataset.accent && /^#[0-9a-fA-F]{3,8}$/.test(script.dataset.accent) ? script.dataset.accent : '#4f46e5';
   const title = (script?.dataset.title || 'Chat with us').slice(0, 60);
-  new Widget(host, { origin: serverOrigin(), accent, title });
+  const widget = new Widget(host, { origin: serverOrigin(), accent, title });
+  followVisualViewport(host, (phone) => widget.setPhone(phone));
 }
 
 if (document.body) mount();

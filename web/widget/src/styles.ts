@@ -5,7 +5,7 @@ export const css = (accent: string) => `
 * { box-sizing: border-box; }
 .root {
   --accent: ${accent};
-  --text: #1d2433; --text-2: #4a5468; --muted: #7a8497;
+  --text: #1d2433; --text-2: #4a5468; --muted: #5f687b; /* text meets WCAG AA 4.5:1 (e2e/a11y.test.mjs) */
   --border: #e4e7ec; --surface: #fff; --bg: #f5f6f8;
   font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
   font-size: 14px; line-height: 1.45; color: var(--text);
@@ -14,14 +14,18 @@ export const css = (accent: string) => `
 button, input, textarea { font: inherit; color: inherit; margin: 0; }
 [hidden] { display: none !important; }
 
+/* The root is the visible area (viewport.ts); only the launcher and the panel take clicks. */
+.root { position: absolute; inset: 0; pointer-events: none; }
+.launcher, .panel { pointer-events: auto; }
 .launcher {
-  position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%;
+  position: absolute; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%;
   border: 0; background: var(--accent); color: #fff; cursor: pointer; display: grid; place-items: center;
   box-shadow: 0 6px 20px rgba(16,24,40,.22), 0 2px 6px rgba(16,24,40,.12);
   transition: transform .15s ease, box-shadow .15s ease;
 }
 .launcher:hover { transform: translateY(-1px) scale(1.04); }
-.launcher:focus-visible, .btn:focus-visible, .icon-btn:focus-visible, .link:focus-visible { outline: 3px solid color-mix(in srgb, var(--accent) 45%, transparent); outline-offset: 2px; }
+.launcher:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid color-mix(in srgb, var(--accent) 45%, transparent); outline-offset: 2px; }
+.head button:focus-visible { outline-color: #fff; }
 .launcher .badge {
   position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 6px; border-radius: 999px;
   background: #dc2626; color: #fff; font-size: 11px; font-weight: 700; display: grid; place-items: center;
@@ -29,24 +33,24 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 }
 
 .panel {
-  position: fixed; right: 20px; bottom: 88px; width: 370px; height: min(600px, calc(100vh - 110px));
+  position: absolute; right: 20px; bottom: 88px; width: min(370px, calc(100% - 40px)); height: min(600px, calc(100% - 110px));
   display: flex; flex-direction: column; overflow: hidden;
   background: var(--surface); border-radius: 16px;
   box-shadow: 0 16px 48px rgba(16,24,40,.18), 0 2px 8px rgba(16,24,40,.08);
   animation: pop .18s ease-out; transform-origin: bottom right;
 }
 @keyframes pop { from { opacity: 0; transform: translateY(8px) scale(.98); } }
-@media (max-width: 480px) {
-  .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh; border-radius: 0; }
-  .panel:not([hidden]) ~ .launcher { display: none; }
-}
+/* A phone-sized visible area (viewport.ts, not a media query: the page may be laid out wider). */
+.is-phone .panel { inset: 0; width: 100%; height: 100%; border-radius: 0; animation: none; }
+.is-phone .panel:not([hidden]) ~ .launcher { display: none; }
+.is-phone .launcher { right: 16px; bottom: 16px; }
 
 .head {
   flex: none; display: flex; align-items: center; gap: 12px; padding: 16px 14px 16px 18px;
   background: var(--accent); color: #fff;
 }
 .head-avatar {
-  flex: none; width: 36px; height: 36px; border-radius: 50%; background: rgba(255,255,255,.2);
+  flex: none; width: 36px; height: 36px; border-radius: 50%; background: rgba(0,0,0,.18);
   display: grid; place-items: center; font-weight: 700; font-size: 13px; position: relative;
 }
 .head-avatar.online::after {
@@ -76,15 +80,15 @@ button, input, textarea { font: inherit; color: inherit; margin: 0; }
 .intro strong { color: var(--text); display: block; font-size: 16px; margin-bottom: 4px; }
 .field { display: flex; flex-direction: column; gap: 5px; }
 .field label { font-size: 12px; font-weight: 600; color: var(--text-2); }
-.field label .req { color: #dc2626; margin-left: 2px; }
+.field label .req { color: #b91c1c; margin-left: 2px; }
 .field label .opt { color: var(--muted); font-weight: 400; }
 .field input {
   height: 40px; padding: 0 12px; border: 1px solid #d0d5dd; border-radius: 8px; background: #fff; outline: none;
   transition: border-color .12s, box-shadow .12s;
 }
 .field input:focus { border-color: var(--accent); box-shadow: 0 0 0 3px color-mix(in srgb, var(--accent) 18%, transparent); }
-.field input[aria-invalid="true"] { border-color: #dc2626; }
-.field-error { font-size: 12px; color: #dc2626; }
+.field input[aria-invalid="true"] { border-color: #b91c1c; }
+.field-error { font-size: 12px; color: #b91c1c; }
 .error {
   color: #b91c1c; background: #fdeeee; border: 1px solid #f6caca; border-radius: 8px; padding: 8px 12px; font-size: 13px;
 }

@@ -9,6 +9,7 @@ import { ICONS, append, clear, h, icon } from './dom';
 import { css } from './styles';
 import { CalendarCard, keepFocus, meetingCard, type CardHost } from './calendar';
 import { isMeetingKind, parseCardBody, parseMeetingBody } from '../../shared/slots';
+import { timeOfDay } from '../../shared/clock';
 import type { ChatEvent, Conversation, ConversationStatus, Meeting, MeetingStatus, PreChatForm } from './types';
 
 export interface WidgetOptions {
@@ -48,13 +49,8 @@ function newClientId(): string {
   return 'v-' + Date.now().toString(36) + '-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-// Made once: toLocaleTimeString with options builds a formatter per call (~1 ms), per message.
-let clockFormat: Intl.DateTimeFormat | undefined;
-
-function clock(ms: number): string {
-  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-  return clockFormat.format(ms);
-}
+/** A message's time: the visitor's own locale and clock, like the calendar cards (shared/clock.ts). */
+const clock = (ms: number): string => timeOfDay(ms);
 
 /** "in 30 seconds" from a 429's retry_after_ms (docs/api.md, "Limits"); "in a moment" without one. */
 function retryWait(ms: unknown): string {
@@ -172,6 +168,7 @@ export class Widget implements CardHost {
   private composerError: string | null = null;
 
   // Persistent elements (so typed input and focus survive re-renders).
+  private root!: HTMLDivElement;
   private launcher!: HTMLButtonElement;
   private badge!: HTMLSpanElement;
   private panel!: HTMLDivElement;
@@ -418,9 +415,9 @@ export class Widget implements CardHost {
     );
     (this.formView.parentElement as HTMLElement).dataset.view = 'form';
 
-    const root = h('div', { class: 'root' }, this.panel, this.launcher);
+    this.root = h('div', { class: 'root' }, this.panel, this.launcher);
     if (style) this.shadow.append(style);
-    this.shadow.append(root);
+    this.shadow.append(this.root);
   }
 
   private savedProfile(): Partial<Record<'name' | 'email' | 'job_title' | 'phone', string>> {
@@ -770,6 +767,11 @@ export class Widget implements CardHost {
 
   private toggle(): void {
     this.setOpen(!this.open);
+  }
+
+  /** The visible area is phone-sized (viewport.ts): the open panel covers it. */
+  setPhone(phone: boolean): void {
+    this.root.classList.toggle('is-phone', phone);
   }
 
   private setOpen(open: boolean): void {

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { State, Store } from '../store';
 import type { Calendar } from '../types';
 import { meetingDateTime, zonedParts } from '../format';
-import { useNow } from '../hooks';
+import { useLeaveGuard, useNow } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
 import { SettingsFooter } from './SettingsFooter';
@@ -103,9 +103,15 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const now = useNow(15_000);
+  const leaveGuard = useLeaveGuard(store);
 
+  // The page reloads the calendar when it opens: a draft nobody has touched yet follows the fresh
+  // copy (else it would show stale values, and count as unsaved changes).
+  const base = useRef(cal);
   useEffect(() => {
-    if (cal && !draft) setDraft(toDraft(cal));
+    const untouched = !draft || (!!base.current && sameCalendar(base.current, fromDraft(draft)));
+    if (cal && untouched) setDraft(toDraft(cal));
+    base.current = cal;
   }, [cal]);
 
   if (!draft || !cal) return <LoadingCard error={state.calendarError} onRetry={() => store.loadCalendar()} errorTestId="calendar-error" text="Loading your meeting calendar…" />;
@@ -117,6 +123,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
   const invalid = invalidTimes(draft.blocks);
   const next = fromDraft(draft);
   const dirty = !sameCalendar(cal, next);
+  leaveGuard.current = dirty;
   const here = zonedParts(now, draft.time_zone);
   const problems: string[] = [];
   if (invalid.size) problems.push('Please use HH:MM times (00:00–23:59; an end may be 24:00).');

@@ -3,9 +3,11 @@ import type { PageInfo, State, Store, PendingMessage } from '../store';
 import { NOT_FOUND, errorText } from '../store';
 import { inviteUrl, transcriptUrl } from '../api';
 import type { Agent, CalendarRef, ChatEvent, Summary } from '../types';
-import { clockTime, dayLabel, initials, meetingDateTime, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText, zonedParts } from '../format';
+import { clockTime, dayLabel, initials, meetingDateTime, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
 import { STATUS_TEXT, isMeetingKind, parseMeetingBody } from '../../../shared/slots';
 import { LoadFailed } from './LoadState';
+import { BackButton } from './BackButton';
+import { isOnePane } from '../layout';
 
 export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
   if (id == null) {
@@ -46,7 +48,7 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
   const page: PageInfo = (live && state.page[id]) || { url: conv?.page_url || null, title: null };
   return (
     <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
-      <ChatHeader conv={conv} page={page} />
+      <ChatHeader store={store} conv={conv} page={page} />
       <Messages
         conv={conv}
         events={events}
@@ -67,13 +69,20 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
   );
 }
 
-function ChatHeader({ conv, page }: { conv: Summary | undefined; page: PageInfo }) {
-  if (!conv) return <header class="chat-head" />;
+function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undefined; page: PageInfo }) {
+  if (!conv) {
+    return (
+      <header class="chat-head">
+        <BackButton store={store} label="Conversations" />
+      </header>
+    );
+  }
   const href = safeHref(page.url);
   const inactive = conv.status === 'ended' || conv.status === 'missed';
   const title = (page.title ?? '').trim();
   return (
     <header class="chat-head">
+      <BackButton store={store} label="Conversations" />
       <span class={`avatar ${conv.status === 'active' ? 'avatar-live' : ''}`}>{initials(conv.visitor_name)}</span>
       <div class="chat-head-text">
         <div class="chat-head-title">
@@ -114,6 +123,14 @@ function ChatHeader({ conv, page }: { conv: Summary | undefined; page: PageInfo 
           Download transcript
         </a>
       )}
+      {/* One-pane layout (phones): the visitor panel is a screen of its own. */}
+      <button type="button" class="btn btn-sm info-btn" onClick={() => store.showInfo()} data-testid="open-visitor-info">
+        <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+          <circle cx="12" cy="8" r="4" />
+          <path d="M4 21a8 8 0 0 1 16 0" />
+        </svg>
+        Visitor
+      </button>
     </header>
   );
 }
@@ -354,7 +371,7 @@ function MeetingEventCard({ ev, zone, me }: { ev: ChatEvent; zone: string | unde
         <time class="muted">{clockTime(ev.created_at, zone)}</time>
       </div>
       <div class="meeting-event-when" data-testid="meeting-card-time" data-start={m.start}>
-        {meetingDateTime(m.start, tz)}–{zonedParts(m.end, tz).time} <span class="muted small">({(tz ?? 'local time').replace(/_/g, ' ')})</span>
+        {meetingDateTime(m.start, tz)}–{clockTime(m.end, tz)} <span class="muted small">({(tz ?? 'local time').replace(/_/g, ' ')})</span>
       </div>
       <div class="meeting-event-who">
         {m.agent_name && (
@@ -398,9 +415,10 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
   const active = conv?.status === 'active';
   const mine = active && conv?.agent_id === store.state.me?.id;
 
-  // A chat that is yours and live gets the cursor when opened (the component is keyed by id).
+  // A chat that is yours and live gets the cursor when opened (the component is keyed by id) —
+  // not on a phone, where a focused box would pop the on-screen keyboard over the messages.
   useLayoutEffect(() => {
-    if (mine) area.current?.focus();
+    if (mine && !isOnePane()) area.current?.focus();
   }, [mine]);
 
   useLayoutEffect(() => {

@@ -1,7 +1,7 @@
 import { useRef } from 'preact/hooks';
 import type { State, Store } from '../store';
 import { useNow } from '../hooks';
-import { initials, relativeTime, statusLabel } from '../format';
+import { initials, relativeTime, statusLabel, zonedDateTime } from '../format';
 import { LoadFailed } from './LoadState';
 
 export function ConversationList({ store, state }: { store: Store; state: State }) {
@@ -111,7 +111,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                     <span class="conv-name" data-testid="conversation-name">
                       {c.visitor_name || `Visitor #${c.visitor_id}`}
                     </span>
-                    <time class="conv-time" dateTime={new Date(c.last_activity_at).toISOString()} title={new Date(c.last_activity_at).toLocaleString()} data-testid="conversation-time">
+                    <time class="conv-time" dateTime={new Date(c.last_activity_at).toISOString()} title={zonedDateTime(c.last_activity_at, state.me?.time_zone)} data-testid="conversation-time">
                       {relativeTime(c.last_activity_at, now)}
                     </time>
                   </span>

@@ -3,7 +3,7 @@ import type { State, Store } from '../store';
 import type { Meeting, Slot, SlotList } from '../types';
 import { errorText } from '../store';
 import { inviteUrl } from '../api';
-import { meetingDateTime, zonedParts } from '../format';
+import { clockTime, meetingDateTime } from '../format';
 import { useNow } from '../hooks';
 import { STATUS_TEXT, groupSlotsByDay } from '../../../shared/slots';
 import { LoadFailed } from './LoadState';
@@ -125,7 +125,7 @@ function MeetingRow({ store, m, now }: { store: Store; m: Meeting; now: number }
         <td data-testid="meeting-agent">{m.agent_name || '-'}</td>
         <td data-testid="meeting-time" data-start={m.start} data-zone={m.time_zone}>
           <div class="meeting-time">
-            {meetingDateTime(m.start, m.time_zone)}–{zonedParts(m.end, m.time_zone).time}
+            {meetingDateTime(m.start, m.time_zone)}–{clockTime(m.end, m.time_zone)}
           </div>
           <div class="muted small">{m.time_zone.replace(/_/g, ' ')}</div>
         </td>
@@ -257,7 +257,7 @@ function ReschedulePanel({ store, m, onDone }: { store: Store; m: Meeting; onDon
                       data-testid="reschedule-slot"
                       data-start={s.start}
                     >
-                      {zonedParts(s.start, zone).time}
+                      {clockTime(s.start, zone)}
                     </button>
                   ))}
                   {!all && (

@@ -3,8 +3,8 @@ import type { State, Store } from '../store';
 import type { AccountKind, Agent, Routing, RuleAttribute, RuleOp } from '../types';
 import { ApiError } from '../api';
 import { errorText } from '../store';
-import { effectiveStatus, initials } from '../format';
-import { useServerDraft } from '../hooks';
+import { charsText, effectiveStatus, initials, sizeText } from '../format';
+import { useLeaveGuard, useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { SettingsFooter } from './SettingsFooter';
 
@@ -39,7 +39,7 @@ const MAX_PRIORITY = 999_999;
 const FILTER_FROM = 8;
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
-const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
+const kib = sizeText;
 
 // ---- the editable copy ------------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ function validate(d: Draft): Check {
     const v = a.value.trim();
     const label = `Account rule ${i + 1}`;
     if (!v) flag(a.key, 'value', `${label} needs a ${a.kind === 'domain' ? 'domain' : 'company name'}.`);
-    else if (bytes(v) > MAX_VALUE_BYTES) flag(a.key, 'value', `${label}: at most ${MAX_VALUE_BYTES} bytes.`);
+    else if (bytes(v) > MAX_VALUE_BYTES) flag(a.key, 'value', `${label}: too long, ${charsText(MAX_VALUE_BYTES)} at most.`);
     else {
       const id = `${a.kind}:${v.toLowerCase()}`;
       if (seen.has(id)) flag(a.key, 'value', `${label}: “${v}” is listed twice.`);
@@ -171,7 +171,7 @@ function validate(d: Draft): Check {
     for (const c of r.conditions) {
       const v = c.value.trim();
       if (!v) flag(c.key, 'value', `${label}: every condition needs a value.`);
-      else if (bytes(v) > MAX_VALUE_BYTES) flag(c.key, 'value', `${label}: a condition value is over ${MAX_VALUE_BYTES} bytes.`);
+      else if (bytes(v) > MAX_VALUE_BYTES) flag(c.key, 'value', `${label}: a condition value is too long, ${charsText(MAX_VALUE_BYTES)} at most.`);
     }
     if (!r.target) flag(r.key, 'target', `${label}: choose the agent or team that gets the chat.`);
   });
@@ -193,6 +193,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
   const [showProblems, setShowProblems] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const leaveGuard = useLeaveGuard(store);
 
   const team = state.team;
   const agents = team ? Object.values(team).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id) : [];
@@ -212,6 +213,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
   };
   const next = fromDraft(draft);
   const dirty = canonical(next) !== canonical(saved);
+  leaveGuard.current = dirty;
   const check = validate(draft);
   const onlyAccounts = (r: Routing) => canonical({ accounts: r.accounts, custom: [], teams: [], default_team: null });
   const accountsDirty = onlyAccounts(next) !== onlyAccounts(saved);

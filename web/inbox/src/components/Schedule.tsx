@@ -2,7 +2,7 @@
 // settings and the meeting calendar settings (same block format: weekday 1–7, "HH:MM", an end
 // may be "24:00", an end not after its start runs past midnight).
 import type { ScheduleBlock } from '../types';
-import { weekdayName, zonedParts } from '../format';
+import { clockTime, weekdayName, zonedParts } from '../format';
 
 export interface DraftBlock extends ScheduleBlock {
   key: number;
@@ -121,7 +121,7 @@ export function ZonePicker({ zone, now, onZone, testid, nowTestid }: { zone: str
         ))}
       </select>
       <span class="tz-now" data-testid={nowTestid}>
-        Now {here.time} on {weekdayName(here.weekday)}
+        Now {clockTime(now, zone)} on {weekdayName(here.weekday)}
       </span>
       {mine !== zone && (
         <button type="button" class="link-btn small" onClick={() => onZone(mine)}>

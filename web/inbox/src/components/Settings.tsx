@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { State, Store, View } from '../store';
 import { VIEW_PATHS } from '../store';
 import type { AgentSettings } from '../types';
 import { zonedParts } from '../format';
-import { useNow } from '../hooks';
+import { useLeaveGuard, useNow } from '../hooks';
 import { notificationPermission, notifyInForeground, requestNotificationPermission, watchNotificationPermission, type Permission } from '../notify';
 import { TeamStatus } from './TeamStatus';
 import { WorkspaceSettings } from './WorkspaceSettings';
@@ -105,9 +105,15 @@ function MySettings({ store, state }: { store: Store; state: State }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const now = useNow(15_000);
+  const leaveGuard = useLeaveGuard(store);
 
+  // The page reloads the settings when it opens: a draft nobody has touched yet follows the fresh
+  // copy (else it would show stale values, and count as unsaved changes).
+  const base = useRef(settings);
   useEffect(() => {
-    if (settings && !draft) setDraft(toDraft(settings));
+    const untouched = !draft || (!!base.current && sameSettings(base.current, fromDraft(draft)));
+    if (settings && untouched) setDraft(toDraft(settings));
+    base.current = settings;
   }, [settings]);
 
   if (!draft) return <LoadingCard error={state.settingsError} onRetry={() => store.loadSettings()} errorTestId="settings-error" text="Loading your settings…" />;
@@ -121,6 +127,7 @@ function MySettings({ store, state }: { store: Store; state: State }) {
   const maxChatsBad = !Number.isInteger(maxChats) || maxChats < 1 || maxChats > 1000;
   const next = fromDraft(draft);
   const dirty = !settings || !sameSettings(settings, next);
+  leaveGuard.current = !!settings && dirty;
   const here = zonedParts(now, draft.time_zone);
 
   async function save(e: Event) {

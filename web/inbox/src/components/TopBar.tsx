@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { State, Store, View } from '../store';
 import { VIEW_PATHS } from '../store';
-import { availabilityText, effectiveStatus, initials } from '../format';
+import { NO_HOURS_HINT, availabilityText, effectiveStatus, initials } from '../format';
 import { useNow } from '../hooks';
 import { Logo } from './Logo';
 
@@ -11,7 +11,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
   const available = status.available;
   // Re-render each minute so "until 17:00" becomes "until Tue 08:00"-style text at midnight.
   const now = useNow(60_000);
-  const { label, reason } = availabilityText(me, now);
+  const { label, reason, noHours } = availabilityText(me, now);
   const admin = me.role === 'admin';
   // The first connect takes a few ms: only say "Reconnecting" when it lasts.
   const [down, setDown] = useState(false);
@@ -81,7 +81,9 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           title={
             available
               ? 'You receive new chats. Click to stop until your next schedule change or midnight.'
-              : 'You receive no new chats. Click to go available until your next schedule change or midnight.'
+              : noHours
+                ? `You receive no new chats. ${NO_HOURS_HINT}`
+                : 'You receive no new chats. Click to go available until your next schedule change or midnight.'
           }
         >
           <span class="switch" aria-hidden="true">
@@ -92,6 +94,21 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
             {reason && <span class="availability-reason">{reason}</span>}
           </span>
         </button>
+        )}
+        {takesChats && noHours && (
+          <a
+            href={VIEW_PATHS.settings}
+            class="hours-link"
+            title={NO_HOURS_HINT}
+            onClick={(e) => {
+              if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+              e.preventDefault();
+              store.navigate('settings');
+            }}
+            data-testid="set-working-hours"
+          >
+            Set working hours
+          </a>
         )}
         <div class="me" title={me.email}>
           <span class="avatar avatar-sm">{initials(me.name)}</span>

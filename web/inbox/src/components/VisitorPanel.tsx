@@ -1,4 +1,7 @@
+import { useState } from 'preact/hooks';
 import type { State, Store } from '../store';
+import { ConfirmDialog } from './ConfirmDialog';
+import { BackButton } from './BackButton';
 import type { Activity } from '../types';
 import { activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
 
@@ -11,6 +14,8 @@ const FIELDS = [
 ] as const;
 
 export function VisitorPanel({ store, state, id }: { store: Store; state: State; id: number | null }) {
+  // End session asks first (a modal question, Cancel keeps the chat).
+  const [confirming, setConfirming] = useState(false);
   if (id == null || store.isNotFound(id)) {
     return (
       <aside class="col col-info" aria-label="Visitor information">
@@ -26,17 +31,36 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
   const canEnd = conv?.status === 'active' && conv.agent_id === state.me?.id;
   const ending = !!state.ending[id];
   const zone = state.me?.time_zone || 'UTC';
+  const who = v?.name || conv?.visitor_name || 'The visitor';
 
   return (
     <aside class="col col-info" aria-label="Visitor information" data-testid="visitor-panel">
       <div class="info-head">
+        <BackButton store={store} label="Chat" />
         <h2>Visitor</h2>
         {canEnd && (
-          <button type="button" class="btn btn-danger btn-sm" disabled={ending} onClick={() => store.end(id)} data-testid="end-session">
+          <button type="button" class="btn btn-danger btn-sm" disabled={ending} onClick={() => setConfirming(true)} data-testid="end-session">
             {ending ? 'Ending…' : 'End session'}
           </button>
         )}
       </div>
+      {confirming && canEnd && (
+        <ConfirmDialog
+          title="End this chat?"
+          confirmLabel="End session"
+          cancelLabel="Keep chatting"
+          danger
+          busy={ending}
+          onConfirm={() => {
+            setConfirming(false);
+            void store.end(id);
+          }}
+          onCancel={() => setConfirming(false)}
+          ids={{ dialog: 'end-session-dialog', confirm: 'end-session-confirm', cancel: 'end-session-cancel' }}
+        >
+          {who} is told that the chat has ended, and neither of you can write in it any more.
+        </ConfirmDialog>
+      )}
       <dl class="fields">
         {FIELDS.map(([label, key, testid]) => (
           <div class="field-row" key={key}>

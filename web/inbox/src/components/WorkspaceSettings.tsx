@@ -3,9 +3,9 @@ import type { Store } from '../store';
 import type { AdminSettings } from '../types';
 import { ApiError } from '../api';
 import { errorText } from '../store';
-import { useServerDraft } from '../hooks';
+import { useLeaveGuard, useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
-import { spanText } from '../format';
+import { charsText, durationText } from '../format';
 import { SettingsFooter } from './SettingsFooter';
 
 interface Draft {
@@ -23,6 +23,15 @@ const toDraft = (s: AdminSettings): Draft => ({
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
+/** The server's limit on the fallback message, in UTF-8 bytes. */
+const FALLBACK_MAX_BYTES = 1000;
+
+/** "120 characters (about 1,000 at most)", or how much too long it is. */
+function fallbackText(text: string, used: number): string {
+  const chars = [...text].length;
+  if (used > FALLBACK_MAX_BYTES) return `${chars} characters: too long, ${charsText(FALLBACK_MAX_BYTES)} at most`;
+  return `${chars} character${chars === 1 ? '' : 's'} (${charsText(FALLBACK_MAX_BYTES)} at most)`;
+}
 const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
 
 type NumberKey = 'accept_timeout_seconds' | 'max_offers' | 'inactivity_timeout_seconds';
@@ -57,6 +66,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const leaveGuard = useLeaveGuard(store);
 
   if (!draft || !saved) return <LoadingCard error={loadError} onRetry={load} errorTestId="admin-error" text="Loading…" />;
 
@@ -69,10 +79,11 @@ export function WorkspaceSettings({ store }: { store: Store }) {
   const offers = num(draft.max_offers);
   const fallbackBytes = bytes(draft.fallback_message.trim());
   const problems: string[] = [];
-  if (!(accept >= 5 && accept <= 3600)) problems.push('Accept timeout: 5 to 3600 seconds.');
-  if (!(inactivity >= 5 && inactivity <= 86400)) problems.push('Inactivity timeout: 5 to 86400 seconds.');
+  if (!(accept >= 5 && accept <= 3600)) problems.push(`Accept timeout: ${durationText(5)} to ${durationText(3600)} (5 to 3600 seconds).`);
+  if (!(inactivity >= 5 && inactivity <= 86400)) problems.push(`Inactivity timeout: ${durationText(5)} to 24 h (5 to 86400 seconds).`);
   if (!(offers >= 1 && offers <= 20)) problems.push('Offers: 1 to 20.');
-  if (fallbackBytes < 1 || fallbackBytes > 1000) problems.push('Fallback message: 1 to 1000 bytes.');
+  if (fallbackBytes < 1) problems.push('Fallback message: please write one.');
+  else if (fallbackBytes > FALLBACK_MAX_BYTES) problems.push(`Fallback message: too long, ${charsText(FALLBACK_MAX_BYTES)} at most.`);
   const next: AdminSettings = {
     accept_timeout_seconds: accept,
     inactivity_timeout_seconds: inactivity,
@@ -80,6 +91,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
     fallback_message: draft.fallback_message.trim(),
   };
   const dirty = JSON.stringify(toDraft(next)) !== JSON.stringify(toDraft(saved));
+  leaveGuard.current = dirty;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -125,7 +137,9 @@ export function WorkspaceSettings({ store }: { store: Store }) {
             onInput={(e) => set({ fallback_message: (e.target as HTMLTextAreaElement).value })}
             data-testid="admin-fallback"
           />
-          <small class={`muted counter ${fallbackBytes > 1000 ? 'is-over' : ''}`}>{fallbackBytes} / 1000 bytes · shown to the visitor when nobody is available or nobody accepts in time</small>
+          <small class={`muted counter ${fallbackBytes > FALLBACK_MAX_BYTES ? 'is-over' : ''}`} data-testid="admin-fallback-count">
+            {fallbackText(draft.fallback_message.trim(), fallbackBytes)} · shown to the visitor when nobody is available or nobody accepts in time
+          </small>
         </label>
       </section>
       <SettingsFooter id="admin" error={error} saved={!!done} dirty={dirty} busy={busy} onDiscard={() => setDraft(toDraft(saved))} saveLabel="Save" />
@@ -142,7 +156,7 @@ function NumberField({ spec, value, onValue }: { spec: NumberSpec; value: string
       <div class="input-unit">
         <input type="number" min={spec.min} max={spec.max} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} data-testid={spec.testid} />
         <span>{spec.unit}</span>
-        {spec.unit === 'seconds' && <small class="muted">{Number.isFinite(v) && v > 0 ? `= ${spanText(v * 1000)}` : ''}</small>}
+        {spec.unit === 'seconds' && <small class="muted" data-testid={`${spec.testid}-span`}>{Number.isFinite(v) && v > 0 ? `= ${durationText(v)}` : ''}</small>}
       </div>
       <small class="muted">{spec.help}</small>
     </label>
