@@ -406,3 +406,77 @@ export async function cleanup({ browser, servers = [], dataDir, broken, sockets 
   // Also those reported between steps (or by a step that had already failed).
   assert.deepEqual(cspViolations, [], 'Content-Security-Policy violations reported in the console');
 }
+
+// ---- phones and accessibility (issue 13) --------------------------------------------------
+
+/** A phone: 390×844 CSS px, touch, mobile viewport rules (meta viewport, zoom-to-fit), US English, UTC. */
+export function phoneContext(browser) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+}
+
+/**
+ * The page never scrolls sideways (its content is no wider than the window), and each visible
+ * element of `testids` lies inside the visible area (`sideways: true`: only between its left and
+ * right edges, for things further down a page that scrolls): [] when all is well, else what is wrong.
+ */
+export async function layoutProblems(page, testids = [], { sideways = false } = {}) {
+  return page.evaluate(([ids, sideways]) => {
+    const out = [];
+    const vv = window.visualViewport;
+    const view = { left: vv ? vv.offsetLeft : 0, top: vv ? vv.offsetTop : 0, width: vv ? vv.width : innerWidth, height: vv ? vv.height : innerHeight };
+    const sw = document.documentElement.scrollWidth;
+    if (sw > innerWidth) out.push(`the page is ${sw} px wide in a ${innerWidth} px window (it scrolls sideways)`);
+    for (const id of ids) {
+      const els = [...document.querySelectorAll(`[data-testid="${id}"]`)].filter((e) => e.getClientRects().length > 0);
+      if (!els.length) out.push(`${id}: not shown`);
+      for (const e of els) {
+        const r = e.getBoundingClientRect();
+        const across = r.left >= view.left - 0.5 && r.right <= view.left + view.width + 0.5;
+        const ok = across && (sideways || (r.top >= view.top - 0.5 && r.bottom <= view.top + view.height + 0.5));
+        if (!ok) out.push(`${id}: at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}, outside the visible ${Math.round(view.width)}×${Math.round(view.height)}`);
+      }
+    }
+    return out;
+  }, [testids, sideways]);
+}
+
+/**
+ * axe-core (@axe-core/playwright) on the page, or on the parts `include` names (CSS selectors; a
+ * shadow host includes its open shadow root): the serious and critical violations, one readable
+ * line per rule and element. `what` names the screen in the assertion message.
+ */
+export async function assertNoSeriousA11yViolations(page, what, include = []) {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  let builder = new AxeBuilder({ page });
+  for (const sel of include) builder = builder.include(sel);
+  const { violations } = await builder.analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const lines = bad.flatMap((v) => v.nodes.map((n) => `  [${v.impact}] ${v.id}: ${v.help}\n      at ${JSON.stringify(n.target)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`));
+  assert.equal(lines.length, 0, `axe found ${lines.length} serious/critical problem(s) on ${what}:\n${lines.join('\n')}`);
+}
+
+/**
+ * A meeting on the signed-in agent's calendar (made bookable every day, 30-minute slots), booked
+ * by a fresh visitor session over the API: the answer `{meeting, manage_token}`.
+ */
+export async function bookMeeting(baseUrl, agentPage, email) {
+  const blocks = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+  const put = await apiCall(agentPage, 'PUT', '/me/calendar', { time_zone: 'UTC', blocks, duration_minutes: 30, buffer_minutes: 0, notice_minutes: 60, horizon_days: 14 });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  const me = await apiCall(agentPage, 'GET', '/me');
+  const session = await httpCall(baseUrl, 'POST', '/visitor/session', { body: {} });
+  assert.equal(session.status, 201, JSON.stringify(session.body));
+  const token = session.body.visitor_token;
+  const slots = await httpCall(baseUrl, 'GET', `/visitor/calendars/${me.body.agent.id}/slots`, { token });
+  assert.ok(slots.body?.slots?.length, `free slots: ${JSON.stringify(slots.body)}`);
+  const res = await httpCall(baseUrl, 'POST', '/visitor/meetings', { token, body: { agent_id: me.body.agent.id, start: slots.body.slots[0].start, email } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
