@@ -55,39 +55,57 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
   std::stable_sort(batch.begin(), batch.end(),
                    [](const Job& a, const Job& b) { return a.key < b.key; });
   std::vector<std::exception_ptr> failures(batch.size());
+  std::vector<char> finished(batch.size(), 0);
+  bool all_sets = std::all_of(batch.begin(), batch.end(), [](const Job& j) { return j.row.has_value(); });
   try {
     if (!conn_) conn_ = std::make_unique<PgConnection>(conninfo_);
     else if (!conn_->healthy()) conn_->reset();
-    begin_on_live_connection(*conn_);
-    std::optional<PgTransaction> tx(std::in_place, *conn_, nullptr);
-    std::vector<char> finished(batch.size(), 0);
-    if (!run_sets(batch, finished)) {
-      tx.reset();  // rolls the aborted transaction back
-      tx.emplace(*conn_);
+    bool sets_ran = false;
+    try {
+      sets_ran = run_sets(batch, finished, all_sets);
+    } catch (const PgUnavailable&) {
+      // The connection died while idle (the server restarted): nothing of this batch ran
+      // or, had its COMMIT gone through, the client ids make the second run answer the
+      // appends as duplicates. Once, on a fresh connection.
+      conn_->reset();
+      sets_ran = run_sets(batch, finished, all_sets);
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (finished[i]) continue;
-      conn_->exec("SAVEPOINT job");
-      bool keep = false;
-      try {
-        keep = batch[i].work(*conn_);
-      } catch (const PgError&) {
-        if (!conn_->healthy()) throw;  // the batch is lost with the connection
-        failures[i] = std::current_exception();
-      } catch (...) {
-        failures[i] = std::current_exception();
-      }
-      // Released either way, so savepoints do not nest up through the batch.
-      conn_->exec(keep && !failures[i] ? "RELEASE SAVEPOINT job"
-                                       : "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+    bool committed = sets_ran && all_sets;
+    if (!sets_ran) conn_->exec("ROLLBACK");
+    bool left = std::find(finished.begin(), finished.end(), 0) != finished.end();
+    if (committed && !left) {
+      // The common case: every job's row was written and committed in the one round trip.
+    } else {
+      PgTransaction tx(*conn_, sets_ran && !committed ? nullptr : "BEGIN");
+      run_jobs(batch, finished, failures);
+      tx.commit();
     }
-    tx->commit();
   } catch (...) {
     auto failed = std::current_exception();
     for (auto& job : batch) job.done(failed);
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(failures[i]);
+}
+
+void PgGroupCommit::run_jobs(std::deque<Job>& batch, const std::vector<char>& finished,
+                             std::vector<std::exception_ptr>& failures) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (finished[i]) continue;
+    conn_->exec("SAVEPOINT job");
+    bool keep = false;
+    try {
+      keep = batch[i].work(*conn_);
+    } catch (const PgError&) {
+      if (!conn_->healthy()) throw;  // the batch is lost with the connection
+      failures[i] = std::current_exception();
+    } catch (...) {
+      failures[i] = std::current_exception();
+    }
+    // Released either way, so savepoints do not nest up through the batch.
+    conn_->exec(keep && !failures[i] ? "RELEASE SAVEPOINT job"
+                                     : "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+  }
 }
 
 namespace {
@@ -113,7 +131,7 @@ std::string array_literal(const std::vector<const Param*>& values) {
 }
 }  // namespace
 
-bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished) {
+bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished, bool commit) {
   // The jobs of each kind (statement), in batch order.
   std::vector<std::pair<std::string_view, std::vector<std::size_t>>> kinds;
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -123,8 +141,8 @@ bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished
     if (it == kinds.end()) it = kinds.insert(kinds.end(), {sql, {}});
     it->second.push_back(i);
   }
-  if (kinds.empty()) return true;
   std::vector<PgConnection::Statement> statements;
+  statements.push_back({"BEGIN", {}});
   std::vector<std::size_t> result_of_kind;  // where each kind's set statement's result is
   for (const auto& [sql, jobs] : kinds) {
     if (auto lock = batch[jobs[0]].row->lock_sql; !lock.empty()) {
@@ -146,6 +164,7 @@ bool PgGroupCommit::run_sets(std::deque<Job>& batch, std::vector<char>& finished
     }
     statements.push_back(std::move(st));
   }
+  if (commit) statements.push_back({"COMMIT", {}});
   std::vector<PgResult> results;
   try {
     results = conn_->pipeline(statements);

@@ -11,12 +11,15 @@
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
 // unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails.
 //
-// The common case costs a few round trips per batch, not per job: a job may come as one row
-// of a statement shared by every job of its kind (SetRow: the values of all of them go in as
-// arrays), and those statements (one per kind) are sent together in libpq's pipeline mode.
-// A job the statement did not finish (e.g. an append that found the chat ended) then runs
-// its general form under a savepoint. If a set statement fails, the batch is rolled back and
-// run again job by job under savepoints, so that failure stays the one job's.
+// The common case costs one round trip per batch, not per job: a job may come as one row of
+// a statement shared by every job of its kind (SetRow: the values of all of them go in as
+// arrays), and BEGIN, those statements (one per kind) and, when every job of the batch has
+// a row, COMMIT are sent together in libpq's pipeline mode. (On a busy machine each round
+// trip is two wake-ups that wait for a CPU: they are most of a message's latency.) A job the
+// statement did not finish (e.g. an append that found the chat ended) then runs its general
+// form under a savepoint: in the same transaction, or in a second one when the first was
+// already committed. If a set statement fails, the batch is rolled back and run again job
+// by job under savepoints, so that failure stays the one job's.
 #pragma once
 
 #include <condition_variable>
@@ -76,9 +79,13 @@ class PgGroupCommit {
   };
   void loop();
   void commit_batch(std::deque<Job>& batch);
-  // Runs the batch's set statements and marks the jobs they finished. False when a statement
-  // failed: the transaction is aborted and nothing is marked.
-  bool run_sets(std::deque<Job>& batch, std::vector<char>& finished);
+  // BEGIN, the batch's set statements, and COMMIT when `commit`, in one pipeline; marks the
+  // jobs the statements finished. False when a statement failed: the transaction is aborted
+  // (still open) and nothing is marked. Throws when the connection is lost.
+  bool run_sets(std::deque<Job>& batch, std::vector<char>& finished, bool commit);
+  // Runs every job not yet finished under its own savepoint, in the open transaction.
+  void run_jobs(std::deque<Job>& batch, const std::vector<char>& finished,
+                std::vector<std::exception_ptr>& failures);
 
   std::string conninfo_;
   std::unique_ptr<PgConnection> conn_;  // the writer thread's
