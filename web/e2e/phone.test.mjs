@@ -9,7 +9,7 @@
 import { before, after } from 'node:test';
 import http from 'node:http';
 import assert from 'node:assert/strict';
-import { bookMeeting, cleanup, launchBrowser, layoutProblems, newPage, phoneContext, recordWidgetEvents, requestChat, scenario, shot, signIn, startServer, until, widgetEvent } from './helpers.mjs';
+import { assertNoSeriousA11yViolations, bookMeeting, cleanup, launchBrowser, layoutProblems, newPage, phoneContext, recordWidgetEvents, requestChat, scenario, shot, signIn, startServer, until, widgetEvent } from './helpers.mjs';
 
 const AGENT = { name: 'Alice Agent', email: 'alice@example.com', password: 'alice-pass-1', role: 'admin' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com' };
@@ -168,6 +168,8 @@ step('chat both ways between the two phones', async () => {
   await assertPanelCoversScreen('the chat');
   await shot(agent, 'phone-chat');
   await shot(visitor, 'phone-widget');
+  await assertNoSeriousA11yViolations(agent, 'the chat pane on a phone');
+  await assertNoSeriousA11yViolations(visitor, 'the widget full-screen on a phone', ['parley-chat']);
 });
 
 step('the browser’s Back goes from the chat to the list; a tap opens the chat again', async () => {
@@ -179,6 +181,7 @@ step('the browser’s Back goes from the chat to the list; a tap opens the chat 
   await row.first().waitFor();
   assert.deepEqual(await layoutProblems(agent, ['conversation-row', 'conversation-snippet', 'conversation-time', 'availability-toggle']), []);
   await shot(agent, 'phone-inbox-list');
+  await assertNoSeriousA11yViolations(agent, 'the conversation list on a phone');
   await row.first().click();
   await agent.getByTestId('chat-pane').waitFor();
   assert.equal(await visible(agent, 'conversation-search'), false);
@@ -191,6 +194,7 @@ step('the visitor panel is a pane of its own: Visitor opens it, Back (visible or
   await until(async () => (await agent.getByTestId('visitor-email').textContent()) === VISITOR.email, 'the visitor’s email');
   assert.deepEqual(await layoutProblems(agent, ['pane-back', 'end-session', 'visitor-name', 'visitor-email', 'activity-list']), []);
   await shot(agent, 'phone-visitor');
+  await assertNoSeriousA11yViolations(agent, 'the visitor pane on a phone');
   await agent.getByTestId('visitor-panel').getByTestId('pane-back').click();
   await agent.getByTestId('chat-pane').waitFor();
   assert.equal(await visible(agent, 'visitor-panel'), false);

@@ -439,7 +439,9 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
     ? ''
     : conv.status === 'active'
       ? mine
-        ? 'Write a reply…  (Enter to send, Shift+Enter for a new line)'
+        ? isOnePane()
+          ? 'Write a reply…'
+          : 'Write a reply…  (Enter to send, Shift+Enter for a new line)'
         : 'This chat belongs to another agent.'
       : conv.status === 'pending'
         ? 'Accept the chat to reply.'
