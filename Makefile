@@ -6,7 +6,7 @@ PARLEY := $(BUILD_DIR)/parley
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: all bootstrap configure build server web run cluster test test-sanitize test-tsan fuzz bench clean
+.PHONY: all bootstrap configure build server web run cluster test build-sanitize test-sanitize test-tsan fuzz fuzz-build bench clean
 
 all: build
 
@@ -41,14 +41,17 @@ test: build
 	@cd web && PARLEY_BIN=$(abspath $(PARLEY)) npm run --silent e2e
 
 # Sanitizers (docs/testing.md). test-sanitize: every CTest suite built with ASan + UBSan in
-# build-asan (a UBSan report fails its test). test-tsan: the store suite (group commit,
+# build-asan with clang-15 (a UBSan report fails its test). test-tsan: the store suite (group commit,
 # concurrency) and the integration suite (real server, WebSocket clients) under ThreadSanitizer
 # in build-tsan, with the narrow suppressions of tests/tsan.supp.
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-test-sanitize: bootstrap
+build-sanitize: bootstrap
+	@bash scripts/install_packages.sh test-sanitize clang-15
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
+
+test-sanitize: build-sanitize
 	@cd build-asan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS)
 
 test-tsan: bootstrap
@@ -62,6 +65,9 @@ test-tsan: bootstrap
 FUZZ_SECONDS ?= 60
 fuzz: bootstrap
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh
+
+fuzz-build: bootstrap
+	@FUZZ_BUILD_ONLY=1 JOBS=$(JOBS) bash scripts/fuzz.sh
 
 # The benchmarks (bench/run.sh, docs/performance.md): Parley, then the Node baseline under the
 # same load, and the budget table. PROFILE=short (default, under 3 minutes), PROFILE=full, or

@@ -13,21 +13,7 @@ PACKAGES=(
   chromium
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-
-if ((${#missing[@]})); then
-  echo "bootstrap: installing ${missing[*]}"
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo -n"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq </dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
-fi
+bash scripts/install_packages.sh bootstrap "${PACKAGES[@]}"
 
 if ! command -v node >/dev/null; then
   echo "bootstrap: Node.js 20 is required (it comes preinstalled on the supported machines)" >&2
