@@ -470,7 +470,10 @@ TEST(EventCodecRejects, FieldOfTheWrongType) {
                                                        {"kind", nullptr},
                                                        {"seq", json::array{}},
                                                        {"created_at", json::object{}}};
-  for (const auto& [key, value] : cases) {
+  for (const auto& field : cases) {
+    // (A pair, not a structured binding: clang 15 cannot capture those in a lambda.)
+    const auto& key = field.first;
+    const auto& value = field.second;
     EXPECT_FALSE(decode_event(with([&](json::object& o) { message(o)[key] = value; })))
         << key << " = " << json::serialize(value);
   }
