@@ -56,6 +56,10 @@ class ChatService {
   void expire_offer(const core::Conversation& pending);
   // An active chat without a message for the policy's inactivity timeout: end it.
   void end_if_idle(core::Id conversation_id, core::Millis idle_since);
+  // The chat's agent was deactivated (app/team_service.hpp): end it with end_reason
+  // "agent_deactivated" and tell its subscribers. Nothing when it is no longer active.
+  // (chat_deactivation.cpp)
+  void end_for_deactivation(core::Id conversation_id);
 
   // The admin settings of the chat life cycle.
   core::ChatPolicy policy();

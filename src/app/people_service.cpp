@@ -1,6 +1,7 @@
 #include "app/people_service.hpp"
 
 #include "core/activity.hpp"
+#include "core/team.hpp"
 #include "store/store.hpp"
 
 namespace parley::app {
@@ -20,6 +21,20 @@ core::Result<core::Person> PeopleService::upsert(const core::Agent& admin,
   return store_.upsert_person(*valid, clock_());
 }
 
+core::Result<core::Person> PeopleService::edit_visitor_person(const core::Agent& caller,
+                                                              core::Id conversation_id,
+                                                              core::PersonInput fields) {
+  auto viewer = core::viewer_of(caller);
+  auto c = store_.find_conversation(conversation_id);
+  if (!c || !core::can_view(viewer, *c)) return core::not_found("no such conversation");
+  if (!core::team::may_edit_visitor_person(viewer, *c)) {
+    return core::forbidden("accept the chat before editing the visitor");
+  }
+  auto valid = core::validate_person_input(std::move(fields));
+  if (!valid) return valid.error();
+  return store_.edit_visitor_person(c->visitor_id, *valid, clock_());
+}
+
 core::Result<core::Person> PeopleService::find(const core::Agent& admin, std::string_view email) {
   if (auto ok = require_admin(admin); !ok) return ok.error();
   auto person = store_.find_person_by_email(email);
@@ -32,8 +47,9 @@ core::Result<PeopleImport> PeopleService::import_csv(const core::Agent& admin,
   if (auto ok = require_admin(admin); !ok) return ok.error();
   auto parsed = core::parse_people_csv(csv);
   if (!parsed) return parsed.error();
-  if (!parsed->errors.empty()) return PeopleImport{0, std::move(parsed->errors)};
-  return PeopleImport{store_.import_people(parsed->people, clock_()), {}};
+  if (!parsed->errors.empty()) return PeopleImport{0, 0, std::move(parsed->errors)};
+  int rows = static_cast<int>(parsed->people.size());
+  return PeopleImport{rows, store_.import_people(parsed->people, clock_()), {}};
 }
 
 core::Result<core::Activity> PeopleService::post_custom_activity(const core::Agent& admin,

@@ -16,6 +16,7 @@ namespace parley::app {
 
 struct PeopleImport {
   int imported = 0;                       // rows written (0 when any row was bad)
+  int created = 0;                        // of them, new people; the others were updated
   std::vector<core::CsvRowError> errors;  // every bad row; nothing is written when non-empty
 };
 
@@ -29,6 +30,15 @@ class PeopleService {
 
   core::Result<core::Person> upsert(const core::Agent& admin, core::PersonInput person);
   core::Result<core::Person> find(const core::Agent& admin, std::string_view email);
+  // The visitor panel's edit form (issue 13): the person fields of the visitor of
+  // conversation `conversation_id`, replaced whole (a blank field is cleared; email is
+  // required). Admins, and agents for a chat they may read that is not a pending request
+  // (core::team::may_edit_visitor_person); not_found for a chat the caller may not see,
+  // forbidden for one they see but may not edit, conflict when the new email is another
+  // person's.
+  core::Result<core::Person> edit_visitor_person(const core::Agent& caller,
+                                                 core::Id conversation_id,
+                                                 core::PersonInput fields);
   // All or nothing: bad_request for an unreadable file; a report of every bad row (and
   // nothing written) when some rows are bad.
   core::Result<PeopleImport> import_csv(const core::Agent& admin, std::string_view csv);

@@ -218,12 +218,18 @@ json::value to_json(const core::Agent& a) {
                  {"time_zone", a.time_zone},
                  {"schedule", to_json(a.schedule)},
                  {"sound", a.sound},
-                 {"takes_chats", a.takes_chats}};
+                 {"takes_chats", a.takes_chats},
+                 {"initials", a.initials}};
   put(o, "override_state", a.override_state);
   return o;
 }
 
 bool from_json(const json::value& v, core::Agent& out) {
+  // initials came later (issue 13): an event of an older node has none, which means "from
+  // the name".
+  std::optional<std::string> initials;
+  Fields(v).get("initials", initials);
+  out.initials = initials.value_or("");
   return Fields(v)
       .get("id", out.id)
       .get("name", out.name)

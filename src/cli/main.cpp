@@ -27,6 +27,7 @@
 #include "app/inbox_queries.hpp"
 #include "app/meeting_service.hpp"
 #include "app/routing_admin.hpp"
+#include "app/team_service.hpp"
 #include "bus/local_bus.hpp"
 #include "bus/redis_bus.hpp"
 #include "cli/database_options.hpp"
@@ -220,8 +221,9 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   chats.on_missed([&meetings](const core::Conversation& c) { meetings.offer_fallback_card(c); });
   app::Health health(*store, bus);
   app::Presence presence(*store, node_id, app::system_now);
+  app::TeamService team(*store, chats, agents, app::system_now);
   net::Services services{auth,     agents, chats, inbox,  routing,
-                         people,   meetings, bus, health, presence};
+                         people,   meetings, bus, health, presence, team};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);

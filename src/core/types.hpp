@@ -53,6 +53,7 @@ struct Agent {
   std::optional<AvailabilityOverride> override_state;  // the toggle, while it applies
   bool sound = true;              // notification sound in the Inbox
   bool takes_chats = true;        // false: a Calendar Agent, who is only booked for meetings
+  std::string initials;           // the avatar's letters; empty: from the name (core/team.hpp)
 };
 
 // The agent-editable settings (issue 4, SPEC §4).
@@ -100,7 +101,7 @@ struct Conversation {
   Millis last_activity_at = 0;
   std::optional<Millis> accepted_at;
   std::optional<Millis> ended_at;
-  std::optional<std::string> end_reason;  // "agent", "visitor", "inactivity", "no_agent", "no_answer"
+  std::optional<std::string> end_reason;  // "agent", "visitor", "inactivity", "agent_deactivated", "no_agent", "no_answer"
   std::optional<Millis> offer_expires_at;  // while pending: when the current offer lapses
   int offers_made = 0;                     // agents this request has been offered to
   // Read state: the newest seq the assigned agent / the visitor has seen. Only grows.

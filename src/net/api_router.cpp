@@ -8,6 +8,7 @@
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
 #include "net/people_routes.hpp"
+#include "net/team_routes.hpp"
 
 namespace parley::net {
 
@@ -48,6 +49,12 @@ class Api {
       auto res = visitor_routes();
       allow_any_origin(res);
       return res;
+    }
+    if (auto res = handle_password_link_api(s_, req_, parts_, [&](Response& r, const std::string& t) {
+          r.set(http::field::set_cookie,
+                session_cookie(t, app::AuthService::kSessionLifetime / 1000, context_.https));
+        })) {
+      return std::move(*res);
     }
     if (area == "auth" && parts_.size() == 4) {
       if (parts_[3] == "login") return only(verb::post, [&] { return login(); });
@@ -120,6 +127,7 @@ class Api {
     }
     const auto& a = *agent;
     if (auto res = handle_agent_calendar_api(s_, req_, a, parts_)) return std::move(*res);
+    if (auto res = handle_team_api(s_, req_, a, parts_, *token)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/meetings.hpp"
+#include "core/team.hpp"
 
 namespace parley::net {
 
@@ -31,7 +32,9 @@ json::object to_json(const core::Agent& a, const core::EffectiveStatus& status) 
           {"time_zone", a.time_zone},
           {"max_chats", a.max_chats},
           {"sound", a.sound},
-          {"takes_chats", a.takes_chats}};
+          {"takes_chats", a.takes_chats},
+          {"initials", core::team::initials_of(a)},
+          {"active", a.active}};
 }
 
 json::object to_json(const core::ConversationSummary& s) {

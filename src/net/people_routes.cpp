@@ -42,7 +42,11 @@ core::Result<core::PersonInput> person_input(const json::object& o) {
 Response import_people(Services& s, const Request& req, const core::Agent& caller) {
   auto report = s.people.import_csv(caller, req.body());
   if (!report) return error_response(req, report.error());
-  if (report->errors.empty()) return ok_json(req, {{"imported", report->imported}});
+  if (report->errors.empty()) {
+    return ok_json(req, {{"imported", report->imported},
+                         {"created", report->created},
+                         {"updated", report->imported - report->created}});
+  }
   json::array rows;
   std::string message = "nothing was imported: " + std::to_string(report->errors.size()) +
                         " bad row(s); first: line " + std::to_string(report->errors[0].line) +

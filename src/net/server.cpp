@@ -77,7 +77,10 @@ Response dispatch(Shared& s, const Request& req, const RequestContext& context) 
 }
 
 bool is_login(const Request& req) {
-  return req.method() == http::verb::post && path_of(req.target()) == "/api/v1/auth/login";
+  // Setting a password from a link hashes one too, and guessing links is guessing passwords.
+  auto path = path_of(req.target());
+  return req.method() == http::verb::post &&
+         (path == "/api/v1/auth/login" || path == "/api/v1/auth/password-link");
 }
 
 // The per-address limit a request counts against, if any (docs/api.md "Limits").

@@ -11,6 +11,7 @@
 #include "app/people_service.hpp"
 #include "app/presence.hpp"
 #include "app/routing_admin.hpp"
+#include "app/team_service.hpp"
 #include "bus/event_bus.hpp"
 
 namespace parley::net {
@@ -26,6 +27,7 @@ struct Services {
   bus::EventBus& bus;
   app::Health& health;
   app::Presence& presence;
+  app::TeamService& team;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

@@ -411,7 +411,12 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (t->sender == actor_->kind || !last_sent_.contains(t->conversation_id)) return;
     }
     if (auto* st = std::get_if<bus::AgentStatusChanged>(&payload)) {
-      if (agent_ && agent_->id == st->agent.id) *agent_ = st->agent;  // settings may have changed
+      if (agent_ && agent_->id == st->agent.id) {
+        // Deactivated (app/team_service.hpp): the session that opened this socket is gone,
+        // so the socket goes too, at once. The Inbox reconnects, is refused, and signs out.
+        if (!st->agent.active) return drop_now();
+        *agent_ = st->agent;  // settings may have changed
+      }
     }
     send(event->frame(encode_frame));
   }
@@ -440,6 +445,13 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       writing_ = true;
       asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
     }
+  }
+
+  // Closes the TCP connection whatever is being read or written: the read loop ends.
+  void drop_now() {
+    close_quietly();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
   // Closes the TCP connection at once (pending reads and writes fail) and wakes a replay.

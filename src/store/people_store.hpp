@@ -31,9 +31,18 @@ class PeopleStore {
   virtual std::vector<core::Activity> activities(Id visitor_id, Millis since, int limit) = 0;
   // Upserts by email (already validated): set fields replace, unset ones are kept.
   virtual core::Person upsert_person(const core::PersonInput& person, Millis now) = 0;
-  // Upserts every row in one transaction: all or nothing. Returns how many were written.
+  // Upserts every row in one transaction: all or nothing. Returns how many of the rows
+  // were new people (the others updated a person already stored; emails are unique per
+  // file, core::parse_people_csv).
   virtual int import_people(const std::vector<core::PersonInput>& people, Millis now) = 0;
   virtual std::optional<core::Person> find_person_by_email(std::string_view email) = 0;
+  // The edit form of the visitor panel (issue 13): `fields` (validated) replace the person
+  // fields whole, an unset one is cleared. The visitor's person is edited in place (its
+  // email may change: conflict when another person has the new one); a visitor without a
+  // person is linked to the person with that email, created when there is none. In one
+  // transaction. not_found when no such visitor.
+  virtual Result<core::Person> edit_visitor_person(Id visitor_id, const core::PersonInput& fields,
+                                                   Millis now) = 0;
   // The newest visitor linked to the person (custom activities addressed by email land
   // on it); nullopt when no visitor ever gave that email.
   virtual std::optional<Id> newest_visitor_of_person(Id person_id) = 0;

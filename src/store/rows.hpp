@@ -33,14 +33,16 @@ core::VisitorFacts facts_of(const core::PreChatForm& form);
 // agents.available is the toggle's value; it applies only while override_set_at is set.
 inline constexpr const char* kAgentColumns =
     "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active, a.time_zone, "
-    "a.schedule, a.override_set_at, a.sound, a.takes_chats";  // 12
-inline constexpr int kAgentColumnCount = 12;
+    "a.schedule, a.override_set_at, a.sound, a.takes_chats, a.initials";  // 13
+inline constexpr int kAgentColumnCount = 13;
 // Unqualified, for RETURNING (which does not accept a table alias).
 inline constexpr const char* kAgentColumnsBare =
     "id, name, email, role, available, max_chats, active, time_zone, schedule, "
-    "override_set_at, sound, takes_chats";
+    "override_set_at, sound, takes_chats, initials";
 inline constexpr const char* kPersonColumns =
     "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
+inline constexpr const char* kPersonColumnsBare =
+    "id, email, name, job_title, phone, company, crm_status";
 inline constexpr const char* kVisitorColumns =
     "v.id, v.person_id, v.created_at, v.page_url, v.page_title";  // 5
 inline constexpr int kVisitorColumnCount = 5;
@@ -91,6 +93,7 @@ core::Agent read_agent(const Row& s, int i = 0) {
   if (auto set_at = s.opt_int64(i + 9)) a.override_state = core::AvailabilityOverride{toggle, *set_at};
   a.sound = s.flag(i + 10);
   a.takes_chats = s.flag(i + 11);
+  a.initials = s.text(i + 12);
   return a;
 }
 

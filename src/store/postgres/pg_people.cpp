@@ -83,8 +83,14 @@ int PgStore::import_people(const std::vector<core::PersonInput>& people, Millis 
   // statement, so a file naming one email twice updates the row twice instead of tripping
   // ON CONFLICT's "cannot affect row a second time".
   return write([&](PgConnection& db) {
-    for (const auto& p : people) postgres::upsert_person(db, p, now);
-    return static_cast<int>(people.size());
+    int created = 0;
+    for (const auto& p : people) {
+      if (db.query("SELECT 1 FROM people WHERE email = $1", core::lowercase_ascii(p.email)).empty()) {
+        ++created;
+      }
+      postgres::upsert_person(db, p, now);
+    }
+    return created;
   });
 }
 

@@ -239,6 +239,17 @@ CREATE OR REPLACE FUNCTION parley_words(t TEXT) RETURNS tsvector LANGUAGE sql IM
 REINDEX INDEX messages_search;
 REINDEX INDEX people_search;
 )sql"},
+    {4, R"sql(
+-- Team management (issue 13): the avatar's letters an agent chose ('' = from the name),
+-- and invitation / password-reset links, stored hashed, single use, with an expiry.
+ALTER TABLE agents ADD COLUMN initials TEXT NOT NULL DEFAULT '';
+CREATE TABLE password_links (
+  token_hash TEXT   PRIMARY KEY,
+  agent_id   BIGINT NOT NULL REFERENCES agents(id),
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX password_links_by_agent ON password_links(agent_id);
+)sql"},
 };
 
 // Any 64-bit number, the same on every node: the advisory lock that serialises migrations.

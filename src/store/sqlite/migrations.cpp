@@ -250,6 +250,17 @@ CREATE TABLE presence (
   PRIMARY KEY (agent_id, node_id)
 ) WITHOUT ROWID;
 )sql"},
+    {7, R"sql(
+-- Team management (issue 13): the avatar's letters an agent chose ('' = from the name),
+-- and invitation / password-reset links, stored hashed, single use, with an expiry.
+ALTER TABLE agents ADD COLUMN initials TEXT NOT NULL DEFAULT '';
+CREATE TABLE password_links (
+  token_hash TEXT    PRIMARY KEY,
+  agent_id   INTEGER NOT NULL REFERENCES agents(id),
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX password_links_by_agent ON password_links(agent_id);
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

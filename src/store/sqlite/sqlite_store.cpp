@@ -285,9 +285,16 @@ core::Person SqliteStore::upsert_person(const core::PersonInput& person, Millis 
 int SqliteStore::import_people(const std::vector<core::PersonInput>& people, Millis now) {
   return writer_.run([&](Connection& db) -> int {
     Transaction tx(db);
-    for (const auto& p : people) sqlite::upsert_person(db, p, now);
+    int created = 0;
+    for (const auto& p : people) {
+      auto known = db.prepare("SELECT 1 FROM people WHERE email = ?1");
+      known.bind_all(core::lowercase_ascii(p.email));
+      if (!known.step()) ++created;
+      known.run();
+      sqlite::upsert_person(db, p, now);
+    }
     tx.commit();
-    return static_cast<int>(people.size());
+    return created;
   });
 }
 

@@ -33,6 +33,14 @@ class SqliteStore final : public Store {
   void schedule_status_check(Id agent_id, std::optional<Millis> at) override;
   std::vector<core::Agent> claim_status_checks(Millis now, const NextCheck& next_check) override;
 
+  Result<core::Agent> update_agent_account(Id agent_id, const AgentAccountChange& change) override;
+  Result<core::Agent> set_agent_password(Id agent_id, std::string_view password_hash,
+                                         bool end_sessions,
+                                         std::string_view keep_session = {}) override;
+  void create_password_link(std::string_view token_hash, Id agent_id, Millis expires_at) override;
+  Result<core::Agent> use_password_link(std::string_view token_hash, Millis now,
+                                        std::string_view password_hash) override;
+  std::optional<core::Agent> find_password_link(std::string_view token_hash, Millis now) override;
   void create_session(std::string_view token_hash, Id agent_id, Millis expires_at) override;
   std::optional<Id> find_session(std::string_view token_hash, Millis now) override;
   void delete_session(std::string_view token_hash) override;
@@ -49,6 +57,8 @@ class SqliteStore final : public Store {
   core::Person upsert_person(const core::PersonInput& person, Millis now) override;
   int import_people(const std::vector<core::PersonInput>& people, Millis now) override;
   std::optional<core::Person> find_person_by_email(std::string_view email) override;
+  Result<core::Person> edit_visitor_person(Id visitor_id, const core::PersonInput& fields,
+                                           Millis now) override;
   std::optional<Id> newest_visitor_of_person(Id person_id) override;
 
   Result<ChatRequestOutcome> request_chat(const ChatRequest& request, const RoutingDecision& decide,

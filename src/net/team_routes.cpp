@@ -1,0 +1,252 @@
+#include "net/team_routes.hpp"
+
+#include <type_traits>
+
+#include "net/api_support.hpp"
+#include "net/json_codec.hpp"
+
+namespace parley::net {
+
+namespace {
+
+using http::verb;
+
+// Where the Inbox's set-password page reads the link's secret: after '#', so it is never
+// sent to a server or written to an access log.
+constexpr const char* kSetPasswordPage = "/inbox/set-password#token=";
+
+json::object agent_json(Services& s, const core::Agent& a) { return to_json(a, s.agents.status(a)); }
+
+json::object link_json(const app::PasswordLink& link) {
+  return {{"path", std::string(kSetPasswordPage) + link.token}, {"expires_at", link.expires_at}};
+}
+
+json::object person_json(const core::Person& p) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  return {{"id", p.id},
+          {"email", p.email},
+          {"name", opt(p.name)},
+          {"job_title", opt(p.job_title)},
+          {"phone", opt(p.phone)},
+          {"company", opt(p.company)},
+          {"crm_status", opt(p.crm_status)}};
+}
+
+core::Result<std::optional<bool>> optional_bool(const json::object& o, std::string_view key) {
+  if (!o.contains(key) || o.at(key).is_null()) return std::optional<bool>();
+  auto v = required_bool(o, key);
+  if (!v) return v.error();
+  return std::optional<bool>(*v);
+}
+
+core::Result<std::optional<int>> optional_int(const json::object& o, std::string_view key) {
+  if (!o.contains(key) || o.at(key).is_null()) return std::optional<int>();
+  auto v = required_int(o, key);
+  if (!v) return v.error();
+  if (*v < -1'000'000 || *v > 1'000'000) return core::bad_request(std::string(key) + " is out of range");
+  return std::optional<int>(static_cast<int>(*v));
+}
+
+core::Result<std::optional<core::Role>> optional_role(const json::object& o) {
+  auto v = optional_string(o, "role");
+  if (!v) return v.error();
+  if (!*v) return std::optional<core::Role>();
+  auto role = core::role_from_string(**v);
+  if (!role) return core::bad_request("role must be \"agent\" or \"admin\"");
+  return std::optional<core::Role>(*role);
+}
+
+// Reads the fields both the add and the edit forms have.
+template <class T>
+core::Status read_account_fields(const json::object& o, T& out) {
+  auto role = optional_role(o);
+  if (!role) return role.error();
+  auto takes_chats = optional_bool(o, "takes_chats");
+  if (!takes_chats) return takes_chats.error();
+  auto max_chats = optional_int(o, "max_chats");
+  if (!max_chats) return max_chats.error();
+  if constexpr (std::is_same_v<T, app::NewTeamMember>) {
+    if (*role) out.role = **role;
+    if (*takes_chats) out.takes_chats = **takes_chats;
+    if (*max_chats) out.max_chats = **max_chats;
+  } else {
+    out.role = *role;
+    out.takes_chats = *takes_chats;
+    out.max_chats = *max_chats;
+  }
+  return core::Ok{};
+}
+
+Response add_agent(Services& s, const Request& req, const core::Agent& caller) {
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  app::NewTeamMember member;
+  auto name = required_string(*body, "name");
+  if (!name) return error_response(req, name.error());
+  auto email = required_string(*body, "email");
+  if (!email) return error_response(req, email.error());
+  auto password = optional_string(*body, "password");
+  if (!password) return error_response(req, password.error());
+  member.name = *name;
+  member.email = *email;
+  if (*password && !(*password)->empty()) member.password = **password;
+  if (auto ok = read_account_fields(*body, member); !ok) return error_response(req, ok.error());
+  auto added = s.team.add(caller, std::move(member));
+  if (!added) return error_response(req, added.error());
+  json::object out{{"agent", agent_json(s, added->agent)}, {"invitation", nullptr}};
+  if (added->invitation) out["invitation"] = link_json(*added->invitation);
+  return ok_json(req, std::move(out), http::status::created);
+}
+
+Response edit_agent(Services& s, const Request& req, const core::Agent& caller, core::Id id) {
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  app::MemberEdit edit;
+  auto name = optional_string(*body, "name");
+  if (!name) return error_response(req, name.error());
+  auto initials = optional_string(*body, "initials");
+  if (!initials) return error_response(req, initials.error());
+  edit.name = *name;
+  if (body->contains("initials")) edit.initials = initials->value_or("");
+  if (auto ok = read_account_fields(*body, edit); !ok) return error_response(req, ok.error());
+  auto updated = s.team.edit(caller, id, std::move(edit));
+  if (!updated) return error_response(req, updated.error());
+  return ok_json(req, {{"agent", agent_json(s, *updated)}});
+}
+
+Response agent_action(Services& s, const Request& req, const core::Agent& caller, core::Id id,
+                      std::string_view action) {
+  if (action == "password-link") {
+    return only(req, verb::post, [&] {
+      auto link = s.team.password_link(caller, id);
+      if (!link) return error_response(req, link.error());
+      return ok_json(req, {{"link", link_json(*link)}}, http::status::created);
+    });
+  }
+  bool deactivate = action == "deactivate";
+  if (!deactivate && action != "reactivate") {
+    return error_response(req, core::not_found("no route for this agent action"));
+  }
+  return only(req, verb::post, [&] {
+    auto updated = deactivate ? s.team.deactivate(caller, id) : s.team.reactivate(caller, id);
+    if (!updated) return error_response(req, updated.error());
+    return ok_json(req, {{"agent", agent_json(s, *updated)}});
+  });
+}
+
+Response update_profile(Services& s, const Request& req, const core::Agent& caller) {
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  app::ProfileEdit edit;
+  auto name = optional_string(*body, "name");
+  if (!name) return error_response(req, name.error());
+  auto initials = optional_string(*body, "initials");
+  if (!initials) return error_response(req, initials.error());
+  edit.name = *name;
+  if (body->contains("initials")) edit.initials = initials->value_or("");
+  auto updated = s.team.update_profile(caller, std::move(edit));
+  if (!updated) return error_response(req, updated.error());
+  return ok_json(req, {{"agent", agent_json(s, *updated)}});
+}
+
+Response change_password(Services& s, const Request& req, const core::Agent& caller,
+                         std::string_view session_token) {
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  auto current = required_string(*body, "current_password");
+  if (!current) return error_response(req, current.error());
+  auto next = required_string(*body, "new_password");
+  if (!next) return error_response(req, next.error());
+  auto changed = s.team.change_password(caller, *current, *next, session_token);
+  if (!changed) return error_response(req, changed.error());
+  return empty_response(req, http::status::no_content);
+}
+
+Response edit_person(Services& s, const Request& req, const core::Agent& caller,
+                     core::Id conversation_id) {
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  core::PersonInput fields;
+  auto email = required_string(*body, "email");
+  if (!email) return error_response(req, email.error());
+  fields.email = *email;
+  for (auto [key, field] : {std::pair{"name", &fields.name},
+                            {"job_title", &fields.job_title},
+                            {"phone", &fields.phone},
+                            {"company", &fields.company},
+                            {"crm_status", &fields.crm_status}}) {
+    auto v = optional_string(*body, key);
+    if (!v) return error_response(req, v.error());
+    *field = *v;
+  }
+  auto person = s.people.edit_visitor_person(caller, conversation_id, std::move(fields));
+  if (!person) return error_response(req, person.error());
+  return ok_json(req, {{"person", person_json(*person)}});
+}
+
+}  // namespace
+
+std::optional<Response> handle_team_api(Services& s, const Request& req, const core::Agent& caller,
+                                        std::span<const std::string_view> parts,
+                                        std::string_view session_token) {
+  // parts: {"api", "v1", area, ...}
+  if (parts.size() < 4) return std::nullopt;
+  auto area = parts[2];
+  if (area == "me" && parts.size() == 4) {
+    if (parts[3] == "profile") {
+      return only(req, verb::patch, [&] { return update_profile(s, req, caller); });
+    }
+    if (parts[3] == "password") {
+      return only(req, verb::put, [&] { return change_password(s, req, caller, session_token); });
+    }
+    return std::nullopt;
+  }
+  if (area == "conversations" && parts.size() == 5 && parts[4] == "person") {
+    auto id = parse_id(parts[3]);
+    if (!id) return error_response(req, core::not_found("no such conversation"));
+    return only(req, verb::put, [&] { return edit_person(s, req, caller, *id); });
+  }
+  if (area != "admin" || parts[3] != "agents") return std::nullopt;
+  if (parts.size() == 4) return only(req, verb::post, [&] { return add_agent(s, req, caller); });
+  auto id = parse_id(parts[4]);
+  if (!id) return error_response(req, core::not_found("no such agent"));
+  if (parts.size() == 5) return only(req, verb::patch, [&] { return edit_agent(s, req, caller, *id); });
+  if (parts.size() == 6) return agent_action(s, req, caller, *id, parts[5]);
+  return std::nullopt;
+}
+
+std::optional<Response> handle_password_link_api(
+    Services& s, const Request& req, std::span<const std::string_view> parts,
+    const std::function<void(Response&, const std::string& session_token)>& set_cookie) {
+  // parts: {"api", "v1", "auth", "password-link", ["check"]}
+  if (parts.size() < 4 || parts[2] != "auth" || parts[3] != "password-link") return std::nullopt;
+  bool check = parts.size() == 5 && parts[4] == "check";
+  if (parts.size() != 4 && !check) return std::nullopt;
+  return only(req, verb::post, [&]() -> Response {
+    // Like the login: a page on another site must not use a link in this browser.
+    if (is_cross_origin(req)) return error_response(req, core::forbidden("cross-origin request refused"));
+    auto body = parse_object(req.body());
+    if (!body) return error_response(req, body.error());
+    auto token = required_string(*body, "token");
+    if (!token) return error_response(req, token.error());
+    if (check) {
+      auto agent = s.team.link_owner(*token);
+      if (!agent) return error_response(req, agent.error());
+      return ok_json(req, {{"agent", json::object{{"name", agent->name}, {"email", agent->email}}}});
+    }
+    auto password = required_string(*body, "password");
+    if (!password) return error_response(req, password.error());
+    auto agent = s.team.set_password_with_link(*token, *password);
+    if (!agent) return error_response(req, agent.error());
+    // Signed in at once with the new password: the link was the proof of identity.
+    auto login = s.auth.login(agent->email, *password);
+    if (!login) return error_response(req, login.error());
+    auto res = ok_json(req, {{"agent", agent_json(s, login->agent)}});
+    set_cookie(res, login->session_token);
+    return res;
+  });
+}
+
+}  // namespace parley::net
