@@ -63,7 +63,8 @@ core::Result<ConversationDetail> InboxQueries::open(const core::Agent& agent,
 }
 
 core::Result<Transcript> InboxQueries::transcript(const core::Agent& agent,
-                                                  core::Id conversation_id) {
+                                                  core::Id conversation_id,
+                                                  core::Language language) {
   auto summary = store_.find_summary(conversation_id);
   if (!summary || !core::can_view(core::viewer_of(agent), summary->conversation)) {
     return core::not_found("no such conversation");
@@ -85,7 +86,8 @@ core::Result<Transcript> InboxQueries::transcript(const core::Agent& agent,
   core::TranscriptHeader header{c.id, summary->visitor_name, summary->visitor_email,
                                 summary->agent_name, c.created_at, c.ended_at};
   return Transcript{"parley-conversation-" + std::to_string(c.id) + ".txt",
-                    core::format_transcript(header, events, agent_names, zone_of(agent.time_zone))};
+                    core::format_transcript(header, events, agent_names,
+                                            zone_of(agent.time_zone), language)};
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "app/chat_service.hpp"
 #include "app/clock.hpp"
 #include "app/ports.hpp"
+#include "core/language.hpp"
 #include "core/records.hpp"
 #include "core/result.hpp"
 
@@ -67,7 +68,9 @@ class InboxQueries {
   core::Result<ConversationDetail> open(const core::Agent& agent, core::Id conversation_id);
   // The transcript of a conversation the agent may view, once it is over (ended or missed):
   // conflict while it is still pending or active.
-  core::Result<Transcript> transcript(const core::Agent& agent, core::Id conversation_id);
+  // Written in `language` (the Inbox sends the one it shows; else the agent's setting).
+  core::Result<Transcript> transcript(const core::Agent& agent, core::Id conversation_id,
+                                      core::Language language);
   // The newest seq of a conversation the actor may read; not_found otherwise.
   core::Result<std::int64_t> head_seq(const Actor& actor, core::Id conversation_id);
   // A page of a conversation the actor may read (not_found otherwise); bad_request when

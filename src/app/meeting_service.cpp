@@ -6,6 +6,7 @@
 #include "app/credentials.hpp"
 #include "calendar/ics_import.hpp"
 #include "calendar/ics_invite.hpp"
+#include "core/invitation_text.hpp"
 #include "core/transcript.hpp"
 #include "core/validation.hpp"
 #include "store/store.hpp"
@@ -296,15 +297,16 @@ core::Result<MeetingView> MeetingService::cancel(const core::Agent& agent, core:
   return cancel_meeting(*m);
 }
 
-std::string MeetingService::invitation_of(const core::Meeting& m) {
+std::string MeetingService::invitation_of(const core::Meeting& m, core::Language language) {
   auto v = view_of(m);
   auto agent = store_.find_agent(m.agent_id);
   calendar::Invitation inv;
   inv.uid = "meeting-" + std::to_string(m.id) + "@parley";
   inv.start = m.start;
   inv.end = m.end;
-  inv.summary = "Meeting with " + v.agent_name;
-  inv.description = "Booked through Parley chat.";
+  auto text = core::invitation_text(language, v.agent_name);
+  inv.summary = std::move(text.summary);
+  inv.description = std::move(text.description);
   inv.organizer_name = v.agent_name;
   inv.organizer_email = agent ? agent->email : "";
   inv.attendee_email = m.booker_email;
@@ -315,7 +317,8 @@ std::string MeetingService::invitation_of(const core::Meeting& m) {
 }
 
 core::Result<std::string> MeetingService::invitation(const core::Agent& agent,
-                                                     core::Id meeting_id) {
+                                                     core::Id meeting_id,
+                                                     core::Language language) {
   // Besides the calendar's agent and admins, whoever may view the chat it was booked in
   // (the agent who shared someone else's calendar) may download the invitation.
   auto m = store_.find_meeting(meeting_id);
@@ -324,14 +327,15 @@ core::Result<std::string> MeetingService::invitation(const core::Agent& agent,
     if (!c || !core::can_view(core::viewer_of(agent), *c)) m.reset();
   }
   if (!m) return core::not_found("no such meeting");
-  return invitation_of(*m);
+  return invitation_of(*m, language);
 }
 
 core::Result<std::string> MeetingService::visitor_invitation(core::Id visitor_id,
-                                                             core::Id meeting_id) {
+                                                             core::Id meeting_id,
+                                                             core::Language language) {
   auto m = store_.find_meeting(meeting_id);
   if (!m || m->visitor_id != visitor_id) return core::not_found("no such meeting");
-  return invitation_of(*m);
+  return invitation_of(*m, language);
 }
 
 // --- the manage link ---
@@ -355,10 +359,11 @@ core::Result<MeetingView> MeetingService::cancel_by_token(std::string_view token
   return cancel_meeting(*m);
 }
 
-core::Result<std::string> MeetingService::invitation_by_token(std::string_view token) {
+core::Result<std::string> MeetingService::invitation_by_token(std::string_view token,
+                                                              core::Language language) {
   auto m = store_.find_meeting_by_token(token_hash(token));
   if (!m) return core::not_found("no such meeting");
-  return invitation_of(*m);
+  return invitation_of(*m, language);
 }
 
 }  // namespace parley::app

@@ -14,6 +14,7 @@
 #include "app/ports.hpp"
 #include "bus/event_bus.hpp"
 #include "core/meetings.hpp"
+#include "core/language.hpp"
 #include "core/records.hpp"
 #include "core/result.hpp"
 
@@ -110,21 +111,24 @@ class MeetingService {
                                         core::Millis start);
   core::Result<MeetingView> cancel(const core::Agent& agent, core::Id meeting_id);
   // The calendar's agent, an admin, or an agent who may view the chat it was booked in.
-  core::Result<std::string> invitation(const core::Agent& agent, core::Id meeting_id);
-  core::Result<std::string> visitor_invitation(core::Id visitor_id, core::Id meeting_id);
+  // Invitations are written in the reader's language (core/invitation_text.hpp).
+  core::Result<std::string> invitation(const core::Agent& agent, core::Id meeting_id,
+                                       core::Language language);
+  core::Result<std::string> visitor_invitation(core::Id visitor_id, core::Id meeting_id,
+                                               core::Language language);
 
   // --- the visitor's manage link (the token is the only credential) ---
   core::Result<MeetingView> by_token(std::string_view token);
   BookingResult<MeetingView> reschedule_by_token(std::string_view token, core::Millis start);
   core::Result<MeetingView> cancel_by_token(std::string_view token);
-  core::Result<std::string> invitation_by_token(std::string_view token);
+  core::Result<std::string> invitation_by_token(std::string_view token, core::Language language);
 
  private:
   MeetingView view_of(const core::Meeting& m);
   core::Result<core::Meeting> own_meeting(const core::Agent& agent, core::Id meeting_id);
   BookingResult<MeetingView> move(const core::Meeting& m, core::Millis start);
   core::Result<MeetingView> cancel_meeting(const core::Meeting& m);
-  std::string invitation_of(const core::Meeting& m);
+  std::string invitation_of(const core::Meeting& m, core::Language language);
   // Publishes the conversation event and tells the calendar's agent; returns the meeting as
   // the API shows it.
   MeetingView publish(const store::MeetingChange& change, const char* what);

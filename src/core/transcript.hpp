@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "core/language.hpp"
 #include "core/types.hpp"
 
 namespace date {
@@ -28,10 +29,11 @@ struct TranscriptHeader {
 
 // Only text messages are written; life-cycle events are summed up by the header.
 // `agent_names` names the agents who wrote (an admin may write too); an unknown id is
-// written as "Agent".
+// written as "Agent". The labels are in the reader's `language`; times stay ISO-like
+// ("2026-12-06 14:05:00", 24-hour) in either.
 std::string format_transcript(const TranscriptHeader& header, std::span<const Message> events,
                               const std::map<Id, std::string>& agent_names,
-                              const date::time_zone& zone);
+                              const date::time_zone& zone, Language language = Language::en);
 
 // "YYYY-MM-DD HH:MM:SS" in `zone`.
 std::string format_local_time(Millis at, const date::time_zone& zone);

@@ -54,6 +54,7 @@ struct Agent {
   bool sound = true;              // notification sound in the Inbox
   bool takes_chats = true;        // false: a Calendar Agent, who is only booked for meetings
   std::string initials;           // the avatar's letters; empty: from the name (core/team.hpp)
+  std::string language;           // "sv", "en", or "": the browser's (core/language.hpp)
 };
 
 // The agent-editable settings (issue 4, SPEC §4).

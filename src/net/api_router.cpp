@@ -5,6 +5,7 @@
 
 #include "net/api_support.hpp"
 #include "net/calendar_routes.hpp"
+#include "net/document_language.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
 #include "net/people_routes.hpp"
@@ -298,7 +299,7 @@ class Api {
   }
 
   Response transcript(const core::Agent& a, core::Id id) {
-    auto t = s_.inbox.transcript(a, id);
+    auto t = s_.inbox.transcript(a, id, document_language(req_.target(), a.language));
     if (!t) return fail(t);
     return attachment_response(req_, "text/plain; charset=utf-8", t->filename, std::move(t->text));
   }

@@ -1,6 +1,7 @@
 #include "net/calendar_routes.hpp"
 
 #include "net/api_support.hpp"
+#include "net/document_language.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
 
@@ -166,7 +167,10 @@ std::optional<Response> handle_agent_calendar_api(Services& s, const Request& re
   }
   if (p[4] == "invite.ics") {
     return only(req, verb::get,
-                [&] { return ics_response(req, s.meetings.invitation(a, *id), *id); });
+                [&] {
+                  auto lang = document_language(req.target(), a.language);
+                  return ics_response(req, s.meetings.invitation(a, *id, lang), *id);
+                });
   }
   return std::nullopt;
 }
@@ -213,7 +217,8 @@ std::optional<Response> handle_visitor_calendar_api(Services& s, const Request& 
   auto id = n == 6 && p[5] == "invite.ics" ? parse_id(p[4]) : std::nullopt;
   if (!id) return error_response(req, core::not_found("no such meeting"));
   return only(req, verb::get, [&] {
-    return ics_response(req, s.meetings.visitor_invitation(visitor_id, *id), *id);
+    auto lang = document_language(req.target());
+    return ics_response(req, s.meetings.visitor_invitation(visitor_id, *id, lang), *id);
   });
 }
 
@@ -253,7 +258,7 @@ Response handle_meeting_link_api(Services& s, const Request& req,
   if (action == "invite.ics") {
     return only(req, verb::get, [&] {
       auto v = s.meetings.by_token(token);
-      return ics_response(req, s.meetings.invitation_by_token(token), v ? v->meeting.id : 0);
+      return ics_response(req, s.meetings.invitation_by_token(token, document_language(req.target())), v ? v->meeting.id : 0);
     });
   }
   return error_response(req, core::not_found("no route for this meeting link"));

@@ -356,7 +356,8 @@ step('B sees the ended chat under All with A\'s name, opens it, downloads the tr
   assert.ok(await bob.getByTestId('composer-input').isDisabled(), 'B cannot write into it');
 
   const link = bob.getByTestId('download-transcript');
-  assert.equal(await link.getAttribute('href'), `/api/v1/conversations/${convId}/transcript`);
+  // The link asks for the language the Inbox shows (docs/languages.md).
+  assert.equal(await link.getAttribute('href'), `/api/v1/conversations/${convId}/transcript?lang=en`);
   const [download] = await Promise.all([bob.waitForEvent('download'), link.click()]);
   assert.match(download.suggestedFilename(), /\.txt$/);
   const text = await readFile(await download.path(), 'utf8');

@@ -1,9 +1,10 @@
 // Every date and time a person reads, in one place, so that one screen never mixes a 12-hour and a
 // 24-hour clock: the hour cycle comes from one locale per app, and every time of day is written
 // with the same options.
-//   - The Inbox sets its locale once at start (`setClockLocale`, inbox/src/main.tsx): English words,
-//     24-hour clock ('en-GB'), like the HH:MM of its schedule editor. The i18n work switches it.
-//   - The widget and the meeting page keep the visitor's own browser locale (undefined).
+//   - Each app sets the locale of its language (shared/language.ts clockLocaleFor, through
+//     shared/i18n.ts or the widget's own setup): Swedish 'sv-SE' (24-hour), English the browser's
+//     English variant or 'en-GB'.
+//   - Digits are always Latin ('latn'): an Arabic browser once got Arabic digits inside English text.
 // Formatters are built once per locale, options and zone: building one costs about a millisecond,
 // and a chat formats two times per message on every render.
 
@@ -43,7 +44,7 @@ function format(opts: Intl.DateTimeFormatOptions, zone: string | null | undefine
   const key = `${loc ?? ''}|${tz ?? ''}|${JSON.stringify(opts)}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(loc, { ...opts, timeZone: tz });
+    f = new Intl.DateTimeFormat(loc, { ...opts, timeZone: tz, numberingSystem: 'latn' });
     cache.set(key, f);
   }
   return f;
@@ -57,7 +58,7 @@ export function timeOptions(): Intl.DateTimeFormatOptions {
   const key = `hc|${locale ?? ''}`;
   let probe = cache.get(key);
   if (!probe) {
-    probe = new Intl.DateTimeFormat(locale, { hour: 'numeric' });
+    probe = new Intl.DateTimeFormat(locale, { hour: 'numeric', numberingSystem: 'latn' });
     cache.set(key, probe);
   }
   const hc = probe.resolvedOptions().hourCycle;

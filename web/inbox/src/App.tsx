@@ -14,17 +14,22 @@ import { Notices } from './components/Notices';
 import { MeetingAlerts } from './components/MeetingAlerts';
 import { MeetingsPage } from './components/Meetings';
 import { ConfirmLeave } from './components/ConfirmDialog';
+import { applyAgentLanguage, t } from './i18n';
+import { ZonePrompt } from './components/ZonePrompt';
 
 export function App({ store }: { store: Store }) {
   const state = useStoreState(store);
+  // The agent's language, applied before anything below renders a text (i18n.ts).
+  const lang = state.me?.language;
+  applyAgentLanguage(lang);
 
   // Waiting requests and unread messages show in the tab title.
   const unread = state.list.reduce((n, id) => n + store.unreadCount(id), 0);
   const waiting = state.requests.filter((r) => r.state === 'offered').length;
   useEffect(() => {
     const n = unread + waiting;
-    document.title = n > 0 ? `(${n}) Parley Inbox` : 'Parley Inbox';
-  }, [unread, waiting]);
+    document.title = n > 0 ? t('app.titleCount', { count: n }) : t('app.title');
+  }, [unread, waiting, lang]);
 
   // The sound rings while a request waits for an answer (and the agent wants sound).
   const ring = state.boot === 'ready' && waiting > 0 && (state.settings?.sound ?? state.me?.sound ?? true);
@@ -33,7 +38,7 @@ export function App({ store }: { store: Store }) {
   if (state.boot === 'loading') {
     return (
       <div class="boot" data-testid="boot">
-        <div class="spinner" aria-label="Loading" />
+        <div class="spinner" aria-label={t('app.loading')} />
       </div>
     );
   }
@@ -44,6 +49,7 @@ export function App({ store }: { store: Store }) {
     <div class="app">
       <TopBar store={store} state={state} />
       <AlertSetup store={store} state={state} />
+      <ZonePrompt store={store} state={state} />
       <RequestBanners store={store} requests={state.requests} focusId={state.focusRequestId} />
       <MeetingAlerts store={store} alerts={state.meetingAlerts} />
       {state.view === 'inbox' ? (

@@ -2,6 +2,7 @@
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery } from '../../shared/protocol';
 import type { AdminSettings, Agent, AgentSettings, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
+import { language } from './i18n';
 
 export { ApiError };
 
@@ -88,7 +89,8 @@ export const api = {
 };
 
 /** The meeting's invitation (.ics, Content-Disposition: attachment). */
-export const inviteUrl = (meetingId: number) => `/api/v1/meetings/${meetingId}/invite.ics`;
+// Both documents are written in the language the Inbox shows (?lang=).
+export const inviteUrl = (meetingId: number) => `/api/v1/meetings/${meetingId}/invite.ics?lang=${language()}`;
 
 /** The server's `.txt` transcript (Content-Disposition: attachment); 409 while the chat is live. */
-export const transcriptUrl = (id: number) => `/api/v1/conversations/${id}/transcript`;
+export const transcriptUrl = (id: number) => `/api/v1/conversations/${id}/transcript?lang=${language()}`;

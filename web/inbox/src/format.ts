@@ -1,7 +1,8 @@
 // Display helpers. Everything returns plain strings, rendered through Preact's escaping.
 import type { Agent, AgentStatus, ChatEvent } from './types';
 import { parseCardBody } from '../../shared/slots';
-import { dateTime, dayKey, longDay, shortDate, shortDateYear, shortWeekday, timeOfDay, weekdayDateTime } from '../../shared/clock';
+import { t } from './i18n';
+import { clockLocale, dateTime, dayKey, longDay, shortDate, shortDateYear, shortWeekday, timeOfDay, weekdayDateTime } from '../../shared/clock';
 
 /** `-` for anything unknown: null, undefined, empty or whitespace. */
 export function orDash(v: string | null | undefined): string {
@@ -10,19 +11,18 @@ export function orDash(v: string | null | undefined): string {
   return s ? s : '-';
 }
 
-export function relativeTime(ms: number, now = Date.now()): string {
+export function relativeTime(ms: number, now = Date.now(), timeZone?: string | null): string {
   if (!ms) return '';
   const diff = Math.max(0, now - ms);
-  if (diff < 45_000) return 'now';
-  if (diff < 3_600_000) return `${Math.round(diff / 60_000)}m`;
-  const d = new Date(ms);
-  const today = new Date(now);
-  if (diff < 86_400_000 && d.getDate() === today.getDate()) return `${Math.floor(diff / 3_600_000)}h`;
-  const yesterday = new Date(now - 86_400_000);
-  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  if (diff < 6 * 86_400_000) return shortWeekday(ms);
-  if (d.getFullYear() === today.getFullYear()) return shortDate(ms);
-  return shortDateYear(ms);
+  if (diff < 45_000) return t('time.now');
+  if (diff < 3_600_000) return t('time.minutes', { count: Math.round(diff / 60_000) });
+  // Days are the agent's days (their zone, like every other time on screen), not the browser's.
+  const day = (x: number) => dayKey(x, timeZone);
+  if (diff < 86_400_000 && day(ms) === day(now)) return t('time.hours', { count: Math.floor(diff / 3_600_000) });
+  if (day(ms) === day(now - 86_400_000)) return t('time.yesterday');
+  if (diff < 6 * 86_400_000) return shortWeekday(ms, timeZone);
+  if (day(ms).slice(0, 4) === day(now).slice(0, 4)) return shortDate(ms, timeZone);
+  return shortDateYear(ms, timeZone);
 }
 
 // Chat times are shown in the agent's time zone (like the activity history) and every time goes
@@ -34,8 +34,8 @@ export function clockTime(ms: number, timeZone?: string | null): string {
 
 export function dayLabel(ms: number, timeZone?: string | null, now = Date.now()): string {
   const key = (t: number) => dayKey(t, timeZone);
-  if (key(ms) === key(now)) return 'Today';
-  if (key(ms) === key(now - 86_400_000)) return 'Yesterday';
+  if (key(ms) === key(now)) return t('time.today');
+  if (key(ms) === key(now - 86_400_000)) return t('time.yesterday');
   return longDay(ms, timeZone);
 }
 
@@ -47,23 +47,13 @@ export function initials(name: string | null | undefined): string {
   return (first + last).toUpperCase();
 }
 
-const ACTIVITY_LABELS: Record<string, string> = {
-  page_visit: 'Page visit',
-  form_filled: 'Form filled',
-  chat_started: 'Chat started',
-  chat_engaged: 'Chat engaged',
-  chat_ended: 'Chat ended',
-  chat: 'Chat',
-  meeting_booked: 'Meeting booked',
-  meeting_cancelled: 'Meeting cancelled',
-  link_clicked: 'Link clicked',
-  custom: 'Custom activity',
-};
+// The built-in activity types have texts (activity.<type>); a custom type is shown as its words.
+const ACTIVITY_TYPES = new Set(['page_visit', 'form_filled', 'chat_started', 'chat_engaged', 'chat_ended', 'chat', 'meeting_booked', 'meeting_cancelled', 'link_clicked', 'custom']);
 
 export function activityLabel(type: string): string {
-  if (ACTIVITY_LABELS[type]) return ACTIVITY_LABELS[type];
+  if (ACTIVITY_TYPES.has(type)) return t(`activity.${type}`);
   const words = type.replace(/[_.-]+/g, ' ').trim();
-  return words ? words[0].toUpperCase() + words.slice(1) : 'Activity';
+  return words ? words[0].toUpperCase() + words.slice(1) : t('activity.other');
 }
 
 /**
@@ -84,23 +74,19 @@ export function timeRange(start: number, end: number, timeZone?: string | null):
   return `${timeOfDay(start, timeZone)}–${timeOfDay(end, timeZone)}`;
 }
 
-const END_REASONS: Record<string, string> = {
-  agent: 'Chat ended by the agent',
-  visitor: 'Chat ended by the visitor',
-  inactivity: 'Chat ended after a period of inactivity',
-  no_agent: 'No agent was available',
-  no_answer: 'Nobody accepted the request in time',
-};
+// The end reasons the server writes (end.<reason>); another reason is shown as it is.
+const END_REASONS = new Set(['agent', 'visitor', 'inactivity', 'no_agent', 'no_answer', 'agent_deactivated']);
+const endReason = (r: string): string | undefined => (END_REASONS.has(r) ? t(`end.${r}`) : undefined);
 
 /** "10 minutes", "45 seconds", "1 hour 5 minutes" (rounded down). */
 export function spanText(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  if (s < 60) return t('span.seconds', { count: s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  if (m < 60) return t('span.minutes', { count: m });
   const h = Math.floor(m / 60);
   const rest = m % 60;
-  return `${h} hour${h === 1 ? '' : 's'}` + (rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : '');
+  return t('span.hours', { count: h }) + (rest ? ` ${t('span.minutes', { count: rest })}` : '');
 }
 
 /**
@@ -130,7 +116,8 @@ export function sizeText(bytes: number): string {
  * (exact for plain Latin letters; å, ä, ö and emoji take two to four).
  */
 export function charsText(maxBytes: number): string {
-  return `about ${maxBytes.toLocaleString('en-GB')} characters`;
+  // Grouped the locale's way ("4,000" / "4 000"), in Latin digits.
+  return t('chars.about', { count: new Intl.NumberFormat(clockLocale(), { numberingSystem: 'latn' } as Intl.NumberFormatOptions).format(maxBytes) });
 }
 
 /**
@@ -151,17 +138,17 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
   const b = (body ?? '').trim();
   switch (kind) {
     case 'chat.requested':
-      return b ? `${b} asked for an agent` : 'The visitor asked for an agent';
+      return b ? t('system.requestedBy', { name: b }) : t('system.requested');
     case 'chat.accepted':
-      return b ? `${b} joined the chat` : 'An agent joined the chat';
+      return b ? t('system.joinedBy', { name: b }) : t('system.joined');
     case 'chat.ended':
-      if ((b || fallbackReason) === 'inactivity' && quietMs != null && quietMs >= 1000) return `Chat ended after ${spanText(quietMs)} without messages`;
-      return END_REASONS[b] ?? END_REASONS[fallbackReason ?? ''] ?? (b ? `Chat ended: ${b}` : 'Chat ended');
+      if ((b || fallbackReason) === 'inactivity' && quietMs != null && quietMs >= 1000) return t('end.quiet', { span: spanText(quietMs) });
+      return endReason(b) ?? endReason(fallbackReason ?? '') ?? (b ? t('end.other', { reason: b }) : t('end.plain'));
     case 'chat.missed':
-      return b ? `Missed — visitor was told: “${b}”` : 'Missed: no agent was available';
+      return b ? t('system.missedTold', { text: b }) : t('system.missed');
     case 'calendar.card': {
       const card = parseCardBody(b);
-      return card ? `Calendar of ${card.agent_name} shared` : 'A calendar was shared';
+      return card ? t('system.calendarOf', { name: card.agent_name }) : t('system.calendar');
     }
     default:
       return b || kind;
@@ -171,13 +158,10 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
 export function statusLabel(status: string): string {
   switch (status) {
     case 'active':
-      return 'Active';
     case 'pending':
-      return 'Waiting';
     case 'ended':
-      return 'Ended';
     case 'missed':
-      return 'Missed';
+      return t(`status.${status}`);
     default:
       return status;
   }
@@ -206,12 +190,10 @@ export function safeHref(url: string | null | undefined): string | undefined {
 
 // ---- availability ------------------------------------------------------------------------
 
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
-/** 1 = Monday … 7 = Sunday. */
+/** 1 = Monday … 7 = Sunday, in the Inbox's language. */
 export function weekdayName(n: number, short = false): string {
-  const w = WEEKDAYS[(((n - 1) % 7) + 7) % 7];
-  return short ? w.slice(0, 3) : w;
+  const d = ((((n - 1) % 7) + 7) % 7) + 1;
+  return t(short ? `weekdayShort.${d}` : `weekday.${d}`);
 }
 
 interface ZonedParts {
@@ -264,11 +246,9 @@ export function untilText(until: number, timeZone?: string | null, now = Date.no
   const days = daysBetween(today.date, at.date);
   const time = timeOfDay(until, timeZone);
   if (days <= 0) return time;
-  if (days === 1 && at.time === '00:00') return 'midnight';
+  if (days === 1 && at.time === '00:00') return t('availability.midnight');
   if (days < 7) return `${weekdayName(at.weekday, true)} ${time}`;
-  const [, m, d] = at.date.split('-').map(Number);
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1];
-  return `${d} ${month} ${time}`;
+  return `${shortDate(until, timeZone)} ${time}`;
 }
 
 /** The effective status of an agent (older servers: only `available`). */
@@ -282,16 +262,15 @@ export function effectiveStatus(agent: Agent): AgentStatus {
  */
 export function availabilityText(agent: Agent, now = Date.now()): { label: string; reason: string; noHours: boolean } {
   const st = effectiveStatus(agent);
-  const label = st.available ? 'Available' : 'Unavailable';
+  const label = st.available ? t('availability.available') : t('availability.unavailable');
   if (!agent.status) return { label, reason: '', noHours: false };
   if (st.source === 'override') {
-    return { label, reason: st.until ? ` — override until ${untilText(st.until, agent.time_zone, now)}` : ' (override)', noHours: false };
+    return { label, reason: st.until ? t('availability.overrideUntil', { until: untilText(st.until, agent.time_zone, now) }) : t('availability.override'), noHours: false };
   }
   // Off by schedule with no change ever coming: the weekly schedule has no block at all.
-  if (!st.available && !st.until) return { label, reason: NO_HOURS_REASON, noHours: true };
-  return { label, reason: st.until ? ` — until ${untilText(st.until, agent.time_zone, now)} (schedule)` : ' (schedule)', noHours: false };
+  if (!st.available && !st.until) return { label, reason: t('availability.noHours'), noHours: true };
+  return { label, reason: st.until ? t('availability.scheduleUntil', { until: untilText(st.until, agent.time_zone, now) }) : t('availability.schedule'), noHours: false };
 }
 
 /** The toggle of an agent whose schedule has no working hours (it says what to do in Settings). */
-export const NO_HOURS_REASON = ' — no working hours set';
-export const NO_HOURS_HINT = 'Set your working hours in Settings, or switch to Available for now.';
+export const noHoursHint = (): string => t('availability.noHoursHint');

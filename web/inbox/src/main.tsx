@@ -2,10 +2,10 @@ import { render } from 'preact';
 import { App } from './App';
 import { Store } from './store';
 import './styles.css';
-import { setClockLocale } from '../../shared/clock';
+import { initInboxLanguage } from './i18n';
 
-// One clock in the whole Inbox (shared/clock.ts): English words, 24-hour times.
-setClockLocale('en-GB');
+// The browser's language until the agent's own setting is known (i18n.ts, App.tsx).
+initInboxLanguage();
 
 const store = new Store();
 render(<App store={store} />, document.getElementById('app')!);

@@ -27,6 +27,7 @@ import { cleanMeeting, cleanSlots, isMeetingKind } from '../../shared/slots';
 import { charsText, meetingDateTime } from './format';
 import { RequestSound } from './sound';
 import { isOnePane } from './layout';
+import { language, t } from './i18n';
 
 export type Filter = 'active' | 'all';
 
@@ -315,7 +316,7 @@ export class Store {
       },
     });
     setUnauthorizedHandler(() => {
-      if (this.state.boot === 'ready') this.resetToLogin('Your session has ended. Please sign in again.');
+      if (this.state.boot === 'ready') this.resetToLogin(t('session.ended'));
     });
     window.addEventListener('online', () => this.socket.kick());
     document.addEventListener('visibilitychange', () => {
@@ -380,9 +381,9 @@ export class Store {
       this.enter(agent);
       return null;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return 'Wrong email or password.';
-      if (e instanceof ApiError && e.status === 400) return e.message || 'Please enter your email and password.';
-      if (e instanceof ApiError && e.status === 429) return `Too many sign-in attempts. Try again ${retryWait(e.data?.retry_after_ms)}.`;
+      if (e instanceof ApiError && e.status === 401) return t('login.wrong');
+      if (e instanceof ApiError && e.status === 400) return e.message || t('login.missing');
+      if (e instanceof ApiError && e.status === 429) return t('login.tooMany', { wait: retryWait(e.data?.retry_after_ms) });
       return errorText(e);
     }
   }
@@ -574,6 +575,17 @@ export class Store {
     }
   }
 
+  /** The time-zone prompt's "Use": saves only the zone; returns an error text or null. */
+  async saveTimeZone(time_zone: string): Promise<string | null> {
+    try {
+      const res = await api.saveSettings({ time_zone });
+      this.set({ settings: res.settings ?? this.state.settings, ...(res.agent ? { me: { ...this.state.me!, ...res.agent } } : {}) });
+      return null;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
   async loadAdminSettings(): Promise<AdminSettings> {
     const { settings } = await api.adminSettings();
     return settings;
@@ -676,8 +688,8 @@ export class Store {
       if (event) this.addEvents(conversationId, [event]);
       return null;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) return 'This chat is no longer active.';
-      if (e instanceof ApiError && e.status === 404) return e.message && !/^no route/i.test(e.message) ? e.message : 'That calendar or chat is not available.';
+      if (e instanceof ApiError && e.status === 409) return t('calendar.chatGone');
+      if (e instanceof ApiError && e.status === 404) return e.message && !/^no route/i.test(e.message) ? e.message : t('calendar.notAvailable');
       return errorText(e);
     }
   }
@@ -709,7 +721,7 @@ export class Store {
       if (gen !== this.meetingsGeneration) return;
       this.set({
         meetingsLoading: false,
-        meetingsError: e instanceof ApiError && e.status === 403 ? 'Only admins can see every meeting.' : errorText(e),
+        meetingsError: e instanceof ApiError && e.status === 403 ? t('meetings.adminsOnly') : errorText(e),
       });
     }
   }
@@ -747,7 +759,7 @@ export class Store {
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         const slots = e.data && Array.isArray(e.data.slots) ? cleanSlots(e.data.slots) : undefined;
-        return { error: e.message || 'That time was just taken.', slots };
+        return { error: e.message || t('meetings.taken'), slots };
       }
       return { error: errorText(e) };
     }
@@ -761,19 +773,19 @@ export class Store {
     const mine = this.ownMeetingActions.get(m.id);
     if (mine && Date.now() - mine < 15_000) return; // we did that here: not news
     const kind = type === 'meeting.cancelled' ? 'cancelled' : type === 'meeting.rescheduled' ? 'rescheduled' : 'booked';
-    const who = (raw as Meeting & { booker_name?: string }).booker_name || m.booker_email || 'A visitor';
+    const who = (raw as Meeting & { booker_name?: string }).booker_name || m.booker_email || t('alert.aVisitor');
     const when = meetingDateTime(m.start, m.time_zone || this.state.me?.time_zone);
     const text =
       kind === 'booked'
-        ? `${who} booked a meeting with you on ${when}`
+        ? t('alert.booked', { who, when })
         : kind === 'rescheduled'
-          ? `${who} moved their meeting with you to ${when}`
-          : `${who} cancelled their meeting with you on ${when}`;
+          ? t('alert.moved', { who, when })
+          : t('alert.cancelled', { who, when });
     const id = ++this.alertSeq;
     const alert: MeetingAlert = { id, kind, meeting: m, text };
     this.set({ meetingAlerts: [...this.state.meetingAlerts.filter((a) => a.meeting.id !== m.id), alert].slice(-4) });
     window.setTimeout(() => this.dismissMeetingAlert(id), 30_000);
-    const title = kind === 'booked' ? 'Meeting booked' : kind === 'rescheduled' ? 'Meeting rescheduled' : 'Meeting cancelled';
+    const title = t(`meeting.${kind}`);
     showMeetingNotification(m.id, title, text, () => this.navigate('meetings'));
   }
 
@@ -801,7 +813,7 @@ export class Store {
       this.updateTeamMember(agent);
     } catch (e) {
       this.set({ availabilityBusy: false });
-      this.notify('error', 'Could not change availability: ' + errorText(e));
+      this.notify('error', t('availability.failed', { error: errorText(e) }));
     }
   }
 
@@ -1232,7 +1244,7 @@ export class Store {
         }
         const req: ChatRequest = { conversation: c, visitor: f.visitor, state: 'offered', gen: ++this.requestGen };
         this.set({ requests: [...this.state.requests.filter((r) => r.conversation.id !== c.id), req] });
-        const name = f.visitor?.name || c.visitor_name || 'A visitor';
+        const name = f.visitor?.name || c.visitor_name || t('alert.aVisitor');
         const body = f.visitor?.email ? `${name} · ${f.visitor.email}` : name;
         showRequestNotification(c.id, body, () => this.focusRequest(c.id));
         return;
@@ -1240,10 +1252,10 @@ export class Store {
       case 'offer.withdrawn': {
         const text =
           f.reason === 'timeout'
-            ? 'Request timed out — passed to another agent'
+            ? t('request.timedOutPassed')
             : f.reason === 'cancelled'
-              ? 'The visitor cancelled the request'
-              : 'This request is no longer yours';
+              ? t('request.visitorCancelled')
+              : t('request.notYours');
         this.retireRequest(f.conversation_id, text, String(f.reason ?? 'gone'));
         return;
       }
@@ -1325,12 +1337,12 @@ export class Store {
     }
     if (req.state === 'taken') {
       // Already explained (e.g. timed out); only sharpen the note when we learn the outcome.
-      if (req.reason === 'timeout' && c.status === 'missed') this.retireRequest(c.id, 'Request timed out — the visitor got the fallback message', 'timeout');
+      if (req.reason === 'timeout' && c.status === 'missed') this.retireRequest(c.id, t('request.timedOutFallback'), 'timeout');
       return;
     }
-    if (c.status === 'active') this.retireRequest(c.id, 'Taken by someone else', 'taken');
-    else if (c.status === 'pending') this.retireRequest(c.id, 'Passed to another agent', 'taken');
-    else this.retireRequest(c.id, 'The visitor is no longer waiting', 'gone');
+    if (c.status === 'active') this.retireRequest(c.id, t('request.taken'), 'taken');
+    else if (c.status === 'pending') this.retireRequest(c.id, t('request.passed'), 'taken');
+    else this.retireRequest(c.id, t('request.gone'), 'gone');
   }
 
   /** Turns the banner into a short note, then removes it (unless it was offered again meanwhile). */
@@ -1367,10 +1379,10 @@ export class Store {
       await this.select(id);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
-        this.retireRequest(id, e.status === 409 ? 'Taken by someone else' : 'The visitor is no longer waiting', 'taken');
+        this.retireRequest(id, e.status === 409 ? t('request.taken') : t('request.gone'), 'taken');
       } else {
         this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'offered' } : r)) });
-        this.notify('error', 'Could not accept the chat: ' + errorText(e));
+        this.notify('error', t('request.acceptFailed', { error: errorText(e) }));
       }
     }
   }
@@ -1387,7 +1399,7 @@ export class Store {
       const { conversation } = await api.end(id);
       this.upsertConversation(conversation);
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 409)) this.notify('error', 'Could not end the session: ' + errorText(e));
+      if (!(e instanceof ApiError && e.status === 409)) this.notify('error', t('session.endFailed', { error: errorText(e) }));
     } finally {
       this.set({ ending: { ...this.state.ending, [id]: false } });
     }
@@ -1401,9 +1413,9 @@ export class Store {
   send(id: number, text: string): string | null {
     const body = text.trim();
     if (!body) return null;
-    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return `That message is too long: ${charsText(MAX_BODY_BYTES)} at most.`;
+    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return t('send.tooLong', { limit: charsText(MAX_BODY_BYTES) });
     const conv = this.state.convs[id];
-    if (conv && conv.status !== 'active') return 'This conversation is not active.';
+    if (conv && conv.status !== 'active') return t('send.notActive');
     const p: PendingMessage = { client_id: newClientId(), body, created_at: Date.now(), status: 'sending' };
     this.set({ pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), p] } });
     this.transmit(id, p);
@@ -1537,22 +1549,34 @@ function parseHash(): number | null {
   return m ? Number(m[1]) : null;
 }
 
+// An error as the agent reads it. English shows the server's own message (written for people);
+// Swedish shows its own text per error code, and the server's message where it has none (a 400
+// says exactly which field is wrong, which a generic text would lose).
+const LOCALIZED_CODES = new Set(['network', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'payload_too_large', 'unauthorized']);
+
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message || `Request failed (${e.status})`;
+  if (e instanceof ApiError) {
+    if (language() === 'sv') {
+      if (LOCALIZED_CODES.has(e.code)) return t(`error.${e.code}`);
+      if (e.status >= 500) return t('error.server');
+    }
+    if (e.code === 'network') return t('error.network');
+    return e.message || t('error.requestFailed', { status: e.status });
+  }
   if (e instanceof Error) return e.message;
-  return 'Something went wrong.';
+  return t('error.generic');
 }
 
 function sendErrorText(code: string, message: string, retryAfterMs?: unknown): string {
-  if (code === 'conflict') return 'Not sent: the conversation is no longer active.';
-  if (code === 'payload_too_large') return 'Not sent: the message is too long.';
-  if (code === 'too_many_requests') return `Not sent: too many messages at once. Try again ${retryWait(retryAfterMs)}.`;
-  return message || 'Not sent.';
+  if (code === 'conflict') return t('send.ended');
+  if (code === 'payload_too_large') return t('send.payloadTooLarge');
+  if (code === 'too_many_requests') return t('send.tooMany', { wait: retryWait(retryAfterMs) });
+  return message || t('chat.notSent');
 }
 
 /** "in 30 seconds" from a 429's retry_after_ms (docs/api.md, "Limits"); "in a moment" without one. */
 function retryWait(ms: unknown): string {
   const s = Math.ceil(Number(ms) / 1000);
-  if (!Number.isFinite(s) || s <= 0) return 'in a moment';
-  return s < 90 ? `in ${s} second${s === 1 ? '' : 's'}` : `in ${Math.ceil(s / 60)} minutes`;
+  if (!Number.isFinite(s) || s <= 0) return t('wait.moment');
+  return s < 90 ? t('wait.seconds', { count: s }) : t('wait.minutes', { count: Math.ceil(s / 60) });
 }

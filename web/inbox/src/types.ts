@@ -27,6 +27,8 @@ export interface Agent {
   status?: AgentStatus;
   /** The agent's "notification sound" setting. */
   sound?: boolean;
+  /** The agent's language setting: "sv", "en", or "" = the browser's (older servers omit it). */
+  language?: string;
   /** false: a calendar-only user (can be booked for meetings, takes no chats). */
   takes_chats?: boolean;
 }
@@ -44,6 +46,8 @@ export interface AgentSettings {
   schedule: ScheduleBlock[];
   max_chats: number;
   sound: boolean;
+  /** "sv", "en", or "" = follow the browser (older servers omit it). */
+  language?: string;
 }
 
 /** The agent's meeting calendar (GET/PUT /me/calendar). */

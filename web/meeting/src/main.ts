@@ -7,12 +7,21 @@ import './style.css';
 import { ApiError, fetchJson } from '../../shared/http';
 import { append, clear, h } from '../../shared/dom';
 import { newPickerView, slotPicker } from '../../shared/slot-picker';
-import { STATUS_TEXT, cleanMeeting, cleanSlots, localZone, meetingWhen, zoneAbbr } from '../../shared/slots';
+import { cleanMeeting, cleanSlots, localZone, meetingWhen, zoneAbbr } from '../../shared/slots';
 import type { Meeting, Slot } from '../../shared/protocol';
+import { browserLanguage } from '../../shared/language';
+import { initI18n, language, t } from '../../shared/i18n';
+import en from './locales/en.json';
+import sv from './locales/sv.json';
+
+// The visitor's browser language (shared/language.ts), with i18next (locales/*.json).
+initI18n({ en, sv }, browserLanguage());
 
 const TEXTS = {
-  network: 'We could not reach the server. Please check your connection.',
-  failed: () => 'Something went wrong. Please try again.',
+  get network() {
+    return t('network');
+  },
+  failed: () => t('failed'),
 };
 
 interface State {
@@ -88,7 +97,7 @@ async function load(): Promise<void> {
   try {
     const res = await call<{ meeting: Meeting; slots: Slot[] }>('GET', '');
     const meeting = cleanMeeting(res?.meeting);
-    if (!meeting) throw new ApiError(500, 'bad_answer', 'The meeting could not be read.');
+    if (!meeting) throw new ApiError(500, 'bad_answer', t('unreadable'));
     st.meeting = meeting;
     st.slots = cleanSlots(res?.slots);
     st.phase = 'ready';
@@ -110,7 +119,7 @@ async function cancel(): Promise<void> {
   try {
     const res = await call<{ meeting: Meeting }>('POST', '/cancel');
     st.meeting = cleanMeeting(res?.meeting) ?? (st.meeting ? { ...st.meeting, status: 'cancelled' } : null);
-    st.notice = 'Your meeting is cancelled. We have let the team know.';
+    st.notice = t('cancelledNotice');
     st.confirmingCancel = false;
     st.moving = false;
   } catch (e) {
@@ -144,7 +153,7 @@ async function move(): Promise<void> {
     const res = await call<{ meeting: Meeting }>('POST', '/reschedule', { start: st.selected.start });
     const meeting = cleanMeeting(res?.meeting);
     if (meeting) st.meeting = meeting;
-    st.notice = 'Your meeting is moved. Download the updated invitation below.';
+    st.notice = t('movedNotice');
     st.moving = false;
     st.selected = null;
     void refreshMeeting(); // fresh free times for a next move
@@ -167,7 +176,7 @@ function render(): void {
   clear(app);
   const brand = h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('span', null, 'Parley'));
   if (st.phase === 'loading') {
-    append(app, [brand, h('div', { class: 'card' }, h('p', { class: 'muted' }, 'Loading your meeting…'))]);
+    append(app, [brand, h('div', { class: 'card' }, h('p', { class: 'muted' }, t('loading')))]);
     return;
   }
   if (st.phase === 'invalid') {
@@ -176,8 +185,8 @@ function render(): void {
       h(
         'div',
         { class: 'card', 'data-testid': 'manage-invalid' },
-        h('h1', null, 'This link does not work'),
-        h('p', { class: 'muted' }, 'It may be incomplete, or the meeting no longer exists. Please use the link from your booking confirmation.'),
+        h('h1', null, t('badLinkTitle')),
+        h('p', { class: 'muted' }, t('badLinkText')),
       ),
     ]);
     return;
@@ -189,7 +198,7 @@ function render(): void {
         'div',
         { class: 'card' },
         h('p', { class: 'error', role: 'alert', 'data-testid': 'manage-error' }, st.error ?? TEXTS.failed()),
-        h('button', { type: 'button', class: 'btn', onclick: () => void load() }, 'Try again'),
+        h('button', { type: 'button', class: 'btn', onclick: () => void load() }, t('tryAgain')),
       ),
     ]);
     return;
@@ -198,7 +207,7 @@ function render(): void {
   const cancelled = m.status === 'cancelled';
   const passed = m.passed || m.end <= Date.now();
   const canChange = !cancelled && !passed;
-  document.title = `Your meeting with ${m.agent_name || 'us'}`;
+  document.title = t('titleWith', { name: m.agent_name || t('us') });
 
   const card = h(
     'div',
@@ -206,20 +215,20 @@ function render(): void {
     h(
       'div',
       { class: 'card-head' },
-      h('h1', null, 'Your meeting with ', h('span', { 'data-testid': 'manage-agent' }, m.agent_name || 'our team')),
-      h('span', { class: `status is-${m.status}`, 'data-testid': 'manage-status' }, STATUS_TEXT[m.status]),
+      h('h1', null, t('headingWith'), h('span', { 'data-testid': 'manage-agent' }, m.agent_name || t('ourTeam'))),
+      h('span', { class: `status is-${m.status}`, 'data-testid': 'manage-status' }, t(`status.${m.status}`)),
     ),
     h('p', { class: `when${cancelled ? ' is-cancelled' : ''}`, 'data-testid': 'manage-when', 'data-start': m.start }, meetingWhen(m.start, m.end, zone)),
-    h('p', { class: 'muted small', 'data-testid': 'manage-zone' }, `Shown in your time zone: ${zone.replace(/_/g, ' ')}`),
-    m.booker_email ? h('p', { class: 'muted' }, 'Booked for ', h('span', { 'data-testid': 'manage-email' }, m.booker_email)) : null,
+    h('p', { class: 'muted small', 'data-testid': 'manage-zone' }, t('shownInZone', { zone: zone.replace(/_/g, ' ') })),
+    m.booker_email ? h('p', { class: 'muted' }, t('bookedFor'), h('span', { 'data-testid': 'manage-email' }, m.booker_email)) : null,
     st.notice ? h('p', { class: 'notice', role: 'status', 'data-testid': 'manage-notice' }, st.notice) : null,
-    cancelled && !st.notice ? h('p', { class: 'muted', 'data-testid': 'manage-cancelled' }, 'This meeting was cancelled.') : null,
-    passed && !cancelled ? h('p', { class: 'muted', 'data-testid': 'manage-passed' }, 'This meeting has passed.') : null,
+    cancelled && !st.notice ? h('p', { class: 'muted', 'data-testid': 'manage-cancelled' }, t('wasCancelled')) : null,
+    passed && !cancelled ? h('p', { class: 'muted', 'data-testid': 'manage-passed' }, t('hasPassed')) : null,
     st.error ? h('p', { class: 'error', role: 'alert', 'data-testid': 'manage-error' }, st.error) : null,
     h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'btn btn-secondary', href: `${base()}/invite.ics`, download: `meeting-${m.id}.ics`, 'data-testid': 'manage-ics' }, cancelled ? 'Download cancellation (.ics)' : 'Download invitation (.ics)'),
+      h('a', { class: 'btn btn-secondary', href: `${base()}/invite.ics?lang=${language()}`, download: `meeting-${m.id}.ics`, 'data-testid': 'manage-ics' }, cancelled ? t('downloadCancellation') : t('downloadInvitation')),
       canChange && !st.confirmingCancel
         ? h(
             'button',
@@ -236,7 +245,7 @@ function render(): void {
                 render();
               },
             },
-            'Reschedule',
+            t('reschedule'),
           )
         : null,
       canChange && !st.confirmingCancel
@@ -253,15 +262,15 @@ function render(): void {
                 render();
               },
             },
-            'Cancel meeting',
+            t('cancelMeeting'),
           )
         : null,
       st.confirmingCancel
         ? h(
             'span',
-            { class: 'confirm', role: 'group', 'aria-label': 'Cancel this meeting?' },
-            h('span', null, 'Cancel this meeting?'),
-            h('button', { type: 'button', class: 'btn btn-danger', disabled: st.busy, 'data-testid': 'manage-cancel-confirm', onclick: () => void cancel() }, st.busy ? 'Cancelling…' : 'Yes, cancel it'),
+            { class: 'confirm', role: 'group', 'aria-label': t('cancelQuestion') },
+            h('span', null, t('cancelQuestion')),
+            h('button', { type: 'button', class: 'btn btn-danger', disabled: st.busy, 'data-testid': 'manage-cancel-confirm', onclick: () => void cancel() }, st.busy ? t('cancelling') : t('yesCancel')),
             h(
               'button',
               {
@@ -274,7 +283,7 @@ function render(): void {
                   render();
                 },
               },
-              'Keep it',
+              t('keepIt'),
             ),
           )
         : null,
@@ -289,9 +298,9 @@ function moveCard(): HTMLElement {
   return h(
     'div',
     { class: 'card', 'data-testid': 'manage-move-card' },
-    h('h2', null, 'Pick a new time'),
-    h('p', { class: 'muted small' }, `Times in your time zone: ${zone.replace(/_/g, ' ')}${abbr ? ` (${abbr})` : ''}`),
-    st.taken ? h('p', { class: 'taken', role: 'alert', 'data-testid': 'manage-taken' }, 'That time was just taken. Please pick another time.') : null,
+    h('h2', null, t('pickNew')),
+    h('p', { class: 'muted small' }, t('timesInZone', { zone: zone.replace(/_/g, ' ') + (abbr ? ` (${abbr})` : '') })),
+    st.taken ? h('p', { class: 'taken', role: 'alert', 'data-testid': 'manage-taken' }, t('taken')) : null,
     st.slots.length
       ? slotPicker({
           slots: st.slots,
@@ -307,13 +316,13 @@ function moveCard(): HTMLElement {
           onView: render,
           ids: { day: 'manage-day', dayTitle: 'manage-day-title', slot: 'manage-slot', moreDays: 'manage-more-days', moreTimes: 'manage-more-times' },
         })
-      : h('p', { class: 'muted', 'data-testid': 'manage-no-slots' }, 'No other free times in the coming days.'),
+      : h('p', { class: 'muted', 'data-testid': 'manage-no-slots' }, t('noSlots')),
     st.selected
       ? h(
           'div',
           { class: 'confirm-move' },
           h('p', { class: 'when', 'data-testid': 'manage-new-time' }, meetingWhen(st.selected.start, st.selected.end, zone)),
-          h('button', { type: 'button', class: 'btn', disabled: st.busy, 'data-testid': 'manage-move', onclick: () => void move() }, st.busy ? 'Moving…' : 'Move my meeting here'),
+          h('button', { type: 'button', class: 'btn', disabled: st.busy, 'data-testid': 'manage-move', onclick: () => void move() }, st.busy ? t('moving') : t('moveHere')),
         )
       : null,
   );

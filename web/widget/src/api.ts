@@ -2,6 +2,7 @@
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery, type EventsPage, type PageQuery } from '../../shared/protocol';
 import type { ChatEvent, Conversation, Meeting, PreChatForm, SlotList } from './types';
+import { widgetLanguage } from './i18n';
 
 export { ApiError };
 
@@ -149,7 +150,7 @@ export class VisitorApi {
     if (!t) throw new ApiError(401, 'unauthorized', 'No visitor session');
     let res: Response;
     try {
-      res = await fetch(`${this.origin}/api/v1/visitor/meetings/${meetingId}/invite.ics`, {
+      res = await fetch(`${this.origin}/api/v1/visitor/meetings/${meetingId}/invite.ics?lang=${widgetLanguage()}`, {
         headers: { Authorization: `Bearer ${t}`, Accept: 'text/calendar' },
         credentials: 'omit',
         mode: 'cors',

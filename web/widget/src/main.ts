@@ -2,6 +2,7 @@
 // The server origin is where this script came from, so the widget works cross-site.
 import { Widget } from './widget';
 import { followVisualViewport } from './viewport';
+import { setWidgetLanguage, t } from './i18n';
 
 declare global {
   interface Window {
@@ -40,7 +41,11 @@ function mount(): void {
   host.setAttribute('data-testid', 'parley-widget');
   document.body.appendChild(host);
   const accent = script?.dataset.accent && /^#[0-9a-fA-F]{3,8}$/.test(script.dataset.accent) ? script.dataset.accent : '#4f46e5';
-  const title = (script?.dataset.title || 'Chat with us').slice(0, 60);
+  // The host page may force the language: data-lang="sv" on this script tag (or on a
+  // <parley-chat data-lang="sv"> it placed itself); else the visitor's browser.
+  const placed = document.querySelector('parley-chat[data-lang]')?.getAttribute('data-lang');
+  setWidgetLanguage(script?.dataset.lang || placed);
+  const title = (script?.dataset.title || t('title')).slice(0, 60);
   const widget = new Widget(host, { origin: serverOrigin(), accent, title });
   followVisualViewport(host, (phone) => widget.setPhone(phone));
 }

@@ -11,6 +11,7 @@ import { CalendarCard, keepFocus, meetingCard, type CardHost } from './calendar'
 import { isMeetingKind, parseCardBody, parseMeetingBody } from '../../shared/slots';
 import { timeOfDay } from '../../shared/clock';
 import type { ChatEvent, Conversation, ConversationStatus, Meeting, MeetingStatus, PreChatForm } from './types';
+import { t } from './i18n';
 
 export interface WidgetOptions {
   origin: string;
@@ -268,7 +269,7 @@ export class Widget implements CardHost {
     this.badge = h('span', { class: 'badge', hidden: true, 'data-testid': 'widget-unread' });
     this.launcher = h(
       'button',
-      { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'data-testid': 'widget-launcher', onclick: () => this.toggle() },
+      { class: 'launcher', type: 'button', 'aria-label': t('launcher.open'), 'aria-expanded': 'false', 'data-testid': 'widget-launcher', onclick: () => this.toggle() },
       icon(ICONS.chat, 26),
       this.badge,
     );
@@ -277,10 +278,10 @@ export class Widget implements CardHost {
     this.headAvatar = h('div', { class: 'head-avatar' });
     this.headTitle = h('div', { class: 'head-title', 'data-testid': 'widget-title' });
     this.headSub = h('div', { class: 'head-sub' });
-    this.endBtn = h('button', { class: 'link-end', type: 'button', hidden: true, 'data-testid': 'widget-end-chat', onclick: () => this.endChat() }, 'End chat');
+    this.endBtn = h('button', { class: 'link-end', type: 'button', hidden: true, 'data-testid': 'widget-end-chat', onclick: () => this.endChat() }, t('end.button'));
     const minimize = h(
       'button',
-      { class: 'icon-btn', type: 'button', 'aria-label': 'Minimize chat', 'data-testid': 'widget-close', onclick: () => this.setOpen(false) },
+      { class: 'icon-btn', type: 'button', 'aria-label': t('launcher.minimize'), 'data-testid': 'widget-close', onclick: () => this.setOpen(false) },
       icon(ICONS.minimize, 20),
     );
     const head = h('div', { class: 'head' }, this.headAvatar, h('div', { class: 'head-text' }, this.headTitle, this.headSub), this.endBtn, minimize);
@@ -306,31 +307,31 @@ export class Widget implements CardHost {
       const wrap = h(
         'div',
         { class: 'field' },
-        h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : h('span', { class: 'opt' }, ' (optional)')),
+        h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : h('span', { class: 'opt' }, t('form.optional'))),
         input,
         err,
       );
       return { input, err, wrap };
     };
-    const fName = field('name', 'Name', 'text', true, 'name');
-    const fEmail = field('email', 'Email', 'email', true, 'email');
-    const fJob = field('job_title', 'Job title', 'text', false, 'organization-title');
-    const fPhone = field('phone', 'Phone', 'tel', false, 'tel');
+    const fName = field('name', t('form.name'), 'text', true, 'name');
+    const fEmail = field('email', t('form.email'), 'email', true, 'email');
+    const fJob = field('job_title', t('form.jobTitle'), 'text', false, 'organization-title');
+    const fPhone = field('phone', t('form.phone'), 'tel', false, 'tel');
     this.inputs = { name: fName.input, email: fEmail.input, job_title: fJob.input, phone: fPhone.input };
     this.fieldErrors = { name: fName.err, email: fEmail.err };
     this.formErrorEl = h('div', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'prechat-error' });
-    this.submitBtn = h('button', { class: 'btn', type: 'submit', 'data-testid': 'prechat-submit' }, 'Chat with an agent');
+    this.submitBtn = h('button', { class: 'btn', type: 'submit', 'data-testid': 'prechat-submit' }, t('form.submit'));
     this.formView = h(
       'form',
       { class: 'form', novalidate: true, 'data-testid': 'prechat-form' },
-      h('p', { class: 'intro' }, h('strong', null, 'Hi there!'), 'Tell us a little about yourself and we will connect you with someone from our team.'),
+      h('p', { class: 'intro' }, h('strong', null, t('form.hi')), t('form.intro')),
       fName.wrap,
       fEmail.wrap,
       fJob.wrap,
       fPhone.wrap,
       this.formErrorEl,
       this.submitBtn,
-      h('p', { class: 'fineprint' }, 'We use these details only to answer you.'),
+      h('p', { class: 'fineprint' }, t('form.fineprint')),
     );
     this.formView.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -343,9 +344,9 @@ export class Widget implements CardHost {
       'div',
       { class: 'center', 'data-testid': 'widget-waiting' },
       h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('h3', null, 'Connecting you to an agent…'),
-      h('p', null, 'Someone from our team will be with you shortly. Please keep this page open.'),
-      h('button', { class: 'link', type: 'button', onclick: () => this.endChat() }, 'Cancel request'),
+      h('h3', null, t('waiting.title')),
+      h('p', null, t('waiting.text')),
+      h('button', { class: 'link', type: 'button', onclick: () => this.endChat() }, t('waiting.cancel')),
     );
 
     // chat
@@ -363,7 +364,7 @@ export class Widget implements CardHost {
       h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
       h('span', { class: 'typing-text' }),
     );
-    this.textarea = h('textarea', { rows: 1, placeholder: 'Type your message…', 'aria-label': 'Message', 'data-testid': 'widget-input' });
+    this.textarea = h('textarea', { rows: 1, placeholder: t('chat.placeholder'), 'aria-label': t('chat.message'), 'data-testid': 'widget-input' });
     this.textarea.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -382,12 +383,12 @@ export class Widget implements CardHost {
       this.sendFromComposer();
     });
     this.composerErrorEl = h('div', { class: 'error composer-error', role: 'alert', hidden: true });
-    this.endedText = h('p', { 'data-testid': 'widget-ended-text' }, 'This chat has ended');
+    this.endedText = h('p', { 'data-testid': 'widget-ended-text' }, t('chat.ended'));
     this.endedEl = h(
       'div',
       { class: 'ended', hidden: true, 'data-testid': 'widget-ended' },
       this.endedText,
-      h('button', { class: 'btn', type: 'button', 'data-testid': 'widget-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
+      h('button', { class: 'btn', type: 'button', 'data-testid': 'widget-new-chat', onclick: () => this.startOver() }, t('chat.newChat')),
     );
     this.chatView = h('div', { class: 'body', 'data-testid': 'widget-chat' }, this.scroller, this.typingEl, this.composerErrorEl, this.composer, this.endedEl);
 
@@ -402,7 +403,7 @@ export class Widget implements CardHost {
       this.missedText,
       this.missedBook,
       this.missedCards,
-      h('button', { class: 'btn btn-secondary', type: 'button', 'data-testid': 'widget-missed-new-chat', onclick: () => this.startOver() }, 'Start a new chat'),
+      h('button', { class: 'btn btn-secondary', type: 'button', 'data-testid': 'widget-missed-new-chat', onclick: () => this.startOver() }, t('chat.newChat')),
     );
 
     const body = h('div', { class: 'body' }, formScroll, this.waitingView, this.chatView, this.missedView);
@@ -411,7 +412,7 @@ export class Widget implements CardHost {
       { class: 'panel', role: 'dialog', 'aria-label': this.opts.title, hidden: true, 'data-testid': 'widget-panel' },
       head,
       body,
-      h('div', { class: 'powered' }, 'Powered by Parley'),
+      h('div', { class: 'powered' }, t('powered')),
     );
     (this.formView.parentElement as HTMLElement).dataset.view = 'form';
 
@@ -441,7 +442,7 @@ export class Widget implements CardHost {
     const status = this.conv?.status;
     this.panel.hidden = !this.open;
     this.launcher.setAttribute('aria-expanded', String(this.open));
-    this.launcher.setAttribute('aria-label', this.open ? 'Minimize chat' : 'Open chat');
+    this.launcher.setAttribute('aria-label', this.open ? t('launcher.minimize') : t('launcher.open'));
     clear(this.launcher);
     append(this.launcher, [icon(this.open ? ICONS.close : ICONS.chat, this.open ? 24 : 26), this.badge]);
     this.badge.hidden = this.open || this.unread === 0;
@@ -453,7 +454,7 @@ export class Widget implements CardHost {
       this.headAvatar.textContent = initials(agent);
       this.headAvatar.className = 'head-avatar online';
       this.headTitle.textContent = agent;
-      this.headSub.textContent = 'Online now';
+      this.headSub.textContent = t('head.online');
     } else {
       this.headAvatar.textContent = '';
       this.headAvatar.className = 'head-avatar';
@@ -461,12 +462,12 @@ export class Widget implements CardHost {
       this.headTitle.textContent = this.opts.title;
       this.headSub.textContent =
         status === 'pending'
-          ? 'Finding someone for you…'
+          ? t('head.finding')
           : status === 'ended'
-            ? 'Chat ended'
+            ? t('head.ended')
             : status === 'missed'
-              ? 'We will get back to you'
-              : 'We typically reply in a few minutes';
+              ? t('head.missed')
+              : t('head.reply');
     }
     this.endBtn.hidden = status !== 'active';
 
@@ -478,7 +479,7 @@ export class Widget implements CardHost {
     this.formErrorEl.hidden = !this.formError;
     this.formErrorEl.textContent = this.formError ?? '';
     this.submitBtn.disabled = this.busy;
-    this.submitBtn.textContent = this.busy ? 'Connecting…' : 'Chat with an agent';
+    this.submitBtn.textContent = this.busy ? t('form.connecting') : t('form.submit');
 
     if (view === 'chat') this.renderChat();
     if (view === 'missed') {
@@ -615,7 +616,7 @@ export class Widget implements CardHost {
     this.composerErrorEl.hidden = !this.composerError || !active;
     this.composerErrorEl.textContent = this.composerError ?? '';
     this.endedEl.hidden = !ended;
-    this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : 'This chat has ended';
+    this.endedText.textContent = ended && this.conv?.end_reason === 'inactivity' ? inactivityText(this.events) : t('chat.ended');
     if (atBottom) el.scrollTop = el.scrollHeight;
     // An older page went above the view: it stays where it was (the same messages in sight).
     else if (anchor) el.scrollTop = anchor.top + (el.scrollHeight - anchor.height);

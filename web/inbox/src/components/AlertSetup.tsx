@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { State, Store } from '../store';
 import { notificationPermission, notificationPrompt, requestNotificationPermission, watchNotificationPermission, type Permission } from '../notify';
+import { t } from '../i18n';
 
 /**
  * The strip under the top bar that gets the agent's alerts working:
@@ -21,14 +22,14 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
 
   const blocked = state.sound === 'blocked';
   return (
-    <div class={`alert-setup ${blocked ? 'is-warning' : ''}`} role="region" aria-label="Alerts" data-testid="alert-setup">
+    <div class={`alert-setup ${blocked ? 'is-warning' : ''}`} role="region" aria-label={t('alerts.region')} data-testid="alert-setup">
       <BellIcon />
       <span class="alert-setup-text">
         {blocked
-          ? 'Your browser blocked the request sound.'
+          ? t('alerts.blocked')
           : takesChats
-            ? 'Don’t miss a visitor: turn on alerts for new chat requests.'
-            : 'Hear about new meetings: turn on browser notifications.'}
+            ? t('alerts.chats')
+            : t('alerts.meetings')}
       </span>
       {askSound && (
         <button
@@ -38,7 +39,7 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
           onClick={() => store.enableSound()}
           data-testid="enable-sound"
         >
-          <SpeakerIcon /> Enable sound
+          <SpeakerIcon /> {t('alerts.enableSound')}
         </button>
       )}
       {askNotif && (
@@ -55,7 +56,7 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
           }}
           data-testid="enable-notifications"
         >
-          <BellIcon small /> Enable browser notifications
+          <BellIcon small /> {t('alerts.enableNotifications')}
         </button>
       )}
       <button
@@ -70,7 +71,7 @@ export function AlertSetup({ store, state }: { store: Store; state: State }) {
         }}
         data-testid="alerts-dismiss"
       >
-        Not now
+        {t('common.notNow')}
       </button>
     </div>
   );

@@ -6,6 +6,7 @@ import { useLeaveGuard, useNow } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
 import { SettingsFooter } from './SettingsFooter';
+import { t } from '../i18n';
 
 /** The editable part of the calendar (numbers as typed). */
 interface Draft {
@@ -31,18 +32,11 @@ interface NumberSpec {
 }
 
 const NUMBERS: NumberSpec[] = [
-  { key: 'duration_minutes', label: 'Meeting duration', min: 5, max: 480, unit: 'minutes', help: 'Your bookable hours are cut into slots this long.', testid: 'calendar-duration' },
-  {
-    key: 'buffer_minutes',
-    label: 'Buffer after meetings',
-    min: 0,
-    max: 480,
-    unit: 'minutes',
-    help: 'Kept free after every meeting: nothing can be booked until it has passed.',
-    testid: 'calendar-buffer',
-  },
-  { key: 'notice_minutes', label: 'Minimum notice', min: 0, max: 43200, unit: 'minutes', help: 'How far ahead of now the first bookable slot must start.', testid: 'calendar-notice' },
-  { key: 'horizon_days', label: 'Booking horizon', min: 1, max: 90, unit: 'days', help: 'How far ahead visitors can book.', testid: 'calendar-horizon' },
+  // label, unit and help are text keys.
+  { key: 'duration_minutes', label: 'cal.duration', min: 5, max: 480, unit: 'unit.minutes', help: 'cal.durationHelp', testid: 'calendar-duration' },
+  { key: 'buffer_minutes', label: 'cal.buffer', min: 0, max: 480, unit: 'unit.minutes', help: 'cal.bufferHelp', testid: 'calendar-buffer' },
+  { key: 'notice_minutes', label: 'cal.notice', min: 0, max: 43200, unit: 'unit.minutes', help: 'cal.noticeHelp', testid: 'calendar-notice' },
+  { key: 'horizon_days', label: 'cal.horizon', min: 1, max: 90, unit: 'unit.days', help: 'cal.horizonHelp', testid: 'calendar-horizon' },
 ];
 
 const MAX_ICS_BYTES = 4 * 1024 * 1024;
@@ -88,12 +82,10 @@ function urlProblem(v: string): string | null {
   } catch {
     /* below */
   }
-  return 'Calendar URL: use an http(s) address (or webcal://).';
+  return t('cal.badUrl');
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+const busyPeriods = (n: number): string => t('cal.busyPeriods', { count: n });
 
 /** Settings → Meeting calendar (GET/PUT /me/calendar, busy times from an .ics file or URL). */
 export function CalendarSettings({ store, state }: { store: Store; state: State }) {
@@ -114,7 +106,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
     base.current = cal;
   }, [cal]);
 
-  if (!draft || !cal) return <LoadingCard error={state.calendarError} onRetry={() => store.loadCalendar()} errorTestId="calendar-error" text="Loading your meeting calendar…" />;
+  if (!draft || !cal) return <LoadingCard error={state.calendarError} onRetry={() => store.loadCalendar()} errorTestId="calendar-error" text={t('cal.loading')} />;
 
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
@@ -126,7 +118,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
   leaveGuard.current = dirty;
   const here = zonedParts(now, draft.time_zone);
   const problems: string[] = [];
-  if (invalid.size) problems.push('Please use HH:MM times (00:00–23:59; an end may be 24:00).');
+  if (invalid.size) problems.push(t('cal.badTimes'));
   const badNumbers = new Set<NumberKey>();
   for (const f of NUMBERS) {
     const v = next[f.key] as number;
@@ -150,7 +142,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
     const err = await store.saveCalendar(next);
     setBusy(false);
     if (err) {
-      setError(`Not saved: ${err}`);
+      setError(t('cal.notSaved', { error: err }));
       return;
     }
     setSaved(true);
@@ -162,35 +154,34 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
     <form class="settings-form" onSubmit={save} noValidate data-testid="calendar-form">
       <header class="settings-head">
         <div>
-          <h2>Meeting calendar</h2>
-          <p class="muted">When visitors can book a meeting with you from a calendar card in the chat, and which times are already busy.</p>
+          <h2>{t('cal.title')}</h2>
+          <p class="muted">{t('cal.sub')}</p>
         </div>
         <span class={`status ${cal.bookable ? 'status-active' : ''}`} data-testid="calendar-bookable" data-bookable={cal.bookable ? 'true' : 'false'}>
-          {cal.bookable ? `Bookable · ${plural(blockCount, 'block')} a week` : 'Not bookable yet'}
+          {cal.bookable ? t('cal.bookable', { count: blockCount }) : t('cal.notBookable')}
         </span>
       </header>
 
       <section class="card">
-        <h3>Time zone</h3>
-        <p class="muted small">Your bookable hours are in this zone. Visitors see the free times in their own zone.</p>
+        <h3>{t('settings.timeZone')}</h3>
+        <p class="muted small">{t('cal.zoneHelp')}</p>
         <ZonePicker zone={draft.time_zone} now={now} onZone={(time_zone) => update({ time_zone })} testid="calendar-time-zone" nowTestid="calendar-zone-now" />
       </section>
 
       <section class="card">
-        <h3>Bookable hours</h3>
+        <h3>{t('cal.hours')}</h3>
         <p class="muted small">
-          Meetings can be booked inside these blocks (several per day, e.g. 09:00–12:00 and 14:00–17:00). These are separate from your live chat hours. A
-          calendar with at least one block can be shared in chats.
+          {t('cal.hoursHelp')}
         </p>
-        <ScheduleEditor blocks={draft.blocks} onBlocks={(blocks) => update({ blocks })} todayWeekday={here.weekday} invalid={invalid} offText="No meetings" />
+        <ScheduleEditor blocks={draft.blocks} onBlocks={(blocks) => update({ blocks })} todayWeekday={here.weekday} invalid={invalid} offText={t('cal.noMeetings')} />
       </section>
 
       <section class="card">
-        <h3>Meetings</h3>
+        <h3>{t('cal.meetings')}</h3>
         <div class="settings-grid">
           {NUMBERS.map((f) => (
             <label class="field field-inline" key={f.key}>
-              <span>{f.label}</span>
+              <span>{t(f.label)}</span>
               <div class="input-unit">
                 <input
                   type="number"
@@ -202,9 +193,9 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
                   onInput={(e) => update({ [f.key]: (e.target as HTMLInputElement).value } as Partial<Draft>)}
                   data-testid={f.testid}
                 />
-                <span>{f.unit}</span>
+                <span>{t(f.unit)}</span>
               </div>
-              <small class="muted">{f.help}</small>
+              <small class="muted">{t(f.help)}</small>
             </label>
           ))}
         </div>
@@ -222,7 +213,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
           setDraft(toDraft(cal));
           setError(null);
         }}
-        saveLabel="Save calendar"
+        saveLabel={t('cal.save')}
       />
     </form>
   );
@@ -246,7 +237,7 @@ function BusyTimes({ store, cal, draftUrl, onUrl, badUrl }: { store: Store; cal:
     setError(null);
     setResult(null);
     if (file.size > MAX_ICS_BYTES) {
-      setError(`That file is too large (over ${MAX_ICS_BYTES / 1024 / 1024} MiB).`);
+      setError(t('cal.tooLarge', { size: MAX_ICS_BYTES / 1024 / 1024 }));
       return;
     }
     setWorking('file');
@@ -255,13 +246,13 @@ function BusyTimes({ store, cal, draftUrl, onUrl, badUrl }: { store: Store; cal:
       text = await file.text();
     } catch {
       setWorking(null);
-      setError('That file could not be read.');
+      setError(t('cal.unreadable'));
       return;
     }
     const err = await store.uploadBusy(text.replace(/^\uFEFF/, ''));
     setWorking(null);
-    if (err) setError(`Not imported: ${err}`);
-    else setResult(`Imported ${file.name}: ${plural(store.state.calendar?.busy_count ?? 0, 'busy period')}.`);
+    if (err) setError(t('cal.notImported', { error: err }));
+    else setResult(t('cal.imported', { file: file.name, periods: busyPeriods(store.state.calendar?.busy_count ?? 0) }));
   }
 
   async function refresh() {
@@ -271,38 +262,37 @@ function BusyTimes({ store, cal, draftUrl, onUrl, badUrl }: { store: Store; cal:
     setResult(null);
     const err = await store.refreshBusy();
     setWorking(null);
-    if (err) setError(`Not refreshed: ${err}`);
-    else setResult(`Refreshed from the calendar URL: ${plural(store.state.calendar?.busy_count ?? 0, 'busy period')}.`);
+    if (err) setError(t('cal.notRefreshed', { error: err }));
+    else setResult(t('cal.refreshed', { periods: busyPeriods(store.state.calendar?.busy_count ?? 0) }));
   }
 
   return (
     <section class="card" data-testid="calendar-busy">
-      <h3>Busy times</h3>
-      <p class="muted small">Times already taken in another calendar (Google, Outlook, …) are not offered to visitors. Import them as an iCalendar (.ics) file, or from a URL.</p>
+      <h3>{t('cal.busy')}</h3>
+      <p class="muted small">{t('cal.busyHelp')}</p>
       <p class="busy-status">
         <span data-testid="calendar-busy-count" data-count={cal.busy_count ?? 0}>
-          {cal.busy_count ? `${plural(cal.busy_count, 'busy period')} imported` : 'No busy times imported'}
+          {cal.busy_count ? t('cal.busyImported', { periods: busyPeriods(cal.busy_count) }) : t('cal.noBusy')}
         </span>
         {cal.busy_updated_at ? (
           <span class="muted" data-testid="calendar-busy-updated" data-at={cal.busy_updated_at}>
-            {' '}
-            · last import {meetingDateTime(cal.busy_updated_at, cal.time_zone)}
+            {t('cal.lastImport', { when: meetingDateTime(cal.busy_updated_at, cal.time_zone) })}
           </span>
         ) : null}
       </p>
       <div class="busy-grid">
         <div class="field field-inline">
-          <span>From a file</span>
+          <span>{t('cal.fromFile')}</span>
           <div class="csv-row">
             <label class={`btn btn-sm file-btn ${working ? 'is-disabled' : ''}`}>
-              {working === 'file' ? 'Importing…' : 'Upload .ics file'}
+              {working === 'file' ? t('cal.importing') : t('cal.upload')}
               <input type="file" accept=".ics,text/calendar" disabled={!!working} onChange={(e) => void upload(e.target as HTMLInputElement)} data-testid="calendar-busy-file" />
             </label>
           </div>
-          <small class="muted">Replaces the busy times imported before.</small>
+          <small class="muted">{t('cal.replaces')}</small>
         </div>
         <div class="field field-inline">
-          <span>From a URL</span>
+          <span>{t('cal.fromUrl')}</span>
           <div class="busy-url">
             <input
               class="text-input"
@@ -310,16 +300,16 @@ function BusyTimes({ store, cal, draftUrl, onUrl, badUrl }: { store: Store; cal:
               inputMode="url"
               placeholder="https://calendar.example.com/you.ics"
               value={draftUrl}
-              aria-label="Calendar URL (.ics)"
+              aria-label={t('cal.urlLabel')}
               aria-invalid={badUrl ? 'true' : 'false'}
               onInput={(e) => onUrl((e.target as HTMLInputElement).value)}
               data-testid="calendar-ics-url"
             />
             <button type="button" class="btn btn-sm" disabled={!!working || !savedUrl || urlDirty} onClick={() => void refresh()} data-testid="calendar-refresh">
-              {working === 'refresh' ? 'Refreshing…' : 'Refresh now'}
+              {working === 'refresh' ? t('cal.refreshing') : t('cal.refreshNow')}
             </button>
           </div>
-          <small class="muted">{urlDirty ? 'Save the calendar to use this address, then refresh.' : savedUrl ? 'Saved. “Refresh now” fetches it again.' : 'Saved with the calendar.'}</small>
+          <small class="muted">{urlDirty ? t('cal.urlDirty') : savedUrl ? t('cal.urlSaved') : t('cal.urlWith')}</small>
         </div>
       </div>
       {error && (

@@ -4,7 +4,8 @@ import { NOT_FOUND, errorText } from '../store';
 import { inviteUrl, transcriptUrl } from '../api';
 import type { Agent, CalendarRef, ChatEvent, Summary } from '../types';
 import { clockTime, dayLabel, initials, meetingDateTime, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
-import { STATUS_TEXT, isMeetingKind, parseMeetingBody } from '../../../shared/slots';
+import { isMeetingKind, parseMeetingBody } from '../../../shared/slots';
+import { t } from '../i18n';
 import { LoadFailed } from './LoadState';
 import { BackButton } from './BackButton';
 import { isOnePane } from '../layout';
@@ -12,11 +13,11 @@ import { isOnePane } from '../layout';
 export function ChatPane({ store, state, id }: { store: Store; state: State; id: number | null }) {
   if (id == null) {
     return (
-      <section class="col col-chat" aria-label="Chat">
+      <section class="col col-chat" aria-label={t('chat.region')}>
         <div class="empty empty-center" data-testid="chat-empty">
           <ChatIllustration />
-          <p class="empty-title">No conversation selected</p>
-          <p class="muted">Pick a conversation on the left, or accept a new chat request.</p>
+          <p class="empty-title">{t('chat.noneTitle')}</p>
+          <p class="muted">{t('chat.noneText')}</p>
         </div>
       </section>
     );
@@ -30,12 +31,12 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
   if (store.isNotFound(id) && !events) {
     // A conversation that does not exist, or another agent's live chat: the server says 404.
     return (
-      <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
+      <section class="col col-chat" aria-label={t('chat.region')} data-testid="chat-pane" data-conversation-id={id}>
         <div class="empty empty-center" data-testid="chat-not-found">
-          <p class="empty-title">Conversation not found</p>
-          <p class="muted">It does not exist, or it is not visible to you.</p>
+          <p class="empty-title">{t('chat.notFoundTitle')}</p>
+          <p class="muted">{t('chat.notFoundText')}</p>
           <button type="button" class="btn btn-sm" onClick={() => store.select(null)}>
-            Back to the inbox
+            {t('chat.backToInbox')}
           </button>
         </div>
       </section>
@@ -47,7 +48,7 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
   const live = conv?.status === 'active' || conv?.status === 'pending';
   const page: PageInfo = (live && state.page[id]) || { url: conv?.page_url || null, title: null };
   return (
-    <section class="col col-chat" aria-label="Chat" data-testid="chat-pane" data-conversation-id={id}>
+    <section class="col col-chat" aria-label={t('chat.region')} data-testid="chat-pane" data-conversation-id={id}>
       <ChatHeader store={store} conv={conv} page={page} />
       <Messages
         conv={conv}
@@ -56,7 +57,7 @@ export function ChatPane({ store, state, id }: { store: Store; state: State; id:
         store={store}
         id={id}
         typing={typing}
-        error={error === NOT_FOUND ? 'This conversation is not visible to you.' : error}
+        error={error === NOT_FOUND ? t('chat.notVisible') : error}
         loading={!!state.historyLoading[id]}
         seenSeq={state.visitorRead[id] ?? 0}
         older={state.olderExists[id]}
@@ -73,7 +74,7 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
   if (!conv) {
     return (
       <header class="chat-head">
-        <BackButton store={store} label="Conversations" />
+        <BackButton store={store} label={t('chat.conversations')} />
       </header>
     );
   }
@@ -82,11 +83,11 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
   const title = (page.title ?? '').trim();
   return (
     <header class="chat-head">
-      <BackButton store={store} label="Conversations" />
+      <BackButton store={store} label={t('chat.conversations')} />
       <span class={`avatar ${conv.status === 'active' ? 'avatar-live' : ''}`}>{initials(conv.visitor_name)}</span>
       <div class="chat-head-text">
         <div class="chat-head-title">
-          <h2 data-testid="chat-visitor-name">{conv.visitor_name || `Visitor #${conv.visitor_id}`}</h2>
+          <h2 data-testid="chat-visitor-name">{conv.visitor_name || t('chat.visitorNumber', { id: conv.visitor_id })}</h2>
           <span class={`status status-${conv.status}`} data-testid="chat-status">
             {statusLabel(conv.status)}
           </span>
@@ -94,7 +95,7 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
         <div class="chat-head-sub" data-testid="chat-page">
           {page.url ? (
             <>
-              <span class="page-label muted">{inactive ? 'Was on' : 'On'}</span>{' '}
+              <span class="page-label muted">{inactive ? t('chat.wasOn') : t('chat.on')}</span>{' '}
               {title && (
                 <span class="page-title" data-testid="chat-page-title" title={title}>
                   {title}
@@ -111,16 +112,16 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
             </>
           ) : (
             <span class="muted" data-testid="chat-page-url">
-              Page unknown
+              {t('chat.pageUnknown')}
             </span>
           )}
-          {conv.agent_name && <span class="muted"> · with {conv.agent_name}</span>}
+          {conv.agent_name && <span class="muted">{t('chat.withAgent', { name: conv.agent_name })}</span>}
         </div>
       </div>
       {inactive && (
         // A plain link: the server writes the .txt (Content-Disposition: attachment).
         <a class="btn btn-sm" href={transcriptUrl(conv.id)} download data-testid="download-transcript">
-          Download transcript
+          {t('chat.downloadTranscript')}
         </a>
       )}
       {/* One-pane layout (phones): the visitor panel is a screen of its own. */}
@@ -129,7 +130,7 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
           <circle cx="12" cy="8" r="4" />
           <path d="M4 21a8 8 0 0 1 16 0" />
         </svg>
-        Visitor
+        {t('chat.visitor')}
       </button>
     </header>
   );
@@ -225,25 +226,25 @@ function Messages(props: {
       aria-live="polite"
     >
       {error && <LoadFailed error={error} onRetry={() => store.loadHistory(id)} />}
-      {!events && loading && <div class="list-loading">Loading conversation…</div>}
+      {!events && loading && <div class="list-loading">{t('chat.loading')}</div>}
       {!!events?.length && (older || olderError || store.reachedStart(id)) && (
         // One fixed-height slot, whatever it says, so its text changing never moves the messages.
         <div class="history-edge" data-testid="history-edge" data-state={history}>
           {olderLoading ? (
-            <span data-testid="history-loading">Loading earlier messages…</span>
+            <span data-testid="history-loading">{t('chat.olderLoading')}</span>
           ) : olderError ? (
             <span class="form-error" data-testid="history-error">
-              Could not load earlier messages.{' '}
+              {t('chat.olderError')}{' '}
               <button type="button" class="link-btn" onClick={() => void store.loadOlder(id)}>
-                Retry
+                {t('chat.retry')}
               </button>
             </span>
           ) : older ? (
             <button type="button" class="link-btn" onClick={() => void store.loadOlder(id)} data-testid="history-more">
-              Earlier messages
+              {t('chat.older')}
             </button>
           ) : (
-            <span data-testid="history-start">Beginning of the conversation</span>
+            <span data-testid="history-start">{t('chat.start')}</span>
           )}
         </div>
       )}
@@ -286,12 +287,12 @@ function Messages(props: {
                 (seenSeq >= ev.seq ? (
                   <span class="receipt is-seen">
                     {' · '}
-                    <span data-testid="message-seen">Seen</span>
+                    <span data-testid="message-seen">{t('chat.seen')}</span>
                   </span>
                 ) : (
                   <span class="receipt">
                     {' · '}
-                    <span data-testid="message-delivered">Delivered</span>
+                    <span data-testid="message-delivered">{t('chat.delivered')}</span>
                   </span>
                 ))}
             </div>
@@ -311,15 +312,15 @@ function Messages(props: {
           </div>
           <div class="msg-meta">
             {p.status === 'sending' ? (
-              <span data-testid="message-pending">Sending…</span>
+              <span data-testid="message-pending">{t('chat.sending')}</span>
             ) : (
               <span class="msg-failed">
-                {p.error ?? 'Not sent.'}{' '}
+                {p.error ?? t('chat.notSent')}{' '}
                 <button type="button" class="link-btn" onClick={() => store.retry(id, p.client_id)}>
-                  Retry
+                  {t('chat.retry')}
                 </button>{' '}
                 <button type="button" class="link-btn" onClick={() => store.discard(id, p.client_id)}>
-                  Discard
+                  {t('chat.discard')}
                 </button>
               </span>
             )}
@@ -333,10 +334,10 @@ function Messages(props: {
             <i />
             <i />
           </span>
-          {conv?.visitor_name || 'Visitor'} is typing
+          {t('chat.typing', { name: conv?.visitor_name || t('chat.visitor') })}
         </div>
       )}
-      {events && events.length === 0 && !pending.length && !loading && !error && <p class="muted center">No messages yet.</p>}
+      {events && events.length === 0 && !pending.length && !loading && !error && <p class="muted center">{t('chat.noMessages')}</p>}
     </div>
   );
 }
@@ -344,11 +345,8 @@ function Messages(props: {
 /** How close to the top of the timeline (px) an older page is read. */
 const NEAR_TOP_PX = 200;
 
-const MEETING_TITLES: Record<string, string> = {
-  'meeting.booked': 'Meeting booked',
-  'meeting.rescheduled': 'Meeting rescheduled',
-  'meeting.cancelled': 'Meeting cancelled',
-};
+// meeting.booked / rescheduled / cancelled: their titles have the same keys.
+const MEETING_KINDS = new Set(['meeting.booked', 'meeting.rescheduled', 'meeting.cancelled']);
 
 /**
  * A meeting.booked / rescheduled / cancelled event: when (in the agent's zone), who, status, and
@@ -364,26 +362,26 @@ function MeetingEventCard({ ev, zone, me }: { ev: ChatEvent; zone: string | unde
     <div class={`meeting-event is-${m.status}`} data-testid="meeting-card" data-kind={ev.kind} data-seq={ev.seq} data-meeting-id={m.meeting_id} data-status={m.status}>
       <div class="meeting-event-head">
         <CalendarIcon />
-        <strong data-testid="meeting-card-title">{MEETING_TITLES[ev.kind] ?? 'Meeting'}</strong>
+        <strong data-testid="meeting-card-title">{MEETING_KINDS.has(ev.kind) ? t(ev.kind) : t('meeting.meeting')}</strong>
         <span class={`status meeting-status-${m.status}`} data-testid="meeting-card-status">
-          {STATUS_TEXT[m.status]}
+          {t(`meeting.status.${m.status}`)}
         </span>
         <time class="muted">{clockTime(ev.created_at, zone)}</time>
       </div>
       <div class="meeting-event-when" data-testid="meeting-card-time" data-start={m.start}>
-        {meetingDateTime(m.start, tz)}–{clockTime(m.end, tz)} <span class="muted small">({(tz ?? 'local time').replace(/_/g, ' ')})</span>
+        {meetingDateTime(m.start, tz)}–{clockTime(m.end, tz)} <span class="muted small">({(tz ?? t('meeting.localTime')).replace(/_/g, ' ')})</span>
       </div>
       <div class="meeting-event-who">
         {m.agent_name && (
           <span>
-            with <span data-testid="meeting-card-agent">{m.agent_name}</span> ·{' '}
+            {t('meeting.with')} <span data-testid="meeting-card-agent">{m.agent_name}</span> ·{' '}
           </span>
         )}
-        booked by <span data-testid="meeting-card-email">{m.booker_email || '-'}</span>
+        {t('meeting.bookedBy')} <span data-testid="meeting-card-email">{m.booker_email || '-'}</span>
       </div>
       {mayDownload && (
         <a class="meeting-event-ics" href={inviteUrl(m.meeting_id)} download data-testid="meeting-card-ics">
-          Download .ics
+          {t('meeting.downloadIcs')}
         </a>
       )}
     </div>
@@ -440,12 +438,12 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
     : conv.status === 'active'
       ? mine
         ? isOnePane()
-          ? 'Write a reply…'
-          : 'Write a reply…  (Enter to send, Shift+Enter for a new line)'
-        : 'This chat belongs to another agent.'
+          ? t('composer.reply')
+          : t('composer.replyKeys')
+        : t('composer.notYours')
       : conv.status === 'pending'
-        ? 'Accept the chat to reply.'
-        : 'This conversation has ended.';
+        ? t('composer.accept')
+        : t('composer.ended');
 
   return (
     <form
@@ -469,7 +467,7 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
           value={text}
           disabled={!mine}
           placeholder={placeholder}
-          aria-label="Message"
+          aria-label={t('composer.message')}
           onInput={(e) => {
             setText((e.target as HTMLTextAreaElement).value);
             if (mine) store.typing(id);
@@ -486,8 +484,8 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
           <button
             type="button"
             class={`icon-btn composer-calendar ${picking ? 'is-open' : ''}`}
-            aria-label="Share a meeting calendar"
-            title="Share a meeting calendar"
+            aria-label={t('composer.shareCalendar')}
+            title={t('composer.shareCalendar')}
             aria-expanded={picking ? 'true' : 'false'}
             onClick={() => setPicking(!picking)}
             data-testid="composer-calendar"
@@ -496,7 +494,7 @@ function Composer({ store, id, conv }: { store: Store; id: number; conv: Summary
           </button>
         )}
         <button type="submit" class="btn btn-primary" disabled={!mine || !text.trim()} data-testid="composer-send">
-          Send
+          {t('composer.send')}
         </button>
       </div>
     </form>
@@ -557,26 +555,26 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
   }
 
   return (
-    <div class="cal-picker" ref={box} role="dialog" aria-label="Share a meeting calendar" data-testid="calendar-picker" data-state={list ? 'ready' : 'loading'}>
+    <div class="cal-picker" ref={box} role="dialog" aria-label={t('composer.shareCalendar')} data-testid="calendar-picker" data-state={list ? 'ready' : 'loading'}>
       <div class="cal-picker-head">
-        <strong>Share a meeting calendar</strong>
-        <button type="button" class="icon-btn" aria-label="Close" onClick={onClose}>
+        <strong>{t('composer.shareCalendar')}</strong>
+        <button type="button" class="icon-btn" aria-label={t('picker.close')} onClick={onClose}>
           ×
         </button>
       </div>
-      <p class="muted small cal-picker-sub">The visitor sees that agent’s free times in their own time zone and can book one.</p>
+      <p class="muted small cal-picker-sub">{t('picker.sub')}</p>
       {loadError && <LoadFailed error={loadError} onRetry={load} testid="calendar-picker-error" />}
-      {!list && !loadError && <div class="list-loading">Loading calendars…</div>}
+      {!list && !loadError && <div class="list-loading">{t('picker.loading')}</div>}
       {list && list.length === 0 && (
         <p class="muted cal-picker-empty" data-testid="calendar-picker-empty">
-          No one has a meeting calendar yet.{' '}
+          {t('picker.none')}{' '}
           <button type="button" class="link-btn" onClick={() => store.navigate('calendar')}>
-            Set up yours
+            {t('picker.setUpYours')}
           </button>
         </p>
       )}
       {list && list.length > 0 && (
-        <ul class="cal-options" role="radiogroup" aria-label="Calendars">
+        <ul class="cal-options" role="radiogroup" aria-label={t('picker.calendars')}>
           {list.map((c) => {
             const off = c.bookable === false;
             return (
@@ -587,10 +585,10 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
                   <span class="cal-option-name" data-testid="calendar-option-name">
                     {c.agent_name}
                   </span>
-                  {c.own && <span class="muted small">(you)</span>}
+                  {c.own && <span class="muted small">{t('picker.you')}</span>}
                   {off && (
                     <button type="button" class="link-btn small" onClick={() => store.navigate('calendar')}>
-                      Set up your calendar
+                      {t('picker.setUpYourCalendar')}
                     </button>
                   )}
                 </label>
@@ -601,9 +599,9 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
       )}
       {list && list.length > 0 && !list.some((c) => c.own) && (
         <p class="muted small cal-picker-empty" data-testid="calendar-picker-no-own">
-          Your own calendar is not bookable yet.{' '}
+          {t('picker.ownNotBookable')}{' '}
           <button type="button" class="link-btn small" onClick={() => store.navigate('calendar')}>
-            Set it up
+            {t('picker.setItUp')}
           </button>
         </p>
       )}
@@ -614,10 +612,10 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
       )}
       <div class="cal-picker-foot">
         <button type="button" class="btn btn-ghost btn-sm" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="button" class="btn btn-primary btn-sm" disabled={choice == null || sending} onClick={() => void send()} data-testid="calendar-send">
-          {sending ? 'Sending…' : 'Send'}
+          {sending ? t('chat.sending') : t('composer.send')}
         </button>
       </div>
     </div>

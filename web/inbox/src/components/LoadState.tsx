@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /** A load that failed: the message and a "Try again" button. */
 export function LoadFailed({ error, onRetry, testid }: { error: string; onRetry: () => void; testid?: string }) {
   return (
@@ -6,7 +8,7 @@ export function LoadFailed({ error, onRetry, testid }: { error: string; onRetry:
         {error}
       </p>
       <button type="button" class="btn btn-sm" onClick={onRetry}>
-        Try again
+        {t('common.tryAgain')}
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { Logo } from './Logo';
+import { t } from '../i18n';
 
 export function Login({ store, notice }: { store: Store; notice: string | null }) {
   const [email, setEmail] = useState('');
@@ -12,7 +13,7 @@ export function Login({ store, notice }: { store: Store; notice: string | null }
     e.preventDefault();
     if (busy) return;
     if (!email.trim() || !password) {
-      setError('Please enter your email and password.');
+      setError(t('login.missing'));
       return;
     }
     setBusy(true);
@@ -29,7 +30,7 @@ export function Login({ store, notice }: { store: Store; notice: string | null }
           <Logo size={36} />
           <div>
             <h1>Parley</h1>
-            <p class="muted">Sign in to the Agent Inbox</p>
+            <p class="muted">{t('login.title')}</p>
           </div>
         </div>
         {notice && !error && (
@@ -38,7 +39,7 @@ export function Login({ store, notice }: { store: Store; notice: string | null }
           </div>
         )}
         <label class="field">
-          <span>Email</span>
+          <span>{t('login.email')}</span>
           <input
             type="email"
             name="email"
@@ -50,7 +51,7 @@ export function Login({ store, notice }: { store: Store; notice: string | null }
           />
         </label>
         <label class="field">
-          <span>Password</span>
+          <span>{t('login.password')}</span>
           <input
             type="password"
             name="password"
@@ -66,7 +67,7 @@ export function Login({ store, notice }: { store: Store; notice: string | null }
           </div>
         )}
         <button type="submit" class="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('login.busy') : t('login.submit')}
         </button>
       </form>
     </div>

@@ -1,4 +1,5 @@
 import type { MeetingAlert, Store } from '../store';
+import { t } from '../i18n';
 
 /** "Vera booked a meeting with you on …": one strip per booking, move or cancellation on this agent's calendar. */
 export function MeetingAlerts({ store, alerts }: { store: Store; alerts: MeetingAlert[] }) {
@@ -23,9 +24,9 @@ export function MeetingAlerts({ store, alerts }: { store: Store; alerts: Meeting
             }}
             data-testid="meeting-alert-open"
           >
-            View meetings
+            {t('meetingAlerts.view')}
           </button>
-          <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => store.dismissMeetingAlert(a.id)} data-testid="meeting-alert-dismiss">
+          <button type="button" class="icon-btn" aria-label={t('common.dismiss')} onClick={() => store.dismissMeetingAlert(a.id)} data-testid="meeting-alert-dismiss">
             ×
           </button>
         </div>

@@ -5,8 +5,9 @@ import { errorText } from '../store';
 import { inviteUrl } from '../api';
 import { clockTime, meetingDateTime } from '../format';
 import { useNow } from '../hooks';
-import { STATUS_TEXT, groupSlotsByDay } from '../../../shared/slots';
+import { groupSlotsByDay } from '../../../shared/slots';
 import { LoadFailed } from './LoadState';
+import { t } from '../i18n';
 
 /**
  * /inbox/meetings: the meetings on the agent's calendar (an admin: everyone's, with Mine / All),
@@ -24,53 +25,52 @@ export function MeetingsPage({ store, state }: { store: Store; state: State }) {
       <div class="meetings-inner">
         <header class="settings-head">
           <div>
-            <h2>Meetings</h2>
+            <h2>{t('meetings.title')}</h2>
             <p class="muted">
-              {scope === 'all' ? 'Every meeting booked on the team’s calendars.' : 'Meetings visitors booked on your calendar.'} Times are in each calendar’s time
-              zone.
+              {scope === 'all' ? t('meetings.subAll') : t('meetings.subMine')} {t('meetings.subZones')}
             </p>
           </div>
           <div class="meetings-tools">
             {list && (
               <span class="muted" data-testid="meetings-count">
-                {upcoming} upcoming
+                {t('meetings.upcoming', { count: upcoming })}
               </span>
             )}
             {admin && (
-              <div class="segmented" role="tablist" aria-label="Whose meetings">
+              <div class="segmented" role="tablist" aria-label={t('meetings.whose')}>
                 <button type="button" role="tab" aria-selected={scope === 'mine'} class={scope === 'mine' ? 'is-selected' : ''} onClick={() => store.setMeetingsScope('mine')} data-testid="meetings-scope-mine">
-                  Mine
+                  {t('meetings.mine')}
                 </button>
                 <button type="button" role="tab" aria-selected={scope === 'all'} class={scope === 'all' ? 'is-selected' : ''} onClick={() => store.setMeetingsScope('all')} data-testid="meetings-scope-all">
-                  All
+                  {t('meetings.all')}
                 </button>
               </div>
             )}
             <button type="button" class="btn btn-sm" onClick={() => store.loadMeetings()} disabled={state.meetingsLoading} data-testid="meetings-refresh">
-              Refresh
+              {t('meetings.refresh')}
             </button>
           </div>
         </header>
         <section class="card card-flush">
           {state.meetingsError && <LoadFailed error={state.meetingsError} onRetry={() => store.loadMeetings()} testid="meetings-error" />}
-          {!list && !state.meetingsError && <div class="list-loading">Loading meetings…</div>}
+          {!list && !state.meetingsError && <div class="list-loading">{t('meetings.loading')}</div>}
           {list && list.length === 0 && (
             <div class="empty" data-testid="meetings-empty">
-              <p class="empty-title">No meetings yet</p>
-              <p class="muted">Share your calendar in a chat (the calendar icon next to the message box) and visitors can book a time.</p>
+              <p class="empty-title">{t('meetings.emptyTitle')}</p>
+              <p class="muted">{t('meetings.emptyText')}</p>
             </div>
           )}
           {list && list.length > 0 && (
             <table class="team-table meetings-table" data-testid="meetings-table">
               <thead>
                 <tr>
-                  <th scope="col">Booked by</th>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">When</th>
+                  <th scope="col">{t('meetings.bookedBy')}</th>
+                  <th scope="col">{t('meetings.agent')}</th>
+                  <th scope="col">{t('meetings.time')}</th>
+                  <th scope="col">{t('meetings.status')}</th>
+                  <th scope="col">{t('meetings.when')}</th>
                   <th scope="col" class="num">
-                    Actions
+                    {t('meetings.actions')}
                   </th>
                 </tr>
               </thead>
@@ -131,35 +131,35 @@ function MeetingRow({ store, m, now }: { store: Store; m: Meeting; now: number }
         </td>
         <td>
           <span class={`status meeting-status-${m.status}`} data-testid="meeting-status">
-            {STATUS_TEXT[m.status]}
+            {t(`meeting.status.${m.status}`)}
           </span>
         </td>
         <td data-testid="meeting-passed" class={passed ? 'muted' : ''}>
-          {passed ? 'Passed' : 'Upcoming'}
+          {passed ? t('meetings.passed') : t('meetings.upcomingOne')}
         </td>
         <td class="num">
           <div class="meeting-actions">
           <a class="btn btn-sm btn-ghost" href={inviteUrl(m.id)} download data-testid="meeting-download">
-            Download .ics
+            {t('meeting.downloadIcs')}
           </a>
           {canChange && !confirming && (
             <>
               <button type="button" class={`btn btn-sm ${moving ? 'is-pressed' : ''}`} aria-expanded={moving} onClick={() => setMoving(!moving)} data-testid="meeting-reschedule">
-                Reschedule
+                {t('meetings.reschedule')}
               </button>
               <button type="button" class="btn btn-sm btn-danger" onClick={() => setConfirming(true)} data-testid="meeting-cancel">
-                Cancel
+                {t('meetings.cancel')}
               </button>
             </>
           )}
           {confirming && (
-            <span class="confirm-inline" role="group" aria-label="Cancel this meeting?">
-              <span class="small">Cancel it?</span>
+            <span class="confirm-inline" role="group" aria-label={t('meetings.cancelQuestion')}>
+              <span class="small">{t('meetings.cancelIt')}</span>
               <button type="button" class="btn btn-sm btn-danger" disabled={busy} onClick={() => void cancel()} data-testid="meeting-cancel-confirm">
-                {busy ? 'Cancelling…' : 'Yes, cancel'}
+                {busy ? t('meetings.cancelling') : t('meetings.yesCancel')}
               </button>
               <button type="button" class="btn btn-sm btn-ghost" disabled={busy} onClick={() => setConfirming(false)} data-testid="meeting-cancel-keep">
-                Keep
+                {t('meetings.keep')}
               </button>
             </span>
           )}
@@ -223,19 +223,19 @@ function ReschedulePanel({ store, m, onDone }: { store: Store; m: Meeting; onDon
   return (
     <div class="reschedule" data-testid="reschedule-panel" data-state={data ? 'ready' : 'loading'}>
       <div class="reschedule-head">
-        <strong>Move the meeting with {m.booker_email || 'the visitor'}</strong>
+        <strong>{t('meetings.moveWith', { who: m.booker_email || t('meetings.theVisitor') })}</strong>
         <span class="muted small">
-          Free times of {data?.agent_name || m.agent_name} ({zone.replace(/_/g, ' ')})
+          {t('meetings.freeTimesOf', { name: data?.agent_name || m.agent_name, zone: zone.replace(/_/g, ' ') })}
         </span>
-        <button type="button" class="icon-btn" aria-label="Close" onClick={onDone}>
+        <button type="button" class="icon-btn" aria-label={t('picker.close')} onClick={onDone}>
           ×
         </button>
       </div>
       {loadError && <LoadFailed error={loadError} onRetry={load} testid="reschedule-load-error" />}
-      {!data && !loadError && <div class="list-loading">Loading free times…</div>}
+      {!data && !loadError && <div class="list-loading">{t('meetings.loadingFree')}</div>}
       {data && grouped.length === 0 && (
         <p class="muted" data-testid="reschedule-empty">
-          No free times in the booking horizon.
+          {t('meetings.noFree')}
         </p>
       )}
       {data && grouped.length > 0 && (
@@ -262,7 +262,7 @@ function ReschedulePanel({ store, m, onDone }: { store: Store; m: Meeting; onDon
                   ))}
                   {!all && (
                     <button type="button" class="link-btn small" onClick={() => setOpen(new Set([...open, d.key]))}>
-                      all {d.slots.length} times
+                      {t('meetings.allTimes', { count: d.slots.length })}
                     </button>
                   )}
                 </div>
@@ -271,7 +271,7 @@ function ReschedulePanel({ store, m, onDone }: { store: Store; m: Meeting; onDon
           })}
           {grouped.length > days && (
             <button type="button" class="link-btn small" onClick={() => setDays(days + DAYS_STEP)} data-testid="reschedule-more-days">
-              More days ({grouped.length - days} more)
+              {t('meetings.moreDays', { count: grouped.length - days })}
             </button>
           )}
         </div>
@@ -283,10 +283,10 @@ function ReschedulePanel({ store, m, onDone }: { store: Store; m: Meeting; onDon
       )}
       <div class="reschedule-foot">
         <button type="button" class="btn btn-ghost btn-sm" onClick={onDone}>
-          Close
+          {t('picker.close')}
         </button>
         <button type="button" class="btn btn-primary btn-sm" disabled={!selected || busy} onClick={() => void move()} data-testid="reschedule-confirm">
-          {busy ? 'Moving…' : selected ? `Move to ${meetingDateTime(selected.start, zone)}` : 'Pick a new time'}
+          {busy ? t('meetings.moving') : selected ? t('meetings.moveTo', { when: meetingDateTime(selected.start, zone) }) : t('meetings.pickNew')}
         </button>
       </div>
     </div>

@@ -3,6 +3,10 @@
 // may be "24:00", an end not after its start runs past midnight).
 import type { ScheduleBlock } from '../types';
 import { clockTime, weekdayName, zonedParts } from '../format';
+import { t } from '../i18n';
+
+/** A weekday as a label of its own: "Monday", "Måndag" (Swedish writes it lower-case in a sentence). */
+const capitalized = (s: string): string => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
 export interface DraftBlock extends ScheduleBlock {
   key: number;
@@ -52,7 +56,7 @@ function blockHint(b: ScheduleBlock): string | null {
   const end = normalizeTime(b.end);
   if (!START_RE.test(start) || !END_RE.test(end) || end === '24:00') return null;
   if (end >= start) return null; // equal: the server refuses an empty block and says so
-  return `Runs past midnight, until ${weekdayName((b.weekday % 7) + 1, true)} ${end}`;
+  return t('schedule.pastMidnight', { day: weekdayName((b.weekday % 7) + 1, true), time: end });
 }
 
 // Browsers list zones by their CLDR names, some of which IANA renamed long ago; agents look for
@@ -113,7 +117,7 @@ export function ZonePicker({ zone, now, onZone, testid, nowTestid }: { zone: str
   const mine = browserZone();
   return (
     <div class="tz-row">
-      <select class="select" value={zone} onChange={(e) => onZone((e.target as HTMLSelectElement).value)} aria-label="Time zone" data-testid={testid}>
+      <select class="select" value={zone} onChange={(e) => onZone((e.target as HTMLSelectElement).value)} aria-label={t('settings.timeZone')} data-testid={testid}>
         {options.map((z) => (
           <option key={z} value={z}>
             {z.replace(/_/g, ' ')}
@@ -121,11 +125,11 @@ export function ZonePicker({ zone, now, onZone, testid, nowTestid }: { zone: str
         ))}
       </select>
       <span class="tz-now" data-testid={nowTestid}>
-        Now {clockTime(now, zone)} on {weekdayName(here.weekday)}
+        {t('settings.nowOn', { time: clockTime(now, zone), day: weekdayName(here.weekday) })}
       </span>
       {mine !== zone && (
         <button type="button" class="link-btn small" onClick={() => onZone(mine)}>
-          Use this computer’s zone ({mine.replace(/_/g, ' ')})
+          {t('settings.useComputerZone', { zone: mine.replace(/_/g, ' ') })}
         </button>
       )}
     </div>
@@ -177,8 +181,8 @@ export function ScheduleEditor({
         return (
           <div class={`schedule-day ${todayWeekday === day ? 'is-today' : ''}`} key={day} data-testid="schedule-day" data-weekday={day}>
             <div class="schedule-name">
-              {weekdayName(day)}
-              {todayWeekday === day && <span class="today-tag">Today</span>}
+              {capitalized(weekdayName(day))}
+              {todayWeekday === day && <span class="today-tag">{t('schedule.today')}</span>}
             </div>
             <div class="schedule-blocks">
               {!list.length && <span class="muted small schedule-off">{offText}</span>}
@@ -188,10 +192,10 @@ export function ScheduleEditor({
                 const badEnd = invalid.has(`${b.key}:end`);
                 return (
                   <div class="block" key={b.key} data-testid="schedule-block">
-                    <TimeInput value={b.start} label={`${weekdayName(day)} block start`} bad={badStart} onValue={(start) => setBlock(b.key, { start })} testid="block-start" />
+                    <TimeInput value={b.start} label={t('schedule.blockStart', { day: capitalized(weekdayName(day)) })} bad={badStart} onValue={(start) => setBlock(b.key, { start })} testid="block-start" />
                     <span class="muted">–</span>
-                    <TimeInput value={b.end} label={`${weekdayName(day)} block end`} bad={badEnd} onValue={(end) => setBlock(b.key, { end })} testid="block-end" />
-                    <button type="button" class="icon-btn" aria-label="Remove this block" title="Remove" onClick={() => removeBlock(b.key)} data-testid="block-remove">
+                    <TimeInput value={b.end} label={t('schedule.blockEnd', { day: capitalized(weekdayName(day)) })} bad={badEnd} onValue={(end) => setBlock(b.key, { end })} testid="block-end" />
+                    <button type="button" class="icon-btn" aria-label={t('schedule.remove')} title={t('schedule.removeShort')} onClick={() => removeBlock(b.key)} data-testid="block-remove">
                       ×
                     </button>
                     {hint && (
@@ -199,18 +203,18 @@ export function ScheduleEditor({
                         {hint}
                       </span>
                     )}
-                    {(badStart || badEnd) && <span class="block-error">Use HH:MM{badEnd ? ' (end may be 24:00)' : ''}</span>}
+                    {(badStart || badEnd) && <span class="block-error">{t('schedule.useHHMM')}{badEnd ? t('schedule.endMay24') : ''}</span>}
                   </div>
                 );
               })}
             </div>
             <div class="schedule-actions">
               <button type="button" class="btn btn-ghost btn-sm" onClick={() => addBlock(day)} data-testid="add-block">
-                + Add hours
+                {t('schedule.addHours')}
               </button>
               {day <= 5 && list.length > 0 && (
-                <button type="button" class="link-btn small" onClick={() => copyToWeekdays(day)} title="Replace Monday–Friday with these hours">
-                  Copy to weekdays
+                <button type="button" class="link-btn small" onClick={() => copyToWeekdays(day)} title={t('schedule.copyTitle')}>
+                  {t('schedule.copy')}
                 </button>
               )}
             </div>

@@ -12,6 +12,7 @@ import { CalendarSettings } from './CalendarSettings';
 import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
 import { SettingsFooter } from './SettingsFooter';
+import { LanguageCard } from './LanguageCard';
 
 /**
  * /inbox/settings and /inbox/settings/calendar, and for admins /inbox/settings/team,
@@ -74,6 +75,7 @@ interface Draft {
   blocks: DraftBlock[];
   max_chats: string;
   sound: boolean;
+  language: string;
 }
 
 function toDraft(s: AgentSettings): Draft {
@@ -82,6 +84,7 @@ function toDraft(s: AgentSettings): Draft {
     blocks: draftBlocks(s.schedule),
     max_chats: String(s.max_chats ?? 10),
     sound: s.sound !== false,
+    language: s.language ?? '',
   };
 }
 
@@ -91,6 +94,7 @@ function fromDraft(d: Draft): AgentSettings {
     schedule: wireBlocks(d.blocks),
     max_chats: Number(d.max_chats),
     sound: d.sound,
+    language: d.language,
   };
 }
 
@@ -161,6 +165,8 @@ function MySettings({ store, state }: { store: Store; state: State }) {
           <p class="muted">When you receive live chats, how many at once, and how Parley gets your attention.</p>
         </div>
       </header>
+
+      <LanguageCard value={draft.language} onChange={(language) => update({ language })} />
 
       <section class="card">
         <h3>Time zone</h3>

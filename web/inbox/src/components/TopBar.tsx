@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { State, Store, View } from '../store';
 import { VIEW_PATHS } from '../store';
-import { NO_HOURS_HINT, availabilityText, effectiveStatus, initials } from '../format';
+import { availabilityText, effectiveStatus, initials, noHoursHint } from '../format';
 import { useNow } from '../hooks';
 import { Logo } from './Logo';
+import { t } from '../i18n';
 
 export function TopBar({ store, state }: { store: Store; state: State }) {
   const me = state.me!;
@@ -47,24 +48,24 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
       <div class="brand">
         <Logo />
         <span class="brand-name">Parley</span>
-        <span class="brand-sub">Agent Inbox</span>
+        <span class="brand-sub">{t('topbar.sub')}</span>
       </div>
-      <nav class="topnav" aria-label="Pages">
-        {nav('inbox', 'Inbox', 'open-inbox', state.view === 'inbox')}
-        {nav('meetings', 'Meetings', 'open-meetings', state.view === 'meetings')}
-        {admin && nav('team', 'Team', 'open-team', state.view === 'team')}
+      <nav class="topnav" aria-label={t('topbar.pages')}>
+        {nav('inbox', t('topbar.inbox'), 'open-inbox', state.view === 'inbox')}
+        {nav('meetings', t('topbar.meetings'), 'open-meetings', state.view === 'meetings')}
+        {admin && nav('team', t('topbar.team'), 'open-team', state.view === 'team')}
         {/* A calendar-only user's settings are their meeting calendar. */}
-        {nav(takesChats ? 'settings' : 'calendar', 'Settings', 'open-settings', state.view === 'settings' || state.view === 'calendar' || state.view === 'workspace' || state.view === 'routing')}
+        {nav(takesChats ? 'settings' : 'calendar', t('topbar.settings'), 'open-settings', state.view === 'settings' || state.view === 'calendar' || state.view === 'workspace' || state.view === 'routing')}
       </nav>
       {down && state.socket !== 'open' && (
         <span class="conn" data-testid="connection-state" role="status">
-          <span class="conn-dot" /> Reconnecting…
+          <span class="conn-dot" /> {t('topbar.reconnecting')}
         </span>
       )}
       <div class="topbar-right">
         {!takesChats && (
-          <span class="calendar-only" data-testid="calendar-only" title="You can be booked for meetings; you take no live chats.">
-            Calendar only
+          <span class="calendar-only" data-testid="calendar-only" title={t('topbar.calendarOnlyTitle')}>
+            {t('topbar.calendarOnly')}
           </span>
         )}
         {takesChats && (
@@ -80,10 +81,10 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           data-source={me.status?.source ?? ''}
           title={
             available
-              ? 'You receive new chats. Click to stop until your next schedule change or midnight.'
+              ? t('topbar.onTitle')
               : noHours
-                ? `You receive no new chats. ${NO_HOURS_HINT}`
-                : 'You receive no new chats. Click to go available until your next schedule change or midnight.'
+                ? t('topbar.offNoHoursTitle', { hint: noHoursHint() })
+                : t('topbar.offTitle')
           }
         >
           <span class="switch" aria-hidden="true">
@@ -99,7 +100,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           <a
             href={VIEW_PATHS.settings}
             class="hours-link"
-            title={NO_HOURS_HINT}
+            title={noHoursHint()}
             onClick={(e) => {
               if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
               e.preventDefault();
@@ -107,7 +108,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
             }}
             data-testid="set-working-hours"
           >
-            Set working hours
+            {t('topbar.setHours')}
           </a>
         )}
         <div class="me" title={me.email}>
@@ -117,7 +118,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           </span>
         </div>
         <button type="button" class="btn btn-ghost btn-sm" onClick={() => store.logout()} data-testid="logout">
-          Log out
+          {t('topbar.logout')}
         </button>
       </div>
     </header>

@@ -7,6 +7,7 @@ import { useLeaveGuard, useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { charsText, durationText } from '../format';
 import { SettingsFooter } from './SettingsFooter';
+import { t } from '../i18n';
 
 interface Draft {
   accept_timeout_seconds: string;
@@ -29,8 +30,8 @@ const FALLBACK_MAX_BYTES = 1000;
 /** "120 characters (about 1,000 at most)", or how much too long it is. */
 function fallbackText(text: string, used: number): string {
   const chars = [...text].length;
-  if (used > FALLBACK_MAX_BYTES) return `${chars} characters: too long, ${charsText(FALLBACK_MAX_BYTES)} at most`;
-  return `${chars} character${chars === 1 ? '' : 's'} (${charsText(FALLBACK_MAX_BYTES)} at most)`;
+  if (used > FALLBACK_MAX_BYTES) return t('ws.charsTooLong', { count: chars, limit: charsText(FALLBACK_MAX_BYTES) });
+  return t('ws.chars', { count: chars, limit: charsText(FALLBACK_MAX_BYTES) });
 }
 const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
 
@@ -47,28 +48,21 @@ interface NumberSpec {
 
 /** The whole-number settings, in the order shown. */
 const NUMBER_FIELDS: NumberSpec[] = [
-  { key: 'accept_timeout_seconds', label: 'Accept timeout', min: 5, max: 3600, unit: 'seconds', testid: 'admin-accept-timeout', help: 'An agent has this long to press Accept before the request moves on.' },
-  { key: 'max_offers', label: 'Offers per request', min: 1, max: 20, unit: 'agents', testid: 'admin-max-offers', help: 'After this many unanswered offers the visitor gets the fallback message.' },
-  {
-    key: 'inactivity_timeout_seconds',
-    label: 'Inactivity timeout',
-    min: 5,
-    max: 86400,
-    unit: 'seconds',
-    testid: 'admin-inactivity-timeout',
-    help: 'An active chat with no message from either side for this long is ended; both sides are told why.',
-  },
+  // label and help are text keys; the unit's text is unit.<unit>.
+  { key: 'accept_timeout_seconds', label: 'ws.accept', min: 5, max: 3600, unit: 'seconds', testid: 'admin-accept-timeout', help: 'ws.acceptHelp' },
+  { key: 'max_offers', label: 'ws.offers', min: 1, max: 20, unit: 'agents', testid: 'admin-max-offers', help: 'ws.offersHelp' },
+  { key: 'inactivity_timeout_seconds', label: 'ws.inactivity', min: 5, max: 86400, unit: 'seconds', testid: 'admin-inactivity-timeout', help: 'ws.inactivityHelp' },
 ];
 
 /** Admins: accept window, inactivity end, number of offers, fallback message (GET/PUT /admin/settings). */
 export function WorkspaceSettings({ store }: { store: Store }) {
-  const { saved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadAdminSettings(), toDraft, 'Only admins can see these settings.');
+  const { saved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadAdminSettings(), toDraft, t('ws.adminsOnlySee'));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const leaveGuard = useLeaveGuard(store);
 
-  if (!draft || !saved) return <LoadingCard error={loadError} onRetry={load} errorTestId="admin-error" text="Loading…" />;
+  if (!draft || !saved) return <LoadingCard error={loadError} onRetry={load} errorTestId="admin-error" text={t('ws.loading')} />;
 
   const set = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
@@ -79,11 +73,11 @@ export function WorkspaceSettings({ store }: { store: Store }) {
   const offers = num(draft.max_offers);
   const fallbackBytes = bytes(draft.fallback_message.trim());
   const problems: string[] = [];
-  if (!(accept >= 5 && accept <= 3600)) problems.push(`Accept timeout: ${durationText(5)} to ${durationText(3600)} (5 to 3600 seconds).`);
-  if (!(inactivity >= 5 && inactivity <= 86400)) problems.push(`Inactivity timeout: ${durationText(5)} to 24 h (5 to 86400 seconds).`);
-  if (!(offers >= 1 && offers <= 20)) problems.push('Offers: 1 to 20.');
-  if (fallbackBytes < 1) problems.push('Fallback message: please write one.');
-  else if (fallbackBytes > FALLBACK_MAX_BYTES) problems.push(`Fallback message: too long, ${charsText(FALLBACK_MAX_BYTES)} at most.`);
+  if (!(accept >= 5 && accept <= 3600)) problems.push(t('ws.acceptRange', { min: durationText(5), max: durationText(3600) }));
+  if (!(inactivity >= 5 && inactivity <= 86400)) problems.push(t('ws.inactivityRange', { min: durationText(5) }));
+  if (!(offers >= 1 && offers <= 20)) problems.push(t('ws.offersRange'));
+  if (fallbackBytes < 1) problems.push(t('ws.fallbackEmpty'));
+  else if (fallbackBytes > FALLBACK_MAX_BYTES) problems.push(t('ws.fallbackTooLong', { limit: charsText(FALLBACK_MAX_BYTES) }));
   const next: AdminSettings = {
     accept_timeout_seconds: accept,
     inactivity_timeout_seconds: inactivity,
@@ -106,7 +100,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
       replace(await store.saveAdminSettings(next));
       setDone(true);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 403 ? 'Only admins can change these settings.' : `Not saved: ${errorText(err)}`);
+      setError(err instanceof ApiError && err.status === 403 ? t('ws.adminsOnlyChange') : t('cal.notSaved', { error: errorText(err) }));
     } finally {
       setBusy(false);
     }
@@ -116,8 +110,8 @@ export function WorkspaceSettings({ store }: { store: Store }) {
     <form class="settings-form" onSubmit={submit} noValidate data-testid="admin-settings-form">
       <header class="settings-head">
         <div>
-          <h2>Chat routing</h2>
-          <p class="muted">For the whole team: how long a request waits for each agent, and when a quiet chat ends.</p>
+          <h2>{t('ws.title')}</h2>
+          <p class="muted">{t('ws.sub')}</p>
         </div>
       </header>
       <section class="card">
@@ -129,7 +123,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
       </section>
       <section class="card">
         <label class="field">
-          <span>Fallback message</span>
+          <span>{t('ws.fallback')}</span>
           <textarea
             class="textarea"
             rows={3}
@@ -138,11 +132,12 @@ export function WorkspaceSettings({ store }: { store: Store }) {
             data-testid="admin-fallback"
           />
           <small class={`muted counter ${fallbackBytes > FALLBACK_MAX_BYTES ? 'is-over' : ''}`} data-testid="admin-fallback-count">
-            {fallbackText(draft.fallback_message.trim(), fallbackBytes)} · shown to the visitor when nobody is available or nobody accepts in time
+            {fallbackText(draft.fallback_message.trim(), fallbackBytes)}
+            {t('ws.fallbackShown')}
           </small>
         </label>
       </section>
-      <SettingsFooter id="admin" error={error} saved={!!done} dirty={dirty} busy={busy} onDiscard={() => setDraft(toDraft(saved))} saveLabel="Save" />
+      <SettingsFooter id="admin" error={error} saved={!!done} dirty={dirty} busy={busy} onDiscard={() => setDraft(toDraft(saved))} saveLabel={t('common.save')} />
     </form>
   );
 }
@@ -152,13 +147,13 @@ function NumberField({ spec, value, onValue }: { spec: NumberSpec; value: string
   const v = num(value);
   return (
     <label class="field field-inline">
-      <span>{spec.label}</span>
+      <span>{t(spec.label)}</span>
       <div class="input-unit">
         <input type="number" min={spec.min} max={spec.max} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} data-testid={spec.testid} />
-        <span>{spec.unit}</span>
+        <span>{t(`unit.${spec.unit}`)}</span>
         {spec.unit === 'seconds' && <small class="muted" data-testid={`${spec.testid}-span`}>{Number.isFinite(v) && v > 0 ? `= ${durationText(v)}` : ''}</small>}
       </div>
-      <small class="muted">{spec.help}</small>
+      <small class="muted">{t(spec.help)}</small>
     </label>
   );
 }
