@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "app/actor.hpp"
@@ -61,6 +62,24 @@ class ChatService {
   // (chat_deactivation.cpp)
   void end_for_deactivation(core::Id conversation_id);
 
+  // The agent a request is offered to passes it on ("Pass on" on the request banner):
+  // routing offers it to the next agent at once, as when the offer lapses, and never back to
+  // them in this round. not_found unless it is pending with them (pass_on.cpp).
+  core::Status pass_on(const core::Agent& agent, core::Id conversation_id);
+
+  // Follow-up of missed chats (core/followup.hpp; followup.cpp). Each answers the chat's new
+  // summary and tells every Inbox (the list shows who has it) and logs it in the chat.
+  core::Result<core::ConversationSummary> claim_followup(const core::Agent& agent, core::Id conversation_id);
+  core::Result<core::ConversationSummary> release_followup(const core::Agent& agent, core::Id conversation_id);
+  core::Result<core::ConversationSummary> finish_followup(const core::Agent& agent, core::Id conversation_id);
+  // Missed chats whose follow-up is not done: the count on the Inbox's Missed filter.
+  int missed_count();
+
+  // Whether anyone could take a chat now (the widget asks before it shows a form), by the
+  // rule routing uses; read at most once a second whatever the number of page views
+  // (visitor_status.cpp).
+  bool agents_available();
+
   // The admin settings of the chat life cycle.
   core::ChatPolicy policy();
   core::Result<core::ChatPolicy> update_policy(const core::Agent& admin, core::ChatPolicy policy);
@@ -87,6 +106,9 @@ class ChatService {
   bus::EventBus& bus_;
   Clock clock_;
   std::function<void(const core::Conversation&)> on_missed_;
+  std::mutex availability_mutex_;  // guards the two below
+  core::Millis availability_read_at_ = 0;
+  bool availability_ = false;
 };
 
 }  // namespace parley::app

@@ -23,6 +23,7 @@ json::value to_json(const core::Agent& a);
 json::value to_json(const core::EffectiveStatus& s);
 json::value to_json(const core::Conversation& c);
 json::value to_json(const core::ConversationSummary& s);
+json::value to_json(const core::FollowUp& f);
 json::value to_json(const core::Message& m);
 json::value to_json(const core::Person& p);
 json::value to_json(const core::VisitorProfile& v);
@@ -45,6 +46,7 @@ bool from_json(const json::value& v, core::Agent& out);
 bool from_json(const json::value& v, core::EffectiveStatus& out);
 bool from_json(const json::value& v, core::Conversation& out);
 bool from_json(const json::value& v, core::ConversationSummary& out);
+bool from_json(const json::value& v, core::FollowUp& out);
 bool from_json(const json::value& v, core::Message& out);
 bool from_json(const json::value& v, core::Person& out);
 bool from_json(const json::value& v, core::Visitor& out);
@@ -307,10 +309,27 @@ json::value to_json(const core::ConversationSummary& s) {
   put(o, "agent_name", s.agent_name);
   put(o, "last_text", s.last_text);
   put(o, "visitor_email", s.visitor_email);
+  put(o, "followup", s.followup);
   return o;
 }
 
+json::value to_json(const core::FollowUp& f) {
+  json::object o{{"agent_id", f.agent_id}, {"agent_name", f.agent_name}, {"claimed_at", f.claimed_at}};
+  put(o, "done_at", f.done_at);
+  return o;
+}
+
+bool from_json(const json::value& v, core::FollowUp& out) {
+  return Fields(v)
+      .get("agent_id", out.agent_id)
+      .get("agent_name", out.agent_name)
+      .get("claimed_at", out.claimed_at)
+      .get("done_at", out.done_at)
+      .ok();
+}
+
 bool from_json(const json::value& v, core::ConversationSummary& out) {
+  // followup came later (issue 13): absent from an older node's event means none.
   return Fields(v)
       .get("conversation", out.conversation)
       .get("visitor_name", out.visitor_name)
@@ -318,6 +337,7 @@ bool from_json(const json::value& v, core::ConversationSummary& out) {
       .get("last_text", out.last_text)
       .get("visitor_email", out.visitor_email)
       .get("unread", out.unread)
+      .get("followup", out.followup)
       .ok();
 }
 

@@ -12,6 +12,14 @@
 
 namespace parley::core {
 
+// Who took a missed chat for follow-up, when, and whether it is done (core/followup.hpp).
+struct FollowUp {
+  Id agent_id = 0;
+  std::string agent_name;
+  Millis claimed_at = 0;
+  std::optional<Millis> done_at;
+};
+
 // One row of the Inbox list, or the header of one conversation.
 struct ConversationSummary {
   Conversation conversation;
@@ -22,13 +30,15 @@ struct ConversationSummary {
   // The visitor's text messages the viewer has not read: filled by the Inbox list for the
   // assigned agent's rows, 0 elsewhere.
   std::int64_t unread = 0;
+  // Set for a missed chat someone claimed for follow-up.
+  std::optional<FollowUp> followup;
 };
 
 // Which side's read mark moves.
 enum class Reader { agent, visitor };
 
-// The Inbox filter: the viewer's active chats, or everything they may see.
-enum class StatusFilter { active, all };
+// The Inbox filter: the viewer's active chats, everything they may see, or the missed chats.
+enum class StatusFilter { active, all, missed };
 
 // A visitor with the person they gave an email for, if any.
 struct VisitorProfile {

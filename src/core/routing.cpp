@@ -10,6 +10,13 @@ bool is_eligible(const RoutingCandidate& c) {
   return c.takes_chats && c.available && c.online && c.open_chats < c.max_chats;
 }
 
+bool anyone_eligible(const std::vector<RoutingCandidate>& candidates) {
+  for (const auto& c : candidates) {
+    if (is_eligible(c)) return true;
+  }
+  return false;
+}
+
 std::optional<Id> pick_round_robin(std::span<const RoutingCandidate> candidates,
                                    std::optional<Id> last_assigned) {
   // Two candidates of interest: the smallest eligible id after the pointer, and the

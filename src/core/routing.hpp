@@ -31,6 +31,9 @@ struct RoutingCandidate {
 // An agent may be offered a chat only when they take chats, are available, are online and
 // are under their limit.
 bool is_eligible(const RoutingCandidate& c);
+// Whether any agent could be offered a chat now (the widget's "agents_available"): the
+// same eligibility as routing, so the widget never promises what routing cannot keep.
+bool anyone_eligible(const std::vector<RoutingCandidate>& candidates);
 
 // Sequential round robin: the first eligible agent whose id comes after `last_assigned`
 // in ascending id order, wrapping around (after 3 of 5 comes 4, then 5, then 1).

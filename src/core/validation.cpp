@@ -102,6 +102,9 @@ Result<PreChatForm> validate_pre_chat_form(PreChatForm form) {
   form.job_title = *job;
   form.phone = *phone;
   form.company = *company;
+  auto question = optional_field(form.question, "question", kMaxQuestionBytes);
+  if (!question) return question.error();
+  form.question = *question;
   if (form.page_url.size() > kMaxUrlBytes) return bad_request("page_url is too long");
   if (!is_valid_utf8(form.page_url)) return bad_request("page_url is not valid UTF-8");
   return form;

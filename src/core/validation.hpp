@@ -32,7 +32,12 @@ struct PreChatForm {
   std::optional<std::string> phone;
   std::optional<std::string> company;
   std::string page_url;
+  // "How can we help?" (or the offline form's message): kept as the visitor's first text
+  // message of the chat, so the request banner, the Missed list and the transcript show it.
+  std::optional<std::string> question = std::nullopt;
 };
+// The longest question the form takes: a chat message's limit.
+inline constexpr std::size_t kMaxQuestionBytes = 4000;
 Result<PreChatForm> validate_pre_chat_form(PreChatForm form);
 
 }  // namespace parley::core

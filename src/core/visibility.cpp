@@ -7,10 +7,10 @@ Viewer viewer_of(const Agent& agent) { return Viewer{agent.id, agent.role == Rol
 bool can_view(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id) {
   if (viewer.view_all) return true;
   switch (status) {
-    case ConversationStatus::ended: return true;
+    case ConversationStatus::ended:
+    case ConversationStatus::missed: return true;
     case ConversationStatus::pending:
     case ConversationStatus::active: return agent_id && *agent_id == viewer.agent_id;
-    case ConversationStatus::missed: return false;
   }
   return false;
 }
@@ -20,6 +20,12 @@ bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optio
   if (status == ConversationStatus::pending) return false;
   if (active_only && status != ConversationStatus::active) return false;
   return can_view(viewer, status, agent_id);
+}
+
+bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
+                     StatusFilter filter) {
+  if (filter == StatusFilter::missed && status != ConversationStatus::missed) return false;
+  return listed_in_inbox(viewer, status, agent_id, filter == StatusFilter::active);
 }
 
 Activity visible_part(const Viewer& viewer, Activity activity, const Conversation& of) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "core/records.hpp"
 #include "core/types.hpp"
 
 namespace parley::core {
@@ -16,8 +17,9 @@ struct Viewer {
 Viewer viewer_of(const Agent& agent);
 
 // An agent sees their own active conversation and every ended one; the request offered to
-// them (pending) is visible to them alone so they can accept it. Missed requests and
-// other agents' pending or active chats are invisible. view_all sees everything.
+// them (pending) is visible to them alone so they can accept it. A missed request is an
+// ended chat (nobody took it): every agent sees it, so anyone can follow it up. Other
+// agents' pending or active chats are invisible. view_all sees everything.
 bool can_view(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id);
 inline bool can_view(const Viewer& viewer, const Conversation& c) {
   return can_view(viewer, c.status, c.agent_id);
@@ -28,6 +30,9 @@ inline bool can_view(const Viewer& viewer, const Conversation& c) {
 // (SPEC §3.4). `active_only` is the list's Active filter.
 bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
                      bool active_only);
+// The same with the list's filter: Active, All, or Missed (only missed chats).
+bool listed_in_inbox(const Viewer& viewer, ConversationStatus status, std::optional<Id> agent_id,
+                     StatusFilter filter);
 
 // What a viewer sees of one activity of a visitor's history tied to conversation `of`: all of
 // it when they may view that conversation; otherwise (another agent's live chat) only its

@@ -5,6 +5,7 @@
 
 #include "net/api_support.hpp"
 #include "net/calendar_routes.hpp"
+#include "net/followup_routes.hpp"
 #include "net/document_language.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
@@ -129,6 +130,7 @@ class Api {
     const auto& a = *agent;
     if (auto res = handle_agent_calendar_api(s_, req_, a, parts_)) return std::move(*res);
     if (auto res = handle_team_api(s_, req_, a, parts_, *token)) return std::move(*res);
+    if (auto res = handle_followup_api(s_, req_, a, parts_)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {
@@ -253,8 +255,9 @@ class Api {
     core::StatusFilter filter = core::StatusFilter::all;
     if (auto it = q.find("status"); it != q.end()) {
       if (it->second == "active") filter = core::StatusFilter::active;
+      else if (it->second == "missed") filter = core::StatusFilter::missed;
       else if (it->second != "all") {
-        return error_response(req_, core::bad_request("status must be active or all"));
+        return error_response(req_, core::bad_request("status must be active, all or missed"));
       }
     }
     int limit = 50;
@@ -283,7 +286,9 @@ class Api {
       const auto& last = page.items.back().conversation;
       next = std::to_string(last.last_activity_at) + ":" + std::to_string(last.id);
     }
-    return ok_json(req_, {{"conversations", std::move(items)}, {"next", next}});
+    return ok_json(req_, {{"conversations", std::move(items)},
+                          {"next", next},
+                          {"missed_count", s_.chats.missed_count()}});
   }
 
   Response open(const core::Agent& a, core::Id id) {
@@ -383,6 +388,13 @@ class Api {
       res.set(http::field::access_control_max_age, "600");
       return res;
     }
+    if (parts_.size() == 4 && parts_[3] == "status") {
+      // Public and cheap (no token, a cached read): the widget asks on every page view
+      // whether anyone could take a chat now, before it shows a form.
+      return only(verb::get, [&] {
+        return ok_json(req_, {{"agents_available", s_.chats.agents_available()}});
+      });
+    }
     if (parts_.size() == 4 && parts_[3] == "session") {
       return only(verb::post, [&] {
         auto v = s_.auth.new_visitor();
@@ -465,6 +477,9 @@ class Api {
     auto page = optional_string(*b, "page_url");
     if (!page) return fail(page);
     form.page_url = page->value_or("");
+    auto question = optional_string(*b, "question");
+    if (!question) return fail(question);
+    form.question = *question;
     auto c = s_.chats.request_chat(visitor_id, std::move(form));
     if (!c) return fail(c);
     return ok_json(req_, {{"conversation", to_json(*c)}}, status::created);

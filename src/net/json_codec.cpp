@@ -55,7 +55,13 @@ json::object to_json(const core::ConversationSummary& s) {
           {"offer_expires_at", c.offer_expires_at ? json::value(*c.offer_expires_at) : json::value(nullptr)},
           {"last_text", opt(s.last_text)},
           {"visitor_email", opt(s.visitor_email)},
-          {"unread", s.unread}};
+          {"unread", s.unread},
+          {"followup", s.followup ? json::value(json::object{
+                                        {"agent_id", s.followup->agent_id},
+                                        {"agent_name", s.followup->agent_name},
+                                        {"claimed_at", s.followup->claimed_at},
+                                        {"done_at", opt(s.followup->done_at)}})
+                                  : json::value(nullptr)}};
 }
 
 json::object to_json(const core::Message& m) {

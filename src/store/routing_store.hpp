@@ -84,6 +84,9 @@ class RoutingStore {
   // marks it missed ("no_answer") with a chat.missed event carrying the fallback message.
   virtual Result<ReofferOutcome> reoffer(const Reoffer& request, const RoutingDecision& decide,
                                          Millis now) = 0;
+  // Every active agent with their open chats and presence at `now`, as request_chat's
+  // routing reads them (outside a transaction): whether anyone could take a chat now.
+  virtual std::vector<AgentLoad> agent_loads_at(Millis now) = 0;
   // Routing rules (accounts, custom rules, teams, default team), with team pointers.
   virtual core::RoutingRules load_routing_rules() = 0;
   // Replaces every rule at once (already validated). Teams are matched by name, so a team

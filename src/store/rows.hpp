@@ -193,13 +193,17 @@ core::Meeting read_meeting(const Row& s, int i = 0) {
 // Conversation summaries: SELECT kConversationColumns + kSummaryColumns [+ one unread count
 // column] + kSummaryJoins [+ " AND ..." conditions], then read_summary. The summary columns
 // after the conversation's: visitor name, agent name, last text, visitor email.
+// Then the follow-up of a missed chat: its agent, their name, claimed_at, done_at.
 inline constexpr const char* kSummaryColumns =
-    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text, p.email";
+    ", COALESCE(NULLIF(p.name, ''), 'Visitor #' || c.visitor_id), a.name, c.last_text, p.email"
+    ", f.agent_id, fa.name, f.claimed_at, f.done_at";
 inline constexpr const char* kSummaryJoins =
     " FROM conversations c "
     "JOIN visitors v ON v.id = c.visitor_id "
     "LEFT JOIN people p ON p.id = v.person_id "
-    "LEFT JOIN agents a ON a.id = c.agent_id WHERE true";
+    "LEFT JOIN agents a ON a.id = c.agent_id "
+    "LEFT JOIN followups f ON f.conversation_id = c.id "
+    "LEFT JOIN agents fa ON fa.id = f.agent_id WHERE true";
 
 template <class Row>
 ConversationSummary read_summary(const Row& s, bool with_unread = false) {
@@ -210,7 +214,10 @@ ConversationSummary read_summary(const Row& s, bool with_unread = false) {
   row.agent_name = s.opt_text(n + 1);
   row.last_text = s.opt_text(n + 2);
   row.visitor_email = s.opt_text(n + 3);
-  if (with_unread) row.unread = s.int64(n + 4);
+  if (auto claimer = s.opt_int64(n + 4)) {
+    row.followup = core::FollowUp{*claimer, s.text(n + 5), s.int64(n + 6), s.opt_int64(n + 7)};
+  }
+  if (with_unread) row.unread = s.int64(n + 8);
   return row;
 }
 

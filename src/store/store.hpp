@@ -18,6 +18,7 @@
 #include "store/agent_store.hpp"
 #include "store/conversation_store.hpp"
 #include "store/deadline_store.hpp"
+#include "store/followup_store.hpp"
 #include "store/meeting_store.hpp"
 #include "store/people_store.hpp"
 #include "store/routing_store.hpp"
@@ -31,7 +32,8 @@ class Store : public AgentStore,
               public RoutingStore,
               public DeadlineStore,
               public ConversationStore,
-              public SettingsStore {
+              public SettingsStore,
+              public FollowupStore {
  public:
   ~Store() override = default;
 

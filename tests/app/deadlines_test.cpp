@@ -44,9 +44,14 @@ TEST_F(AppTest, UnansweredOfferMovesToTheNextAgentThenToTheFallback) {
   EXPECT_EQ(1u, bob_feed->all<bus::OfferWithdrawn>().size());
   auto events = node().store->events_after(c.id, 0, 100);
   EXPECT_EQ("chat.missed", events.back().kind);
-  // An unaccepted request never becomes an Inbox chat.
-  store::ConversationQuery q{core::Viewer{ann.id, false}, store::StatusFilter::all, {}, {}, 50};
+  // An unaccepted request never becomes a live Inbox chat: it is listed as missed, for
+  // every agent to follow up.
+  store::ConversationQuery q{core::Viewer{ann.id, false}, store::StatusFilter::active, {}, {}, 50};
   EXPECT_TRUE(node().store->list_conversations(q).empty());
+  q.filter = store::StatusFilter::missed;
+  auto missed = node().store->list_conversations(q);
+  ASSERT_EQ(1u, missed.size());
+  EXPECT_EQ(c.id, missed[0].conversation.id);
 }
 
 TEST_F(AppTest, AnAcceptedOfferNeverLapses) {

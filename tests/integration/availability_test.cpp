@@ -141,9 +141,12 @@ TEST_F(AvailabilityApiTest, AnUnansweredRequestIsReofferedThenGetsTheFallback) {
   EXPECT_EQ("no_answer", gone.at("end_reason").as_string());
   auto events = v.http.get(visitor_path(id, "/events")).json().at("events").as_array();
   EXPECT_EQ("chat.missed", events.back().at("kind").as_string());
-  // Alice was not offered it twice, and it never reached an Inbox list.
+  // Alice was not offered it twice, and it never became a live chat: it is listed as missed.
   EXPECT_TRUE(alice_ws.quiet("chat.requested", 200ms));
-  EXPECT_TRUE(alice.http.get("/api/v1/conversations").json().at("conversations").as_array().empty());
+  EXPECT_TRUE(alice.http.get("/api/v1/conversations?status=active").json().at("conversations").as_array().empty());
+  auto missed = alice.http.get("/api/v1/conversations?status=missed").json().at("conversations").as_array();
+  ASSERT_EQ(1u, missed.size());
+  EXPECT_EQ(id, id_of(missed[0].as_object()));
 }
 
 TEST_F(AvailabilityApiTest, ARestartInsideTheAcceptWindowStillFiresOnce) {

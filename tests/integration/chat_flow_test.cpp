@@ -210,9 +210,13 @@ TEST_F(ServerTest, NoAvailableAgentGivesTheFallbackMessage) {
   ASSERT_EQ(2u, events.size());
   EXPECT_EQ("chat.missed", events[1].at("kind").as_string());
   EXPECT_FALSE(events[1].at("body").as_string().empty());
-  // A missed request is not a chat of the agent's Inbox.
+  // A missed request is an ended chat every agent sees, under Missed with a count; never
+  // under Active.
   auto alice = login("alice@example.com");
-  EXPECT_TRUE(alice.http.get("/api/v1/conversations").json().at("conversations").as_array().empty());
+  auto missed = alice.http.get("/api/v1/conversations?status=missed").json();
+  ASSERT_EQ(1u, missed.at("conversations").as_array().size());
+  EXPECT_EQ(1, missed.at("missed_count").as_int64());
+  EXPECT_TRUE(alice.http.get("/api/v1/conversations?status=active").json().at("conversations").as_array().empty());
 }
 
 TEST_F(ServerTest, AReconnectingAgentIsOfferedTheRequestsStillWaiting) {

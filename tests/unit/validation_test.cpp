@@ -56,3 +56,25 @@ TEST(ValidationTest, PreChatFormRequiresNameAndEmail) {
 
 }  // namespace
 }  // namespace parley::core
+
+namespace parley::core {
+namespace {
+
+TEST(ValidationTest, TheFormsQuestionIsOptionalTrimmedAndLimited) {
+  PreChatForm f{"Vera", "vera@example.com", std::nullopt, std::nullopt, std::nullopt, "", std::nullopt};
+  f.question = std::string("  Do you ship to Norway?  ");
+  EXPECT_EQ("Do you ship to Norway?", validate_pre_chat_form(f)->question.value());
+  f.question = std::string("   ");
+  EXPECT_FALSE(validate_pre_chat_form(f)->question);  // blank: no question
+  f.question = std::string(kMaxQuestionBytes, 'x');
+  EXPECT_TRUE(validate_pre_chat_form(f).ok());
+  f.question = std::string(kMaxQuestionBytes + 1, 'x');
+  auto too_long = validate_pre_chat_form(f);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ("question is too long", too_long.error().message);
+  f.question = std::string("\xff\xfe");
+  EXPECT_FALSE(validate_pre_chat_form(f).ok());
+}
+
+}  // namespace
+}  // namespace parley::core

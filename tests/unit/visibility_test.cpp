@@ -25,9 +25,19 @@ TEST(VisibilityTest, PendingRequestIsVisibleOnlyToTheAgentItIsOfferedTo) {
   EXPECT_FALSE(can_view(me, ConversationStatus::pending, std::nullopt));
 }
 
-TEST(VisibilityTest, MissedRequestsAreNotInboxChats) {
-  EXPECT_FALSE(can_view(me, ConversationStatus::missed, std::nullopt));
-  EXPECT_FALSE(can_view(me, ConversationStatus::missed, kMe));
+TEST(VisibilityTest, MissedChatsAreEndedChatsEveryAgentSees) {
+  EXPECT_TRUE(can_view(me, ConversationStatus::missed, std::nullopt));
+  EXPECT_TRUE(can_view(me, ConversationStatus::missed, kMe));
+  EXPECT_TRUE(can_view(me, ConversationStatus::missed, kOther));  // offered to Other, lapsed
+}
+
+TEST(VisibilityTest, TheMissedFilterListsOnlyMissedChats) {
+  EXPECT_TRUE(listed_in_inbox(me, ConversationStatus::missed, kOther, StatusFilter::missed));
+  EXPECT_TRUE(listed_in_inbox(me, ConversationStatus::missed, std::nullopt, StatusFilter::all));
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::missed, std::nullopt, StatusFilter::active));
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::ended, kMe, StatusFilter::missed));
+  EXPECT_FALSE(listed_in_inbox(me, ConversationStatus::active, kMe, StatusFilter::missed));
+  EXPECT_FALSE(listed_in_inbox(admin, ConversationStatus::pending, kMe, StatusFilter::missed));
 }
 
 TEST(VisibilityTest, ViewAllSeesEverything) {

@@ -19,7 +19,7 @@ constexpr const char* kTableOrder[] = {
     "agents",   "sessions",      "people",       "visitors",           "teams",
     "team_members", "account_rules", "custom_rules", "conversations", "conversation_offers",
     "messages", "activities",    "routing_state", "settings",          "meeting_calendars",
-    "busy_times", "meetings", "presence"};
+    "busy_times", "meetings", "presence", "followups"};
 
 struct Column {
   std::string name;

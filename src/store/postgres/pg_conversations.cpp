@@ -281,7 +281,7 @@ std::vector<ConversationSummary> PgStore::list_conversations(const ConversationQ
 
   // The WHERE is core::listed_in_inbox written in SQL: never a pending request (the banner
   // announces those); view_all sees every other row; an agent sees every ended chat and
-  // their own active ones. The statement text varies with the query's shape (a handful of
+  // their own active ones (a missed chat is an ended one). The statement text varies with the query's shape (a handful of
   // variants, each prepared once per connection) so the planner sees plain predicates.
   // PostgreSQL cannot prepare a statement with a parameter it does not use, so each
   // variant numbers only the parameters it has. Unread counts only for the assigned agent:
@@ -315,9 +315,10 @@ std::vector<ConversationSummary> PgStore::list_conversations(const ConversationQ
              tsq, ")"});
   }
   if (!q.viewer.view_all) {
-    text += " AND (c.status = 'ended' OR (c.status = 'active' AND c.agent_id = $1))";
+    text += " AND (c.status IN ('ended', 'missed') OR (c.status = 'active' AND c.agent_id = $1))";
   }
   if (q.filter == StatusFilter::active) text += " AND c.status = 'active'";
+  if (q.filter == StatusFilter::missed) text += " AND c.status = 'missed'";
   if (q.before_activity && q.before_id) {
     text += " AND (c.last_activity_at, c.id) < (" + next(param(*q.before_activity)) + "::bigint, " +
             next(param(*q.before_id)) + "::bigint)";

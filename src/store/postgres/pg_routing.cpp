@@ -78,6 +78,13 @@ Result<ChatRequestOutcome> PgStore::request_chat(const ChatRequest& request,
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
                                           "chat.requested", request.form.name, std::nullopt,
                                           now));
+    if (request.form.question) {
+      // The form's question is the visitor's first message: the request banner, the Missed
+      // list, search and the transcript all read it like any other.
+      outcome.events.push_back(append_event(db, conversation_id, SenderKind::visitor,
+                                            std::nullopt, "text", *request.form.question,
+                                            std::nullopt, now));
+    }
     if (!picked) {
       outcome.events.push_back(append_event(db, conversation_id, SenderKind::system,
                                             std::nullopt, "chat.missed",
@@ -86,6 +93,10 @@ Result<ChatRequestOutcome> PgStore::request_chat(const ChatRequest& request,
     outcome.conversation = *load_conversation(db, conversation_id);
     return outcome;
   });
+}
+
+std::vector<AgentLoad> PgStore::agent_loads_at(Millis now) {
+  return read([&](PgConnection& db) { return agent_loads(db, now); });
 }
 
 Result<ReofferOutcome> PgStore::reoffer(const Reoffer& request, const RoutingDecision& decide,

@@ -250,6 +250,19 @@ CREATE TABLE password_links (
 );
 CREATE INDEX password_links_by_agent ON password_links(agent_id);
 )sql"},
+    {5, R"sql(
+-- Follow-up of missed chats (store/followup_store.hpp): one row per claimed chat; the
+-- primary key lets exactly one of two racing claims in. Released claims are deleted.
+CREATE TABLE followups (
+  conversation_id BIGINT PRIMARY KEY REFERENCES conversations(id),
+  agent_id        BIGINT NOT NULL REFERENCES agents(id),
+  claimed_at      BIGINT NOT NULL,
+  done_at         BIGINT
+);
+-- The Missed filter and count read missed chats by status.
+CREATE INDEX conversations_missed ON conversations(last_activity_at DESC, id DESC)
+  WHERE status = 'missed';
+)sql"},
 };
 
 // Any 64-bit number, the same on every node: the advisory lock that serialises migrations.

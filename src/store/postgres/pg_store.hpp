@@ -119,6 +119,14 @@ class PgStore final : public Store {
   std::vector<ConversationSummary> pending_offers(Id agent_id) override;
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
+  // --- follow-up of missed chats (pg_followups.cpp) ---
+  Result<Transition> claim_followup(Id conversation_id, Id agent_id, Millis now) override;
+  Result<Transition> release_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  std::optional<core::FollowUp> find_followup(Id conversation_id) override;
+  int count_awaiting_followup() override;
+  std::vector<AgentLoad> agent_loads_at(Millis now) override;
+
   // A round trip to the server on a pooled connection.
   std::optional<std::string> unavailable() override;
 

@@ -261,6 +261,19 @@ CREATE TABLE password_links (
 );
 CREATE INDEX password_links_by_agent ON password_links(agent_id);
 )sql"},
+    {8, R"sql(
+-- Follow-up of missed chats (store/followup_store.hpp): one row per claimed chat; the
+-- primary key lets exactly one of two racing claims in. Released claims are deleted.
+CREATE TABLE followups (
+  conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+  agent_id        INTEGER NOT NULL REFERENCES agents(id),
+  claimed_at      INTEGER NOT NULL,
+  done_at         INTEGER
+);
+-- The Missed filter and count read missed chats by status.
+CREATE INDEX conversations_missed ON conversations(last_activity_at DESC, id DESC)
+  WHERE status = 'missed';
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

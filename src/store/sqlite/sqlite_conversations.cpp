@@ -77,6 +77,13 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
     ChatRequestOutcome outcome;
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
                                           "chat.requested", request.form.name, std::nullopt, now));
+    if (request.form.question) {
+      // The form's question is the visitor's first message: the request banner, the Missed
+      // list, search and the transcript all read it like any other.
+      outcome.events.push_back(append_event(db, conversation_id, SenderKind::visitor,
+                                            std::nullopt, "text", *request.form.question,
+                                            std::nullopt, now));
+    }
     if (!picked) {
       outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
                                             "chat.missed", request.fallback_message, std::nullopt,
@@ -86,6 +93,11 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
     tx.commit();
     return outcome;
   });
+}
+
+std::vector<AgentLoad> SqliteStore::agent_loads_at(Millis now) {
+  auto conn = readers_.lease();
+  return agent_loads(*conn, now);
 }
 
 Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Millis now) {
@@ -260,7 +272,7 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
 
   // The WHERE is core::listed_in_inbox written in SQL: never a pending request (the banner
   // announces those); view_all sees every other row; an agent sees every ended chat and
-  // their own active ones. The statement text varies with the query's shape (a handful of
+  // their own active ones (a missed chat is an ended one). The statement text varies with the query's shape (a handful of
   // variants, each cached) so the planner sees plain predicates. Parameters: ?1 viewer,
   // ?2/?3 cursor (a variant may leave them unused), ?4 limit, ?5 the full-text query
   // (bound only by the variant that has it). Unread counts only for the assigned agent: the visitor's text
@@ -287,9 +299,10 @@ std::vector<ConversationSummary> SqliteStore::list_conversations(const Conversat
         "JOIN conversations c2 ON c2.visitor_id = v2.id WHERE people_search MATCH ?5)";
   }
   if (!q.viewer.view_all) {
-    text += " AND (c.status = 'ended' OR (c.status = 'active' AND c.agent_id = ?1))";
+    text += " AND (c.status IN ('ended', 'missed') OR (c.status = 'active' AND c.agent_id = ?1))";
   }
   if (q.filter == StatusFilter::active) text += " AND c.status = 'active'";
+  if (q.filter == StatusFilter::missed) text += " AND c.status = 'missed'";
   if (q.before_activity && q.before_id) {
     text += " AND (c.last_activity_at, c.id) < (?2, ?3)";
   } else if (q.before_activity) {

@@ -113,6 +113,14 @@ class SqliteStore final : public Store {
   std::vector<ConversationSummary> pending_offers(Id agent_id) override;
   std::vector<ConversationSummary> list_conversations(const ConversationQuery& q) override;
 
+  // --- follow-up of missed chats (sqlite_followups.cpp) ---
+  Result<Transition> claim_followup(Id conversation_id, Id agent_id, Millis now) override;
+  Result<Transition> release_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  std::optional<core::FollowUp> find_followup(Id conversation_id) override;
+  int count_awaiting_followup() override;
+  std::vector<AgentLoad> agent_loads_at(Millis now) override;
+
  private:
   std::vector<core::Message> events_page(Id conversation_id, std::int64_t seq, int limit,
                                          bool after);
