@@ -413,8 +413,14 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (auto* st = std::get_if<bus::AgentStatusChanged>(&payload)) {
       if (agent_ && agent_->id == st->agent.id) {
         // Deactivated (app/team_service.hpp): the session that opened this socket is gone,
-        // so the socket goes too, at once. The Inbox reconnects, is refused, and signs out.
-        if (!st->agent.active) return drop_now();
+        // so the socket goes too, at once, after one last frame that says why (the Inbox
+        // then finds its session gone and signs out).
+        if (!st->agent.active) {
+          send_error("unauthorized", "this account was deactivated", "");
+          drop_after_writes_ = true;
+          if (!writing_) drop_now();
+          return;
+        }
         *agent_ = st->agent;  // settings may have changed
       }
     }
@@ -486,6 +492,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       batch.clear();
     }
     self->writing_ = false;
+    if (self->drop_after_writes_) self->drop_now();
   }
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -505,6 +512,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::vector<core::Id> replaying_;  // conversations the replay coroutine still owes pages
   std::unique_ptr<asio::steady_timer> drained_;  // made by the first replay: idle sockets pay nothing
   bool writing_ = false;
+  bool drop_after_writes_ = false;  // the account was deactivated: close once the queue is out
   bool closed_ = false;
   bool counted_present_ = false;  // this socket counts in Presence until the session is gone
 };

@@ -173,8 +173,11 @@ TEST_F(TeamApiTest, DeactivationEndsSessionsSocketsAndChatsAndKeepsTheHistory) {
 
   // The open Inbox socket is closed at once, and the old cookie no longer works, for
   // HTTP or for a new socket.
-  while (alice.inbox->next(5s)) {
+  bool told = false;  // the last frame says why, then the socket closes
+  while (auto f = alice.inbox->next(5s)) {
+    told = told || (f->at("type") == "error" && f->at("code") == "unauthorized");
   }
+  EXPECT_TRUE(told);
   EXPECT_TRUE(alice.inbox->closed());
   HttpClient replay(port());
   EXPECT_EQ(401, replay.request(verb::get, "/api/v1/me", "", {{"Cookie", old_cookie}}).status);

@@ -1,7 +1,7 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery } from '../../shared/protocol';
-import type { AdminSettings, Agent, AgentSettings, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
+import type { AdminSettings, Agent, AgentSettings, MemberPatch, NewMember, PasswordLink, PersonFields, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
 import { language } from './i18n';
 
 export { ApiError };
@@ -86,6 +86,24 @@ export const api = {
   cancelMeeting: (id: number) => request<{ meeting: Meeting }>('POST', `/meetings/${id}/cancel`),
   /** 409: `data.slots` are the fresh free slots. */
   rescheduleMeeting: (id: number, start: number) => request<{ meeting: Meeting }>('POST', `/meetings/${id}/reschedule`, { start }),
+
+  // ---- team management (admins), the agent's own profile, the visitor's person ----
+  /** Without `password` the answer carries a one-time invitation link. */
+  addAgent: (member: NewMember) => request<{ agent: Agent; invitation: PasswordLink | null }>('POST', '/admin/agents', member),
+  editAgent: (id: number, patch: MemberPatch) => request<{ agent: Agent }>('PATCH', `/admin/agents/${id}`, patch),
+  passwordLink: (id: number) => request<{ link: PasswordLink }>('POST', `/admin/agents/${id}/password-link`),
+  deactivateAgent: (id: number) => request<{ agent: Agent }>('POST', `/admin/agents/${id}/deactivate`),
+  reactivateAgent: (id: number) => request<{ agent: Agent }>('POST', `/admin/agents/${id}/reactivate`),
+  saveProfile: (patch: { name?: string; initials?: string }) => request<{ agent: Agent }>('PATCH', '/me/profile', patch),
+  /** 403 when the current password is wrong (the session stays). */
+  changePassword: (current_password: string, new_password: string) => request<void>('PUT', '/me/password', { current_password, new_password }),
+  /** Fields replace the stored ones; a blank one is cleared. */
+  editPerson: (conversationId: number, person: PersonFields) => request<{ person: PersonFields & { id: number } }>('PUT', `/conversations/${conversationId}/person`, person),
+  /** 400 with `data.rows` (every bad row) when any row is bad: then nothing was imported. */
+  importPeopleCsv: (csv: string) => request<{ imported: number; created: number; updated: number }>('POST', '/admin/people/import', new RawBody(csv, 'text/csv; charset=utf-8'), 30_000),
+  /** The set-password page (no session): whose link it is, then the new password (signs in). */
+  checkPasswordLink: (token: string) => request<{ agent: { name: string; email: string } }>('POST', '/auth/password-link/check', { token }),
+  usePasswordLink: (token: string, password: string) => request<{ agent: Agent }>('POST', '/auth/password-link', { token, password }),
 };
 
 /** The meeting's invitation (.ics, Content-Disposition: attachment). */

@@ -31,6 +31,36 @@ export interface Agent {
   language?: string;
   /** false: a calendar-only user (can be booked for meetings, takes no chats). */
   takes_chats?: boolean;
+  /** The avatar's letters (the agent's choice, else from the name). */
+  initials?: string;
+  /** false: deactivated by an admin (cannot sign in, is offered no chat). */
+  active?: boolean;
+}
+
+/** Team management (issue 13). */
+export interface NewMember {
+  name: string;
+  email: string;
+  role: Role;
+  takes_chats: boolean;
+  max_chats: number;
+  /** Omitted: the server answers with an invitation link instead. */
+  password?: string;
+}
+export type MemberPatch = Partial<Pick<Agent, 'name' | 'role' | 'takes_chats' | 'max_chats' | 'initials'>>;
+/** A one-time set-password link; `path` is relative to the Inbox's origin. */
+export interface PasswordLink {
+  path: string;
+  expires_at: number;
+}
+/** The visitor panel's edit form (PUT /conversations/{id}/person). */
+export interface PersonFields {
+  email: string;
+  name: string | null;
+  job_title: string | null;
+  phone: string | null;
+  company: string | null;
+  crm_status: string | null;
 }
 
 export interface ScheduleBlock {

@@ -439,7 +439,7 @@ function TeamsCard(props: {
                   return (
                     <label class={`chip ${on ? 'is-on' : ''}`} key={a.id} title={a.email}>
                       <input type="checkbox" checked={on} onChange={(e) => toggleMember(t, a.id, (e.target as HTMLInputElement).checked)} data-testid="routing-team-member" data-agent-id={a.id} />
-                      <span class={`avatar avatar-xs ${live ? 'avatar-live' : ''}`}>{initials(a.name)}</span>
+                      <span class={`avatar avatar-xs ${live ? 'avatar-live' : ''}`}>{a.initials || initials(a.name)}</span>
                       <span>{a.name}</span>
                       {a.id === props.meId && <span class="muted small">(you)</span>}
                     </label>

@@ -6,6 +6,7 @@ import { zonedParts } from '../format';
 import { useLeaveGuard, useNow } from '../hooks';
 import { notificationPermission, notifyInForeground, requestNotificationPermission, watchNotificationPermission, type Permission } from '../notify';
 import { TeamStatus } from './TeamStatus';
+import { ProfileSettings } from './ProfileSettings';
 import { WorkspaceSettings } from './WorkspaceSettings';
 import { RoutingSettings } from './RoutingSettings';
 import { CalendarSettings } from './CalendarSettings';
@@ -46,7 +47,7 @@ export function SettingsPage({ store, state }: { store: Store; state: State }) {
         <ul>
           {item('settings', 'My availability', 'Schedule, chats, alerts', 'nav-my-settings')}
           {item('calendar', 'Meeting calendar', 'Bookable hours, busy times', 'nav-calendar')}
-          {admin && item('team', 'Team status', 'Who is available now', 'nav-team')}
+          {admin && item('team', 'Team', 'Agents, roles, status, people import', 'nav-team')}
           {admin && item('workspace', 'Chat routing', 'Timeouts and fallback', 'nav-workspace')}
           {admin && item('routing', 'Routing rules', 'Teams, accounts, custom rules', 'nav-routing')}
         </ul>
@@ -61,7 +62,10 @@ export function SettingsPage({ store, state }: { store: Store; state: State }) {
         ) : view === 'calendar' ? (
           <CalendarSettings store={store} state={state} />
         ) : (
-          <MySettings store={store} state={state} />
+          <>
+            <ProfileSettings state={state} />
+            <MySettings store={store} state={state} />
+          </>
         )}
       </div>
     </main>

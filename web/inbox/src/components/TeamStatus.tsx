@@ -1,75 +1,249 @@
+import { useState } from 'preact/hooks';
 import type { State, Store } from '../store';
+import { errorText } from '../store';
+import { api } from '../api';
+import type { Agent, PasswordLink } from '../types';
 import { availabilityText, effectiveStatus, initials } from '../format';
 import { useNow } from '../hooks';
 import { LoadFailed } from './LoadState';
+import { ConfirmDialog } from './ConfirmDialog';
+import { AddAgentForm, EditAgentForm, LinkNotice } from './TeamForms';
+import { PeopleImport } from './PeopleImport';
+import './team.css';
 
-/** Admins: every agent and their live status (GET /agents, then `agent.status` frames). */
+/** The texts of the Team page (one place, for the i18n pass). */
+const TEXT = {
+  title: 'Team',
+  subtitle: 'Add agents, change their role and chat limit, and deactivate those who left. Status is live.',
+  add: 'Add agent',
+  loading: 'Loading the team…',
+  agent: 'Agent',
+  status: 'Status',
+  zone: 'Time zone',
+  maxChats: 'Max chats',
+  actions: 'Actions',
+  admin: 'Admin',
+  calendar: 'Calendar Agent',
+  deactivated: 'Deactivated',
+  you: ' (you)',
+  edit: 'Edit',
+  resetPassword: 'Password link',
+  deactivate: 'Deactivate',
+  reactivate: 'Reactivate',
+  working: 'Working…',
+  available: (n: number, of: number) => `${n} of ${of} available`,
+  confirmTitle: (name: string) => `Deactivate ${name}?`,
+  confirmBody: (name: string) =>
+    `${name} is signed out at once on every device and cannot sign in any more. They are offered no new chats, requests waiting for their answer go to another agent now, ` +
+    `and their active chats end (the visitors are told the chat has ended). Their conversations, messages and visitor history are kept. You can reactivate them later.`,
+  confirm: 'Deactivate',
+  keep: 'Keep active',
+};
+
+/** Admins: every agent, their live status (GET /agents, then `agent.status` frames), and managing them. */
 export function TeamStatus({ store, state }: { store: Store; state: State }) {
   const now = useNow(60_000);
   const team = state.team;
-  const agents = team ? Object.values(team).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id) : [];
-  const availableCount = agents.filter((a) => effectiveStatus(a).available).length;
+  const agents = team ? Object.values(team).sort((a, b) => Number(a.active === false) - Number(b.active === false) || a.name.localeCompare(b.name) || a.id - b.id) : [];
+  const active = agents.filter((a) => a.active !== false);
+  const availableCount = active.filter((a) => effectiveStatus(a).available).length;
+  const zone = state.me?.time_zone || 'UTC';
+
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
+  const [link, setLink] = useState<{ name: string; kind: 'invitation' | 'reset'; link: PasswordLink } | null>(null);
+  const [confirm, setConfirm] = useState<Agent | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+  const [rowError, setRowError] = useState<{ id: number; text: string } | null>(null);
+
+  // Every change reloads the list: the answer is the truth, and other admins may have acted too.
+  async function act(a: Agent, run: () => Promise<unknown>) {
+    setBusy(a.id);
+    setRowError(null);
+    try {
+      await run();
+      await store.loadTeam();
+    } catch (err) {
+      setRowError({ id: a.id, text: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  }
 
   return (
     <div class="settings-form">
       <header class="settings-head">
         <div>
-          <h2>Team status</h2>
-          <p class="muted">Live: a change of schedule, toggle or settings shows up here as it happens.</p>
+          <h2>{TEXT.title}</h2>
+          <p class="muted">{TEXT.subtitle}</p>
         </div>
         {team && (
           <span class="team-count" data-testid="team-count">
-            <strong>{availableCount}</strong> of {agents.length} available
+            {TEXT.available(availableCount, active.length)}
           </span>
         )}
+        {!adding && (
+          <button type="button" class="btn btn-primary btn-sm" onClick={() => setAdding(true)} data-testid="team-add">
+            {TEXT.add}
+          </button>
+        )}
       </header>
+      {link && <LinkNotice {...link} zone={zone} onDone={() => setLink(null)} />}
+      {adding && (
+        <AddAgentForm
+          onCancel={() => setAdding(false)}
+          onAdded={(agent, invitation) => {
+            setAdding(false);
+            if (invitation) setLink({ name: agent.name, kind: 'invitation', link: invitation });
+            void store.loadTeam();
+          }}
+        />
+      )}
       <section class="card card-flush">
         {state.teamError && <LoadFailed error={state.teamError} onRetry={() => store.loadTeam()} testid="team-error" />}
-        {!team && !state.teamError && <div class="list-loading">Loading the team…</div>}
+        {!team && !state.teamError && <div class="list-loading">{TEXT.loading}</div>}
         {team && (
           <table class="team-table" data-testid="team-table">
             <thead>
               <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Status</th>
-                <th scope="col">Time zone</th>
+                <th scope="col">{TEXT.agent}</th>
+                <th scope="col">{TEXT.status}</th>
+                <th scope="col">{TEXT.zone}</th>
                 <th scope="col" class="num">
-                  Max chats
+                  {TEXT.maxChats}
                 </th>
+                <th scope="col">{TEXT.actions}</th>
               </tr>
             </thead>
             <tbody>
               {agents.map((a) => {
                 const st = effectiveStatus(a);
                 const { label, reason } = availabilityText(a, now);
-                return (
-                  <tr key={a.id} data-testid="team-row" data-agent-id={a.id} data-state={st.available ? 'available' : 'unavailable'}>
+                const off = a.active === false;
+                const working = busy === a.id;
+                return [
+                  <tr
+                    key={a.id}
+                    class={off ? 'is-deactivated' : ''}
+                    data-testid="team-row"
+                    data-agent-id={a.id}
+                    data-email={a.email}
+                    data-active={off ? 'false' : 'true'}
+                    data-state={st.available && !off ? 'available' : 'unavailable'}
+                  >
                     <td>
                       <div class="team-agent">
-                        <span class={`avatar ${st.available ? 'avatar-live' : ''}`}>{initials(a.name)}</span>
+                        <span class={`avatar ${st.available && !off ? 'avatar-live' : ''}`} data-testid="team-avatar">
+                          {a.initials || initials(a.name)}
+                        </span>
                         <div>
                           <div class="team-name">
-                            {a.name}
-                            {a.role === 'admin' && <span class="role-tag">Admin</span>}
-                            {a.id === state.me?.id && <span class="muted small"> (you)</span>}
+                            <span data-testid="team-name">{a.name}</span>
+                            {a.role === 'admin' && <span class="role-tag">{TEXT.admin}</span>}
+                            {a.takes_chats === false && (
+                              <span class="role-tag" data-testid="team-calendar-tag">
+                                {TEXT.calendar}
+                              </span>
+                            )}
+                            {off && (
+                              <span class="role-tag role-tag-off" data-testid="team-deactivated-tag">
+                                {TEXT.deactivated}
+                              </span>
+                            )}
+                            {a.id === state.me?.id && <span class="muted small">{TEXT.you}</span>}
                           </div>
                           <div class="muted small">{a.email}</div>
                         </div>
                       </div>
                     </td>
                     <td data-testid="team-status">
-                      <span class={`status ${st.available ? 'status-active' : ''}`}>{label}</span>
-                      <span class="muted small team-reason">{reason.replace(/^ — /, '')}</span>
+                      {off ? (
+                        <span class="status">{TEXT.deactivated}</span>
+                      ) : (
+                        <>
+                          <span class={`status ${st.available ? 'status-active' : ''}`}>{label}</span>
+                          <span class="muted small team-reason">{reason.replace(/^ — /, '')}</span>
+                        </>
+                      )}
                     </td>
                     <td class="muted">{(a.time_zone ?? '-').replace(/_/g, ' ')}</td>
-                    <td class="num">{a.max_chats}</td>
-                  </tr>
-                );
+                    <td class="num" data-testid="team-max">
+                      {a.max_chats}
+                    </td>
+                    <td>
+                      <div class="team-actions">
+                        {!off && (
+                          <button type="button" class="btn btn-sm" disabled={working} onClick={() => setEditing(editing === a.id ? null : a.id)} data-testid="team-edit">
+                            {TEXT.edit}
+                          </button>
+                        )}
+                        {!off && (
+                          <button
+                            type="button"
+                            class="btn btn-sm"
+                            disabled={working}
+                            onClick={() => void act(a, async () => setLink({ name: a.name, kind: 'reset', link: (await api.passwordLink(a.id)).link }))}
+                            data-testid="team-reset"
+                          >
+                            {TEXT.resetPassword}
+                          </button>
+                        )}
+                        {off ? (
+                          <button type="button" class="btn btn-sm" disabled={working} onClick={() => void act(a, () => api.reactivateAgent(a.id))} data-testid="team-reactivate">
+                            {working ? TEXT.working : TEXT.reactivate}
+                          </button>
+                        ) : (
+                          <button type="button" class="btn btn-sm btn-danger" disabled={working} onClick={() => setConfirm(a)} data-testid="team-deactivate">
+                            {working ? TEXT.working : TEXT.deactivate}
+                          </button>
+                        )}
+                      </div>
+                      {rowError?.id === a.id && (
+                        <p class="form-error" role="alert" data-testid="team-row-error">
+                          {rowError.text}
+                        </p>
+                      )}
+                    </td>
+                  </tr>,
+                  editing === a.id && !off && (
+                    <tr key={`edit-${a.id}`} class="team-edit-row">
+                      <td colSpan={5}>
+                        <EditAgentForm
+                          agent={a}
+                          onCancel={() => setEditing(null)}
+                          onSaved={() => {
+                            setEditing(null);
+                            void store.loadTeam();
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  ),
+                ];
               })}
             </tbody>
           </table>
         )}
       </section>
+      {confirm && (
+        <ConfirmDialog
+          title={TEXT.confirmTitle(confirm.name)}
+          confirmLabel={TEXT.confirm}
+          cancelLabel={TEXT.keep}
+          danger
+          onConfirm={() => {
+            const a = confirm;
+            setConfirm(null);
+            if (link?.name === a.name) setLink(null); // their links stop working
+            void act(a, () => api.deactivateAgent(a.id));
+          }}
+          onCancel={() => setConfirm(null)}
+          ids={{ dialog: 'team-deactivate-dialog', confirm: 'team-deactivate-confirm', cancel: 'team-deactivate-cancel' }}
+        >
+          {TEXT.confirmBody(confirm.name)}
+        </ConfirmDialog>
+      )}
+      <PeopleImport />
     </div>
   );
 }

@@ -112,7 +112,7 @@ export function TopBar({ store, state }: { store: Store; state: State }) {
           </a>
         )}
         <div class="me" title={me.email}>
-          <span class="avatar avatar-sm">{initials(me.name)}</span>
+          <span class="avatar avatar-sm" data-testid="me-avatar">{me.initials || initials(me.name)}</span>
           <span class="me-name" data-testid="agent-name">
             {me.name}
           </span>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { State, Store } from '../store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { BackButton } from './BackButton';
+import { PersonEditButton, PersonEditor, mayEditPerson } from './PersonEditor';
 import type { Activity } from '../types';
 import { activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
 
@@ -16,6 +17,8 @@ const FIELDS = [
 export function VisitorPanel({ store, state, id }: { store: Store; state: State; id: number | null }) {
   // End session asks first (a modal question, Cancel keeps the chat).
   const [confirming, setConfirming] = useState(false);
+  // The conversation whose visitor is being edited (another chat opened: back to reading).
+  const [editingPersonOf, setEditingPerson] = useState<number | null>(null);
   if (id == null || store.isNotFound(id)) {
     return (
       <aside class="col col-info" aria-label="Visitor information">
@@ -26,6 +29,7 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
     );
   }
   const conv = state.convs[id];
+  const editingPerson = editingPersonOf === id;
   const detail = state.details[id];
   const v = detail?.visitor ?? null;
   const canEnd = conv?.status === 'active' && conv.agent_id === state.me?.id;
@@ -61,6 +65,9 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
           {who} is told that the chat has ended, and neither of you can write in it any more.
         </ConfirmDialog>
       )}
+      {editingPerson ? (
+        <PersonEditor store={store} id={id} visitor={v} onDone={() => setEditingPerson(null)} />
+      ) : (
       <dl class="fields">
         {FIELDS.map(([label, key, testid]) => (
           <div class="field-row" key={key}>
@@ -71,6 +78,8 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
           </div>
         ))}
       </dl>
+      )}
+      {!editingPerson && mayEditPerson(state, conv) && <PersonEditButton onClick={() => setEditingPerson(id)} />}
       {detail?.error && detail.error !== 'not_found' && <p class="form-error">{detail.error}</p>}
 
       <div class="info-sub">
