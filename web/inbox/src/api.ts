@@ -54,16 +54,21 @@ export const api = {
   saveRouting: (routing: Routing) => request<{ routing: Routing }>('PUT', '/admin/routing', routing),
   importAccountsCsv: (csv: string) => request<{ imported: number }>('POST', '/admin/routing/accounts.csv', new RawBody(csv, 'text/csv; charset=utf-8')),
   /** One page of the list, newest activity first; `query` searches visitor name, email and message text. */
-  conversations: (status: 'active' | 'all', before?: string | null, query?: string, limit = 30) => {
+  conversations: (status: 'active' | 'all' | 'missed', before?: string | null, query?: string, limit = 30) => {
     const q = new URLSearchParams({ status, limit: String(limit) });
     if (before) q.set('before', before);
     if (query) q.set('q', query);
-    return request<{ conversations: Summary[]; next: string | null }>('GET', `/conversations?${q}`);
+    return request<{ conversations: Summary[]; next: string | null; missed_count?: number }>('GET', `/conversations?${q}`);
   },
   conversation: (id: number) => request<ConversationDetail>('GET', `/conversations/${id}`),
   /** One page of the history: the newest (no after_seq / before_seq), newer than or older than a seq. */
   events: (id: number, page: PageQuery = {}) => request<EventsPage>('GET', `/conversations/${id}/events${pageQuery(page)}`),
   accept: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/accept`),
+  /** Declines a request offered to me: routing offers it to the next agent at once. */
+  passOn: (id: number) => request<void>('POST', `/conversations/${id}/pass-on`),
+  /** A missed chat's follow-up: claim, release or done. */
+  followup: (id: number, action: 'claim' | 'release' | 'done') =>
+    request<{ conversation: Summary }>('POST', `/conversations/${id}/followup/${action}`),
   send: (id: number, client_id: string, body: string) =>
     request<{ event: ChatEvent }>('POST', `/conversations/${id}/messages`, { client_id, body }),
   end: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/end`),

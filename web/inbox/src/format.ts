@@ -146,6 +146,12 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
       return endReason(b) ?? endReason(fallbackReason ?? '') ?? (b ? t('end.other', { reason: b }) : t('end.plain'));
     case 'chat.missed':
       return b ? t('system.missedTold', { text: b }) : t('system.missed');
+    case 'followup.claimed':
+      return t('system.followupClaimed', { name: b });
+    case 'followup.released':
+      return t('system.followupReleased', { name: b });
+    case 'followup.done':
+      return t('system.followupDone', { name: b });
     case 'calendar.card': {
       const card = parseCardBody(b);
       return card ? t('system.calendarOf', { name: card.agent_name }) : t('system.calendar');

@@ -29,7 +29,7 @@ import { RequestSound } from './sound';
 import { isOnePane } from './layout';
 import { language, t } from './i18n';
 
-export type Filter = 'active' | 'all';
+export type Filter = 'active' | 'all' | 'missed';
 
 /** Pages of the Inbox SPA (paths under /inbox/). */
 export type View = 'inbox' | 'settings' | 'calendar' | 'meetings' | 'team' | 'workspace' | 'routing';
@@ -103,6 +103,8 @@ export interface State {
   availabilityBusy: boolean;
   socket: SocketState;
   filter: Filter;
+  /** Missed chats whose follow-up is not done (the Missed filter's count). */
+  missedCount: number;
   list: number[];
   listNext: string | null;
   listLoading: boolean;
@@ -170,6 +172,7 @@ const initialState = (): State => ({
   availabilityBusy: false,
   socket: 'closed',
   filter: 'active',
+  missedCount: 0,
   list: [],
   listNext: null,
   listLoading: false,
@@ -861,6 +864,7 @@ export class Store {
       const ids = res.conversations.map((s) => s.id);
       const list = reset ? ids : [...this.state.list, ...ids.filter((id) => !this.state.list.includes(id))];
       this.set({ convs, unread, list: this.sorted(list, convs), listNext: res.next, listLoading: false, listQuery: query });
+      if (typeof res.missed_count === 'number') this.set({ missedCount: res.missed_count });
       // Every live chat on screen streams its messages (for the unread badges).
       for (const s of res.conversations) if (s.status === 'active') this.ensureSubscribed(s.id);
       if (this.state.selectedId != null) this.markRead(this.state.selectedId);
@@ -883,8 +887,11 @@ export class Store {
   }
 
   private belongsInList(c: Conversation): boolean {
-    if (c.status === 'pending' || c.status === 'missed') return false;
+    // A missed chat is an ended one every agent sees (under All and Missed); a pending request
+    // is the banner's, never a row.
+    if (c.status === 'pending') return false;
     if (this.state.filter === 'active' && c.status !== 'active') return false;
+    if (this.state.filter === 'missed' && c.status !== 'missed') return false;
     // Search results only change with a new search: a live update keeps a row, never adds one.
     if (this.state.listQuery) return this.state.list.includes(c.id);
     return true;
@@ -1228,6 +1235,7 @@ export class Store {
         if (!c) return;
         const before = this.state.convs[c.id];
         this.upsertConversation(c);
+        if (c.status === 'missed') this.onMissed(c, before);
         if (c.status !== 'pending' || (this.state.me && c.agent_id !== this.state.me.id)) this.resolveRequest(c);
         if (this.isMineActive(c) || (c.status === 'active' && this.state.list.includes(c.id))) this.ensureSubscribed(c.id);
         if (before && before.status !== c.status && this.state.selectedId === c.id) void this.loadDetail(c.id);
@@ -1255,7 +1263,9 @@ export class Store {
             ? t('request.timedOutPassed')
             : f.reason === 'cancelled'
               ? t('request.visitorCancelled')
-              : t('request.notYours');
+              : f.reason === 'declined'
+                ? t('request.passedOn')
+                : t('request.notYours');
         this.retireRequest(f.conversation_id, text, String(f.reason ?? 'gone'));
         return;
       }
@@ -1384,6 +1394,58 @@ export class Store {
         this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state: 'offered' } : r)) });
         this.notify('error', t('request.acceptFailed', { error: errorText(e) }));
       }
+    }
+  }
+
+  /** "Pass on": routing offers the request to the next agent at once (never back to me this round). */
+  async passOn(id: number): Promise<void> {
+    const req = this.state.requests.find((r) => r.conversation.id === id);
+    if (!req || req.state !== 'offered') return;
+    closeRequestNotification(id);
+    try {
+      await api.passOn(id);
+      this.retireRequest(id, t('request.passedOn'), 'declined');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) this.retireRequest(id, t('request.gone'), 'gone');
+      else this.notify('error', t('request.passOnFailed', { error: errorText(e) }));
+    }
+  }
+
+  /**
+   * A chat became missed (or a missed one changed: claimed, released, done). The first time,
+   * an available agent is told (a notice); the Missed count follows every change.
+   */
+  private onMissed(c: Conversation, before: Summary | undefined): void {
+    window.clearTimeout(this.missedCountTimer);
+    this.missedCountTimer = window.setTimeout(() => void this.refreshMissedCount(), 200);
+    if (before?.status === 'missed' || this.missedSeen.has(c.id)) return;
+    this.missedSeen.add(c.id);
+    if (!this.state.me?.status?.available) return;
+    const name = c.visitor_name || t('alert.aVisitor');
+    this.notify('info', t('missed.alert', { name }));
+  }
+
+  private missedSeen = new Set<number>();
+  private missedCountTimer = 0;
+
+  async refreshMissedCount(): Promise<void> {
+    try {
+      const res = await api.conversations('missed', null, '', 1);
+      if (typeof res.missed_count === 'number') this.set({ missedCount: res.missed_count });
+    } catch {
+      // The next list load brings it.
+    }
+  }
+
+  /** Claim, release or finish the follow-up of a missed chat; the list shows the change to everyone. */
+  async followup(id: number, action: 'claim' | 'release' | 'done'): Promise<void> {
+    try {
+      const { conversation } = await api.followup(id, action);
+      this.upsertConversation(conversation);
+      void this.refreshMissedCount();
+    } catch (e) {
+      this.notify('error', t('followup.failed', { error: errorText(e) }));
+      if (e instanceof ApiError && e.status === 409) void this.loadList(true);
     }
   }
 

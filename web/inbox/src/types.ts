@@ -160,6 +160,15 @@ export interface Summary extends Conversation {
   visitor_email?: string | null;
   /** Visitor text messages after this agent's read marker (0 unless the viewer is the assigned agent). */
   unread?: number;
+  /** A missed chat's follow-up: who claimed it, when, and when it was done. */
+  followup?: FollowUp | null;
+}
+
+export interface FollowUp {
+  agent_id: number;
+  agent_name: string;
+  claimed_at: number;
+  done_at: number | null;
 }
 
 export interface Visitor {

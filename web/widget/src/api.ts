@@ -97,6 +97,11 @@ export class VisitorApi {
     return this.creating;
   }
 
+  /** Whether anyone could take a chat now (no token needed): the widget asks before it shows a form. */
+  status() {
+    return this.request<{ agents_available: boolean }>('GET', '/visitor/status', undefined, false);
+  }
+
   startChat(form: PreChatForm) {
     return this.request<{ conversation: Conversation }>('POST', '/visitor/chats', form);
   }

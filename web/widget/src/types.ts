@@ -8,4 +8,6 @@ export interface PreChatForm {
   phone?: string;
   company?: string;
   page_url?: string;
+  /** "How can we help?", or the offline form's message: the visitor's first message. */
+  question?: string;
 }

@@ -182,6 +182,18 @@ export class Widget implements CardHost {
   private submitBtn!: HTMLButtonElement;
   private inputs!: Record<'name' | 'email' | 'job_title' | 'phone', HTMLInputElement>;
   private fieldErrors!: Record<'name' | 'email', HTMLDivElement>;
+  /** "How can we help?" (optional); the message itself on the offline form (required). */
+  private question!: HTMLTextAreaElement;
+  private questionLabel!: HTMLLabelElement;
+  private formIntro!: HTMLParagraphElement;
+  /** The fields the offline form leaves out (job title, phone). */
+  private chatOnlyFields!: HTMLElement[];
+  /**
+   * Whether anyone can take a chat now (GET /visitor/status), asked before the form shows and
+   * whenever the panel opens: false shows the offline form ("Leave a message") instead of
+   * promising a chat. null: not known yet (the chat form, without the reply-time promise).
+   */
+  private agentsAvailable: boolean | null = null;
   private waitingView!: HTMLDivElement;
   private chatView!: HTMLDivElement;
   private scroller!: HTMLDivElement;
@@ -222,6 +234,7 @@ export class Widget implements CardHost {
     this.build();
     this.render();
     void this.restore();
+    void this.checkAvailability();
     trackPageViews((view) => void this.report({ type: 'page_visit', url: view.url, title: view.title }));
     // Coming back to the tab counts as seeing what arrived meanwhile.
     document.addEventListener('visibilitychange', () => this.reportRead());
@@ -318,17 +331,23 @@ export class Widget implements CardHost {
     const fJob = field('job_title', t('form.jobTitle'), 'text', false, 'organization-title');
     const fPhone = field('phone', t('form.phone'), 'tel', false, 'tel');
     this.inputs = { name: fName.input, email: fEmail.input, job_title: fJob.input, phone: fPhone.input };
+    this.chatOnlyFields = [fJob.wrap, fPhone.wrap];
+    this.question = h('textarea', { id: 'parley-question', name: 'question', rows: 3, maxlength: 4000, 'data-testid': 'prechat-question' });
+    this.questionLabel = h('label', { for: 'parley-question' });
+    const fQuestion = h('div', { class: 'field' }, this.questionLabel, this.question);
+    this.formIntro = h('p', { class: 'intro', 'data-testid': 'prechat-intro' });
     this.fieldErrors = { name: fName.err, email: fEmail.err };
     this.formErrorEl = h('div', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'prechat-error' });
     this.submitBtn = h('button', { class: 'btn', type: 'submit', 'data-testid': 'prechat-submit' }, t('form.submit'));
     this.formView = h(
       'form',
       { class: 'form', novalidate: true, 'data-testid': 'prechat-form' },
-      h('p', { class: 'intro' }, h('strong', null, t('form.hi')), t('form.intro')),
+      this.formIntro,
       fName.wrap,
       fEmail.wrap,
       fJob.wrap,
       fPhone.wrap,
+      fQuestion,
       this.formErrorEl,
       this.submitBtn,
       h('p', { class: 'fineprint' }, t('form.fineprint')),
@@ -467,7 +486,11 @@ export class Widget implements CardHost {
             ? t('head.ended')
             : status === 'missed'
               ? t('head.missed')
-              : t('head.reply');
+              : this.agentsAvailable === false
+                ? t('offline.head')
+                : this.agentsAvailable
+                  ? t('head.reply')
+                  : '';
     }
     this.endBtn.hidden = status !== 'active';
 
@@ -479,7 +502,7 @@ export class Widget implements CardHost {
     this.formErrorEl.hidden = !this.formError;
     this.formErrorEl.textContent = this.formError ?? '';
     this.submitBtn.disabled = this.busy;
-    this.submitBtn.textContent = this.busy ? t('form.connecting') : t('form.submit');
+    this.renderFormMode();
 
     if (view === 'chat') this.renderChat();
     if (view === 'missed') {
@@ -488,6 +511,34 @@ export class Widget implements CardHost {
       this.missedTitle.textContent = timedOut ? 'Sorry, nobody could answer in time' : 'No one is available right now';
       this.missedView.setAttribute('data-reason', this.conv?.end_reason ?? '');
       this.renderMissedCards();
+    }
+  }
+
+  /**
+   * The chat form, or, when nobody can take a chat now, the offline form: name, email and the
+   * message (required), which the server keeps as a missed chat for the team to follow up.
+   */
+  private renderFormMode(): void {
+    const offline = this.agentsAvailable === false;
+    this.formView.dataset.mode = offline ? 'offline' : 'chat';
+    clear(this.formIntro);
+    if (offline) append(this.formIntro, [h('strong', null, t('offline.head')), t('offline.intro')]);
+    else append(this.formIntro, [h('strong', null, t('form.hi')), t('form.intro')]);
+    clear(this.questionLabel);
+    append(this.questionLabel, [offline ? t('offline.message') : t('form.question'), h('span', { class: 'opt' }, t('form.optional'))]);
+    for (const el of this.chatOnlyFields) el.hidden = offline;
+    this.submitBtn.textContent = this.busy ? t('form.connecting') : offline ? t('offline.submit') : t('form.submit');
+  }
+
+  /** Asks whether anyone can take a chat now; the form follows the answer. Best effort. */
+  private async checkAvailability(): Promise<void> {
+    try {
+      const { agents_available } = await this.api.status();
+      if (agents_available === this.agentsAvailable) return;
+      this.agentsAvailable = agents_available;
+      this.render();
+    } catch {
+      // Unknown: the chat form stays, without promising a reply time.
     }
   }
 
@@ -781,6 +832,7 @@ export class Widget implements CardHost {
     if (open) this.unread = 0;
     this.stickToBottom = true;
     this.render();
+    if (open && this.view === 'form') void this.checkAvailability();
     if (open) {
       window.setTimeout(() => {
         if (this.view === 'form') (this.inputs.name.value ? this.inputs.email.value ? this.submitBtn : this.inputs.email : this.inputs.name).focus();
@@ -833,9 +885,13 @@ export class Widget implements CardHost {
       (name ? this.inputs.email : this.inputs.name).focus();
       return;
     }
+    // Optional on both forms: contact details alone are enough for the team to write back.
+    const question = this.question.value.trim();
+    const offline = this.agentsAvailable === false;
     const form: PreChatForm = { name, email, page_url: location.href };
-    if (v('job_title')) form.job_title = v('job_title');
-    if (v('phone')) form.phone = v('phone');
+    if (!offline && v('job_title')) form.job_title = v('job_title');
+    if (!offline && v('phone')) form.phone = v('phone');
+    if (question) form.question = question;
 
     this.busy = true;
     this.formError = null;
@@ -862,6 +918,7 @@ export class Widget implements CardHost {
       }
       storage.set(PROFILE_KEY, JSON.stringify({ name, email, job_title: form.job_title ?? '', phone: form.phone ?? '' }));
       this.adopt(conversation, []);
+      this.question.value = '';
       emit('chat-requested', { conversation_id: conversation.id, status: conversation.status });
       if (conversation.status === 'missed') await this.announceMissed(conversation);
     } catch (e) {

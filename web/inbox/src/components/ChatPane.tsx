@@ -118,6 +118,7 @@ function ChatHeader({ store, conv, page }: { store: Store; conv: Summary | undef
           {conv.agent_name && <span class="muted">{t('chat.withAgent', { name: conv.agent_name })}</span>}
         </div>
       </div>
+      {conv.status === 'missed' && <FollowUpControls store={store} conv={conv} />}
       {inactive && (
         // A plain link: the server writes the .txt (Content-Disposition: attachment).
         <a class="btn btn-sm" href={transcriptUrl(conv.id)} download data-testid="download-transcript">
@@ -632,5 +633,34 @@ function ChatIllustration() {
       <rect x="42" y="41" width="32" height="4" rx="2" fill="var(--accent)" opacity=".55" />
       <rect x="42" y="49" width="22" height="4" rx="2" fill="var(--accent)" opacity=".35" />
     </svg>
+  );
+}
+
+/** A missed chat's follow-up: who has it, and Claim / Release / Mark done (the server decides who may). */
+function FollowUpControls({ store, conv }: { store: Store; conv: Summary }) {
+  const f = conv.followup ?? null;
+  const me = store.state.me?.id;
+  const mine = !!f && f.agent_id === me;
+  return (
+    <div class="followup" data-testid="followup" data-state={!f ? 'open' : f.done_at ? 'done' : mine ? 'mine' : 'claimed'}>
+      <span class="muted" data-testid="followup-status">
+        {!f ? t('followup.unclaimed') : f.done_at ? t('followup.doneBy', { name: f.agent_name }) : t('followup.claimedBy', { name: f.agent_name })}
+      </span>
+      {!f && (
+        <button type="button" class="btn btn-sm btn-primary" onClick={() => store.followup(conv.id, 'claim')} data-testid="followup-claim">
+          {t('followup.claim')}
+        </button>
+      )}
+      {f && !f.done_at && mine && (
+        <>
+          <button type="button" class="btn btn-sm" onClick={() => store.followup(conv.id, 'release')} data-testid="followup-release">
+            {t('followup.release')}
+          </button>
+          <button type="button" class="btn btn-sm btn-primary" onClick={() => store.followup(conv.id, 'done')} data-testid="followup-done">
+            {t('followup.done')}
+          </button>
+        </>
+      )}
+    </div>
   );
 }

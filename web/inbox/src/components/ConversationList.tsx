@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import type { State, Store } from '../store';
 import { useNow } from '../hooks';
 import { initials, relativeTime, statusLabel, zonedDateTime } from '../format';
+import { t } from '../i18n';
 import { LoadFailed } from './LoadState';
 
 export function ConversationList({ store, state }: { store: Store; state: State }) {
@@ -34,6 +35,21 @@ export function ConversationList({ store, state }: { store: Store; state: State 
             data-testid="filter-all"
           >
             All
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={filter === 'missed'}
+            class={filter === 'missed' ? 'is-selected' : ''}
+            onClick={() => store.setFilter('missed')}
+            data-testid="filter-missed"
+          >
+            {t('missed.filter')}
+            {state.missedCount > 0 && (
+              <span class="badge" aria-label={t('missed.countLabel', { count: state.missedCount })} data-testid="missed-count">
+                {state.missedCount}
+              </span>
+            )}
           </button>
         </div>
       </div>
@@ -129,6 +145,11 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                       </span>
                     )}
                   </span>
+                  {c.status === 'missed' && c.followup && (
+                    <span class="conv-agent muted" data-testid="conversation-followup" data-done={c.followup.done_at ? 'true' : 'false'}>
+                      {c.followup.done_at ? t('followup.doneBy', { name: c.followup.agent_name }) : t('followup.claimedBy', { name: c.followup.agent_name })}
+                    </span>
+                  )}
                   {inactive && c.agent_name && (
                     <span class="conv-agent muted" data-testid="conversation-agent">
                       {c.agent_name}

@@ -2,6 +2,17 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ChatRequest, Store } from '../store';
 import { orDash, shortUrl } from '../format';
 import { useNow } from '../hooks';
+import { t } from '../i18n';
+import type { Summary } from '../types';
+
+/** A long question is cut at a word near 140 characters (the whole text is its tooltip). */
+function cut(text: string, max = 140): string {
+  const flat = text.replace(/\s+/g, ' ');
+  if (flat.length <= max) return flat;
+  const room = flat.slice(0, max);
+  const space = room.lastIndexOf(' ');
+  return (space > max * 0.6 ? room.slice(0, space) : room) + '…';
+}
 
 export function RequestBanners({ store, requests, focusId }: { store: Store; requests: ChatRequest[]; focusId: number | null }) {
   // One clock for every countdown while something waits (4 ticks a second, so the shown
@@ -22,6 +33,8 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
   const v = r.visitor;
   const name = v?.name || r.conversation.visitor_name || 'Visitor';
   const taken = r.state === 'taken';
+  // The visitor's first question ("How can we help?"): the request's first text message.
+  const question = (r.conversation as Partial<Summary>).last_text?.trim() || '';
   const accept = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
 
@@ -58,6 +71,11 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
               {orDash(v?.email)}
             </span>
             {r.conversation.page_url && <span class="request-page">on {shortUrl(r.conversation.page_url)}</span>}
+            {question && (
+              <span class="request-question" title={question} data-testid="request-question">
+                “{cut(question)}”
+              </span>
+            )}
           </>
         )}
       </div>
@@ -73,6 +91,15 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
             data-testid="request-accept"
           >
             {r.state === 'accepting' ? 'Accepting…' : 'Accept'}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            disabled={r.state === 'accepting'}
+            onClick={() => store.passOn(r.conversation.id)}
+            data-testid="request-pass-on"
+          >
+            {t('request.passOn')}
           </button>
         </div>
       )}
