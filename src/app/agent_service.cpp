@@ -1,6 +1,7 @@
 #include "app/agent_service.hpp"
 
 #include "app/agent_status.hpp"
+#include "core/language.hpp"
 #include "store/store.hpp"
 
 namespace parley::app {
@@ -32,6 +33,9 @@ core::Result<core::Agent> AgentService::update_settings(const core::Agent& agent
   if (auto ok = core::validate_schedule(settings.schedule); !ok) return ok.error();
   if (settings.max_chats < 1 || settings.max_chats > 1000) {
     return core::bad_request("max_chats must be between 1 and 1000");
+  }
+  if (!core::is_language_setting(settings.language)) {
+    return core::bad_request("language must be \"sv\", \"en\" or \"\" (the browser's)");
   }
   auto updated = store_.update_agent_settings(agent.id, settings);
   if (!updated) return updated.error();

@@ -221,7 +221,8 @@ json::value to_json(const core::Agent& a) {
                  {"schedule", to_json(a.schedule)},
                  {"sound", a.sound},
                  {"takes_chats", a.takes_chats},
-                 {"initials", a.initials}};
+                 {"initials", a.initials},
+                 {"language", a.language}};
   put(o, "override_state", a.override_state);
   return o;
 }
@@ -232,6 +233,10 @@ bool from_json(const json::value& v, core::Agent& out) {
   std::optional<std::string> initials;
   Fields(v).get("initials", initials);
   out.initials = initials.value_or("");
+  // So did the language (issue 13); none: follow the browser.
+  std::optional<std::string> language;
+  Fields(v).get("language", language);
+  out.language = language.value_or("");
   return Fields(v)
       .get("id", out.id)
       .get("name", out.name)

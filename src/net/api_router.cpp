@@ -5,8 +5,8 @@
 
 #include "net/api_support.hpp"
 #include "net/calendar_routes.hpp"
-#include "net/followup_routes.hpp"
 #include "net/document_language.hpp"
+#include "net/followup_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
 #include "net/people_routes.hpp"
@@ -193,7 +193,7 @@ class Api {
   }
 
   static core::AgentSettings settings_of(const core::Agent& a) {
-    return {a.time_zone, a.schedule, a.max_chats, a.sound};
+    return {a.time_zone, a.schedule, a.max_chats, a.sound, a.language};
   }
 
   Response settings(const core::Agent& a) {

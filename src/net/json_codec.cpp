@@ -34,6 +34,7 @@ json::object to_json(const core::Agent& a, const core::EffectiveStatus& status) 
           {"sound", a.sound},
           {"takes_chats", a.takes_chats},
           {"initials", core::team::initials_of(a)},
+          {"language", a.language},
           {"active", a.active}};
 }
 

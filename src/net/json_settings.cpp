@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "core/address_policy.hpp"
+#include "core/language.hpp"
 #include "core/meetings.hpp"
 
 namespace parley::net {
@@ -60,7 +61,8 @@ json::object to_json(const core::AgentSettings& s) {
   return {{"time_zone", s.time_zone},
           {"schedule", to_json(s.schedule)},
           {"max_chats", s.max_chats},
-          {"sound", s.sound}};
+          {"sound", s.sound},
+          {"language", s.language}};
 }
 
 core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o,
@@ -80,6 +82,14 @@ core::Result<core::AgentSettings> agent_settings_from_json(const json::object& o
     auto b = required_bool(o, "sound");
     if (!b) return b.error();
     base.sound = *b;
+  }
+  if (o.contains("language")) {
+    auto lang = required_string(o, "language");
+    if (!lang) return lang.error();
+    if (!core::is_language_setting(*lang)) {
+      return core::bad_request("language must be \"sv\", \"en\" or \"\" (the browser's)");
+    }
+    base.language = *lang;
   }
   if (o.contains("schedule")) {
     auto schedule = schedule_from_json(o.at("schedule"), "schedule");

@@ -33,12 +33,12 @@ core::VisitorFacts facts_of(const core::PreChatForm& form);
 // agents.available is the toggle's value; it applies only while override_set_at is set.
 inline constexpr const char* kAgentColumns =
     "a.id, a.name, a.email, a.role, a.available, a.max_chats, a.active, a.time_zone, "
-    "a.schedule, a.override_set_at, a.sound, a.takes_chats, a.initials";  // 13
-inline constexpr int kAgentColumnCount = 13;
+    "a.schedule, a.override_set_at, a.sound, a.takes_chats, a.initials, a.language";  // 14
+inline constexpr int kAgentColumnCount = 14;
 // Unqualified, for RETURNING (which does not accept a table alias).
 inline constexpr const char* kAgentColumnsBare =
     "id, name, email, role, available, max_chats, active, time_zone, schedule, "
-    "override_set_at, sound, takes_chats, initials";
+    "override_set_at, sound, takes_chats, initials, language";
 inline constexpr const char* kPersonColumns =
     "p.id, p.email, p.name, p.job_title, p.phone, p.company, p.crm_status";        // 7
 inline constexpr const char* kPersonColumnsBare =
@@ -94,6 +94,7 @@ core::Agent read_agent(const Row& s, int i = 0) {
   a.sound = s.flag(i + 10);
   a.takes_chats = s.flag(i + 11);
   a.initials = s.text(i + 12);
+  a.language = s.text(i + 13);
   return a;
 }
 

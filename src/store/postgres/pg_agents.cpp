@@ -71,11 +71,12 @@ Result<core::Agent> PgStore::update_agent_settings(Id agent_id,
                                                    const core::AgentSettings& settings) {
   return write([&](PgConnection& db) -> Result<core::Agent> {
     auto agent = first_agent(db.query(sql({"UPDATE agents SET time_zone = $2, schedule = $3, "
-                                           "max_chats = $4, sound = $5 WHERE id = $1 RETURNING ",
+                                           "max_chats = $4, sound = $5, language = $6 "
+                                           "WHERE id = $1 RETURNING ",
                                            kAgentColumnsBare}),
                                       agent_id, settings.time_zone,
                                       encode_schedule(settings.schedule), settings.max_chats,
-                                      settings.sound));
+                                      settings.sound, settings.language));
     if (!agent) return core::not_found("no such agent");
     return *agent;
   });

@@ -263,6 +263,10 @@ CREATE TABLE followups (
 CREATE INDEX conversations_missed ON conversations(last_activity_at DESC, id DESC)
   WHERE status = 'missed';
 )sql"},
+    {6, R"sql(
+-- The agent's language (issue 13): 'sv', 'en', or '' = follow the browser.
+ALTER TABLE agents ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 // Any 64-bit number, the same on every node: the advisory lock that serialises migrations.

@@ -274,6 +274,10 @@ CREATE TABLE followups (
 CREATE INDEX conversations_missed ON conversations(last_activity_at DESC, id DESC)
   WHERE status = 'missed';
 )sql"},
+    {9, R"sql(
+-- The agent's language (issue 13): 'sv', 'en', or '' = follow the browser.
+ALTER TABLE agents ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

@@ -109,10 +109,10 @@ Result<core::Agent> SqliteStore::update_agent_settings(Id agent_id,
   return writer_.run([&](Connection& db) -> Result<core::Agent> {
     Transaction tx(db);
     auto s = db.prepare(sql({"UPDATE agents SET time_zone = ?2, schedule = ?3, max_chats = ?4, "
-                             "sound = ?5 WHERE id = ?1 RETURNING ",
+                             "sound = ?5, language = ?6 WHERE id = ?1 RETURNING ",
                              kAgentColumnsBare}));
     s.bind_all(agent_id, settings.time_zone, encode_schedule(settings.schedule),
-               settings.max_chats, settings.sound);
+               settings.max_chats, settings.sound, settings.language);
     if (!s.step()) return core::not_found("no such agent");
     auto agent = read_agent(s);
     s.run();
