@@ -61,6 +61,11 @@ TEST(MigrateTest, CopiesAPopulatedSqliteInstallationIntoPostgres) {
                                    json::object{{"body", "Hi Vera, 20 euro a month."},
                                                 {"client_id", "m1"}})
                        .status);
+    // An invitation not used yet: its link (password_links) moves along with the rest.
+    auto ada = login_agent(server.port(), logins[0].email, logins[0].password);
+    ASSERT_EQ(201, ada.http.post("/api/v1/admin/agents",
+                                 json::object{{"name", "Nora New"}, {"email", "nora@example.com"}})
+                       .status);
     ASSERT_EQ(0, server.stop());
   }
 #ifdef PARLEY_SEED_BINARY  // the bench tools are not built in sanitizer builds

@@ -16,7 +16,7 @@ using postgres::PgConnection;
 
 // Parents before children, so every foreign key finds its row.
 constexpr const char* kTableOrder[] = {
-    "agents",   "sessions",      "people",       "visitors",           "teams",
+    "agents",   "sessions",      "password_links", "people",       "visitors",           "teams",
     "team_members", "account_rules", "custom_rules", "conversations", "conversation_offers",
     "messages", "activities",    "routing_state", "settings",          "meeting_calendars",
     "busy_times", "meetings", "presence", "followups"};
