@@ -86,6 +86,7 @@ void expect_same(const core::Agent& a, const core::Agent& b) {
   EXPECT_EQ(a.override_state, b.override_state);
   EXPECT_EQ(a.sound, b.sound);
   EXPECT_EQ(a.takes_chats, b.takes_chats);
+  EXPECT_EQ(a.initials, b.initials);
 }
 
 void expect_same(const core::EffectiveStatus& a, const core::EffectiveStatus& b) {
@@ -206,6 +207,7 @@ core::Agent full_agent() {
   a.override_state = core::AvailabilityOverride{true, 1700000000123};
   a.sound = false;
   a.takes_chats = false;
+  a.initials = "GH";
   return a;
 }
 
@@ -383,6 +385,23 @@ TEST(EventCodec, EveryConversationAndMeetingStatus) {
   auto back = round_trip(AgentStatusChanged{agent, {}}, std::nullopt);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->agent.role, core::Role::agent);
+}
+
+// An agent from a node older than issue 13 has no initials: decoded, it has none (its name's
+// letters are shown), and a deactivated agent stays deactivated (what closes their sockets).
+TEST(EventCodec, AgentWithoutInitialsFromAnOlderNode) {
+  core::Agent agent = full_agent();
+  auto text = encode_event("agent:7", Event(AgentStatusChanged{agent, {}}, std::nullopt));
+  auto at = text.find("\"initials\":\"GH\",");
+  ASSERT_NE(std::string::npos, at) << text;
+  text.erase(at, std::string("\"initials\":\"GH\",").size());
+  auto decoded = decode_event(text);
+  ASSERT_TRUE(decoded) << text;
+  const auto* back = std::get_if<AgentStatusChanged>(&decoded->event->payload());
+  ASSERT_NE(nullptr, back);
+  EXPECT_EQ("", back->agent.initials);
+  EXPECT_FALSE(back->agent.active);
+  EXPECT_EQ("Grace", back->agent.name.substr(0, 5));
 }
 
 // The format itself: versioned, enums by name, unset optionals left out, readable keys.
