@@ -13,6 +13,16 @@ export interface PickerView {
   openDays: Set<string>;
 }
 
+export interface PickerTexts {
+  showAll(count: number): string;
+  moreDays(count: number): string;
+}
+
+const ENGLISH: PickerTexts = {
+  showAll: (count) => `Show all ${count} times`,
+  moreDays: (count) => `More days (${count} more)`,
+};
+
 export interface PickerIds {
   day: string;
   dayTitle: string;
@@ -28,6 +38,8 @@ export interface PickerOptions {
   selected: number | null;
   view: PickerView;
   onPick(slot: Slot): void;
+  /** The picker's words in the caller's language (English without). */
+  texts?: PickerTexts;
   /** The view changed (more days / all times of a day): render again. */
   onView(): void;
   ids: PickerIds;
@@ -88,7 +100,7 @@ export function slotPicker(o: PickerOptions): HTMLElement {
                   o.onView();
                 },
               },
-              `Show all ${day.slots.length} times`,
+              (o.texts ?? ENGLISH).showAll(day.slots.length),
             )
           : null,
       ),
@@ -108,7 +120,7 @@ export function slotPicker(o: PickerOptions): HTMLElement {
             o.onView();
           },
         },
-        `More days (${hidden} more)`,
+        (o.texts ?? ENGLISH).moreDays(hidden),
       ),
     );
   }

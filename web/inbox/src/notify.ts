@@ -5,6 +5,8 @@
 // background (tab hidden or window not focused); the per-browser preference
 // `parley.notify_in_foreground` (Settings → This browser) shows it even when the Inbox is in front.
 
+import { t } from './i18n';
+
 const DISMISSED_KEY = 'parley.notifications_prompt_dismissed';
 const FOREGROUND_KEY = 'parley.notify_in_foreground';
 
@@ -112,7 +114,7 @@ function notifyAgent(title: string, body: string, tag: string, onClick: () => vo
 
 /** Shows "New chat request" for a conversation (see notifyAgent). */
 export function showRequestNotification(conversationId: number, body: string, onClick: () => void): void {
-  const n = notifyAgent('New chat request', body, `parley-request-${conversationId}`, onClick);
+  const n = notifyAgent(t('request.new'), body, `parley-request-${conversationId}`, onClick);
   if (!n) return;
   open.set(conversationId, n);
   n.onclose = () => {

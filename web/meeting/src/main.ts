@@ -314,6 +314,7 @@ function moveCard(): HTMLElement {
             render();
           },
           onView: render,
+          texts: { showAll: (count: number) => t('slots.showAll', { count }), moreDays: (count: number) => t('slots.moreDays', { count }) },
           ids: { day: 'manage-day', dayTitle: 'manage-day-title', slot: 'manage-slot', moreDays: 'manage-more-days', moreTimes: 'manage-more-times' },
         })
       : h('p', { class: 'muted', 'data-testid': 'manage-no-slots' }, t('noSlots')),

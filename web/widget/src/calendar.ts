@@ -5,8 +5,9 @@
 import { ApiError, type VisitorApi } from './api';
 import { ICONS, append, clear, h, icon } from './dom';
 import { newPickerView, slotPicker } from '../../shared/slot-picker';
-import { EMAIL_RE, STATUS_TEXT, cleanMeeting, cleanSlots, localZone, meetingWhen, zoneAbbr } from '../../shared/slots';
+import { EMAIL_RE, cleanMeeting, cleanSlots, localZone, meetingWhen, zoneAbbr } from '../../shared/slots';
 import type { CalendarCardBody, Meeting, MeetingEventBody, MeetingStatus, Slot } from './types';
+import { t } from './i18n';
 
 /** What a card needs from the widget. */
 export interface CardHost {
@@ -22,7 +23,6 @@ export interface CardHost {
   manageUrl(meetingId: number): string | null;
 }
 
-const TAKEN = 'That time was just taken';
 
 /** Keeps the keyboard focus (and caret) on an element that a re-render detached and re-attached. */
 export function keepFocus(root: Document | ShadowRoot, fn: () => void): void {
@@ -62,10 +62,13 @@ export async function downloadInvite(api: VisitorApi, meetingId: number, near: N
   window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-const KIND_TITLE: Record<string, string> = {
-  'meeting.booked': 'Meeting booked',
-  'meeting.rescheduled': 'Meeting rescheduled',
-  'meeting.cancelled': 'Meeting cancelled',
+// meeting.booked / rescheduled / cancelled: their titles are cal.kind.<kind>.
+const KINDS = new Set(['meeting.booked', 'meeting.rescheduled', 'meeting.cancelled']);
+
+/** The slot picker's words in the widget's language. */
+export const pickerTexts = {
+  showAll: (count: number) => t('slots.showAll', { count }),
+  moreDays: (count: number) => t('slots.moreDays', { count }),
 };
 
 /**
@@ -87,20 +90,20 @@ export function meetingCard(host: CardHost, m: MeetingEventBody, kind: string, s
         e.preventDefault();
         error.hidden = true;
         downloadInvite(host.api, m.meeting_id, ics).catch((err) => {
-          error.textContent = err instanceof ApiError ? err.message : 'The invitation could not be downloaded.';
+          error.textContent = err instanceof ApiError ? err.message : t('cal.icsFailed');
           error.hidden = false;
         });
       },
     },
     icon(ICONS.download, 14),
-    cancelled ? 'Download cancellation (.ics)' : 'Download invitation (.ics)',
+    cancelled ? t('cal.downloadCancellation') : t('cal.downloadInvitation'),
   );
   const manage = !cancelled && latest !== 'cancelled' ? host.manageUrl(m.meeting_id) : null;
   const later =
     latest && latest !== m.status && !(m.status === 'scheduled' && latest === 'scheduled')
       ? latest === 'cancelled'
-        ? 'This meeting was cancelled later.'
-        : 'This meeting was moved later.'
+        ? t('cal.cancelledLater')
+        : t('cal.movedLater')
       : null;
   return h(
     'div',
@@ -116,19 +119,19 @@ export function meetingCard(host: CardHost, m: MeetingEventBody, kind: string, s
       'div',
       { class: 'cal-head' },
       h('span', { class: 'cal-icon' }, icon(cancelled ? ICONS.close : ICONS.check, 16)),
-      h('div', { class: 'cal-title', 'data-testid': 'widget-meeting-title' }, KIND_TITLE[kind] ?? 'Meeting'),
+      h('div', { class: 'cal-title', 'data-testid': 'widget-meeting-title' }, KINDS.has(kind) ? t(`cal.kind.${kind}`) : t('cal.meeting')),
       // The pill tells where the meeting stands now; the card's own status is in data-status.
-      h('span', { class: `cal-status is-${latest ?? m.status}`, 'data-testid': 'widget-meeting-status' }, STATUS_TEXT[latest ?? m.status]),
+      h('span', { class: `cal-status is-${latest ?? m.status}`, 'data-testid': 'widget-meeting-status' }, t(`cal.status.${latest ?? m.status}`)),
     ),
     h('div', { class: 'cal-when', 'data-testid': 'widget-meeting-time', 'data-start': m.start }, meetingWhen(m.start, m.end, zone)),
-    m.agent_name ? h('div', { class: 'cal-line', 'data-testid': 'widget-meeting-agent' }, `with ${m.agent_name}`) : null,
-    m.booker_email ? h('div', { class: 'cal-line cal-muted', 'data-testid': 'widget-meeting-email' }, `Booked for ${m.booker_email}`) : null,
+    m.agent_name ? h('div', { class: 'cal-line', 'data-testid': 'widget-meeting-agent' }, t('cal.with', { name: m.agent_name })) : null,
+    m.booker_email ? h('div', { class: 'cal-line cal-muted', 'data-testid': 'widget-meeting-email' }, t('cal.bookedFor', { email: m.booker_email })) : null,
     later ? h('div', { class: 'cal-line cal-muted', 'data-testid': 'widget-meeting-later' }, later) : null,
     h(
       'div',
       { class: 'cal-actions' },
       ics,
-      manage ? h('a', { class: 'cal-link', href: manage, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'widget-meeting-manage' }, 'Manage or cancel') : null,
+      manage ? h('a', { class: 'cal-link', href: manage, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'widget-meeting-manage' }, t('cal.manage')) : null,
     ),
     error,
   );
@@ -165,7 +168,7 @@ export class CalendarCard {
       maxlength: 200,
       autocomplete: 'email',
       placeholder: 'you@example.com',
-      'aria-label': 'Your email',
+      'aria-label': t('cal.yourEmail'),
       'data-testid': 'widget-book-email',
     });
     this.email.addEventListener('input', () => {
@@ -213,7 +216,7 @@ export class CalendarCard {
       if (e instanceof ApiError && e.status === 404) this.phase = 'unavailable';
       else {
         this.phase = 'error';
-        this.error = e instanceof ApiError ? e.message : 'The free times could not be loaded.';
+        this.error = e instanceof ApiError ? e.message : t('cal.loadFailed');
       }
     }
     this.render();
@@ -235,7 +238,7 @@ export class CalendarCard {
     if (this.busy || !this.selected) return;
     const email = this.email.value.trim();
     if (!EMAIL_RE.test(email)) {
-      this.error = email ? 'Please enter a valid email address.' : 'Please enter your email.';
+      this.error = email ? t('cal.emailInvalid') : t('cal.emailMissing');
       this.render();
       this.email.focus();
       return;
@@ -247,7 +250,7 @@ export class CalendarCard {
     try {
       const res = await this.host.api.book(this.card.agent_id, this.selected.start, email, this.host.conversationId());
       const meeting = cleanMeeting(res?.meeting);
-      if (!meeting) throw new ApiError(500, 'bad_answer', 'The booking could not be confirmed. Please try again.');
+      if (!meeting) throw new ApiError(500, 'bad_answer', t('cal.notConfirmed'));
       this.meeting = { ...meeting, agent_name: meeting.agent_name || this.card.agent_name, booker_email: meeting.booker_email || email };
       this.phase = 'booked';
       this.busy = false;
@@ -270,7 +273,7 @@ export class CalendarCard {
       } else if (e instanceof ApiError && e.status === 404) {
         this.phase = 'unavailable';
       } else {
-        this.error = e instanceof ApiError ? e.message : 'The meeting could not be booked. Please try again.';
+        this.error = e instanceof ApiError ? e.message : t('cal.notBooked');
       }
     }
     this.busy = false;
@@ -306,12 +309,12 @@ export class CalendarCard {
       'div',
       { class: 'cal-head' },
       h('span', { class: 'cal-icon' }, icon(ICONS.calendar, 16)),
-      h('div', { class: 'cal-title', 'data-testid': 'widget-calendar-title' }, `Book a meeting with ${this.card.agent_name}`),
+      h('div', { class: 'cal-title', 'data-testid': 'widget-calendar-title' }, t('cal.bookWith', { name: this.card.agent_name })),
     );
     clear(this.body);
     if (state === 'done') {
       append(this.body, [
-        h('p', { class: 'cal-line cal-muted' }, `You booked a meeting with ${this.card.agent_name} (see below).`),
+        h('p', { class: 'cal-line cal-muted' }, t('cal.youBooked', { name: this.card.agent_name })),
         h(
           'button',
           {
@@ -323,23 +326,23 @@ export class CalendarCard {
               void this.load();
             },
           },
-          'Book another time',
+          t('cal.another'),
         ),
       ]);
     } else if (state === 'loading') {
-      append(this.body, [h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-loading' }, 'Loading free times…')]);
+      append(this.body, [h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-loading' }, t('cal.loading'))]);
     } else if (state === 'unavailable') {
-      append(this.body, [h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-unavailable' }, 'This calendar cannot be booked right now.')]);
+      append(this.body, [h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-unavailable' }, t('cal.unavailable'))]);
     } else if (state === 'error') {
       append(this.body, [
-        h('div', { class: 'cal-error', role: 'alert', 'data-testid': 'widget-calendar-error' }, this.error ?? 'The free times could not be loaded.'),
-        h('button', { type: 'button', class: 'cal-link cal-button-link', onclick: () => void this.load() }, 'Try again'),
+        h('div', { class: 'cal-error', role: 'alert', 'data-testid': 'widget-calendar-error' }, this.error ?? t('cal.loadFailed')),
+        h('button', { type: 'button', class: 'cal-link cal-button-link', onclick: () => void this.load() }, t('cal.tryAgain')),
       ]);
     } else {
       const abbr = zoneAbbr(Date.now(), zone);
       append(this.body, [
-        this.taken ? h('div', { class: 'cal-taken', role: 'alert', 'data-testid': 'widget-calendar-taken' }, `${TAKEN}. Please pick another time.`) : null,
-        h('p', { class: 'cal-zone', 'data-testid': 'widget-calendar-zone', 'data-zone': zone }, `Times in your time zone: ${zone.replace(/_/g, ' ')}${abbr ? ` (${abbr})` : ''}`),
+        this.taken ? h('div', { class: 'cal-taken', role: 'alert', 'data-testid': 'widget-calendar-taken' }, t('cal.taken')) : null,
+        h('p', { class: 'cal-zone', 'data-testid': 'widget-calendar-zone', 'data-zone': zone }, t('cal.zone', { zone: zone.replace(/_/g, ' ') + (abbr ? ` (${abbr})` : '') })),
         this.slots.length
           ? slotPicker({
               slots: this.slots,
@@ -349,9 +352,10 @@ export class CalendarCard {
               disabled: this.busy,
               onPick: (s) => this.pick(s),
               onView: () => this.render(),
+              texts: pickerTexts,
               ids: { day: 'widget-calendar-day', dayTitle: 'widget-calendar-day-title', slot: 'widget-slot', moreDays: 'widget-more-days', moreTimes: 'widget-more-times' },
             })
-          : h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-empty' }, 'No free times in the coming days.'),
+          : h('p', { class: 'cal-line cal-muted', 'data-testid': 'widget-calendar-empty' }, t('cal.noSlots')),
         this.selected ? this.confirmBox(this.selected, zone) : null,
         this.error && this.selected == null ? h('div', { class: 'cal-error', role: 'alert', 'data-testid': 'widget-book-error' }, this.error) : null,
       ]);
@@ -363,13 +367,13 @@ export class CalendarCard {
     const book = h(
       'button',
       { type: 'button', class: 'btn cal-book', disabled: this.busy, 'data-testid': 'widget-book', onclick: () => void this.book() },
-      this.busy ? 'Booking…' : 'Book',
+      this.busy ? t('cal.booking') : t('cal.book'),
     );
     return h(
       'div',
       { class: 'cal-confirm' },
       h('div', { class: 'cal-when', 'data-testid': 'widget-book-time', 'data-start': slot.start }, meetingWhen(slot.start, slot.end, zone)),
-      h('label', { class: 'cal-label' }, 'Your email', this.email),
+      h('label', { class: 'cal-label' }, t('cal.yourEmail'), this.email),
       this.error ? h('div', { class: 'cal-error', role: 'alert', 'data-testid': 'widget-book-error' }, this.error) : null,
       h(
         'div',
@@ -386,7 +390,7 @@ export class CalendarCard {
               this.render();
             },
           },
-          'Back',
+          t('cal.back'),
         ),
         book,
       ),

@@ -32,7 +32,6 @@ const PROFILE_KEY = 'parley.visitor_profile';
 const MEETING_LINKS_KEY = 'parley.meeting_links';
 const MAX_BODY_BYTES = 4000;
 const ACK_TIMEOUT_MS = 8000;
-const DEFAULT_FALLBACK = 'Sorry, no one is available to chat right now. We have your details and will get back to you by email.';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TYPING_SEND_EVERY_MS = 2000;
 /** Events per history page: the newest on load, then each older one on scrolling up. */
@@ -56,18 +55,18 @@ const clock = (ms: number): string => timeOfDay(ms);
 /** "in 30 seconds" from a 429's retry_after_ms (docs/api.md, "Limits"); "in a moment" without one. */
 function retryWait(ms: unknown): string {
   const s = Math.ceil(Number(ms) / 1000);
-  if (!Number.isFinite(s) || s <= 0) return 'in a moment';
-  return s < 90 ? `in ${s} second${s === 1 ? '' : 's'}` : `in ${Math.ceil(s / 60)} minutes`;
+  if (!Number.isFinite(s) || s <= 0) return t('wait.moment');
+  return s < 90 ? t('wait.seconds', { count: s }) : t('wait.minutes', { count: Math.ceil(s / 60) });
 }
 
 /** "10 minutes", "45 seconds" (rounded down). */
 function span(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  if (s < 60) return t('span.seconds', { count: s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  if (m < 60) return t('span.minutes', { count: m });
   const hrs = Math.floor(m / 60);
-  return `${hrs} hour${hrs === 1 ? '' : 's'}` + (m % 60 ? ` ${m % 60} minute${m % 60 === 1 ? '' : 's'}` : '');
+  return t('span.hours', { count: hrs }) + (m % 60 ? ` ${t('span.minutes', { count: m % 60 })}` : '');
 }
 
 /**
@@ -81,8 +80,8 @@ function inactivityText(events: ChatEvent[]): string {
     if (end && ev.seq >= end.seq) break;
     if (ev.kind === 'text' || ev.kind === 'chat.accepted') from = ev.created_at;
   }
-  if (!end || from == null || end.created_at - from < 1000) return 'This chat ended after a period of inactivity';
-  return `This chat ended after ${span(end.created_at - from)} without messages`;
+  if (!end || from == null || end.created_at - from < 1000) return t('ended.inactivity');
+  return t('ended.quiet', { span: span(end.created_at - from) });
 }
 
 /** An http(s) URL found in text, without the sentence punctuation after it; null if not a valid URL. */
@@ -395,7 +394,7 @@ export class Widget implements CardHost {
       this.sendBtn.disabled = !this.textarea.value.trim();
       this.sendTyping();
     });
-    this.sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': 'Send', disabled: true, 'data-testid': 'widget-send' }, icon(ICONS.send, 18));
+    this.sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t('chat.send'), disabled: true, 'data-testid': 'widget-send' }, icon(ICONS.send, 18));
     this.composer = h('form', { class: 'composer', 'data-testid': 'widget-composer' }, this.textarea, this.sendBtn);
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -418,7 +417,7 @@ export class Widget implements CardHost {
     this.missedView = h(
       'div',
       { class: 'center', 'data-testid': 'widget-missed' },
-      (this.missedTitle = h('h3', { 'data-testid': 'widget-missed-title' }, 'No one is available right now')),
+      (this.missedTitle = h('h3', { 'data-testid': 'widget-missed-title' }, t('missed.none'))),
       this.missedText,
       this.missedBook,
       this.missedCards,
@@ -508,7 +507,7 @@ export class Widget implements CardHost {
     if (view === 'missed') {
       this.missedText.textContent = this.missedMessage();
       const timedOut = this.conv?.end_reason === 'no_answer';
-      this.missedTitle.textContent = timedOut ? 'Sorry, nobody could answer in time' : 'No one is available right now';
+      this.missedTitle.textContent = timedOut ? t('missed.timedOut') : t('missed.none');
       this.missedView.setAttribute('data-reason', this.conv?.end_reason ?? '');
       this.renderMissedCards();
     }
@@ -641,7 +640,7 @@ export class Widget implements CardHost {
   /** The fallback text the server sent with `chat.missed`. */
   private missedMessage(): string {
     const missed = [...this.events].reverse().find((e) => e.kind === 'chat.missed');
-    return (missed?.body ?? '').trim() || DEFAULT_FALLBACK;
+    return (missed?.body ?? '').trim() || t('fallback');
   }
 
   private renderChat(): void {
@@ -661,7 +660,7 @@ export class Widget implements CardHost {
 
     const typing = active && this.agentTypingUntil > Date.now();
     this.typingEl.hidden = !typing;
-    (this.typingEl.querySelector('.typing-text') as HTMLElement).textContent = `${this.conv?.agent_name || 'Agent'} is typing…`;
+    (this.typingEl.querySelector('.typing-text') as HTMLElement).textContent = t('chat.agentTyping', { name: this.conv?.agent_name || t('chat.agent') });
 
     this.composer.hidden = !active;
     this.composerErrorEl.hidden = !this.composerError || !active;
@@ -696,7 +695,7 @@ export class Widget implements CardHost {
               'div',
               { class: 'meta' },
               clock(ev.created_at),
-              ev.seq === lastVisitorSeq && this.agentReadSeq >= ev.seq ? [' · ', h('span', { class: 'seen', 'data-testid': 'widget-seen' }, 'Seen')] : null,
+              ev.seq === lastVisitorSeq && this.agentReadSeq >= ev.seq ? [' · ', h('span', { class: 'seen', 'data-testid': 'widget-seen' }, t('chat.seen'))] : null,
             ),
           ),
         );
@@ -714,12 +713,12 @@ export class Widget implements CardHost {
     for (const p of this.pending) {
       const meta =
         p.status === 'sending'
-          ? h('div', { class: 'meta', 'data-testid': 'widget-message-pending' }, 'Sending…')
+          ? h('div', { class: 'meta', 'data-testid': 'widget-message-pending' }, t('chat.sending'))
           : h(
               'div',
               { class: 'meta' },
-              (p.error ?? 'Not sent.') + ' ',
-              h('button', { type: 'button', onclick: () => this.retry(p.client_id) }, 'Retry'),
+              (p.error ?? t('chat.notSent')) + ' ',
+              h('button', { type: 'button', onclick: () => this.retry(p.client_id) }, t('chat.retry')),
             );
       this.messagesEl.appendChild(
         h(
@@ -791,9 +790,9 @@ export class Widget implements CardHost {
     const b = (ev.body ?? '').trim();
     switch (ev.kind) {
       case 'chat.accepted':
-        return `${b || 'An agent'} joined the chat`;
+        return t('system.joined', { name: b || t('system.anAgent') });
       case 'chat.ended':
-        return b === 'visitor' ? 'You ended the chat' : b === 'inactivity' ? inactivityText(this.events) : b === 'agent' ? `${this.conv?.agent_name || 'The agent'} ended the chat` : 'The chat was closed';
+        return b === 'visitor' ? t('system.youEnded') : b === 'inactivity' ? inactivityText(this.events) : b === 'agent' ? t('system.agentEnded', { name: this.conv?.agent_name || t('system.theAgent') }) : t('system.closed');
       case 'chat.requested':
       case 'chat.missed':
         return null;
@@ -872,13 +871,13 @@ export class Widget implements CardHost {
     const name = v('name');
     const email = v('email');
     let bad = false;
-    this.setFieldError('name', name ? null : 'Please enter your name.');
+    this.setFieldError('name', name ? null : t('form.nameMissing'));
     if (!name) bad = true;
     if (!email) {
-      this.setFieldError('email', 'Please enter your email.');
+      this.setFieldError('email', t('form.emailMissing'));
       bad = true;
     } else if (!EMAIL_RE.test(email)) {
-      this.setFieldError('email', 'Please enter a valid email address.');
+      this.setFieldError('email', t('form.emailInvalid'));
       bad = true;
     } else this.setFieldError('email', null);
     if (bad) {
@@ -924,10 +923,10 @@ export class Widget implements CardHost {
     } catch (e) {
       this.formError =
         e instanceof ApiError && e.status === 429
-          ? `Too many chat requests right now. Please try again ${retryWait(e.data?.retry_after_ms)}.`
+          ? t('form.tooMany', { wait: retryWait(e.data?.retry_after_ms) })
           : e instanceof ApiError
             ? e.message
-            : 'Something went wrong. Please try again.';
+            : t('error.generic');
     } finally {
       this.busy = false;
       this.render();
@@ -1040,14 +1039,14 @@ export class Widget implements CardHost {
     edge.hidden = !this.events.length || (state === 'start' && !this.pagedBack);
     edge.setAttribute('data-state', state);
     clear(edge);
-    if (state === 'loading') append(edge, [h('span', { 'data-testid': 'widget-history-loading' }, 'Loading earlier messages…')]);
+    if (state === 'loading') append(edge, [h('span', { 'data-testid': 'widget-history-loading' }, t('history.loading'))]);
     else if (state === 'error')
       append(edge, [
-        h('span', { 'data-testid': 'widget-history-error' }, 'Could not load earlier messages. '),
-        h('button', { type: 'button', class: 'link', onclick: () => void this.loadOlder() }, 'Retry'),
+        h('span', { 'data-testid': 'widget-history-error' }, t('history.error')),
+        h('button', { type: 'button', class: 'link', onclick: () => void this.loadOlder() }, t('chat.retry')),
       ]);
-    else if (state === 'more') append(edge, [h('button', { type: 'button', class: 'link', 'data-testid': 'widget-history-more', onclick: () => void this.loadOlder() }, 'Earlier messages')]);
-    else append(edge, [h('span', { 'data-testid': 'widget-history-start' }, 'Beginning of the conversation')]);
+    else if (state === 'more') append(edge, [h('button', { type: 'button', class: 'link', 'data-testid': 'widget-history-more', onclick: () => void this.loadOlder() }, t('history.more'))]);
+    else append(edge, [h('span', { 'data-testid': 'widget-history-start' }, t('history.start'))]);
   }
 
   private async endChat(): Promise<void> {
@@ -1066,7 +1065,7 @@ export class Widget implements CardHost {
       await this.fetchEvents();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) await this.fetchEvents();
-      else this.composerError = e instanceof ApiError ? e.message : 'Could not end the chat.';
+      else this.composerError = e instanceof ApiError ? e.message : t('end.failed');
     } finally {
       this.endBtn.disabled = false;
       this.render();
@@ -1245,10 +1244,10 @@ export class Widget implements CardHost {
           p.status = 'failed';
           p.error =
             f.code === 'conflict'
-              ? 'Not sent: the chat has ended.'
+              ? t('send.ended')
               : f.code === 'too_many_requests'
-                ? `Not sent: too many messages at once. Try again ${retryWait(f.retry_after_ms)}.`
-                : f.message || 'Not sent.';
+                ? t('send.tooMany', { wait: retryWait(f.retry_after_ms) })
+                : f.message || t('chat.notSent');
           this.render();
         }
         return;
@@ -1264,7 +1263,7 @@ export class Widget implements CardHost {
     const body = this.textarea.value.trim();
     if (!body || this.conv?.status !== 'active') return;
     if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) {
-      this.composerError = 'That message is too long.';
+      this.composerError = t('send.tooLong');
       this.render();
       return;
     }
@@ -1318,12 +1317,12 @@ export class Widget implements CardHost {
       p.status = 'failed';
       p.error =
         e instanceof ApiError && e.status === 409
-          ? 'Not sent: the chat has ended.'
+          ? t('send.ended')
           : e instanceof ApiError && e.status === 429
-            ? `Not sent: too many messages at once. Try again ${retryWait(e.data?.retry_after_ms)}.`
+            ? t('send.tooMany', { wait: retryWait(e.data?.retry_after_ms) })
             : e instanceof ApiError
               ? e.message
-              : 'Not sent.';
+              : t('chat.notSent');
     }
     this.render();
   }

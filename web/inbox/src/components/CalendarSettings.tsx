@@ -124,7 +124,7 @@ export function CalendarSettings({ store, state }: { store: Store; state: State 
     const v = next[f.key] as number;
     if (!(Number.isInteger(v) && v >= f.min && v <= f.max)) {
       badNumbers.add(f.key);
-      problems.push(`${f.label}: a whole number from ${f.min} to ${f.max} ${f.unit}.`);
+      problems.push(t('cal.wholeNumber', { field: t(f.label), min: f.min, max: f.max, unit: t(f.unit) }));
     }
   }
   const badUrl = urlProblem(draft.ics_url);

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '../i18n';
 
 interface Props {
   title: string;
@@ -72,15 +73,15 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, dang
 export function ConfirmLeave({ onLeave, onStay }: { onLeave: () => void; onStay: () => void }) {
   return (
     <ConfirmDialog
-      title="Leave without saving?"
-      confirmLabel="Leave without saving"
-      cancelLabel="Stay on this page"
+      title={t('leave.title')}
+      confirmLabel={t('leave.confirm')}
+      cancelLabel={t('leave.stay')}
       danger
       onConfirm={onLeave}
       onCancel={onStay}
       ids={{ dialog: 'leave-dialog', confirm: 'leave-confirm', cancel: 'leave-stay' }}
     >
-      Your changes on this page are not saved yet. If you leave now, they are lost.
+      {t('leave.text')}
     </ConfirmDialog>
   );
 }

@@ -12,10 +12,10 @@ export function ConversationList({ store, state }: { store: Store; state: State 
   const searching = !!listQuery;
 
   return (
-    <nav class="col col-list" aria-label="Conversations">
+    <nav class="col col-list" aria-label={t('list.region')}>
       <div class="col-head">
-        <h2>Conversations</h2>
-        <div class="segmented" role="tablist" aria-label="Filter">
+        <h2>{t('list.title')}</h2>
+        <div class="segmented" role="tablist" aria-label={t('list.filter')}>
           <button
             type="button"
             role="tab"
@@ -24,7 +24,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
             onClick={() => store.setFilter('active')}
             data-testid="filter-active"
           >
-            Active
+            {t('list.active')}
           </button>
           <button
             type="button"
@@ -34,7 +34,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
             onClick={() => store.setFilter('all')}
             data-testid="filter-all"
           >
-            All
+            {t('list.all')}
           </button>
           <button
             type="button"
@@ -68,8 +68,8 @@ export function ConversationList({ store, state }: { store: Store; state: State 
           ref={searchRef}
           type="search"
           value={query}
-          placeholder="Search name, email or message"
-          aria-label="Search conversations"
+          placeholder={t('list.search')}
+          aria-label={t('list.searchLabel')}
           maxLength={200}
           onInput={(e) => store.setQuery((e.target as HTMLInputElement).value)}
           onKeyDown={(e) => {
@@ -84,7 +84,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
           <button
             type="button"
             class="list-search-clear"
-            aria-label="Clear search"
+            aria-label={t('list.clearSearch')}
             onClick={() => {
               store.setQuery('');
               searchRef.current?.focus();
@@ -107,7 +107,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
           if (!c) return null;
           const unread = store.unreadCount(id);
           const selected = state.selectedId === id;
-          const snippet = c.last_text ?? (c.status === 'active' ? 'Chat started' : '');
+          const snippet = c.last_text ?? (c.status === 'active' ? t('list.chatStarted') : '');
           const inactive = c.status === 'ended' || c.status === 'missed';
           return (
             <li key={id}>
@@ -125,10 +125,10 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                 <span class="conv-main">
                   <span class="conv-top">
                     <span class="conv-name" data-testid="conversation-name">
-                      {c.visitor_name || `Visitor #${c.visitor_id}`}
+                      {c.visitor_name || t('chat.visitorNumber', { id: c.visitor_id })}
                     </span>
                     <time class="conv-time" dateTime={new Date(c.last_activity_at).toISOString()} title={zonedDateTime(c.last_activity_at, state.me?.time_zone)} data-testid="conversation-time">
-                      {relativeTime(c.last_activity_at, now)}
+                      {relativeTime(c.last_activity_at, now, state.me?.time_zone)}
                     </time>
                   </span>
                   <span class="conv-bottom">
@@ -136,7 +136,7 @@ export function ConversationList({ store, state }: { store: Store; state: State 
                       {snippet || '\u00a0'}
                     </span>
                     {unread > 0 ? (
-                      <span class="badge" aria-label={`${unread} unread`} data-testid="conversation-unread">
+                      <span class="badge" aria-label={t('list.unread', { count: unread })} data-testid="conversation-unread">
                         {unread}
                       </span>
                     ) : (
@@ -165,34 +165,33 @@ export function ConversationList({ store, state }: { store: Store; state: State 
         <div class="empty empty-list" data-testid="conversation-list-empty">
           {searching ? (
             <>
-              <p class="empty-title">No matches</p>
+              <p class="empty-title">{t('list.noMatches')}</p>
               <p class="muted">
-                Nothing {filter === 'active' ? 'active ' : ''}matches “{listQuery}”.
-                {filter === 'active' ? ' Try All to include ended chats.' : ''}
+                {filter === 'active' ? t('list.nothingActive', { query: listQuery }) : t('list.nothing', { query: listQuery })}
               </p>
             </>
           ) : (
             <>
-              <p class="empty-title">{filter === 'active' ? 'No active conversations' : 'No conversations yet'}</p>
+              <p class="empty-title">{filter === 'active' ? t('list.noActive') : t('list.noneYet')}</p>
               <p class="muted">
                 {filter === 'active'
                   ? state.me?.takes_chats === false
-                    ? 'You take no live chats (calendar only). Ended chats are under All.'
+                    ? t('list.calendarOnly')
                     : state.me?.available
-                    ? 'New chat requests appear at the top of the page.'
-                    : 'Switch to Available to receive chats.'
-                  : 'Finished chats of every agent show here.'}
+                    ? t('list.requestsAppear')
+                    : t('list.goAvailable')
+                  : t('list.finished')}
               </p>
             </>
           )}
         </div>
       )}
       {state.listError && <LoadFailed error={state.listError} onRetry={() => store.loadList(true)} />}
-      {state.listLoading && !list.length && <div class="list-loading">{query.trim() ? 'Searching…' : 'Loading…'}</div>}
+      {state.listLoading && !list.length && <div class="list-loading">{query.trim() ? t('list.searching') : t('list.loading')}</div>}
       {state.listNext && (
         <div class="list-more">
           <button type="button" class="btn btn-sm btn-block" disabled={state.listLoading} onClick={() => store.loadList(false)} data-testid="load-more">
-            {state.listLoading ? 'Loading…' : 'Load more'}
+            {state.listLoading ? t('list.loading') : t('list.loadMore')}
           </button>
         </div>
       )}

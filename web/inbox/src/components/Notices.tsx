@@ -1,4 +1,5 @@
 import type { Notice, Store } from '../store';
+import { t } from '../i18n';
 
 export function Notices({ store, notices }: { store: Store; notices: Notice[] }) {
   if (!notices.length) return null;
@@ -7,7 +8,7 @@ export function Notices({ store, notices }: { store: Store; notices: Notice[] })
       {notices.map((n) => (
         <div key={n.id} class={`notice notice-${n.kind}`} data-testid="notice">
           <span>{n.text}</span>
-          <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => store.dismissNotice(n.id)}>
+          <button type="button" class="icon-btn" aria-label={t('common.dismiss')} onClick={() => store.dismissNotice(n.id)}>
             ×
           </button>
         </div>

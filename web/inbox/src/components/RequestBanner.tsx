@@ -31,7 +31,7 @@ export function RequestBanners({ store, requests, focusId }: { store: Store; req
 
 function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now: number; focused: boolean }) {
   const v = r.visitor;
-  const name = v?.name || r.conversation.visitor_name || 'Visitor';
+  const name = v?.name || r.conversation.visitor_name || t('request.visitor');
   const taken = r.state === 'taken';
   // The visitor's first question ("How can we help?"): the request's first text message.
   const question = (r.conversation as Partial<Summary>).last_text?.trim() || '';
@@ -61,11 +61,11 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
       <div class="request-text">
         {taken ? (
           <span data-testid="request-message" data-reason={r.reason ?? ''}>
-            <strong>{name}</strong> — {r.message ?? 'Taken by someone else'}
+            <strong>{name}</strong> — {r.message ?? t('request.taken')}
           </span>
         ) : (
           <>
-            <span class="request-title">New chat request</span>
+            <span class="request-title">{t('request.new')}</span>
             <strong data-testid="request-visitor-name">{name}</strong>
             <span class="request-email" data-testid="request-visitor-email">
               {orDash(v?.email)}
@@ -90,7 +90,7 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
             onClick={() => store.accept(r.conversation.id)}
             data-testid="request-accept"
           >
-            {r.state === 'accepting' ? 'Accepting…' : 'Accept'}
+            {r.state === 'accepting' ? t('request.accepting') : t('request.accept')}
           </button>
           <button
             type="button"
@@ -104,7 +104,7 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
         </div>
       )}
       {taken && (
-        <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => store.dismissRequest(r.conversation.id)}>
+        <button type="button" class="icon-btn" aria-label={t('common.dismiss')} onClick={() => store.dismissRequest(r.conversation.id)}>
           ×
         </button>
       )}
@@ -121,8 +121,8 @@ function Countdown({ left }: { left: number }) {
       class={`countdown ${left <= 10 ? 'is-urgent' : ''}`}
       data-testid="request-countdown"
       data-seconds={left}
-      title="Time left to accept before the request goes to another agent"
-      aria-label={`${left} seconds left to accept`}
+      title={t('request.timeTitle')}
+      aria-label={t('request.secondsLeft', { count: left })}
     >
       <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true">
         <circle cx="12" cy="13" r="8" />
@@ -130,10 +130,10 @@ function Countdown({ left }: { left: number }) {
       </svg>
       {left > 0 ? (
         <span>
-          {text} <small>left</small>
+          {text} <small>{t('request.left')}</small>
         </span>
       ) : (
-        'Time’s up'
+        t('request.timesUp')
       )}
     </span>
   );

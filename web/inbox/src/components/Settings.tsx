@@ -14,6 +14,7 @@ import { LoadingCard } from './LoadState';
 import { ScheduleEditor, ZonePicker, draftBlocks, invalidTimes, wireBlocks, type DraftBlock } from './Schedule';
 import { SettingsFooter } from './SettingsFooter';
 import { LanguageCard } from './LanguageCard';
+import { t } from '../i18n';
 
 /**
  * /inbox/settings and /inbox/settings/calendar, and for admins /inbox/settings/team,
@@ -43,13 +44,13 @@ export function SettingsPage({ store, state }: { store: Store; state: State }) {
   return (
     <main class="settings-page" data-testid="settings-page" data-view={view}>
       <aside class="settings-side">
-        <h1>Settings</h1>
+        <h1>{t('settings.title')}</h1>
         <ul>
-          {item('settings', 'My availability', 'Schedule, chats, alerts', 'nav-my-settings')}
-          {item('calendar', 'Meeting calendar', 'Bookable hours, busy times', 'nav-calendar')}
-          {admin && item('team', 'Team', 'Agents, roles, status, people import', 'nav-team')}
-          {admin && item('workspace', 'Chat routing', 'Timeouts and fallback', 'nav-workspace')}
-          {admin && item('routing', 'Routing rules', 'Teams, accounts, custom rules', 'nav-routing')}
+          {item('settings', t('settings.navMine'), t('settings.navMineSub'), 'nav-my-settings')}
+          {item('calendar', t('settings.navCalendar'), t('settings.navCalendarSub'), 'nav-calendar')}
+          {admin && item('team', t('settings.navTeam'), t('settings.navTeamSub'), 'nav-team')}
+          {admin && item('workspace', t('settings.navWorkspace'), t('settings.navWorkspaceSub'), 'nav-workspace')}
+          {admin && item('routing', t('settings.navRouting'), t('settings.navRoutingSub'), 'nav-routing')}
         </ul>
       </aside>
       <div class="settings-main">
@@ -124,7 +125,7 @@ function MySettings({ store, state }: { store: Store; state: State }) {
     base.current = settings;
   }, [settings]);
 
-  if (!draft) return <LoadingCard error={state.settingsError} onRetry={() => store.loadSettings()} errorTestId="settings-error" text="Loading your settings…" />;
+  if (!draft) return <LoadingCard error={state.settingsError} onRetry={() => store.loadSettings()} errorTestId="settings-error" text={t('settings.loading')} />;
 
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
@@ -142,11 +143,11 @@ function MySettings({ store, state }: { store: Store; state: State }) {
     e.preventDefault();
     if (busy) return;
     if (invalid.size) {
-      setError('Please use HH:MM times (00:00–23:59; an end may be 24:00).');
+      setError(t('cal.badTimes'));
       return;
     }
     if (maxChatsBad) {
-      setError('Max concurrent chats must be a whole number from 1 to 1000.');
+      setError(t('settings.maxChatsBad'));
       return;
     }
     setBusy(true);
@@ -154,7 +155,7 @@ function MySettings({ store, state }: { store: Store; state: State }) {
     const err = await store.saveSettings(next);
     setBusy(false);
     if (err) {
-      setError(`Not saved: ${err}`);
+      setError(t('cal.notSaved', { error: err }));
       return;
     }
     setSaved(true);
@@ -165,33 +166,32 @@ function MySettings({ store, state }: { store: Store; state: State }) {
     <form class="settings-form" onSubmit={save} noValidate data-testid="settings-form">
       <header class="settings-head">
         <div>
-          <h2>My availability</h2>
-          <p class="muted">When you receive live chats, how many at once, and how Parley gets your attention.</p>
+          <h2>{t('settings.navMine')}</h2>
+          <p class="muted">{t('settings.mineSub')}</p>
         </div>
       </header>
 
       <LanguageCard value={draft.language} onChange={(language) => update({ language })} />
 
       <section class="card">
-        <h3>Time zone</h3>
-        <p class="muted small">Your schedule below is in this zone; daylight-saving changes are handled for you.</p>
+        <h3>{t('settings.timeZone')}</h3>
+        <p class="muted small">{t('settings.zoneHelp')}</p>
         <ZonePicker zone={draft.time_zone} now={now} onZone={(time_zone) => update({ time_zone })} testid="settings-time-zone" nowTestid="settings-zone-now" />
       </section>
 
       <section class="card">
-        <h3>Live chat hours</h3>
+        <h3>{t('settings.hours')}</h3>
         <p class="muted small">
-          You are available for new chats inside these blocks. Add several per day (e.g. 08:00–12:00 and 13:00–17:00). A block whose end is not after
-          its start runs past midnight. The toggle in the top bar overrides this until the next block starts or ends, or midnight.
+          {t('settings.hoursHelp')}
         </p>
-        <ScheduleEditor blocks={draft.blocks} onBlocks={(blocks) => update({ blocks })} todayWeekday={here.weekday} invalid={invalid} offText="Not available" />
+        <ScheduleEditor blocks={draft.blocks} onBlocks={(blocks) => update({ blocks })} todayWeekday={here.weekday} invalid={invalid} offText={t('settings.notAvailable')} />
       </section>
 
       <section class="card">
-        <h3>Chats and alerts</h3>
+        <h3>{t('settings.chatsAlerts')}</h3>
         <div class="settings-grid">
           <label class="field field-inline">
-            <span>Max concurrent chats</span>
+            <span>{t('settings.maxChats')}</span>
             <input
               type="number"
               min={1}
@@ -202,16 +202,16 @@ function MySettings({ store, state }: { store: Store; state: State }) {
               onInput={(e) => update({ max_chats: (e.target as HTMLInputElement).value })}
               data-testid="settings-max-chats"
             />
-            <small class="muted">New requests skip you while you have this many active chats.</small>
+            <small class="muted">{t('settings.maxChatsHelp')}</small>
           </label>
           <div class="field field-inline">
-            <span>Notification sound</span>
+            <span>{t('settings.sound')}</span>
             <label class="check">
               <input type="checkbox" checked={draft.sound} onChange={(e) => update({ sound: (e.target as HTMLInputElement).checked })} data-testid="settings-sound" />
-              Ring until I accept a new request
+              {t('settings.ring')}
             </label>
             <button type="button" class="link-btn small" onClick={() => store.sound.test()} data-testid="settings-test-sound">
-              Play the sound
+              {t('settings.playSound')}
             </button>
           </div>
         </div>
@@ -230,7 +230,7 @@ function MySettings({ store, state }: { store: Store; state: State }) {
           if (settings) setDraft(toDraft(settings));
           setError(null);
         }}
-        saveLabel="Save settings"
+        saveLabel={t('settings.save')}
       />
     </form>
   );
@@ -244,25 +244,25 @@ function BrowserAlerts() {
   const text = useMemo(
     () =>
       perm === 'granted'
-        ? 'Allowed: you get a desktop notification for each new request.'
+        ? t('settings.notifAllowed')
         : perm === 'denied'
-          ? 'Blocked in this browser. Allow notifications for this site in the browser’s site settings.'
+          ? t('settings.notifBlocked')
           : perm === 'unsupported'
-            ? 'This browser does not support notifications.'
-            : 'Not enabled yet.',
+            ? t('settings.notifUnsupported')
+            : t('settings.notifNotYet'),
     [perm],
   );
   return (
     <section class="card">
-      <h3>This browser</h3>
+      <h3>{t('settings.thisBrowser')}</h3>
       <div class="field field-inline">
-        <span>Browser notifications</span>
+        <span>{t('settings.browserNotif')}</span>
         <p class="muted small" data-testid="settings-notification-state">
           {text}
         </p>
         {perm === 'default' && (
           <button type="button" class="btn btn-sm" onClick={async () => setPerm(await requestNotificationPermission())} data-testid="settings-enable-notifications">
-            Enable browser notifications
+            {t('alerts.enableNotifications')}
           </button>
         )}
         <label class="check">
@@ -277,7 +277,7 @@ function BrowserAlerts() {
             }}
             data-testid="settings-notify-foreground"
           />
-          Also notify while the Inbox is in front (normally only when it is in the background)
+          {t('settings.foreground')}
         </label>
       </div>
     </section>

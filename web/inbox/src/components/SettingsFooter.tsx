@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { t } from '../i18n';
 
 interface Props {
   /** Prefix of the test ids: `<id>-error`, `<id>-saved`, `<id>-discard`, `<id>-save`. */
@@ -18,7 +19,7 @@ interface Props {
 }
 
 /** The foot of every settings form: its error, "Saved", Discard changes and the submit button. */
-export function SettingsFooter({ id, error, saved, savedText = '✓ Saved', dirty, busy, canDiscard = true, onDiscard, saveLabel, children }: Props) {
+export function SettingsFooter({ id, error, saved, savedText, dirty, busy, canDiscard = true, onDiscard, saveLabel, children }: Props) {
   return (
     <footer class="settings-foot">
       {error && (
@@ -28,15 +29,15 @@ export function SettingsFooter({ id, error, saved, savedText = '✓ Saved', dirt
       )}
       {saved && !dirty && !error && (
         <span class="saved" role="status" data-testid={`${id}-saved`}>
-          {savedText}
+          {savedText ?? t('footer.saved')}
         </span>
       )}
       {children}
       <button type="button" class="btn btn-ghost" disabled={!dirty || busy || !canDiscard} onClick={onDiscard} data-testid={`${id}-discard`}>
-        Discard changes
+        {t('footer.discard')}
       </button>
       <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid={`${id}-save`}>
-        {busy ? 'Saving…' : saveLabel}
+        {busy ? t('footer.saving') : saveLabel}
       </button>
     </footer>
   );

@@ -5,13 +5,15 @@ import { BackButton } from './BackButton';
 import { PersonEditButton, PersonEditor, mayEditPerson } from './PersonEditor';
 import type { Activity } from '../types';
 import { activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
+import { t } from '../i18n';
 
+// [text key of the label, field, test id]
 const FIELDS = [
-  ['Name', 'name', 'visitor-name'],
-  ['Job title', 'job_title', 'visitor-job-title'],
-  ['Email', 'email', 'visitor-email'],
-  ['Phone', 'phone', 'visitor-phone'],
-  ['CRM status', 'crm_status', 'visitor-crm-status'],
+  ['visitor.name', 'name', 'visitor-name'],
+  ['visitor.jobTitle', 'job_title', 'visitor-job-title'],
+  ['visitor.email', 'email', 'visitor-email'],
+  ['visitor.phone', 'phone', 'visitor-phone'],
+  ['visitor.crm', 'crm_status', 'visitor-crm-status'],
 ] as const;
 
 export function VisitorPanel({ store, state, id }: { store: Store; state: State; id: number | null }) {
@@ -21,9 +23,9 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
   const [editingPersonOf, setEditingPerson] = useState<number | null>(null);
   if (id == null || store.isNotFound(id)) {
     return (
-      <aside class="col col-info" aria-label="Visitor information">
+      <aside class="col col-info" aria-label={t('visitor.region')}>
         <div class="empty empty-center">
-          <p class="muted">Visitor details appear here.</p>
+          <p class="muted">{t('visitor.empty')}</p>
         </div>
       </aside>
     );
@@ -35,24 +37,24 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
   const canEnd = conv?.status === 'active' && conv.agent_id === state.me?.id;
   const ending = !!state.ending[id];
   const zone = state.me?.time_zone || 'UTC';
-  const who = v?.name || conv?.visitor_name || 'The visitor';
+  const who = v?.name || conv?.visitor_name || t('visitor.the');
 
   return (
-    <aside class="col col-info" aria-label="Visitor information" data-testid="visitor-panel">
+    <aside class="col col-info" aria-label={t('visitor.region')} data-testid="visitor-panel">
       <div class="info-head">
-        <BackButton store={store} label="Chat" />
-        <h2>Visitor</h2>
+        <BackButton store={store} label={t('visitor.back')} />
+        <h2>{t('visitor.title')}</h2>
         {canEnd && (
           <button type="button" class="btn btn-danger btn-sm" disabled={ending} onClick={() => setConfirming(true)} data-testid="end-session">
-            {ending ? 'Ending…' : 'End session'}
+            {ending ? t('visitor.ending') : t('visitor.end')}
           </button>
         )}
       </div>
       {confirming && canEnd && (
         <ConfirmDialog
-          title="End this chat?"
-          confirmLabel="End session"
-          cancelLabel="Keep chatting"
+          title={t('visitor.endQuestion')}
+          confirmLabel={t('visitor.end')}
+          cancelLabel={t('visitor.keep')}
           danger
           busy={ending}
           onConfirm={() => {
@@ -62,7 +64,7 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
           onCancel={() => setConfirming(false)}
           ids={{ dialog: 'end-session-dialog', confirm: 'end-session-confirm', cancel: 'end-session-cancel' }}
         >
-          {who} is told that the chat has ended, and neither of you can write in it any more.
+          {t('visitor.endText', { who })}
         </ConfirmDialog>
       )}
       {editingPerson ? (
@@ -71,7 +73,7 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
       <dl class="fields">
         {FIELDS.map(([label, key, testid]) => (
           <div class="field-row" key={key}>
-            <dt>{label}</dt>
+            <dt>{t(label)}</dt>
             <dd data-testid={testid} class={orDash(v?.[key]) === '-' ? 'is-unknown' : ''}>
               {detail?.loading && !v ? '…' : orDash(v?.[key])}
             </dd>
@@ -83,9 +85,9 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
       {detail?.error && detail.error !== 'not_found' && <p class="form-error">{detail.error}</p>}
 
       <div class="info-sub">
-        <h3>Activity</h3>
-        <span class="muted small" title={`Times in ${zone}`}>
-          Last 90 days
+        <h3>{t('visitor.activity')}</h3>
+        <span class="muted small" title={t('visitor.timesIn', { zone })}>
+          {t('visitor.last90')}
         </span>
       </div>
       <ol class="activities" data-testid="activity-list">
@@ -93,7 +95,7 @@ export function VisitorPanel({ store, state, id }: { store: Store; state: State;
           <ActivityItem key={a.id} a={a} zone={zone} current={id} onOpen={(cid) => store.select(cid)} />
         ))}
       </ol>
-      {detail && !detail.loading && !detail.activities.length && <p class="muted small pad">No activity recorded.</p>}
+      {detail && !detail.loading && !detail.activities.length && <p class="muted small pad">{t('visitor.noActivity')}</p>}
     </aside>
   );
 }
@@ -113,18 +115,18 @@ function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string;
 
   let body = null;
   if (chat) {
-    const text = a.type === 'chat_started' ? (detail ? `with ${detail}` : 'Open the conversation') : detail || 'Open the conversation';
+    const text = a.type === 'chat_started' ? (detail ? t('visitor.with', { name: detail }) : t('visitor.openConversation')) : detail || t('visitor.openConversation');
     body =
       a.conversation_id === current ? (
-        <div class="activity-detail" data-testid="activity-detail" title="This conversation">
-          {text} <span class="muted small">(this chat)</span>
+        <div class="activity-detail" data-testid="activity-detail" title={t('visitor.thisConversation')}>
+          {text} <span class="muted small">{t('visitor.thisChat')}</span>
         </div>
       ) : (
         <button
           type="button"
           class="link-btn activity-detail"
           onClick={() => onOpen(a.conversation_id!)}
-          title="Open this conversation and its transcript"
+          title={t('visitor.openTitle')}
           data-testid="activity-open"
           data-conversation-id={a.conversation_id!}
         >
@@ -133,8 +135,8 @@ function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string;
       );
   } else if (a.type.startsWith('chat')) {
     body = (
-      <div class="activity-detail muted" data-testid="activity-detail" title="It can be opened here once it has ended">
-        Another agent's chat
+      <div class="activity-detail muted" data-testid="activity-detail" title={t('visitor.laterTitle')}>
+        {t('visitor.othersChat')}
       </div>
     );
   } else if (detail && !custom) {
