@@ -1,16 +1,25 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { errorText } from '../store';
+import { t } from '../i18n';
 
-/** The texts of the people import (one place, for the i18n pass). */
+/** The texts of the people import (keys in locales/*.json). */
 const TEXT = {
-  title: 'Import people (CSV)',
-  hint: 'A header row names the columns, in any order: email (required), name, job_title, phone, company, crm_status. An empty cell keeps what is stored. If any row is bad, nothing is imported.',
-  choose: 'Upload .csv file',
-  importing: 'Importing…',
-  done: (imported: number, created: number, updated: number) => `Imported ${imported} ${imported === 1 ? 'row' : 'rows'}: ${created} new, ${updated} updated.`,
-  rejected: (n: number) => `Nothing was imported: ${n} ${n === 1 ? 'row was' : 'rows were'} rejected.`,
-  line: (line: number, message: string) => `Line ${line}: ${message}`,
+  get title() {
+    return t('peopleImport.title');
+  },
+  get hint() {
+    return t('peopleImport.hint');
+  },
+  get choose() {
+    return t('peopleImport.choose');
+  },
+  get importing() {
+    return t('peopleImport.importing');
+  },
+  done: (imported: number, created: number, updated: number) => t('peopleImport.done', { count: imported, created, updated }),
+  rejected: (n: number) => t('peopleImport.rejected', { count: n }),
+  line: (line: number, message: string) => t('peopleImport.line', { line, message }),
 };
 
 interface RowError {

@@ -4,20 +4,32 @@ import { errorText } from '../store';
 import { api } from '../api';
 import type { Conversation, PersonFields, Visitor } from '../types';
 import './team.css';
+import { t } from '../i18n';
 
-/** The texts of the person editor (one place, for the i18n pass). */
+/** The texts of the person editor (keys in locales/*.json). */
 const TEXT = {
-  edit: 'Edit details',
-  save: 'Save',
-  saving: 'Saving…',
-  cancel: 'Cancel',
-  emailRequired: 'An email is needed: it is what the person is known by in the CRM.',
+  get edit() {
+    return t('person.edit');
+  },
+  get save() {
+    return t('person.save');
+  },
+  get saving() {
+    return t('person.saving');
+  },
+  get cancel() {
+    return t('person.cancel');
+  },
+  get emailRequired() {
+    return t('person.emailRequired');
+  },
   fields: [
-    ['Name', 'name', 'person-name'],
-    ['Job title', 'job_title', 'person-job-title'],
-    ['Email', 'email', 'person-email'],
-    ['Phone', 'phone', 'person-phone'],
-    ['CRM status', 'crm_status', 'person-crm-status'],
+    // [text key of the label, field, test id]
+    ['visitor.name', 'name', 'person-name'],
+    ['visitor.jobTitle', 'job_title', 'person-job-title'],
+    ['visitor.email', 'email', 'person-email'],
+    ['visitor.phone', 'phone', 'person-phone'],
+    ['visitor.crm', 'crm_status', 'person-crm-status'],
   ] as const,
 };
 
@@ -75,7 +87,7 @@ export function PersonEditor({ store, id, visitor, onDone }: { store: Store; id:
     <form class="person-form" onSubmit={save} noValidate data-testid="person-form">
       {TEXT.fields.map(([label, key, testid]) => (
         <label class="field" key={key}>
-          <span>{label}</span>
+          <span>{t(label)}</span>
           <input
             class="text-input"
             type={key === 'email' ? 'email' : 'text'}

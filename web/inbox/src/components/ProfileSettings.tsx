@@ -4,26 +4,59 @@ import { errorText } from '../store';
 import { api } from '../api';
 import { initials as nameInitials } from '../format';
 import './team.css';
+import { t } from '../i18n';
 
-/** The texts of the profile section (one place, for the i18n pass). */
+/** The texts of the profile section (keys in locales/*.json). */
 const TEXT = {
-  title: 'My profile',
-  hint: 'Your name is shown to visitors when you accept a chat. The avatar letters are shown in the Inbox.',
-  name: 'Name',
-  initials: 'Avatar letters',
-  initialsHint: (fallback: string) => `One or two letters; empty for “${fallback}”.`,
-  save: 'Save profile',
-  saving: 'Saving…',
-  saved: 'Profile saved.',
-  passwordTitle: 'Password',
-  current: 'Current password',
-  next: 'New password',
-  repeat: 'New password again',
-  change: 'Change password',
-  changing: 'Changing…',
-  changed: 'Password changed. Your other devices are signed out.',
-  tooShort: 'The new password needs at least 8 characters.',
-  mismatch: 'The two new passwords are not the same.',
+  get title() {
+    return t('profile.title');
+  },
+  get hint() {
+    return t('profile.hint');
+  },
+  get name() {
+    return t('profile.name');
+  },
+  get initials() {
+    return t('profile.initials');
+  },
+  initialsHint: (fallback: string) => t('profile.initialsHint', { fallback }),
+  get save() {
+    return t('profile.save');
+  },
+  get saving() {
+    return t('profile.saving');
+  },
+  get saved() {
+    return t('profile.saved');
+  },
+  get passwordTitle() {
+    return t('profile.passwordTitle');
+  },
+  get current() {
+    return t('profile.current');
+  },
+  get next() {
+    return t('profile.next');
+  },
+  get repeat() {
+    return t('profile.repeat');
+  },
+  get change() {
+    return t('profile.change');
+  },
+  get changing() {
+    return t('profile.changing');
+  },
+  get changed() {
+    return t('profile.changed');
+  },
+  get tooShort() {
+    return t('profile.tooShort');
+  },
+  get mismatch() {
+    return t('profile.mismatch');
+  },
 };
 
 /** The agent's own name, avatar letters and password (Settings → My availability). */

@@ -2,24 +2,47 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { errorText } from '../store';
 import { Logo } from './Logo';
+import { t } from '../i18n';
 
 /** Where invitation and reset links point; the secret follows in the fragment (#token=…). */
 export const SET_PASSWORD_PATH = '/inbox/set-password';
 
-/** The texts of the set-password page (one place, for the i18n pass). */
+/** The texts of the set-password page (keys in locales/*.json). */
 const TEXT = {
-  title: 'Set your password',
-  checking: 'Checking your link…',
-  forWhom: (name: string, email: string) => `For ${name} (${email}).`,
-  invalid: 'This link is unknown, has been used, or has expired. Ask an admin for a new one.',
-  password: 'New password',
-  repeat: 'New password again',
-  hint: 'At least 8 characters.',
-  submit: 'Set password and sign in',
-  busy: 'Saving…',
-  tooShort: 'The password needs at least 8 characters.',
-  mismatch: 'The two passwords are not the same.',
-  toLogin: 'Go to sign in',
+  get title() {
+    return t('setPassword.title');
+  },
+  get checking() {
+    return t('setPassword.checking');
+  },
+  forWhom: (name: string, email: string) => t('setPassword.forWhom', { name, email }),
+  get invalid() {
+    return t('setPassword.invalid');
+  },
+  get password() {
+    return t('setPassword.password');
+  },
+  get repeat() {
+    return t('setPassword.repeat');
+  },
+  get hint() {
+    return t('setPassword.hint');
+  },
+  get submit() {
+    return t('setPassword.submit');
+  },
+  get busy() {
+    return t('setPassword.busy');
+  },
+  get tooShort() {
+    return t('setPassword.tooShort');
+  },
+  get mismatch() {
+    return t('setPassword.mismatch');
+  },
+  get toLogin() {
+    return t('setPassword.toLogin');
+  },
 };
 
 /** Read once: the fragment leaves the address bar (and the history) as soon as the page starts. */

@@ -3,36 +3,87 @@ import { api } from '../api';
 import { errorText } from '../store';
 import type { Agent, MemberPatch, NewMember, PasswordLink, Role } from '../types';
 import { zonedDateTime } from '../format';
+import { t } from '../i18n';
 
-/** The texts of the team forms (one place, for the i18n pass). */
+/** The texts of the team forms (keys in locales/*.json). */
 const TEXT = {
-  addTitle: 'Add an agent',
-  addHint: 'Leave the password empty to get a one-time invitation link to send them (a password you choose works at once).',
-  name: 'Name',
-  email: 'Email',
-  role: 'Role',
-  roleAgent: 'Agent',
-  roleAdmin: 'Admin (manages the team and settings, sees every conversation)',
-  calendar: 'Calendar Agent',
-  calendarHint: 'Books meetings but takes no live chats.',
-  maxChats: 'Max concurrent chats',
-  initials: 'Avatar letters',
-  initialsHint: 'One or two letters; empty for the first letters of the name.',
-  password: 'Initial password (optional)',
-  passwordHint: 'At least 8 characters.',
-  add: 'Add agent',
-  adding: 'Adding…',
-  save: 'Save',
-  saving: 'Saving…',
-  cancel: 'Cancel',
-  badMax: 'Max concurrent chats must be a whole number from 1 to 1000.',
-  badPassword: 'The password needs at least 8 characters (or leave it empty for an invitation link).',
-  linkTitle: (name: string, kind: 'invitation' | 'reset') => (kind === 'invitation' ? `Invitation link for ${name}` : `Password reset link for ${name}`),
-  linkHint: (until: string) => `Send this link to them. It works once, until ${until}, and is shown only now.`,
-  copy: 'Copy link',
-  copied: 'Copied',
-  copyFailed: 'Select the link and copy it.',
-  dismiss: 'Done',
+  get addTitle() {
+    return t('teamForm.addTitle');
+  },
+  get addHint() {
+    return t('teamForm.addHint');
+  },
+  get name() {
+    return t('teamForm.name');
+  },
+  get email() {
+    return t('teamForm.email');
+  },
+  get role() {
+    return t('teamForm.role');
+  },
+  get roleAgent() {
+    return t('teamForm.roleAgent');
+  },
+  get roleAdmin() {
+    return t('teamForm.roleAdmin');
+  },
+  get calendar() {
+    return t('teamForm.calendar');
+  },
+  get calendarHint() {
+    return t('teamForm.calendarHint');
+  },
+  get maxChats() {
+    return t('teamForm.maxChats');
+  },
+  get initials() {
+    return t('teamForm.initials');
+  },
+  get initialsHint() {
+    return t('teamForm.initialsHint');
+  },
+  get password() {
+    return t('teamForm.password');
+  },
+  get passwordHint() {
+    return t('teamForm.passwordHint');
+  },
+  get add() {
+    return t('teamForm.add');
+  },
+  get adding() {
+    return t('teamForm.adding');
+  },
+  get save() {
+    return t('teamForm.save');
+  },
+  get saving() {
+    return t('teamForm.saving');
+  },
+  get cancel() {
+    return t('teamForm.cancel');
+  },
+  get badMax() {
+    return t('teamForm.badMax');
+  },
+  get badPassword() {
+    return t('teamForm.badPassword');
+  },
+  linkTitle: (name: string, kind: 'invitation' | 'reset') => (kind === 'invitation' ? t('teamForm.linkInvitation', { name }) : t('teamForm.linkReset', { name })),
+  linkHint: (until: string) => t('teamForm.linkHint', { until }),
+  get copy() {
+    return t('teamForm.copy');
+  },
+  get copied() {
+    return t('teamForm.copied');
+  },
+  get copyFailed() {
+    return t('teamForm.copyFailed');
+  },
+  get dismiss() {
+    return t('teamForm.dismiss');
+  },
 };
 
 const parseMax = (s: string) => {

@@ -10,34 +10,73 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { AddAgentForm, EditAgentForm, LinkNotice } from './TeamForms';
 import { PeopleImport } from './PeopleImport';
 import './team.css';
+import { t } from '../i18n';
 
-/** The texts of the Team page (one place, for the i18n pass). */
+/** The texts of the Team page (keys in locales/*.json). */
 const TEXT = {
-  title: 'Team',
-  subtitle: 'Add agents, change their role and chat limit, and deactivate those who left. Status is live.',
-  add: 'Add agent',
-  loading: 'Loading the team…',
-  agent: 'Agent',
-  status: 'Status',
-  zone: 'Time zone',
-  maxChats: 'Max chats',
-  actions: 'Actions',
-  admin: 'Admin',
-  calendar: 'Calendar Agent',
-  deactivated: 'Deactivated',
-  you: ' (you)',
-  edit: 'Edit',
-  resetPassword: 'Password link',
-  deactivate: 'Deactivate',
-  reactivate: 'Reactivate',
-  working: 'Working…',
-  available: (n: number, of: number) => `${n} of ${of} available`,
-  confirmTitle: (name: string) => `Deactivate ${name}?`,
-  confirmBody: (name: string) =>
-    `${name} is signed out at once on every device and cannot sign in any more. They are offered no new chats, requests waiting for their answer go to another agent now, ` +
-    `and their active chats end (the visitors are told the chat has ended). Their conversations, messages and visitor history are kept. You can reactivate them later.`,
-  confirm: 'Deactivate',
-  keep: 'Keep active',
+  get title() {
+    return t('team.title');
+  },
+  get subtitle() {
+    return t('team.subtitle');
+  },
+  get add() {
+    return t('team.add');
+  },
+  get loading() {
+    return t('team.loading');
+  },
+  get agent() {
+    return t('team.agent');
+  },
+  get status() {
+    return t('team.status');
+  },
+  get zone() {
+    return t('team.zone');
+  },
+  get maxChats() {
+    return t('team.maxChats');
+  },
+  get actions() {
+    return t('team.actions');
+  },
+  get admin() {
+    return t('team.admin');
+  },
+  get calendar() {
+    return t('team.calendar');
+  },
+  get deactivated() {
+    return t('team.deactivated');
+  },
+  get you() {
+    return t('team.you');
+  },
+  get edit() {
+    return t('team.edit');
+  },
+  get resetPassword() {
+    return t('team.resetPassword');
+  },
+  get deactivate() {
+    return t('team.deactivate');
+  },
+  get reactivate() {
+    return t('team.reactivate');
+  },
+  get working() {
+    return t('team.working');
+  },
+  available: (n: number, of: number) => t('team.available', { n, of }),
+  confirmTitle: (name: string) => t('team.confirmTitle', { name }),
+  confirmBody: (name: string) => t('team.confirmBody', { name }),
+  get confirm() {
+    return t('team.confirm');
+  },
+  get keep() {
+    return t('team.keep');
+  },
 };
 
 /** Admins: every agent, their live status (GET /agents, then `agent.status` frames), and managing them. */
