@@ -192,6 +192,19 @@ core::Result<SlotList> MeetingService::slots(core::Id calendar_agent) {
                                    state.meetings, state.busy, now)};
 }
 
+core::Result<SlotList> MeetingService::visitor_slots(core::Id calendar_agent,
+                                                     std::optional<std::string> visitor_zone) {
+  if (visitor_zone && !is_known_time_zone(*visitor_zone)) {
+    return core::bad_request("tz must be an IANA time zone name");
+  }
+  auto list = slots(calendar_agent);
+  if (!list || !visitor_zone) return list;
+  auto policy = store_.load_chat_policy();
+  list->slots = core::within_local_hours(list->slots, zone_of(*visitor_zone),
+                                         policy.visitor_day_start, policy.visitor_day_end);
+  return list;
+}
+
 MeetingView MeetingService::view_of(const core::Meeting& m) {
   auto agent = store_.find_agent(m.agent_id);
   MeetingView v{m, agent ? agent->name : "Agent",

@@ -101,6 +101,11 @@ class MeetingService {
   // --- slots and bookings ---
   // not_found when the agent has no bookable calendar.
   core::Result<SlotList> slots(core::Id calendar_agent);
+  // The slots a visitor is offered (the widget's calendar cards, the missed-chat card): only
+  // those inside the visitor's reasonable hours (ChatPolicy visitor_day_start..end) in
+  // `visitor_zone`, the IANA zone the widget sends. bad_request for an unknown zone; none
+  // given: every slot (an older widget).
+  core::Result<SlotList> visitor_slots(core::Id calendar_agent, std::optional<std::string> visitor_zone);
   // A visitor books `start` on the agent's calendar; conversation_id, when given, must be
   // the visitor's own (not_found otherwise).
   BookingResult<Booking> book(core::Id visitor_id, core::Id calendar_agent, core::Millis start,

@@ -20,6 +20,10 @@ Status validate_chat_policy(const ChatPolicy& p) {
       !is_valid_utf8(p.fallback_message)) {
     return bad_request("fallback_message must be 1 to 1000 bytes of text");
   }
+  if (p.visitor_day_start < 0 || p.visitor_day_end > 24 * 60 ||
+      p.visitor_day_start >= p.visitor_day_end) {
+    return bad_request("visitor_day_start must be before visitor_day_end, both within the day");
+  }
   return validate_fetch_allowed_hosts(p.fetch_allowed_hosts);
 }
 

@@ -20,6 +20,10 @@ struct ChatPolicy {
   // Host names whose URLs (calendar feeds) may reach internal addresses: an on-premises
   // calendar server. Lower-case names, see core/address_policy. Empty: public hosts only.
   std::vector<std::string> fetch_allowed_hosts;
+  // The visitor's reasonable hours, in minutes of the VISITOR's local day: a meeting slot
+  // offered in the widget starts and ends within them (core::within_local_hours).
+  int visitor_day_start = 8 * 60;
+  int visitor_day_end = 20 * 60;
   bool operator==(const ChatPolicy&) const = default;
 };
 

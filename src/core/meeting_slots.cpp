@@ -97,4 +97,20 @@ std::vector<TimeRange> free_slots(const MeetingCalendar& cal, const date::time_z
   return slots;
 }
 
+std::vector<TimeRange> within_local_hours(std::span<const TimeRange> slots,
+                                          const date::time_zone& visitor_zone, int day_start,
+                                          int day_end) {
+  using namespace std::chrono;
+  std::vector<TimeRange> out;
+  for (const auto& slot : slots) {
+    auto start = visitor_zone.to_local(sys_time<milliseconds>(milliseconds(slot.start)));
+    auto end = visitor_zone.to_local(sys_time<milliseconds>(milliseconds(slot.end)));
+    auto day = floor<days>(start);
+    auto from = duration_cast<minutes>(start - day).count();
+    auto to = duration_cast<minutes>(end - day).count();  // past midnight: over 1440
+    if (from >= day_start && to <= day_end) out.push_back(slot);
+  }
+  return out;
+}
+
 }  // namespace parley::core

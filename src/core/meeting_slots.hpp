@@ -71,4 +71,11 @@ std::vector<TimeRange> free_slots(const MeetingCalendar& cal, const date::time_z
                                   std::span<const TimeRange> meetings,
                                   std::span<const TimeRange> busy, Millis now);
 
+// The slots a visitor in `visitor_zone` is offered: those that start at or after
+// `day_start` and end at or before `day_end` (minutes of the visitor's local day, the same
+// day), so nobody is offered a meeting at 03:00 their time. Order is kept.
+std::vector<TimeRange> within_local_hours(std::span<const TimeRange> slots,
+                                          const date::time_zone& visitor_zone, int day_start,
+                                          int day_end);
+
 }  // namespace parley::core

@@ -183,7 +183,11 @@ std::optional<Response> handle_visitor_calendar_api(Services& s, const Request& 
     auto id = parse_id(p[4]);
     if (!id) return error_response(req, core::not_found("that agent has no meeting calendar"));
     return only(req, verb::get, [&] {
-      auto slots = s.meetings.slots(*id);
+      // ?tz=<the visitor's IANA zone>: only slots inside the visitor's reasonable hours.
+      auto q = query_of(req.target());
+      std::optional<std::string> tz;
+      if (auto it = q.find("tz"); it != q.end()) tz = it->second;
+      auto slots = s.meetings.visitor_slots(*id, tz);
       if (!slots) return error_response(req, slots.error());
       return ok_json(req, slot_list_json(*slots));
     });

@@ -289,7 +289,9 @@ json::object to_json(const core::ChatPolicy& p) {
           {"history_days", p.history_days},
           {"fallback_message", p.fallback_message},
           {"fetch_allowed_hosts", json::array(p.fetch_allowed_hosts.begin(),
-                                              p.fetch_allowed_hosts.end())}};
+                                              p.fetch_allowed_hosts.end())},
+          {"visitor_day_start", format_minutes(p.visitor_day_start)},
+          {"visitor_day_end", format_minutes(p.visitor_day_end)}};
 }
 
 core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core::ChatPolicy base) {
@@ -308,6 +310,15 @@ core::Result<core::ChatPolicy> chat_policy_from_json(const json::object& o, core
     if (!v) return v.error();
     if (*v < 0 || *v > 1'000'000) return core::bad_request(std::string(key) + " is out of range");
     *field = static_cast<int>(*v);
+  }
+  for (auto [key, field] : {std::pair{"visitor_day_start", &base.visitor_day_start},
+                            {"visitor_day_end", &base.visitor_day_end}}) {
+    if (!o.contains(key)) continue;
+    auto v = required_string(o, key);
+    if (!v) return v.error();
+    auto minutes = parse_minutes(*v);
+    if (!minutes) return core::bad_request(std::string(key) + " must be HH:MM (00:00 to 24:00)");
+    *field = *minutes;
   }
   if (o.contains("fallback_message")) {
     auto v = required_string(o, "fallback_message");

@@ -33,7 +33,9 @@ std::vector<std::pair<std::string, std::string>> policy_settings(const core::Cha
           {"max_offers", std::to_string(p.max_offers)},
           {"fallback_message", p.fallback_message},
           {"history_days", std::to_string(p.history_days)},
-          {"fetch_allowed_hosts", join_lines(p.fetch_allowed_hosts)}};
+          {"fetch_allowed_hosts", join_lines(p.fetch_allowed_hosts)},
+          {"visitor_day_start", std::to_string(p.visitor_day_start)},
+          {"visitor_day_end", std::to_string(p.visitor_day_end)}};
 }
 
 void apply_policy_setting(core::ChatPolicy& p, const std::string& key, const std::string& value) {
@@ -44,6 +46,8 @@ void apply_policy_setting(core::ChatPolicy& p, const std::string& key, const std
     else if (key == "fallback_message") p.fallback_message = value;
     else if (key == "history_days") p.history_days = std::stoi(value);
     else if (key == "fetch_allowed_hosts") p.fetch_allowed_hosts = split_lines(value);
+    else if (key == "visitor_day_start") p.visitor_day_start = std::stoi(value);
+    else if (key == "visitor_day_end") p.visitor_day_end = std::stoi(value);
   } catch (const std::exception&) {
     throw StoreFailure("store: setting " + key + " holds a malformed value");
   }

@@ -381,5 +381,37 @@ TEST_F(MeetingsTest, CalendarSettingsAreValidated) {
   EXPECT_EQ(400, book(v, 0, "not-an-email").status);
 }
 
+TEST_F(MeetingsTest, AVisitorIsOfferedSlotsOnlyInsideTheirReasonableHours) {
+  auto v = new_visitor(port());
+  auto utc_hour = [](const json::value& slot) { return (slot.at("start").as_int64() / 60'000) % (24 * 60); };
+  // Carl is bookable around the clock; a visitor in UTC sees 08:00-20:00 only (the default).
+  auto r = v.http.get("/api/v1/visitor/calendars/" + std::to_string(carl_id) + "/slots?tz=UTC");
+  ASSERT_EQ(200, r.status) << r.body;
+  auto slots = r.json().at("slots").as_array();
+  ASSERT_FALSE(slots.empty());
+  for (const auto& s : slots) {
+    EXPECT_GE(utc_hour(s), 8 * 60);
+    EXPECT_LE(utc_hour(s), 19 * 60 + 30);
+  }
+  EXPECT_GT(slots_for(v, carl_id).size(), slots.size()) << "no zone given: every slot";
+  // The admin narrows the hours; a zone that does not exist is a clear error.
+  auto admin = login("admin@example.com");
+  auto saved = admin.http.request(verb::put, "/api/v1/admin/settings",
+                                  R"({"visitor_day_start":"09:00","visitor_day_end":"10:00"})");
+  ASSERT_EQ(200, saved.status) << saved.body;
+  EXPECT_EQ("09:00", saved.json().at("settings").at("visitor_day_start").as_string());
+  auto narrow = v.http.get("/api/v1/visitor/calendars/" + std::to_string(carl_id) +
+                           "/slots?tz=Asia/Kolkata").json().at("slots").as_array();
+  ASSERT_FALSE(narrow.empty());
+  for (const auto& s : narrow) {
+    auto local = (utc_hour(s) + 5 * 60 + 30) % (24 * 60);  // UTC+05:30 all year
+    EXPECT_TRUE(local == 9 * 60 || local == 9 * 60 + 30) << local;
+  }
+  EXPECT_EQ(400, v.http.get("/api/v1/visitor/calendars/" + std::to_string(carl_id) +
+                            "/slots?tz=Mars/Olympus").status);
+  EXPECT_EQ(400, admin.http.request(verb::put, "/api/v1/admin/settings",
+                                    R"({"visitor_day_start":"21:00","visitor_day_end":"20:00"})").status);
+}
+
 }  // namespace
 }  // namespace parley::testing

@@ -122,8 +122,9 @@ const visitorDays = (page, slots) =>
 const visitorToken = (page) => page.evaluate(() => localStorage.getItem('parley.visitor_token'));
 
 /** The free slots of an agent as a visitor sees them (GET /visitor/calendars/{id}/slots). */
-async function visitorSlots(token, agentId) {
-  const res = await http('GET', `/visitor/calendars/${agentId}/slots`, { token });
+/** The slots a visitor in `zone` is offered: those inside the visitor's reasonable hours there. */
+async function visitorSlots(token, agentId, zone) {
+  const res = await http('GET', `/visitor/calendars/${agentId}/slots?tz=${encodeURIComponent(zone)}`, { token });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.slots;
 }
@@ -334,7 +335,7 @@ step("the visitor's widget shows C's free slots in the visitor's own zone, group
   assert.match(await card.getByTestId('widget-calendar-title').textContent(), new RegExp(`Book a meeting with ${C.name}`));
   assert.equal(await attr(card.getByTestId('widget-calendar-zone'), 'data-zone'), VISITOR_ZONE);
 
-  const slots = await visitorSlots(await visitorToken(visitor), C.id);
+  const slots = await visitorSlots(await visitorToken(visitor), C.id, VISITOR_ZONE);
   assert.ok(slots.length > 10, `C has free slots (${slots.length})`);
   assert.ok(slots[0].start >= Date.now() + 55 * 60_000, 'the minimum notice (60 min) holds');
   const expected = await visitorDays(visitor, slots);

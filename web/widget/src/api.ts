@@ -2,6 +2,7 @@
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery, type EventsPage, type PageQuery } from '../../shared/protocol';
 import type { ChatEvent, Conversation, Meeting, PreChatForm, SlotList } from './types';
+import { localZone } from '../../shared/slots';
 import { widgetLanguage } from './i18n';
 
 export { ApiError };
@@ -137,9 +138,14 @@ export class VisitorApi {
     return this.request<unknown>('POST', '/visitor/activities', a);
   }
 
-  /** An agent's free meeting slots (404 when that agent has no bookable calendar). */
+  /**
+   * An agent's free meeting slots (404 when that agent has no bookable calendar), only those
+   * inside the visitor's reasonable hours in their own zone (the server's admin setting).
+   */
   slots(agentId: number) {
-    return this.request<SlotList>('GET', `/visitor/calendars/${agentId}/slots`);
+    const tz = localZone();
+    const q = tz ? `?tz=${encodeURIComponent(tz)}` : '';
+    return this.request<SlotList>('GET', `/visitor/calendars/${agentId}/slots${q}`);
   }
 
   /** Books a slot; 409 (`data.slots`: the fresh ones) when it was just taken. */
