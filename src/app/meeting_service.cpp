@@ -7,6 +7,7 @@
 #include "calendar/ics_import.hpp"
 #include "calendar/ics_invite.hpp"
 #include "core/invitation_text.hpp"
+#include "core/routing.hpp"
 #include "core/transcript.hpp"
 #include "core/validation.hpp"
 #include "store/store.hpp"
@@ -161,11 +162,43 @@ core::Result<core::Message> MeetingService::share_card(const core::Agent& agent,
   return t->event;
 }
 
+std::optional<std::pair<core::Id, std::string>> MeetingService::calendar_by_rules(
+    const core::Conversation& missed) {
+  auto calendars = store_.bookable_calendars();
+  if (calendars.empty()) return std::nullopt;
+  core::VisitorFacts facts;
+  facts.page_url = missed.page_url;
+  if (auto profile = store_.visitor_profile(missed.visitor_id); profile && profile->person) {
+    const auto& p = *profile->person;
+    facts.email = p.email;
+    facts.name = p.name;
+    facts.company = p.company;
+    facts.job_title = p.job_title;
+    facts.phone = p.phone;
+  }
+  // Every calendar owner counts as free here: the question is whose calendar the rules
+  // send this visitor to, not who could chat now (nobody could: the chat was missed).
+  std::vector<core::RoutingCandidate> owners;
+  for (const auto& c : calendars) owners.push_back({c.agent_id, true, 0, 1, true, true});
+  auto choice = core::route(store_.load_routing_rules(), facts, owners, std::nullopt, {}, std::nullopt);
+  if (!choice.agent_id || choice.stage == core::RouteStage::global) return std::nullopt;
+  for (const auto& c : calendars) {
+    if (c.agent_id == *choice.agent_id) return std::pair{c.agent_id, c.agent_name};
+  }
+  return std::nullopt;
+}
+
 void MeetingService::offer_fallback_card(const core::Conversation& missed) {
-  auto pick = store_.next_bookable_calendar();
+  // The agent routing's rules would pick for this visitor (account, custom rule, team), if
+  // they have a calendar of their own; otherwise the round robin of bookable calendars. An
+  // agent without a meeting calendar is never offered.
+  auto pick = calendar_by_rules(missed);
+  if (!pick) {
+    if (auto next = store_.next_bookable_calendar()) pick = std::pair{next->agent_id, next->agent_name};
+  }
   if (!pick) return;
   auto t = store_.append_system_event(missed.id, core::kCalendarCardEvent,
-                                      card_body(pick->agent_id, pick->agent_name), clock_());
+                                      card_body(pick->first, pick->second), clock_());
   if (!t) return;
   bus_.publish(bus::conversation_topic(missed.id),
                std::make_shared<bus::Event>(bus::ConversationEvent{t->event}, t->conversation));

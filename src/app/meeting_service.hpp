@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/actor.hpp"
@@ -94,8 +95,9 @@ class MeetingService {
   // Posts a calendar card of `calendar_agent` into the agent's active chat.
   core::Result<core::Message> share_card(const core::Agent& agent, core::Id conversation_id,
                                          core::Id calendar_agent);
-  // A missed request: offers the round-robin choice of a bookable calendar in a card under
-  // the fallback message. Nothing when no calendar is bookable.
+  // A missed request: offers a bookable calendar in a card under the fallback message: the
+  // agent routing's rules pick for the visitor when they have one, else the round-robin
+  // choice. Nothing when no calendar is bookable.
   void offer_fallback_card(const core::Conversation& missed);
 
   // --- slots and bookings ---
@@ -129,6 +131,10 @@ class MeetingService {
   core::Result<std::string> invitation_by_token(std::string_view token, core::Language language);
 
  private:
+  // The calendar of the agent routing's rules (not the round robin) send this visitor to,
+  // among agents with a bookable calendar; nullopt when no rule names one.
+  // (Its agent's id and name.)
+  std::optional<std::pair<core::Id, std::string>> calendar_by_rules(const core::Conversation& missed);
   MeetingView view_of(const core::Meeting& m);
   core::Result<core::Meeting> own_meeting(const core::Agent& agent, core::Id meeting_id);
   BookingResult<MeetingView> move(const core::Meeting& m, core::Millis start);

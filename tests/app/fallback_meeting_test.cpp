@@ -67,5 +67,34 @@ TEST_F(FallbackMeetingTest, CardsGoRoundRobinAndNoCalendarMeansNoCard) {
   EXPECT_EQ(picked, (std::vector<std::string>{id_of(a), id_of(b), id_of(a)}));
 }
 
+TEST_F(FallbackMeetingTest, TheCardIsTheCalendarOfTheAgentTheRulesPickAndNeverOneWithout) {
+  auto admin = agent("root", false);  // no calendar of their own: never offered
+  auto ann = agent("ann", false), bob = agent("bob", false);
+  bookable(ann);
+  bookable(bob);
+  core::RoutingRules rules;
+  rules.accounts = {{0, core::AccountRule::Kind::domain, "globex.com", bob.id},
+                    {0, core::AccountRule::Kind::domain, "initech.com", admin.id}};
+  ASSERT_TRUE(node().store->save_routing_rules(rules).ok());
+  auto ask = [&](const std::string& email) {
+    auto v = node().auth.new_visitor();
+    core::PreChatForm f{"Vera", email, {}, {}, {}, ""};
+    auto c = node().chats.request_chat(v.visitor.id, f);
+    EXPECT_TRUE(c.ok());
+    auto events = events_of(c->conversation.id);
+    EXPECT_EQ("calendar.card", events.back().kind);
+    return events.back().body;
+  };
+  auto id_in = [](core::Id id) { return "\"agent_id\":" + std::to_string(id); };
+  // Globex's account rule names Bob: his calendar, every time (not the round robin).
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NE(std::string::npos, ask("v" + std::to_string(i) + "@globex.com").find(id_in(bob.id)));
+  }
+  // Initech's names the admin, who has no calendar: the round robin of those who do.
+  auto other = ask("v@initech.com");
+  EXPECT_EQ(std::string::npos, other.find(id_in(admin.id)));
+  EXPECT_TRUE(other.find(id_in(ann.id)) != std::string::npos || other.find(id_in(bob.id)) != std::string::npos);
+}
+
 }  // namespace
 }  // namespace parley::app::testing
