@@ -73,9 +73,9 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
     bool committed = sets_ran && all_sets;
     if (!sets_ran) conn_->exec("ROLLBACK");
     bool left = std::find(finished.begin(), finished.end(), 0) != finished.end();
-    if (committed && !left) {
-      // The common case: every job's row was written and committed in the one round trip.
-    } else {
+    // The common case ends here: every job's row was written and committed in one round trip.
+    // Otherwise the jobs left run in the open transaction, or in a new one after the commit.
+    if (!committed || left) {
       PgTransaction tx(*conn_, sets_ran && !committed ? nullptr : "BEGIN");
       run_jobs(batch, finished, failures);
       tx.commit();
