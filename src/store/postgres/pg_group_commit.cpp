@@ -57,6 +57,7 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
   std::vector<std::exception_ptr> failures(batch.size());
   std::vector<char> finished(batch.size(), 0);
   bool all_sets = std::all_of(batch.begin(), batch.end(), [](const Job& j) { return j.row.has_value(); });
+  bool committed = false;  // the set statements' rows are durable
   try {
     if (!conn_) conn_ = std::make_unique<PgConnection>(conninfo_);
     else if (!conn_->healthy()) conn_->reset();
@@ -70,7 +71,7 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
       conn_->reset();
       sets_ran = run_sets(batch, finished, all_sets);
     }
-    bool committed = sets_ran && all_sets;
+    committed = sets_ran && all_sets;
     if (!sets_ran) conn_->exec("ROLLBACK");
     bool left = std::find(finished.begin(), finished.end(), 0) != finished.end();
     // The common case ends here: every job's row was written and committed in one round trip.
@@ -81,8 +82,11 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
       tx.commit();
     }
   } catch (...) {
+    // Jobs whose rows were already committed succeeded; the rest fail with the batch.
     auto failed = std::current_exception();
-    for (auto& job : batch) job.done(failed);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i].done(committed && finished[i] ? nullptr : failed);
+    }
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(failures[i]);

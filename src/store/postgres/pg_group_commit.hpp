@@ -9,7 +9,8 @@
 // they were submitted in.
 //
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
-// unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails.
+// unaffected. If the COMMIT fails, or the connection breaks, every job of the batch fails
+// (but for jobs whose rows a first, committed transaction already held: they succeeded).
 //
 // The common case costs one round trip per batch, not per job: a job may come as one row of
 // a statement shared by every job of its kind (SetRow: the values of all of them go in as
