@@ -54,20 +54,30 @@ core::Result<AddedMember> TeamService::add(const core::Agent& admin, NewTeamMemb
   return out;
 }
 
+namespace {
+// The name and initials of an account change, cleaned as core::team says (unset: kept).
+core::Status take_name_and_initials(const std::optional<std::string>& name,
+                                    const std::optional<std::string>& initials,
+                                    store::AgentAccountChange& change) {
+  if (name) {
+    auto clean = team::clean_name(*name);
+    if (!clean) return clean.error();
+    change.name = *clean;
+  }
+  if (initials) {
+    auto clean = team::clean_initials(*initials);
+    if (!clean) return clean.error();
+    change.initials = *clean;
+  }
+  return core::Ok{};
+}
+}  // namespace
+
 core::Result<core::Agent> TeamService::edit(const core::Agent& admin, core::Id agent_id,
                                             MemberEdit edit) {
   if (auto ok = team::require_admin(admin); !ok) return ok.error();
   store::AgentAccountChange change;
-  if (edit.name) {
-    auto name = team::clean_name(*edit.name);
-    if (!name) return name.error();
-    change.name = *name;
-  }
-  if (edit.initials) {
-    auto initials = team::clean_initials(*edit.initials);
-    if (!initials) return initials.error();
-    change.initials = *initials;
-  }
+  if (auto ok = take_name_and_initials(edit.name, edit.initials, change); !ok) return ok.error();
   if (edit.max_chats) {
     if (auto ok = team::validate_max_chats(*edit.max_chats); !ok) return ok.error();
   }
@@ -123,16 +133,7 @@ core::Result<core::Agent> TeamService::reactivate(const core::Agent& admin, core
 
 core::Result<core::Agent> TeamService::update_profile(const core::Agent& me, ProfileEdit edit) {
   store::AgentAccountChange change;
-  if (edit.name) {
-    auto name = team::clean_name(*edit.name);
-    if (!name) return name.error();
-    change.name = *name;
-  }
-  if (edit.initials) {
-    auto initials = team::clean_initials(*edit.initials);
-    if (!initials) return initials.error();
-    change.initials = *initials;
-  }
+  if (auto ok = take_name_and_initials(edit.name, edit.initials, change); !ok) return ok.error();
   // Only the fields above: role, limit and the rest stay the admins' to change.
   auto updated = store_.update_agent_account(me.id, change);
   if (!updated) return updated.error();

@@ -100,16 +100,23 @@ Response add_agent(Services& s, const Request& req, const core::Agent& caller) {
   return ok_json(req, std::move(out), http::status::created);
 }
 
+// "name" and "initials" of a member or profile edit; initials null or "" = from the name.
+template <class Edit>
+core::Status read_name_and_initials(const json::object& body, Edit& edit) {
+  auto name = optional_string(body, "name");
+  if (!name) return name.error();
+  auto initials = optional_string(body, "initials");
+  if (!initials) return initials.error();
+  edit.name = *name;
+  if (body.contains("initials")) edit.initials = initials->value_or("");
+  return core::Ok{};
+}
+
 Response edit_agent(Services& s, const Request& req, const core::Agent& caller, core::Id id) {
   auto body = parse_object(req.body());
   if (!body) return error_response(req, body.error());
   app::MemberEdit edit;
-  auto name = optional_string(*body, "name");
-  if (!name) return error_response(req, name.error());
-  auto initials = optional_string(*body, "initials");
-  if (!initials) return error_response(req, initials.error());
-  edit.name = *name;
-  if (body->contains("initials")) edit.initials = initials->value_or("");
+  if (auto ok = read_name_and_initials(*body, edit); !ok) return error_response(req, ok.error());
   if (auto ok = read_account_fields(*body, edit); !ok) return error_response(req, ok.error());
   auto updated = s.team.edit(caller, id, std::move(edit));
   if (!updated) return error_response(req, updated.error());
@@ -140,12 +147,7 @@ Response update_profile(Services& s, const Request& req, const core::Agent& call
   auto body = parse_object(req.body());
   if (!body) return error_response(req, body.error());
   app::ProfileEdit edit;
-  auto name = optional_string(*body, "name");
-  if (!name) return error_response(req, name.error());
-  auto initials = optional_string(*body, "initials");
-  if (!initials) return error_response(req, initials.error());
-  edit.name = *name;
-  if (body->contains("initials")) edit.initials = initials->value_or("");
+  if (auto ok = read_name_and_initials(*body, edit); !ok) return error_response(req, ok.error());
   auto updated = s.team.update_profile(caller, std::move(edit));
   if (!updated) return error_response(req, updated.error());
   return ok_json(req, {{"agent", agent_json(s, *updated)}});
