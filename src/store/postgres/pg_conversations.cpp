@@ -123,7 +123,7 @@ Result<AppendOutcome> PgStore::append_message(const NewMessage& message, Millis 
   // writer's thread, which would wait for itself.) A failure of the batch propagates, as
   // every write's does.
   std::promise<Result<AppendOutcome>> answered;
-  submit_append(writer_, message, now, 1,
+  submit_append(writer_for(message.conversation_id), message, now, 1,
                 [&answered](std::exception_ptr failure, Result<AppendOutcome>* outcome) {
                   if (failure) {
                     answered.set_exception(failure);
@@ -137,7 +137,7 @@ Result<AppendOutcome> PgStore::append_message(const NewMessage& message, Millis 
 void PgStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
   // The outcome is produced inside the batch and handed over once the batch committed.
   submit_append(
-      writer_, message, now, 1,
+      writer_for(message.conversation_id), message, now, 1,
       [done = std::move(done)](std::exception_ptr failure, Result<AppendOutcome>* outcome) {
         if (failure) {
           try {
@@ -157,9 +157,9 @@ void PgStore::append_message_async(const NewMessage& message, Millis now, Append
 }
 
 void PgStore::flush() {
-  // Every other write is synchronous; only the writer's queue can hold unanswered ones.
+  // Every other write is synchronous; only the writers' queues can hold unanswered ones.
   // Search needs nothing more: the GIN indexes are current at commit.
-  writer_.flush();
+  for (auto& writer : writers_) writer->flush();
 }
 
 Result<Transition> PgStore::end_conversation(Id conversation_id, std::string_view reason,

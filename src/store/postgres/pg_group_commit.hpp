@@ -1,7 +1,8 @@
-// Group commit on PostgreSQL: messages of one node are written by one writer thread, in a
-// batch transaction that holds every message queued at that moment; the batch commits once,
-// then every sender is told. Many messages, one commit, and each is still acknowledged only
-// after it is durable.
+// Group commit on PostgreSQL: messages are written by a writer thread, in a batch
+// transaction that holds every message queued at that moment; the batch commits once, then
+// every sender is told. Many messages, one commit, and each is still acknowledged only after
+// it is durable. A node runs a few writers, each for its own share of the conversations
+// (PgStore::writer_for), so that one batch is written while another's commit is in flight.
 //
 // Jobs run in the order of their key (the conversation id), stable within a key: every node
 // then locks conversation rows in the same order (a set statement's lock_sql does the same),

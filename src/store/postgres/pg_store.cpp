@@ -23,12 +23,13 @@ PgConnection& migrated(PgConnection& conn) {
 }
 }  // namespace
 
-PgStore::PgStore(const std::string& conninfo) : pool_(conninfo, kPoolSize), writer_(conninfo) {
+PgStore::PgStore(const std::string& conninfo) : pool_(conninfo, kPoolSize) {
+  for (std::size_t i = 0; i < kWriters; ++i) writers_.push_back(std::make_unique<PgGroupCommit>(conninfo));
   auto conn = pool_.acquire();
   migrated(*conn);
 }
 
-PgStore::~PgStore() { writer_.flush(); }
+PgStore::~PgStore() { flush(); }
 
 std::optional<std::string> PgStore::unavailable() {
   try {

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/postgres/pg_group_commit.hpp"
 #include "store/postgres/pg_pool.hpp"
@@ -155,8 +156,17 @@ class PgStore final : public Store {
     }
   }
 
+  // The message writer of a conversation: messages go to one of kWriters group-commit
+  // writers by conversation id, so a conversation's messages keep their order (one writer,
+  // one queue) while two batches over disjoint conversations are in flight at once: one
+  // writer's batch is parsed and written while the other's commit waits on the WAL flush.
+  PgGroupCommit& writer_for(Id conversation_id) {
+    return *writers_[static_cast<std::size_t>(conversation_id) % writers_.size()];
+  }
+
+  static constexpr std::size_t kWriters = 2;
   PgPool pool_;
-  PgGroupCommit writer_;
+  std::vector<std::unique_ptr<PgGroupCommit>> writers_;
 };
 
 }  // namespace parley::store::postgres
