@@ -6,6 +6,7 @@
 #include "app/credentials.hpp"
 #include "calendar/ics_import.hpp"
 #include "calendar/ics_invite.hpp"
+#include "core/activity_record.hpp"
 #include "core/invitation_text.hpp"
 #include "core/routing.hpp"
 #include "core/transcript.hpp"
@@ -131,9 +132,14 @@ store::DescribeMeeting describer(store::Store& store, core::Id calendar_agent) {
                                                    {"end", m.end},
                                                    {"booker_email", m.booker_email},
                                                    {"status", core::to_string(m.status)}});
-    words.activity_detail = "Meeting with " + name + " on " +
-                            core::format_local_time(m.start, zone).substr(0, 16) + " (" +
-                            zone_name + ")";
+    // The sentence for the API, and the facts a reader words in its own language and zone.
+    words.activity_detail = core::activity::make_record(
+        "Meeting with " + name + " on " + core::format_local_time(m.start, zone).substr(0, 16) +
+            " (" + zone_name + ")",
+        {{"agent_name", name},
+         {"start", std::to_string(m.start), true},
+         {"end", std::to_string(m.end), true},
+         {"time_zone", zone_name}});
     return words;
   };
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/activity_record.hpp"
 #include "core/meetings.hpp"
 #include "core/team.hpp"
 
@@ -92,12 +93,27 @@ json::object to_json(const core::VisitorProfile& v) {
 }
 
 json::object to_json(const core::Activity& a) {
-  return {{"id", a.id},
-          {"type", a.type},
-          {"detail", a.detail},
-          {"url", opt(a.url)},
-          {"conversation_id", opt(a.conversation_id)},
-          {"at", a.at}};
+  json::object o{{"id", a.id},
+                 {"type", a.type},
+                 {"detail", a.detail},
+                 {"data", nullptr},
+                 {"url", opt(a.url)},
+                 {"conversation_id", opt(a.conversation_id)},
+                 {"at", a.at}};
+  // A record (core/activity_record.hpp): `detail` is its sentence, `data` its fields. A plain
+  // sentence (an older row) or a hidden detail ("") has no data.
+  if (core::activity::is_record_type(a.type) && a.detail.starts_with('{')) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(a.detail, ec);
+    if (!ec && parsed.is_object() && parsed.as_object().contains("text") &&
+        parsed.as_object().at("text").is_string()) {
+      auto& record = parsed.as_object();
+      o["detail"] = record.at("text");
+      record.erase("text");
+      o["data"] = std::move(record);
+    }
+  }
+  return o;
 }
 
 json::object meeting_json(const core::Meeting& m, const std::string& agent_name,

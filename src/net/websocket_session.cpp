@@ -226,6 +226,13 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (!c) return reply_error(c.error(), *type, *conversation);
       return true;  // conversation.updated reaches everyone concerned through the bus
     }
+    if (*type == "chat.pass_on") {
+      if (!conversation) return reply_error(conversation.error(), *type);
+      if (!agent_) return reply_error(core::forbidden("only agents pass chats on"), *type, *conversation);
+      auto ok = s_.chats.pass_on(*agent_, *conversation);
+      if (!ok) return reply_error(ok.error(), *type, *conversation);
+      return true;  // offer.withdrawn (declined) and the next offer go out through the bus
+    }
     if (*type == "chat.end") {
       if (!conversation) return reply_error(conversation.error(), *type);
       auto c = s_.chats.end(*actor_, *conversation);

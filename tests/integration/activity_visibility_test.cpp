@@ -74,7 +74,15 @@ TEST_F(ActivityVisibilityTest, AnotherAgentsActiveChatHasNoLinkAndNoSnippetUntil
     ASSERT_EQ(2u, forms.size());
     EXPECT_FALSE(linked(forms[0]));
     EXPECT_EQ("", forms[0].at("detail").as_string());
+    EXPECT_TRUE(forms[0].at("data").is_null());  // hidden with the detail
     EXPECT_EQ(first, linked(forms[1]));
+    // The form's sentence, and its fields for a reader to word in its own language.
+    EXPECT_EQ("Name: Vera Visitor \u00b7 Email: vera@example.com \u00b7 Job title: CTO",
+              forms[1].at("detail").as_string());
+    EXPECT_EQ((json::object{{"name", "Vera Visitor"}, {"email", "vera@example.com"},
+                            {"job_title", "CTO"}}),
+              forms[1].at("data").as_object());
+    EXPECT_TRUE(started[1].at("data").is_null());  // a plain sentence: no data
     auto ended = of_type(h, "chat_ended");
     ASSERT_EQ(1u, ended.size());
     EXPECT_EQ(first, linked(ended[0]));

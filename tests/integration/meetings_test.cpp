@@ -251,6 +251,12 @@ TEST_F(MeetingsTest, ACardSharedInAChatIsBookedThereAndBothSidesAreTold) {
   EXPECT_EQ("meeting_booked", activities.at(0).at("type").as_string());
   EXPECT_NE(std::string::npos,
             std::string(activities.at(0).at("detail").as_string()).find("Carl Calendar"));
+  // The facts behind the sentence, for the Inbox to word in its language and the agent's zone.
+  const auto& data = activities.at(0).at("data").as_object();
+  EXPECT_EQ("Carl Calendar", data.at("agent_name").as_string());
+  EXPECT_EQ(booked.json().at("meeting").at("start").as_int64(), data.at("start").as_int64());
+  EXPECT_EQ(booked.json().at("meeting").at("end").as_int64(), data.at("end").as_int64());
+  EXPECT_FALSE(data.at("time_zone").as_string().empty());
 }
 
 TEST_F(MeetingsTest, CalendarAgentsTakeNoChatsAndAMissedRequestOffersACalendar) {

@@ -120,6 +120,45 @@ TEST_F(MissedChatTest, PassOnMovesTheRequestToTheNextAgentAtOnce) {
   EXPECT_EQ(200, bob.http.post(conv_path(id, "/accept")).status);
 }
 
+// The Inbox passes on over its socket (chat.pass_on), answered like chat.accept: nothing on
+// success (offer.withdrawn and the next offer say it), an error frame otherwise.
+TEST_F(MissedChatTest, PassOnOverTheSocketMovesTheOfferAtOnceAndNeverBackToThePasser) {
+  auto alice = available_agent("alice@example.com");
+  auto bob = available_agent("bob@example.com");
+  auto v = new_visitor(port());
+  auto id = id_of(ask(v, "Do you have a Swedish invoice address?"));
+  alice.inbox->expect("chat.requested");
+  // Bob was not offered it: refused, and the offer stays with Alice.
+  bob.inbox->send(json::object{{"type", "chat.pass_on"}, {"conversation_id", id}});
+  auto refused = bob.inbox->expect("error");
+  EXPECT_EQ("not_found", refused.at("code").as_string());
+  EXPECT_EQ("chat.pass_on", refused.at("ref").as_string());
+  EXPECT_EQ(id, refused.at("conversation_id").as_int64());
+  EXPECT_TRUE(alice.inbox->quiet("offer.withdrawn"));
+  // A frame without a conversation is a clear error too.
+  alice.inbox->send(json::object{{"type", "chat.pass_on"}});
+  EXPECT_EQ("bad_request", alice.inbox->expect("error").at("code").as_string());
+
+  // Alice passes it on: withdrawn from her and offered to Bob at once (no waiting out the
+  // 100 s accept window).
+  alice.inbox->send(json::object{{"type", "chat.pass_on"}, {"conversation_id", id}});
+  EXPECT_EQ("declined", alice.inbox->expect("offer.withdrawn", 2s).at("reason").as_string());
+  auto to_bob = bob.inbox->expect("chat.requested", 2s);
+  EXPECT_EQ(id, id_of(to_bob.at("conversation").as_object()));
+  // Passing again is refused: it is Bob's now.
+  alice.inbox->send(json::object{{"type", "chat.pass_on"}, {"conversation_id", id}});
+  EXPECT_EQ("not_found", alice.inbox->expect("error").at("code").as_string());
+
+  // Bob passes too. Offers are left (max_offers 3) but Alice passed in this round, so she is
+  // not offered it again: nobody is left and the chat is missed.
+  bob.inbox->send(json::object{{"type", "chat.pass_on"}, {"conversation_id", id}});
+  EXPECT_EQ("declined", bob.inbox->expect("offer.withdrawn", 2s).at("reason").as_string());
+  EXPECT_TRUE(alice.inbox->quiet("chat.requested", 500ms));
+  auto c = alice.http.get(conv_path(id)).json().at("conversation").as_object();
+  EXPECT_EQ("missed", c.at("status").as_string());
+  EXPECT_EQ("no_answer", c.at("end_reason").as_string());
+}
+
 TEST_F(MissedChatTest, AQuestionOverTheLimitIsAClearError) {
   auto v = new_visitor(port());
   auto r = v.http.post("/api/v1/visitor/chats",

@@ -7,6 +7,7 @@
 // value. The one-open-chat-per-visitor unique index settles two requests of one visitor, and
 // a re-offer holds the conversation's row lock, so it loses cleanly to an accept.
 #include "core/activity.hpp"
+#include "core/activity_record.hpp"
 #include "store/postgres/pg_routing_rules.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_store.hpp"
@@ -71,7 +72,7 @@ Result<ChatRequestOutcome> PgStore::request_chat(const ChatRequest& request,
     if (picked) record_offer(db, conversation_id, *picked, now);
 
     insert_activity(db, {0, request.visitor_id, std::string(core::activity::kFormFilled),
-                         core::activity::form_filled_detail(request.form), std::nullopt,
+                         core::activity::form_filled_record(request.form), std::nullopt,
                          conversation_id, now});
 
     ChatRequestOutcome outcome;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/activity.hpp"
+#include "core/activity_record.hpp"
 #include "store/sqlite/routing_rules_sql.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -72,7 +73,7 @@ Result<ChatRequestOutcome> SqliteStore::request_chat(const ChatRequest& request,
     if (picked) record_offer(db, conversation_id, *picked, now);
 
     insert_activity(db, {0, request.visitor_id, std::string(core::activity::kFormFilled),
-                         core::activity::form_filled_detail(request.form), std::nullopt, conversation_id, now});
+                         core::activity::form_filled_record(request.form), std::nullopt, conversation_id, now});
 
     ChatRequestOutcome outcome;
     outcome.events.push_back(append_event(db, conversation_id, SenderKind::system, std::nullopt,
