@@ -2,6 +2,7 @@
 // stored pointer, the missed/fallback path, and one open chat per visitor.
 #include <algorithm>
 
+#include "core/activity_record.hpp"
 #include "store_contract.hpp"
 
 namespace parley::store::testing {
@@ -193,6 +194,8 @@ TEST_P(StoreContract, RequestChatWritesAFormFilledActivity) {
   EXPECT_EQ(acts[0].type, "form_filled");
   EXPECT_EQ(acts[0].at, t);
   EXPECT_EQ(acts[0].conversation_id, out->conversation.id);
+  // Stored as a record: the sentence and the fields (core/activity_record.hpp).
+  EXPECT_EQ(acts[0].detail, core::activity::form_filled_record(form("Vera", "vera@example.com")));
 }
 
 TEST_P(StoreContract, LatestConversationOfVisitorIsTheNewest) {

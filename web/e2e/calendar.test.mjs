@@ -99,14 +99,14 @@ const inboxTime = (page, ms, timeZone) =>
     [ms, timeZone],
   );
 
-/** The visitor side's grouping: [{title, times: ["9:00 AM", …], starts: [ms, …]}] in the browser's zone. */
+/** The visitor side's grouping: [{title, times: ["09:00", …], starts: [ms, …]}] in the browser's zone (24-hour in English too). */
 const visitorDays = (page, slots) =>
   inPage(
     page,
     (list) => {
       const key = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
       const title = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
-      const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+      const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
       const days = [];
       for (const s of list) {
         const k = key.format(s.start);
@@ -383,7 +383,7 @@ step('the visitor books the first slot with their pre-chat email: confirmation o
   const when = (await confirmation.getByTestId('widget-meeting-time').textContent()).trim();
   const expectedWhen = await inPage(
     visitor,
-    ([s]) => new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' }).format(s) + ', ' + new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(s),
+    ([s]) => new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' }).format(s) + ', ' + new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(s),
     [firstSlot.start],
   );
   assert.ok(when.startsWith(expectedWhen), `the time in the visitor's zone: "${when}" starts with "${expectedWhen}"`);

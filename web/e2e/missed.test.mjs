@@ -110,8 +110,17 @@ step('with both available, the banner shows the first question and Pass on moves
   assert.ok(shown.startsWith('“Do you ship to <i>Norway</i>?'), `the question as text: ${shown}`);
   assert.ok(shown.endsWith('…”') && shown.length < QUESTION.length, 'a long question is cut');
   assert.equal(await banner.locator('i').count(), 0, 'no markup from the visitor');
+  // Pass on goes over the Inbox's socket (chat.pass_on), not through REST.
+  const restCalls = [];
+  const onRequest = (req) => {
+    if (req.url().includes('/pass-on')) restCalls.push(req.url());
+  };
+  first.on('request', onRequest);
   await banner.getByTestId('request-pass-on').click();
   await second.locator('[data-testid="request-banner"][data-state="offered"]').waitFor();
+  await first.locator('[data-testid="request-message"][data-reason="declined"]').waitFor();
+  first.off('request', onRequest);
+  assert.deepEqual(restCalls, [], 'no POST .../pass-on: the socket carried it');
   assert.match(await second.getByTestId('request-question').textContent(), /Do you ship to/);
   await until(async () => (await first.locator('[data-testid="request-banner"][data-state="offered"]').count()) === 0, 'the first banner to go');
   await second.getByTestId('request-accept').click();

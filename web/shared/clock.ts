@@ -1,9 +1,13 @@
 // Every date and time a person reads, in one place, so that one screen never mixes a 12-hour and a
-// 24-hour clock: the hour cycle comes from one locale per app, and every time of day is written
-// with the same options.
+// 24-hour clock: one clock style per language, the same in every app (Inbox, widget, meeting
+// page), and every time of day is written with the same options.
+//   - The clock is 24-hour in both languages ("14:05", "09:05"): Swedish writes it so, and the
+//     English Inbox is edited in HH:MM fields (schedule, visitor hours) that a 12-hour display
+//     would contradict on the same screen; the widget and the meeting page follow, so an English
+//     reader sees one clock wherever Parley shows a time.
 //   - Each app sets the locale of its language (shared/language.ts clockLocaleFor, through
-//     shared/i18n.ts or the widget's own setup): Swedish 'sv-SE' (24-hour), English the browser's
-//     English variant or 'en-GB'.
+//     shared/i18n.ts or the widget's own setup) for the words and the order of dates: Swedish
+//     'sv-SE', English the browser's English variant ("Tue, Nov 25" in en-US) or 'en-GB'.
 //   - Digits are always Latin ('latn'): an Arabic browser once got Arabic digits inside English text.
 // Formatters are built once per locale, options and zone: building one costs about a millisecond,
 // and a chat formats two times per message on every render.
@@ -50,22 +54,12 @@ function format(opts: Intl.DateTimeFormatOptions, zone: string | null | undefine
   return f;
 }
 
-/**
- * The hour and minute options of this locale: "14:05" / "09:05" where the locale's clock is 24-hour,
- * "2:05 PM" / "9:05 AM" where it is 12-hour. Every time of day in the app uses these.
- */
+/** The hour and minute options of every time of day: "14:05" / "09:05", 24-hour in every locale. */
 export function timeOptions(): Intl.DateTimeFormatOptions {
-  const key = `hc|${locale ?? ''}`;
-  let probe = cache.get(key);
-  if (!probe) {
-    probe = new Intl.DateTimeFormat(locale, { hour: 'numeric', numberingSystem: 'latn' });
-    cache.set(key, probe);
-  }
-  const hc = probe.resolvedOptions().hourCycle;
-  return { hour: hc === 'h12' || hc === 'h11' ? 'numeric' : '2-digit', minute: '2-digit' };
+  return { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 }
 
-/** "14:05" (or "2:05 PM") in `zone` (unknown or none: the browser's). */
+/** "14:05" in `zone` (unknown or none: the browser's). */
 export function timeOfDay(ms: number, zone?: string | null): string {
   return format(timeOptions(), zone).format(ms);
 }

@@ -12,8 +12,8 @@ let instance: i18n | null = null;
 let englishClock: string | undefined;
 
 /**
- * `englishClockTag`: the locale whose clock English uses (the Inbox: 'en-GB', 24-hour like its
- * HH:MM schedule inputs); none: the browser's own English variant (shared/language.ts).
+ * `englishClockTag`: the locale English dates are written in (the Inbox: 'en-GB'); none: the
+ * browser's own English variant (shared/language.ts). The clock is 24-hour either way.
  */
 export function initI18n(texts: { en: Texts; sv: Texts }, lang: Language, englishClockTag?: string): void {
   englishClock = englishClockTag;

@@ -23,10 +23,10 @@ export function chooseLanguage(choice: string | null | undefined): Language {
 }
 
 /**
- * The locale every date and time of this language is written in, so one screen has one clock
- * style: Swedish always 24-hour ('sv-SE'); English the browser's own English variant ('en-US':
- * 12-hour), or 'en-GB' when the browser is not English (an English text in an Arabic browser).
- * Digits are Latin either way (shared/clock.ts asks for numberingSystem 'latn').
+ * The locale every date of this language is written in: Swedish 'sv-SE'; English the browser's
+ * own English variant ('en-US': "Tue, Nov 25"), or 'en-GB' when the browser is not English (an
+ * English text in an Arabic browser). The clock is 24-hour in both (shared/clock.ts), and
+ * digits are Latin either way (numberingSystem 'latn').
  */
 export function clockLocaleFor(lang: Language, tag: string | undefined = navigatorLanguage()): string {
   if (lang === 'sv') return 'sv-SE';

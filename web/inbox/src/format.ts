@@ -1,5 +1,5 @@
 // Display helpers. Everything returns plain strings, rendered through Preact's escaping.
-import type { Agent, AgentStatus, ChatEvent } from './types';
+import type { Activity, Agent, AgentStatus, ChatEvent } from './types';
 import { parseCardBody } from '../../shared/slots';
 import { t } from './i18n';
 import { clockLocale, dateTime, dayKey, longDay, shortDate, shortDateYear, shortWeekday, timeOfDay, weekdayDateTime } from '../../shared/clock';
@@ -48,7 +48,31 @@ export function initials(name: string | null | undefined): string {
 }
 
 // The built-in activity types have texts (activity.<type>); a custom type is shown as its words.
-const ACTIVITY_TYPES = new Set(['page_visit', 'form_filled', 'chat_started', 'chat_engaged', 'chat_ended', 'chat', 'meeting_booked', 'meeting_cancelled', 'link_clicked', 'custom']);
+const ACTIVITY_TYPES = new Set(['page_visit', 'form_filled', 'chat_started', 'chat_engaged', 'chat_ended', 'chat', 'meeting_booked', 'meeting_rescheduled', 'meeting_cancelled', 'link_clicked', 'custom']);
+
+// The fields of a form_filled entry, in the order the form asks them (activity.field.<key>).
+const FORM_FIELDS = ['name', 'email', 'job_title', 'phone', 'company'];
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/**
+ * What an activity is about, in the Inbox's language: a form's fields with their labels, a
+ * meeting's agent and time in the agent's zone (`zone`), from the entry's data (docs/api.md
+ * "Activity"); any other entry (and one written before data existed) as the server wrote it.
+ */
+export function activityDetail(a: Activity, zone?: string | null): string {
+  const d = a.data;
+  if (d && a.type === 'form_filled') {
+    const parts = FORM_FIELDS.flatMap((k) => {
+      const v = str(d[k]);
+      return v ? [t('activity.fieldValue', { label: t(`activity.field.${k}`), value: v })] : [];
+    });
+    if (parts.length) return parts.join(' · ');
+  }
+  if (d && a.type.startsWith('meeting_') && typeof d.start === 'number' && str(d.agent_name)) {
+    return t('activity.meetingWith', { name: String(d.agent_name), when: meetingDateTime(d.start, zone) });
+  }
+  return (a.detail ?? '').trim();
+}
 
 export function activityLabel(type: string): string {
   if (ACTIVITY_TYPES.has(type)) return t(`activity.${type}`);

@@ -8,9 +8,8 @@ import sv from './locales/sv.json';
 export { t, language };
 
 /**
- * At start, before any login: the browser's language. English times are 24-hour ('en-GB') in
- * every browser, like the schedule editor's HH:MM fields, so the Inbox has one clock; Swedish
- * is 24-hour anyway.
+ * At start, before any login: the browser's language. English dates are written the 'en-GB'
+ * way in every browser; times are 24-hour in both languages everywhere (shared/clock.ts).
  */
 export function initInboxLanguage(): void {
   initI18n({ en, sv }, chooseLanguage(null), 'en-GB');

@@ -66,8 +66,8 @@ export interface PendingMessage {
 export interface ChatRequest {
   conversation: Conversation;
   visitor: Visitor;
-  /** offered: ringing, with Accept; taken: a short note before the banner goes away. */
-  state: 'offered' | 'accepting' | 'taken';
+  /** offered: ringing, with Accept; accepting / passing: waiting for the server; taken: a short note before the banner goes away. */
+  state: 'offered' | 'accepting' | 'passing' | 'taken';
   message?: string;
   /** Why it left us: 'timeout' | 'cancelled' (offer.withdrawn), 'taken', 'gone'. */
   reason?: string;
@@ -219,6 +219,8 @@ const initialState = (): State => ({
 const MAX_BODY_BYTES = 4000;
 const ACK_TIMEOUT_MS = 8000;
 const TYPING_SHOWN_MS = 5000;
+/** How long Pass on over the socket waits for its answer before the agent may try again. */
+const PASS_ON_ANSWER_MS = 8000;
 const TYPING_SEND_EVERY_MS = 2000;
 const SEARCH_DEBOUNCE_MS = 250;
 /** Events per history page: the newest on opening a chat, then each older one on scrolling up. */
@@ -1316,6 +1318,11 @@ export class Store {
             return;
           }
         }
+        if (ref === 'chat.pass_on' && f.conversation_id != null) {
+          const code = String(f.code ?? '');
+          this.onPassOnError(Number(f.conversation_id), code, language() === 'sv' && LOCALIZED_CODES.has(code) ? t(`error.${code}`) : String(f.message ?? ''));
+          return;
+        }
         if (f.code === 'unauthorized') void this.boot();
         return;
       }
@@ -1397,18 +1404,46 @@ export class Store {
     }
   }
 
-  /** "Pass on": routing offers the request to the next agent at once (never back to me this round). */
+  /**
+   * "Pass on": routing offers the request to the next agent at once (never back to me this
+   * round). Over the socket (chat.pass_on), answered by offer.withdrawn "declined" or an error
+   * frame (onPassOnError); through REST when the socket is down.
+   */
   async passOn(id: number): Promise<void> {
     const req = this.state.requests.find((r) => r.conversation.id === id);
     if (!req || req.state !== 'offered') return;
     closeRequestNotification(id);
+    this.setRequestState(id, 'passing');
+    if (this.socket.send({ type: 'chat.pass_on', conversation_id: id })) {
+      // No answer at all (a socket that died after the send): let the agent try again.
+      window.setTimeout(() => {
+        if (this.state.requests.some((r) => r.conversation.id === id && r.state === 'passing')) {
+          this.setRequestState(id, 'offered');
+          this.notify('error', t('request.passOnFailed', { error: t('error.network') }));
+        }
+      }, PASS_ON_ANSWER_MS);
+      return;
+    }
     try {
       await api.passOn(id);
       this.retireRequest(id, t('request.passedOn'), 'declined');
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) this.retireRequest(id, t('request.gone'), 'gone');
-      else this.notify('error', t('request.passOnFailed', { error: errorText(e) }));
+      this.onPassOnError(id, e instanceof ApiError && e.status === 404 ? 'not_found' : '', errorText(e));
     }
+  }
+
+  private setRequestState(id: number, state: 'offered' | 'passing'): void {
+    this.set({ requests: this.state.requests.map((r) => (r.conversation.id === id ? { ...r, state } : r)) });
+  }
+
+  /** Pass on was refused: not_found means the request is no longer mine (it moved on or ended). */
+  private onPassOnError(id: number, code: string, message: string): void {
+    if (code === 'not_found') {
+      this.retireRequest(id, t('request.gone'), 'gone');
+      return;
+    }
+    if (this.state.requests.some((r) => r.conversation.id === id && r.state === 'passing')) this.setRequestState(id, 'offered');
+    this.notify('error', t('request.passOnFailed', { error: message }));
   }
 
   /**

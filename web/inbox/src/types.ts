@@ -113,6 +113,9 @@ export interface AdminSettings {
   inactivity_timeout_seconds: number;
   max_offers: number;
   fallback_message: string;
+  /** The visitor's reasonable hours for meeting slots, "HH:MM" in the visitor's zone. */
+  visitor_day_start?: string;
+  visitor_day_end?: string;
 }
 
 /** Routing rules (GET/PUT /admin/routing). Teams are referenced by name. */
@@ -192,7 +195,10 @@ export interface Visitor {
 export interface Activity {
   id: number;
   type: string;
+  /** A sentence in English (or the page title, snippet, custom text…). */
   detail: string;
+  /** form_filled and meeting_* entries: the facts behind `detail`, worded here (format.ts activityDetail). */
+  data?: Record<string, unknown> | null;
   url?: string | null;
   conversation_id: number | null;
   at: number;
@@ -226,4 +232,4 @@ export type ServerFrame =
   | { type: 'visitor.page'; conversation_id: number; url: string; title: string | null }
   | { type: MeetingFrameType; meeting: Meeting }
   | { type: 'pong' }
-  | { type: 'error'; code: string; message: string; ref?: string | number | null; retry_after_ms?: number };
+  | { type: 'error'; code: string; message: string; ref?: string | number | null; retry_after_ms?: number; conversation_id?: number };

@@ -412,7 +412,7 @@ export class Widget implements CardHost {
 
     // missed
     this.missedText = h('div', { class: 'missed-card', 'data-testid': 'widget-missed-message' });
-    this.missedBook = h('p', { class: 'missed-book', hidden: true, 'data-testid': 'widget-missed-book' }, '…or book a meeting');
+    this.missedBook = h('p', { class: 'missed-book', hidden: true, 'data-testid': 'widget-missed-book' }, t('missed.orBook'));
     this.missedCards = h('div', { class: 'missed-cards', hidden: true, 'data-testid': 'widget-missed-cards' });
     this.missedView = h(
       'div',

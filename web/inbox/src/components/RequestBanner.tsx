@@ -70,7 +70,7 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
             <span class="request-email" data-testid="request-visitor-email">
               {orDash(v?.email)}
             </span>
-            {r.conversation.page_url && <span class="request-page">on {shortUrl(r.conversation.page_url)}</span>}
+            {r.conversation.page_url && <span class="request-page">{t('request.onPage', { page: shortUrl(r.conversation.page_url) })}</span>}
             {question && (
               <span class="request-question" title={question} data-testid="request-question">
                 “{cut(question)}”
@@ -86,7 +86,7 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
             ref={accept}
             type="button"
             class="btn btn-primary"
-            disabled={r.state === 'accepting'}
+            disabled={r.state !== 'offered'}
             onClick={() => store.accept(r.conversation.id)}
             data-testid="request-accept"
           >
@@ -95,7 +95,7 @@ function Banner({ store, r, now, focused }: { store: Store; r: ChatRequest; now:
           <button
             type="button"
             class="btn"
-            disabled={r.state === 'accepting'}
+            disabled={r.state !== 'offered'}
             onClick={() => store.passOn(r.conversation.id)}
             data-testid="request-pass-on"
           >

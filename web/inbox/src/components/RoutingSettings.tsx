@@ -7,30 +7,19 @@ import { charsText, effectiveStatus, initials, sizeText } from '../format';
 import { useLeaveGuard, useServerDraft } from '../hooks';
 import { LoadingCard } from './LoadState';
 import { SettingsFooter } from './SettingsFooter';
+import { t } from '../i18n';
+
+// `t` also names a team in the callbacks below; `tr` is the text function there.
+const tr = t;
 
 // ---- vocabulary -----------------------------------------------------------------------------
 
-const ATTRIBUTES: { value: RuleAttribute; label: string }[] = [
-  { value: 'email', label: 'Email' },
-  { value: 'domain', label: 'Email domain' },
-  { value: 'name', label: 'Name' },
-  { value: 'company', label: 'Company' },
-  { value: 'job_title', label: 'Job title' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'page_url', label: 'Page URL' },
-];
-
-const OPS: { value: RuleOp; label: string }[] = [
-  { value: 'equals', label: 'equals' },
-  { value: 'contains', label: 'contains' },
-  { value: 'starts_with', label: 'starts with' },
-  { value: 'ends_with', label: 'ends with' },
-];
-
-const KINDS: { value: AccountKind; label: string; placeholder: string }[] = [
-  { value: 'domain', label: 'Email domain', placeholder: 'acme.com' },
-  { value: 'company', label: 'Company', placeholder: 'Acme Inc.' },
-];
+// The words are text keys (routing.attr.<value>, routing.op.<value>), read at render time so a
+// change of language shows at once.
+const ATTRIBUTES: RuleAttribute[] = ['email', 'domain', 'name', 'company', 'job_title', 'phone', 'page_url'];
+const OPS: RuleOp[] = ['equals', 'contains', 'starts_with', 'ends_with'];
+const KINDS: AccountKind[] = ['domain', 'company'];
+const kindPlaceholder = (kind: AccountKind) => (kind === 'domain' ? 'acme.com' : t('routing.companyPlaceholder'));
 
 /** The server takes request bodies up to 64 KiB (docs/api.md). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -143,52 +132,52 @@ function validate(d: Draft): Check {
   const names = new Map<string, number>();
   d.teams.forEach((t, i) => {
     const n = t.name.trim();
-    if (!n) flag(t.key, 'name', `Team ${i + 1} needs a name.`);
-    else if (bytes(n) > MAX_VALUE_BYTES) flag(t.key, 'name', `Team “${n.slice(0, 40)}…”: the name is too long.`);
-    else if (names.has(n.toLowerCase())) flag(t.key, 'name', `Two teams are called “${n}”.`);
+    if (!n) flag(t.key, 'name', tr('routing.teamNeedsName', { n: i + 1 }));
+    else if (bytes(n) > MAX_VALUE_BYTES) flag(t.key, 'name', tr('routing.teamNameLong', { name: n.slice(0, 40) }));
+    else if (names.has(n.toLowerCase())) flag(t.key, 'name', tr('routing.teamTwice', { name: n }));
     names.set(n.toLowerCase(), t.key);
   });
 
   const seen = new Set<string>();
   d.accounts.forEach((a, i) => {
     const v = a.value.trim();
-    const label = `Account rule ${i + 1}`;
-    if (!v) flag(a.key, 'value', `${label} needs a ${a.kind === 'domain' ? 'domain' : 'company name'}.`);
-    else if (bytes(v) > MAX_VALUE_BYTES) flag(a.key, 'value', `${label}: too long, ${charsText(MAX_VALUE_BYTES)} at most.`);
+    const label = tr('routing.accountLabel', { n: i + 1 });
+    if (!v) flag(a.key, 'value', tr(a.kind === 'domain' ? 'routing.needsDomain' : 'routing.needsCompany', { label }));
+    else if (bytes(v) > MAX_VALUE_BYTES) flag(a.key, 'value', tr('routing.valueTooLong', { label, limit: charsText(MAX_VALUE_BYTES) }));
     else {
       const id = `${a.kind}:${v.toLowerCase()}`;
-      if (seen.has(id)) flag(a.key, 'value', `${label}: “${v}” is listed twice.`);
+      if (seen.has(id)) flag(a.key, 'value', tr('routing.listedTwice', { label, value: v }));
       seen.add(id);
     }
-    if (!a.agent) flag(a.key, 'agent', `${label} needs an agent.`);
+    if (!a.agent) flag(a.key, 'agent', tr('routing.needsAgent', { label }));
   });
 
   d.rules.forEach((r, i) => {
-    const label = `Custom rule ${i + 1}`;
+    const label = tr('routing.ruleLabel', { n: i + 1 });
     const p = r.priority.trim();
-    if (!/^-?\d+$/.test(p) || Math.abs(Number(p)) > MAX_PRIORITY) flag(r.key, 'priority', `${label}: the priority must be a whole number (up to ${MAX_PRIORITY}).`);
-    if (!r.conditions.length) flag(r.key, 'conditions', `${label} needs at least one condition.`);
+    if (!/^-?\d+$/.test(p) || Math.abs(Number(p)) > MAX_PRIORITY) flag(r.key, 'priority', tr('routing.priorityWhole', { label, max: MAX_PRIORITY }));
+    if (!r.conditions.length) flag(r.key, 'conditions', tr('routing.needsCondition', { label }));
     for (const c of r.conditions) {
       const v = c.value.trim();
-      if (!v) flag(c.key, 'value', `${label}: every condition needs a value.`);
-      else if (bytes(v) > MAX_VALUE_BYTES) flag(c.key, 'value', `${label}: a condition value is too long, ${charsText(MAX_VALUE_BYTES)} at most.`);
+      if (!v) flag(c.key, 'value', tr('routing.conditionNeedsValue', { label }));
+      else if (bytes(v) > MAX_VALUE_BYTES) flag(c.key, 'value', tr('routing.conditionTooLong', { label, limit: charsText(MAX_VALUE_BYTES) }));
     }
-    if (!r.target) flag(r.key, 'target', `${label}: choose the agent or team that gets the chat.`);
+    if (!r.target) flag(r.key, 'target', tr('routing.needsTarget', { label }));
   });
   return { problems, bad };
 }
 
 function saveErrorText(e: unknown): string {
-  if (e instanceof ApiError && e.status === 403) return 'Only admins can change routing rules.';
-  if (e instanceof ApiError && e.status === 413) return `Not saved: the rules are over the server’s ${kib(MAX_BODY_BYTES)} request limit. Remove some account rules and try again.`;
-  return `Not saved: ${errorText(e)}`;
+  if (e instanceof ApiError && e.status === 403) return t('routing.adminsOnlyChange');
+  if (e instanceof ApiError && e.status === 413) return t('routing.tooLarge', { size: kib(MAX_BODY_BYTES) });
+  return t('routing.notSaved', { error: errorText(e) });
 }
 
 // ---- page -----------------------------------------------------------------------------------
 
 /** Admins: teams, account rules (+ CSV import), custom rules and the default team (GET/PUT /admin/routing). */
 export function RoutingSettings({ store, state }: { store: Store; state: State }) {
-  const { saved, setSaved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadRouting(), toDraft, 'Only admins can see routing rules.');
+  const { saved, setSaved, draft, setDraft, replace, loadError, load } = useServerDraft(() => store.loadRouting(), toDraft, t('routing.adminsOnlySee'));
   const [error, setError] = useState<string | null>(null);
   const [showProblems, setShowProblems] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -202,7 +191,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
     return (
       <div class="settings-form" data-testid="routing-page" data-state="loading">
         <RoutingHead />
-        <LoadingCard error={loadError} onRetry={load} errorTestId="routing-error" text="Loading the routing rules…" />
+        <LoadingCard error={loadError} onRetry={load} errorTestId="routing-error" text={t('routing.loading')} />
       </div>
     );
   }
@@ -224,7 +213,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
     if (busy || !draft) return;
     if (check.problems.length) {
       setShowProblems(true);
-      setError(check.problems.length > 3 ? `${check.problems.slice(0, 3).join(' ')} (and ${check.problems.length - 3} more)` : check.problems.join(' '));
+      setError(check.problems.length > 3 ? t('routing.andMore', { problems: check.problems.slice(0, 3).join(' '), count: check.problems.length - 3 }) : check.problems.join(' '));
       return;
     }
     setBusy(true);
@@ -262,7 +251,7 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
         id="routing"
         error={error}
         saved={!!done}
-        savedText="✓ Saved — new requests follow these rules"
+        savedText={t('routing.saved')}
         dirty={dirty}
         busy={busy}
         onDiscard={() => {
@@ -270,11 +259,11 @@ export function RoutingSettings({ store, state }: { store: Store; state: State }
           setError(null);
           setShowProblems(false);
         }}
-        saveLabel="Save rules"
+        saveLabel={t('routing.save')}
       >
         {dirty && !error && !done && (
           <span class="unsaved muted" data-testid="routing-unsaved">
-            Unsaved changes
+            {t('routing.unsaved')}
           </span>
         )}
       </SettingsFooter>
@@ -286,8 +275,8 @@ function RoutingHead() {
   return (
     <header class="settings-head">
       <div>
-        <h2>Routing rules</h2>
-        <p class="muted">Who is offered a new chat request first. Changes apply to requests made after you save.</p>
+        <h2>{t('routing.title')}</h2>
+        <p class="muted">{t('routing.sub')}</p>
       </div>
     </header>
   );
@@ -296,13 +285,13 @@ function RoutingHead() {
 function RoutingOrder({ draft }: { draft: Draft }) {
   const defaultName = draft.teams.find((t) => t.key === draft.defaultTeam)?.name.trim();
   const steps = [
-    { title: 'Account rules', sub: draft.accounts.length ? `${draft.accounts.length} domain/company ${draft.accounts.length === 1 ? 'rule' : 'rules'}` : 'none yet' },
-    { title: 'Custom rules', sub: draft.rules.length ? `${draft.rules.length} by priority, lowest first` : 'none yet' },
-    { title: 'Default team', sub: defaultName ? `${defaultName}, round robin` : 'not set' },
-    { title: 'Everyone', sub: 'round robin' },
+    { title: t('routing.accounts'), sub: draft.accounts.length ? t('routing.orderAccounts', { count: draft.accounts.length }) : t('routing.noneYet') },
+    { title: t('routing.rules'), sub: draft.rules.length ? t('routing.orderRules', { count: draft.rules.length }) : t('routing.noneYet') },
+    { title: t('routing.defaultTeam'), sub: defaultName ? t('routing.orderDefault', { name: defaultName }) : t('routing.notSet') },
+    { title: t('routing.everyone'), sub: t('routing.roundRobin') },
   ];
   return (
-    <section class="card routing-order" data-testid="routing-order" aria-label="Routing order">
+    <section class="card routing-order" data-testid="routing-order" aria-label={t('routing.orderLabel')}>
       <ol class="order-steps">
         {steps.map((s, i) => (
           <li key={s.title} class="order-step">
@@ -319,10 +308,7 @@ function RoutingOrder({ draft }: { draft: Draft }) {
           </li>
         ))}
       </ol>
-      <p class="muted small order-note">
-        The first step that matches decides. Only agents who are available and under their chat limit are offered a chat, and never the same request twice. If
-        a team’s agent lets an offer lapse, one more agent of that team is tried, then everyone.
-      </p>
+      <p class="muted small order-note">{t('routing.orderNote')}</p>
     </section>
   );
 }
@@ -340,7 +326,7 @@ function AgentOptions({ agents, current, prefix = '' }: { agents: Agent[]; curre
   const known = !current || agents.some((a) => String(a.id) === current);
   return (
     <>
-      {!known && <option value={prefix + current}>Agent #{current} (not found)</option>}
+      {!known && <option value={prefix + current}>{t('routing.agentNotFound', { id: current })}</option>}
       {agents.map((a) => (
         <option key={a.id} value={prefix + String(a.id)}>
           {agentLabel(a)}
@@ -381,25 +367,25 @@ function TeamsCard(props: {
     <section class="card" data-testid="routing-teams">
       <div class="card-head">
         <div>
-          <h3>Teams</h3>
-          <p class="muted small">Groups of agents that custom rules (or the default team) can send chats to. Requests go round robin inside a team.</p>
+          <h3>{t('routing.teams')}</h3>
+          <p class="muted small">{t('routing.teamsSub')}</p>
         </div>
         <button type="button" class="btn btn-sm" onClick={addTeam} data-testid="routing-add-team">
-          + Add team
+          {t('routing.addTeam')}
         </button>
       </div>
 
       {props.agentsError && (
         <p class="form-error" data-testid="routing-agents-error">
-          Could not load the agents: {props.agentsError}{' '}
+          {t('routing.agentsError', { error: props.agentsError })}{' '}
           <button type="button" class="link-btn" onClick={props.onRetryAgents}>
-            Try again
+            {t('routing.tryAgain')}
           </button>
         </p>
       )}
-      {props.agentsLoading && <p class="muted small">Loading agents…</p>}
+      {props.agentsLoading && <p class="muted small">{t('routing.loadingAgents')}</p>}
 
-      {!draft.teams.length && <p class="empty-note muted">No teams yet.</p>}
+      {!draft.teams.length && <p class="empty-note muted">{t('routing.noTeams')}</p>}
       <div class="team-list">
         {draft.teams.map((t, i) => {
           const used = usedBy(t.key);
@@ -409,30 +395,30 @@ function TeamsCard(props: {
                 <input
                   class="text-input team-name-input"
                   value={t.name}
-                  placeholder={`Team name, e.g. ${i % 2 ? 'Support' : 'Enterprise sales'}`}
-                  aria-label="Team name"
+                  placeholder={tr(i % 2 ? 'routing.teamNameSupport' : 'routing.teamNameSales')}
+                  aria-label={tr('routing.teamName')}
                   aria-invalid={isBad(t.key, 'name') ? 'true' : 'false'}
                   maxLength={200}
                   onInput={(e) => setTeam(t.key, { name: val(e) })}
                   data-testid="routing-team-name"
                 />
                 <span class="muted small">
-                  {t.members.length} {t.members.length === 1 ? 'member' : 'members'}
-                  {draft.defaultTeam === t.key && <span class="role-tag tag-accent">Default</span>}
-                  {used > 0 && ` · used by ${used} ${used === 1 ? 'rule' : 'rules'}`}
+                  {tr('routing.members', { count: t.members.length })}
+                  {draft.defaultTeam === t.key && <span class="role-tag tag-accent">{tr('routing.default')}</span>}
+                  {used > 0 && ` · ${tr('routing.usedBy', { count: used })}`}
                 </span>
                 <button
                   type="button"
                   class="icon-btn"
-                  aria-label={`Remove team ${t.name.trim() || i + 1}`}
-                  title={used ? 'Remove (rules sending chats here will need a new target)' : 'Remove'}
+                  aria-label={tr('routing.removeTeam', { name: t.name.trim() || i + 1 })}
+                  title={used ? tr('routing.removeUsed') : tr('routing.remove')}
                   onClick={() => removeTeam(t.key)}
                   data-testid="routing-team-remove"
                 >
                   ×
                 </button>
               </div>
-              <div class="member-chips" role="group" aria-label={`Members of ${t.name.trim() || 'this team'}`}>
+              <div class="member-chips" role="group" aria-label={t.name.trim() ? tr('routing.membersOf', { name: t.name.trim() }) : tr('routing.membersOfThis')}>
                 {agents.map((a) => {
                   const on = t.members.includes(a.id);
                   const live = effectiveStatus(a).available;
@@ -441,14 +427,14 @@ function TeamsCard(props: {
                       <input type="checkbox" checked={on} onChange={(e) => toggleMember(t, a.id, (e.target as HTMLInputElement).checked)} data-testid="routing-team-member" data-agent-id={a.id} />
                       <span class={`avatar avatar-xs ${live ? 'avatar-live' : ''}`}>{a.initials || initials(a.name)}</span>
                       <span>{a.name}</span>
-                      {a.id === props.meId && <span class="muted small">(you)</span>}
+                      {a.id === props.meId && <span class="muted small">{tr('routing.you')}</span>}
                     </label>
                   );
                 })}
                 {unknownMembers(t).map((id) => (
                   <label class="chip is-on" key={`x${id}`}>
                     <input type="checkbox" checked onChange={() => toggleMember(t, id, false)} />
-                    <span>Agent #{id} (not found)</span>
+                    <span>{tr('routing.agentNotFound', { id })}</span>
                   </label>
                 ))}
               </div>
@@ -459,21 +445,21 @@ function TeamsCard(props: {
 
       <div class="default-team">
         <label class="field field-inline">
-          <span>Default team</span>
+          <span>{t('routing.defaultTeam')}</span>
           <select
             class="select"
             value={draft.defaultTeam == null ? '' : String(draft.defaultTeam)}
             onChange={(e) => update({ defaultTeam: val(e) ? Number(val(e)) : null })}
             data-testid="routing-default-team"
           >
-            <option value="">None — go straight to everyone</option>
+            <option value="">{t('routing.noDefault')}</option>
             {draft.teams.map((t, i) => (
               <option key={t.key} value={String(t.key)}>
-                {t.name.trim() || `Unnamed team ${i + 1}`}
+                {t.name.trim() || tr('routing.unnamedTeam', { n: i + 1 })}
               </option>
             ))}
           </select>
-          <small class="muted">Gets every request no account or custom rule matched, before everyone else.</small>
+          <small class="muted">{t('routing.defaultHelp')}</small>
         </label>
       </div>
     </section>
@@ -507,23 +493,21 @@ function AccountsCard(props: {
       <div class="card-head card-pad">
         <div>
           <h3>
-            Account rules <span class="count-pill" data-testid="account-count">{draft.accounts.length}</span>
+            {t('routing.accounts')} <span class="count-pill" data-testid="account-count">{draft.accounts.length}</span>
           </h3>
-          <p class="muted small">
-            A visitor whose email domain or company matches goes to that account’s agent first. Matching ignores upper and lower case.
-          </p>
+          <p class="muted small">{t('routing.accountsSub')}</p>
         </div>
         <button type="button" class="btn btn-sm" onClick={addAccount} data-testid="add-account">
-          + Add account rule
+          {t('routing.addAccount')}
         </button>
       </div>
 
       {draft.accounts.length > FILTER_FROM && (
         <div class="card-pad table-tools">
-          <input class="text-input" type="search" placeholder="Filter by domain, company or agent" value={filter} onInput={(e) => setFilter(val(e))} aria-label="Filter account rules" data-testid="account-filter" />
+          <input class="text-input" type="search" placeholder={t('routing.filter')} value={filter} onInput={(e) => setFilter(val(e))} aria-label={t('routing.filterLabel')} data-testid="account-filter" />
           {q && (
             <span class="muted small">
-              {shown.length} of {draft.accounts.length}
+              {t('routing.shownOf', { shown: shown.length, total: draft.accounts.length })}
             </span>
           )}
         </div>
@@ -534,14 +518,14 @@ function AccountsCard(props: {
           <thead>
             <tr>
               <th scope="col" class="col-kind">
-                Match on
+                {t('routing.matchOn')}
               </th>
-              <th scope="col">Value</th>
+              <th scope="col">{t('routing.value')}</th>
               <th scope="col" class="col-agent">
-                Agent
+                {t('routing.agent')}
               </th>
               <th scope="col" class="col-x">
-                <span class="sr-only">Remove</span>
+                <span class="sr-only">{t('routing.remove')}</span>
               </th>
             </tr>
           </thead>
@@ -549,10 +533,10 @@ function AccountsCard(props: {
             {shown.map((a) => (
               <tr key={a.key} data-testid="account-row" data-kind={a.kind} data-value={a.value.trim().toLowerCase()} data-agent-id={a.agent}>
                 <td>
-                  <select class="select select-cell" value={a.kind} onChange={(e) => setAccount(a.key, { kind: val(e) as AccountKind })} aria-label="Match on" data-testid="account-kind">
+                  <select class="select select-cell" value={a.kind} onChange={(e) => setAccount(a.key, { kind: val(e) as AccountKind })} aria-label={t('routing.matchOn')} data-testid="account-kind">
                     {KINDS.map((k) => (
-                      <option key={k.value} value={k.value}>
-                        {k.label}
+                      <option key={k} value={k}>
+                        {t(`routing.attr.${k}`)}
                       </option>
                     ))}
                   </select>
@@ -561,8 +545,8 @@ function AccountsCard(props: {
                   <input
                     class="text-input"
                     value={a.value}
-                    placeholder={KINDS.find((k) => k.value === a.kind)?.placeholder}
-                    aria-label={a.kind === 'domain' ? 'Email domain' : 'Company'}
+                    placeholder={kindPlaceholder(a.kind)}
+                    aria-label={t(`routing.attr.${a.kind}`)}
                     aria-invalid={isBad(a.key, 'value') ? 'true' : 'false'}
                     onInput={(e) => setAccount(a.key, { value: val(e) })}
                     data-testid="account-value"
@@ -573,12 +557,12 @@ function AccountsCard(props: {
                     class="select select-cell"
                     value={a.agent}
                     onChange={(e) => setAccount(a.key, { agent: val(e) })}
-                    aria-label="Agent"
+                    aria-label={t('routing.agent')}
                     aria-invalid={isBad(a.key, 'agent') ? 'true' : 'false'}
                     data-testid="account-agent"
                   >
                     <option value="" disabled>
-                      Choose an agent…
+                      {t('routing.chooseAgent')}
                     </option>
                     <AgentOptions agents={agents} current={a.agent} />
                   </select>
@@ -587,8 +571,8 @@ function AccountsCard(props: {
                   <button
                     type="button"
                     class="icon-btn"
-                    aria-label={`Remove the rule for ${a.value.trim() || 'this account'}`}
-                    title="Remove"
+                    aria-label={a.value.trim() ? t('routing.removeAccount', { value: a.value.trim() }) : t('routing.removeThisAccount')}
+                    title={t('routing.remove')}
                     onClick={() => update({ accounts: draft.accounts.filter((x) => x.key !== a.key) })}
                     data-testid="account-remove"
                   >
@@ -601,7 +585,7 @@ function AccountsCard(props: {
         </table>
       ) : (
         <p class="empty-note muted card-pad" data-testid="account-empty">
-          No account rules yet. Add one, or import a list below.
+          {t('routing.noAccounts')}
         </p>
       )}
 
@@ -625,7 +609,7 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
     setError(null);
     if (!file) return;
     if (file.size > MAX_BODY_BYTES) {
-      setError(`${file.name} is ${kib(file.size)}; one import can be at most ${kib(MAX_BODY_BYTES)}. Split it into smaller files.`);
+      setError(t('routing.fileTooLarge', { file: file.name, size: kib(file.size), max: kib(MAX_BODY_BYTES) }));
       input.value = '';
       return;
     }
@@ -633,7 +617,7 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
       setText(await file.text());
       setFileName(file.name);
     } catch {
-      setError(`Could not read ${file.name}.`);
+      setError(t('routing.fileUnreadable', { file: file.name }));
     }
   }
 
@@ -644,11 +628,11 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
     setResult(null);
     setError(null);
     if (!csv.trim()) {
-      setError('Choose a CSV file or paste some lines first.');
+      setError(t('routing.csvEmpty'));
       return;
     }
     if (bytes(csv) > MAX_BODY_BYTES) {
-      setError(`This is ${kib(bytes(csv))}; one import can be at most ${kib(MAX_BODY_BYTES)}. Split it into smaller parts.`);
+      setError(t('routing.csvTooLarge', { size: kib(bytes(csv)), max: kib(MAX_BODY_BYTES) }));
       return;
     }
     setBusy(true);
@@ -657,14 +641,14 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
       setText('');
       setFileName(null);
       if (fileRef.current) fileRef.current.value = '';
-      setResult(`Imported ${n} ${n === 1 ? 'rule' : 'rules'}`);
+      setResult(t('routing.imported', { count: n }));
       try {
         await onImported();
       } catch (e) {
-        setError(`Imported, but the list could not be reloaded: ${errorText(e)}`);
+        setError(t('routing.importedNoReload', { error: errorText(e) }));
       }
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 413 ? `Too large for one import (over ${kib(MAX_BODY_BYTES)}). Split it into smaller parts.` : `Nothing imported: ${errorText(e)}`);
+      setError(e instanceof ApiError && e.status === 413 ? t('routing.importTooLarge', { max: kib(MAX_BODY_BYTES) }) : t('routing.nothingImported', { error: errorText(e) }));
     } finally {
       setBusy(false);
     }
@@ -673,16 +657,16 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
   const lines = text.split(/\r?\n/).filter((l) => l.trim()).length;
   return (
     <div class="csv-import card-pad" data-testid="csv-import">
-      <h4>Import from CSV</h4>
+      <h4>{t('routing.csvTitle')}</h4>
       <p class="muted small">
-        One rule per line: <code>kind,value,agent_email</code> — for example <code>domain,acme.com,sam@yourcompany.com</code> or <code>company,"Acme, Inc.",sam@yourcompany.com</code>. A header line is fine. Rules for a domain or company already listed are replaced; if any line is wrong, nothing is imported. Importing takes effect at once.
+        {t('routing.csvFormat')} <code>kind,value,agent_email</code> — {t('routing.csvForExample')} <code>domain,acme.com,sam@yourcompany.com</code> {t('routing.csvOr')} <code>company,"Acme, Inc.",sam@yourcompany.com</code>. {t('routing.csvRules')}
       </p>
       <div class="csv-row">
         <label class="btn btn-sm file-btn">
-          Choose file…
+          {t('routing.chooseFile')}
           <input ref={fileRef} type="file" accept=".csv,text/csv,text/plain" onChange={pick} data-testid="csv-file" />
         </label>
-        <span class="muted small">{fileName ? `${fileName} — check the lines below, then import` : 'or paste the lines below'}</span>
+        <span class="muted small">{fileName ? t('routing.fileChosen', { file: fileName }) : t('routing.orPaste')}</span>
       </div>
       <textarea
         class="textarea csv-text"
@@ -694,14 +678,14 @@ function CsvImport({ store, accountsDirty, onImported }: { store: Store; account
           setText(val(e));
           setResult(null);
         }}
-        aria-label="CSV lines"
+        aria-label={t('routing.csvLines')}
         data-testid="csv-text"
       />
       <div class="csv-row">
         <button type="button" class="btn btn-sm btn-primary" disabled={busy || !text.trim()} onClick={submit} data-testid="csv-import-submit">
-          {busy ? 'Importing…' : lines ? `Import ${lines} ${lines === 1 ? 'line' : 'lines'}` : 'Import'}
+          {busy ? t('routing.importing') : lines ? t('routing.importLines', { count: lines }) : t('routing.import')}
         </button>
-        {accountsDirty && !result && !error && <span class="muted small">Your unsaved account rule edits will be replaced by the saved list plus the import.</span>}
+        {accountsDirty && !result && !error && <span class="muted small">{t('routing.importReplaces')}</span>}
         {result && (
           <span class="saved" role="status" data-testid="csv-result">
             ✓ {result}
@@ -733,21 +717,21 @@ function RulesCard({ draft, agents, update, isBad }: { draft: Draft; agents: Age
     <section class="card" data-testid="routing-rules">
       <div class="card-head">
         <div>
-          <h3>Custom rules</h3>
-          <p class="muted small">Checked after the account rules, lowest priority number first. A rule matches when all its conditions hold (upper and lower case are ignored).</p>
+          <h3>{t('routing.rules')}</h3>
+          <p class="muted small">{t('routing.rulesSub')}</p>
         </div>
         <button type="button" class="btn btn-sm" onClick={addRule} data-testid="add-rule">
-          + Add rule
+          {t('routing.addRule')}
         </button>
       </div>
-      {!draft.rules.length && <p class="empty-note muted">No custom rules yet — e.g. “job title contains CTO → Enterprise sales”.</p>}
+      {!draft.rules.length && <p class="empty-note muted">{t('routing.noRules')}</p>}
       <div class="rule-list">
         {draft.rules.map((r, i) => (
           <div class="rule" key={r.key} data-testid="custom-rule" data-priority={r.priority.trim()} data-target={r.target.startsWith('team:') ? `team:${draft.teams.find((t) => `team:${t.key}` === r.target)?.name.trim() ?? ''}` : r.target}>
             <div class="rule-head">
-              <span class="rule-num">Rule {i + 1}</span>
+              <span class="rule-num">{t('routing.ruleNum', { n: i + 1 })}</span>
               <label class="rule-priority">
-                <span class="muted small">Priority</span>
+                <span class="muted small">{t('routing.priority')}</span>
                 <input
                   class="text-input num-input"
                   inputMode="numeric"
@@ -757,33 +741,33 @@ function RulesCard({ draft, agents, update, isBad }: { draft: Draft; agents: Age
                   data-testid="rule-priority"
                 />
               </label>
-              <button type="button" class="icon-btn rule-remove" aria-label={`Remove rule ${i + 1}`} title="Remove rule" onClick={() => update({ rules: draft.rules.filter((x) => x.key !== r.key) })} data-testid="rule-remove">
+              <button type="button" class="icon-btn rule-remove" aria-label={t('routing.removeRule', { n: i + 1 })} title={t('routing.removeRuleTitle')} onClick={() => update({ rules: draft.rules.filter((x) => x.key !== r.key) })} data-testid="rule-remove">
                 ×
               </button>
             </div>
             <div class={`conditions ${isBad(r.key, 'conditions') ? 'is-bad' : ''}`}>
               {r.conditions.map((c, j) => (
                 <div class="condition" key={c.key} data-testid="rule-condition">
-                  <span class="cond-word muted">{j === 0 ? 'If' : 'and'}</span>
-                  <select class="select select-cell" value={c.attribute} onChange={(e) => setCondition(r, c.key, { attribute: val(e) as RuleAttribute })} aria-label="Visitor attribute" data-testid="condition-attribute">
+                  <span class="cond-word muted">{j === 0 ? t('routing.if') : t('routing.and')}</span>
+                  <select class="select select-cell" value={c.attribute} onChange={(e) => setCondition(r, c.key, { attribute: val(e) as RuleAttribute })} aria-label={t('routing.attribute')} data-testid="condition-attribute">
                     {ATTRIBUTES.map((a) => (
-                      <option key={a.value} value={a.value}>
-                        {a.label}
+                      <option key={a} value={a}>
+                        {t(`routing.attr.${a}`)}
                       </option>
                     ))}
                   </select>
-                  <select class="select select-cell" value={c.op} onChange={(e) => setCondition(r, c.key, { op: val(e) as RuleOp })} aria-label="Operator" data-testid="condition-op">
+                  <select class="select select-cell" value={c.op} onChange={(e) => setCondition(r, c.key, { op: val(e) as RuleOp })} aria-label={t('routing.operator')} data-testid="condition-op">
                     {OPS.map((o) => (
-                      <option key={o.value} value={o.value}>
-                        {o.label}
+                      <option key={o} value={o}>
+                        {t(`routing.op.${o}`)}
                       </option>
                     ))}
                   </select>
                   <input
                     class="text-input"
                     value={c.value}
-                    placeholder="value"
-                    aria-label="Value"
+                    placeholder={t('routing.valuePlaceholder')}
+                    aria-label={t('routing.value')}
                     aria-invalid={isBad(c.key, 'value') ? 'true' : 'false'}
                     onInput={(e) => setCondition(r, c.key, { value: val(e) })}
                     data-testid="condition-value"
@@ -791,8 +775,8 @@ function RulesCard({ draft, agents, update, isBad }: { draft: Draft; agents: Age
                   <button
                     type="button"
                     class="icon-btn"
-                    aria-label="Remove this condition"
-                    title="Remove condition"
+                    aria-label={t('routing.removeCondition')}
+                    title={t('routing.removeConditionTitle')}
                     onClick={() => setRule(r.key, { conditions: r.conditions.filter((x) => x.key !== c.key) })}
                     data-testid="condition-remove"
                   >
@@ -801,32 +785,32 @@ function RulesCard({ draft, agents, update, isBad }: { draft: Draft; agents: Age
                 </div>
               ))}
               <button type="button" class="link-btn small add-condition" onClick={() => setRule(r.key, { conditions: [...r.conditions, newCondition()] })} data-testid="add-condition">
-                + Add condition
+                {t('routing.addCondition')}
               </button>
             </div>
             <div class="rule-target">
-              <span class="cond-word muted">then offer to</span>
+              <span class="cond-word muted">{t('routing.thenOffer')}</span>
               <select
                 class="select"
                 value={r.target}
                 onChange={(e) => setRule(r.key, { target: val(e) })}
-                aria-label="Send the chat to"
+                aria-label={t('routing.sendTo')}
                 aria-invalid={isBad(r.key, 'target') ? 'true' : 'false'}
                 data-testid="rule-target"
               >
                 <option value="" disabled>
-                  Choose an agent or team…
+                  {t('routing.chooseTarget')}
                 </option>
                 {draft.teams.length > 0 && (
-                  <optgroup label="Teams (round robin)">
-                    {draft.teams.map((t, k) => (
-                      <option key={t.key} value={`team:${t.key}`}>
-                        Team: {t.name.trim() || `Unnamed team ${k + 1}`}
+                  <optgroup label={t('routing.teamsGroup')}>
+                    {draft.teams.map((team, k) => (
+                      <option key={team.key} value={`team:${team.key}`}>
+                        {t('routing.teamOption', { name: team.name.trim() || t('routing.unnamedTeam', { n: k + 1 }) })}
                       </option>
                     ))}
                   </optgroup>
                 )}
-                <optgroup label="Agents">
+                <optgroup label={t('routing.agents')}>
                   <AgentOptions agents={agents} current={r.target.startsWith('agent:') ? r.target.slice(6) : ''} prefix="agent:" />
                 </optgroup>
               </select>

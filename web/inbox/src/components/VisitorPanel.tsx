@@ -4,7 +4,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { BackButton } from './BackButton';
 import { PersonEditButton, PersonEditor, mayEditPerson } from './PersonEditor';
 import type { Activity } from '../types';
-import { activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
+import { activityDetail, activityLabel, orDash, safeHref, shortUrl, zonedDateTime } from '../format';
 import { t } from '../i18n';
 
 // [text key of the label, field, test id]
@@ -140,9 +140,10 @@ function ActivityItem({ a, zone, current, onOpen }: { a: Activity; zone: string;
       </div>
     );
   } else if (detail && !custom) {
+    const worded = activityDetail(a, zone);
     body = (
-      <div class="activity-detail" data-testid="activity-detail" title={detail}>
-        {detail}
+      <div class="activity-detail" data-testid="activity-detail" title={worded}>
+        {worded}
       </div>
     );
   }

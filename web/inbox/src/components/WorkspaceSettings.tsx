@@ -8,8 +8,10 @@ import { LoadingCard } from './LoadState';
 import { charsText, durationText } from '../format';
 import { SettingsFooter } from './SettingsFooter';
 import { t } from '../i18n';
+import { VisitorHoursField, visitorHoursProblem, type HoursDraft } from './VisitorHours';
+import { normalizeTime } from './Schedule';
 
-interface Draft {
+interface Draft extends HoursDraft {
   accept_timeout_seconds: string;
   inactivity_timeout_seconds: string;
   max_offers: string;
@@ -21,6 +23,8 @@ const toDraft = (s: AdminSettings): Draft => ({
   inactivity_timeout_seconds: String(s.inactivity_timeout_seconds),
   max_offers: String(s.max_offers),
   fallback_message: s.fallback_message ?? '',
+  visitor_day_start: s.visitor_day_start ?? '08:00',
+  visitor_day_end: s.visitor_day_end ?? '20:00',
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -78,11 +82,15 @@ export function WorkspaceSettings({ store }: { store: Store }) {
   if (!(offers >= 1 && offers <= 20)) problems.push(t('ws.offersRange'));
   if (fallbackBytes < 1) problems.push(t('ws.fallbackEmpty'));
   else if (fallbackBytes > FALLBACK_MAX_BYTES) problems.push(t('ws.fallbackTooLong', { limit: charsText(FALLBACK_MAX_BYTES) }));
+  const hoursProblem = visitorHoursProblem(draft);
+  if (hoursProblem) problems.push(hoursProblem);
   const next: AdminSettings = {
     accept_timeout_seconds: accept,
     inactivity_timeout_seconds: inactivity,
     max_offers: offers,
     fallback_message: draft.fallback_message.trim(),
+    visitor_day_start: normalizeTime(draft.visitor_day_start),
+    visitor_day_end: normalizeTime(draft.visitor_day_end),
   };
   const dirty = JSON.stringify(toDraft(next)) !== JSON.stringify(toDraft(saved));
   leaveGuard.current = dirty;
@@ -120,6 +128,9 @@ export function WorkspaceSettings({ store }: { store: Store }) {
             <NumberField key={f.key} spec={f} value={draft[f.key]} onValue={(v) => set({ [f.key]: v })} />
           ))}
         </div>
+      </section>
+      <section class="card">
+        <VisitorHoursField value={draft} onValue={set} />
       </section>
       <section class="card">
         <label class="field">
