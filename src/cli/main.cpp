@@ -222,8 +222,9 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   app::Health health(*store, bus);
   app::Presence presence(*store, node_id, app::system_now);
   app::TeamService team(*store, chats, agents, app::system_now);
-  net::Services services{auth,     agents, chats, inbox,  routing,
-                         people,   meetings, bus, health, presence, team};
+  app::ApiTokenService api_tokens(*store, app::system_now);
+  net::Services services{auth,   agents,   chats, inbox,  routing,  people,
+                         meetings, bus,    health, presence, team, api_tokens};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);

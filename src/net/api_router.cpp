@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "net/api_support.hpp"
+#include "net/api_token_routes.hpp"
+#include "net/api_token_scopes.hpp"
 #include "net/calendar_routes.hpp"
 #include "net/document_language.hpp"
 #include "net/followup_routes.hpp"
@@ -119,6 +121,7 @@ class Api {
   }
 
   Response agent_routes() {
+    if (auto secret = bearer_token(req_)) return api_token_routes(*secret);
     auto token = cookie_value(req_, kSessionCookie);
     auto agent = token ? s_.auth.agent_for_session(*token) : std::nullopt;
     if (!agent) return error_response(req_, core::unauthorized("log in first"));
@@ -127,9 +130,30 @@ class Api {
     if (req_.method() != verb::get && is_cross_origin(req_)) {
       return error_response(req_, core::forbidden("cross-origin request refused"));
     }
-    const auto& a = *agent;
+    if (auto res = handle_api_token_api(s_, req_, *agent, parts_)) return std::move(*res);
+    return agent_dispatch(*agent, *token);
+  }
+
+  // A server calling with an API token: only the routes of the token's scopes, run as the
+  // token's principal. (A bearer header is never sent by a browser on its own, so no
+  // cross-origin check is needed.)
+  Response api_token_routes(const std::string& secret) {
+    auto token = s_.api_tokens.authenticate(secret);
+    if (!token) return error_response(req_, core::unauthorized("the API token is unknown or revoked"));
+    auto needed = scope_for(req_.method(), parts_);
+    if (!needed) return error_response(req_, core::forbidden("API tokens cannot call this route"));
+    if (!token->has(*needed)) {
+      return error_response(req_, core::forbidden(std::string("this API token lacks the scope ") +
+                                                  core::to_string(*needed)));
+    }
+    return agent_dispatch(core::api_token_principal(*token), {});
+  }
+
+  // The agent routes, for a signed-in agent (or an API token's principal: then only the
+  // routes net/api_token_scopes.cpp opened reach this).
+  Response agent_dispatch(const core::Agent& a, std::string_view session_token) {
     if (auto res = handle_agent_calendar_api(s_, req_, a, parts_)) return std::move(*res);
-    if (auto res = handle_team_api(s_, req_, a, parts_, *token)) return std::move(*res);
+    if (auto res = handle_team_api(s_, req_, a, parts_, session_token)) return std::move(*res);
     if (auto res = handle_followup_api(s_, req_, a, parts_)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/agent_service.hpp"
+#include "app/api_token_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
 #include "app/health.hpp"
@@ -28,6 +29,7 @@ struct Services {
   app::Health& health;
   app::Presence& presence;
   app::TeamService& team;
+  app::ApiTokenService& api_tokens;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "store/agent_store.hpp"
+#include "store/api_token_store.hpp"
 #include "store/conversation_store.hpp"
 #include "store/deadline_store.hpp"
 #include "store/followup_store.hpp"
@@ -33,7 +34,8 @@ class Store : public AgentStore,
               public DeadlineStore,
               public ConversationStore,
               public SettingsStore,
-              public FollowupStore {
+              public FollowupStore,
+              public ApiTokenStore {
  public:
   ~Store() override = default;
 

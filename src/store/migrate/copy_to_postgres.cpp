@@ -19,7 +19,7 @@ constexpr const char* kTableOrder[] = {
     "agents",   "sessions",      "password_links", "people",       "visitors",           "teams",
     "team_members", "account_rules", "custom_rules", "conversations", "conversation_offers",
     "messages", "activities",    "routing_state", "settings",          "meeting_calendars",
-    "busy_times", "meetings", "presence", "followups"};
+    "busy_times", "meetings", "presence", "followups", "api_tokens"};
 
 struct Column {
   std::string name;

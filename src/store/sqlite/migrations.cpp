@@ -278,6 +278,21 @@ CREATE INDEX conversations_missed ON conversations(last_activity_at DESC, id DES
 -- The agent's language (issue 13): 'sv', 'en', or '' = follow the browser.
 ALTER TABLE agents ADD COLUMN language TEXT NOT NULL DEFAULT '';
 )sql"},
+    {10, R"sql(
+-- API tokens (store/api_token_store.hpp): the secret only as its hash; scopes as their
+-- names separated by spaces; revoked tokens stay listed.
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT    NOT NULL,
+  scopes       TEXT    NOT NULL,
+  prefix       TEXT    NOT NULL,
+  secret_hash  TEXT    NOT NULL UNIQUE,
+  created_by   INTEGER NOT NULL REFERENCES agents(id),
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

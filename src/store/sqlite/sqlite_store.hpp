@@ -119,6 +119,14 @@ class SqliteStore final : public Store {
   Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
   std::optional<core::FollowUp> find_followup(Id conversation_id) override;
   int count_awaiting_followup() override;
+
+  // --- API tokens (sqlite_api_tokens.cpp) ---
+  core::ApiToken create_api_token(const core::ApiToken& token, std::string_view secret_hash) override;
+  std::vector<core::ApiToken> list_api_tokens() override;
+  std::optional<core::ApiToken> find_api_token(std::string_view secret_hash) override;
+  bool revoke_api_token(Id id, Millis now) override;
+  void touch_api_token(Id id, Millis now) override;
+
   std::vector<AgentLoad> agent_loads_at(Millis now) override;
 
  private:

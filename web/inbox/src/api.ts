@@ -1,7 +1,7 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery } from '../../shared/protocol';
-import type { AdminSettings, Agent, AgentSettings, MemberPatch, NewMember, PasswordLink, PersonFields, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
+import type { AdminSettings, Agent, ApiToken, AgentSettings, MemberPatch, NewMember, PasswordLink, PersonFields, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
 import { language } from './i18n';
 
 export { ApiError };
@@ -105,6 +105,9 @@ export const api = {
   /** Fields replace the stored ones; a blank one is cleared. */
   editPerson: (conversationId: number, person: PersonFields) => request<{ person: PersonFields & { id: number } }>('PUT', `/conversations/${conversationId}/person`, person),
   /** 400 with `data.rows` (every bad row) when any row is bad: then nothing was imported. */
+  apiTokens: () => request<{ tokens: ApiToken[]; scopes: string[] }>('GET', '/admin/api-tokens'),
+  createApiToken: (name: string, scopes: string[]) => request<{ token: ApiToken; secret: string }>('POST', '/admin/api-tokens', { name, scopes }),
+  revokeApiToken: (id: number) => request<void>('DELETE', `/admin/api-tokens/${id}`),
   importPeopleCsv: (csv: string) => request<{ imported: number; created: number; updated: number }>('POST', '/admin/people/import', new RawBody(csv, 'text/csv; charset=utf-8'), 30_000),
   /** The set-password page (no session): whose link it is, then the new password (signs in). */
   checkPasswordLink: (token: string) => request<{ agent: { name: string; email: string } }>('POST', '/auth/password-link/check', { token }),

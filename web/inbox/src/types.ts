@@ -49,6 +49,17 @@ export interface NewMember {
 }
 export type MemberPatch = Partial<Pick<Agent, 'name' | 'role' | 'takes_chats' | 'max_chats' | 'initials'>>;
 /** A one-time set-password link; `path` is relative to the Inbox's origin. */
+/** GET /admin/api-tokens: a token for a server that calls the API (never its secret). */
+export interface ApiToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  prefix: string;
+  created_by: number;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
 export interface PasswordLink {
   path: string;
   expires_at: number;

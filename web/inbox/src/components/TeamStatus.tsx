@@ -9,6 +9,7 @@ import { LoadFailed } from './LoadState';
 import { ConfirmDialog } from './ConfirmDialog';
 import { AddAgentForm, EditAgentForm, LinkNotice } from './TeamForms';
 import { PeopleImport } from './PeopleImport';
+import { ApiTokens } from './ApiTokens';
 import './team.css';
 import { t } from '../i18n';
 
@@ -283,6 +284,7 @@ export function TeamStatus({ store, state }: { store: Store; state: State }) {
         </ConfirmDialog>
       )}
       <PeopleImport />
+      <ApiTokens zone={zone} />
     </div>
   );
 }
