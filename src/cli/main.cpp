@@ -1,4 +1,4 @@
-// parley: serve | migrate | admin create-agent | version
+// parley: serve | migrate | admin create-agent | backup | restore | version
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -30,6 +30,8 @@
 #include "app/team_service.hpp"
 #include "bus/local_bus.hpp"
 #include "bus/redis_bus.hpp"
+#include "cli/backup_command.hpp"
+#include "cli/data_dir_lock.hpp"
 #include "cli/database_options.hpp"
 #include "cli/serve_options.hpp"
 #include "net/guarded_fetch.hpp"
@@ -356,12 +358,23 @@ int main(int argc, char** argv) {
   create_agent_cmd->add_option("--max-chats", max_chats, "Concurrent chat limit (default 10)")
       ->check(CLI::Range(1, 100000));
 
+  cli::BackupCommands backups;
+  cli::add_backup_commands(cli, backups);
+
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
 
   try {
     app::init_crypto();
+    if (backups.backup_command->parsed()) return cli::run_backup(backups.backup);
+    if (backups.restore_command->parsed()) return cli::run_restore(backups.restore);
+    // Held until the process ends: `parley restore` waits for no one and swaps nothing
+    // under a process that has the SQLite database open (cli/data_dir_lock.hpp).
+    std::optional<cli::DataDirLock> data_dir_lock;
+    if (!database.db && (serve_cmd->parsed() || migrate_cmd->parsed() || create_agent_cmd->parsed())) {
+      data_dir_lock.emplace(cli::lock_data_dir_for_use(database.data_dir));
+    }
     if (serve_cmd->parsed()) return serve(listen, database, cluster, web_root, threads, demo, hardening);
     if (migrate_cmd->parsed()) {
       if (to_db && database.db) {
