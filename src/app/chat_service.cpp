@@ -135,6 +135,7 @@ core::Result<core::AppendOutcome> ChatService::post_message(const Actor& actor,
   auto m = prepare_message(actor, conversation_id, client_id, body);
   if (!m) return m.error();
   auto outcome = store_.append_message(*m, clock_());
+  if (outcome && !outcome->duplicate && on_message_stored_) on_message_stored_();
   // A retry is published again: the first publish may have died with the node that stored
   // it (kill -9 between commit and publish). Receivers drop a seq they already have.
   if (outcome) publish_event(outcome->conversation, outcome->message);
@@ -153,6 +154,7 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
     // again, as in post_message.
     std::optional<core::AppendOutcome> stored;
     if (outcome) stored = *outcome;
+    if (stored && !stored->duplicate && on_message_stored_) on_message_stored_();
     done(std::move(outcome));
     if (stored) publish_event(stored->conversation, stored->message);
   });

@@ -88,6 +88,9 @@ class ChatService {
   // visitor got the fallback message: the process wires the "book a meeting instead" offer
   // (MeetingService::offer_fallback_card) here. Set once, before serving.
   void on_missed(std::function<void(const core::Conversation&)> hook) { on_missed_ = std::move(hook); }
+  // Called once for each message stored for the first time (a retried one is not new),
+  // after its commit: the process counts them for /metrics here. Set once, before serving.
+  void on_message_stored(std::function<void()> hook) { on_message_stored_ = std::move(hook); }
 
   // What the inbox shows for one conversation (names resolved).
   core::ConversationSummary summarize(const core::Conversation& c);
@@ -106,6 +109,7 @@ class ChatService {
   bus::EventBus& bus_;
   Clock clock_;
   std::function<void(const core::Conversation&)> on_missed_;
+  std::function<void()> on_message_stored_;
   std::mutex availability_mutex_;  // guards the two below
   core::Millis availability_read_at_ = 0;
   bool availability_ = false;

@@ -33,6 +33,7 @@
 #include "cli/backup_command.hpp"
 #include "cli/data_dir_lock.hpp"
 #include "cli/database_options.hpp"
+#include "cli/metrics_options.hpp"
 #include "cli/serve_options.hpp"
 #include "net/guarded_fetch.hpp"
 #include "net/log.hpp"
@@ -181,13 +182,14 @@ std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std
 
 int serve(const std::string& listen, const cli::DatabaseOptions& database,
           const ClusterOptions& cluster, const fs::path& web_root, int threads, bool demo,
-          const cli::HardeningFlags& hardening) {
+          const cli::HardeningFlags& hardening, const cli::MetricsFlags& metrics_flags) {
   raise_open_file_limit();
   // A peer that went away (Redis restarted, say) must be an error on that write, not a
   // signal that ends the process: Asio's sockets never raise it, hiredis's writes can.
   std::signal(SIGPIPE, SIG_IGN);
   net::ServerOptions options;
   if (!cli::apply_hardening_flags(hardening, options)) return 2;
+  if (!cli::apply_metrics_flags(metrics_flags, options)) return 2;
   if (!split_listen(listen, options.host, options.port)) {
     std::cerr << "parley: --listen must be HOST:PORT, got '" << listen << "'\n";
     return 2;
@@ -205,6 +207,10 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   app::AuthService auth(*store, app::system_now);
   app::AgentService agents(*store, bus, app::system_now);
   app::ChatService chats(*store, bus, app::system_now);
+  // /metrics: fed by the store and the chat service through their own ports.
+  observability::Metrics metrics;
+  options.metrics = &metrics;
+  auto metrics_feed = cli::feed_metrics(metrics, *store, chats);
   app::InboxQueries inbox(*store, chats, app::system_now);
   app::Sweeper sweeper(*store, chats, agents, app::system_now);
   app::RoutingAdmin routing(*store);
@@ -235,6 +241,10 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   unsigned short port = server.start();
   std::string base = "http://" + options.host + ":" + std::to_string(port);
   net::log_info("listening", {{"url", base}, {"data", cli::describe(database)}, {"threads", threads}});
+  if (options.metrics_listen) {
+    net::log_info("metrics listener", {{"url", "http://" + options.metrics_listen->first + ":" +
+                                                   std::to_string(server.metrics_port()) + "/metrics"}});
+  }
   if (demo) {
     std::cout << "\n  Agent Inbox:  " << base << "/inbox/\n"
               << "  Demo website: " << base << "/demo\n\n";
@@ -319,6 +329,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--demo", demo, "Seed and print demo accounts");
   parley::cli::HardeningFlags hardening;
   parley::cli::add_hardening_flags(*serve_cmd, hardening);
+  parley::cli::MetricsFlags metrics_flags;
+  parley::cli::add_metrics_flags(*serve_cmd, metrics_flags);
 
   auto* migrate_cmd = cli.add_subcommand(
       "migrate", "Create or upgrade the database and its search index, then exit");
@@ -375,7 +387,8 @@ int main(int argc, char** argv) {
     if (!database.db && (serve_cmd->parsed() || migrate_cmd->parsed() || create_agent_cmd->parsed())) {
       data_dir_lock.emplace(cli::lock_data_dir_for_use(database.data_dir));
     }
-    if (serve_cmd->parsed()) return serve(listen, database, cluster, web_root, threads, demo, hardening);
+    if (serve_cmd->parsed()) return serve(listen, database, cluster, web_root, threads, demo, hardening,
+                                           metrics_flags);
     if (migrate_cmd->parsed()) {
       if (to_db && database.db) {
         std::cerr << "parley: migrate copies from --data (SQLite) to --to-db; drop --db\n";

@@ -17,7 +17,9 @@ core::Millis KeyedRateLimiter::take(const std::string& key, core::Millis now) {
     shard.pruned_at = now;
     std::erase_if(shard.buckets, [&](const auto& kv) { return kv.second.full(limit_, now); });
   }
-  return shard.buckets[key].take(limit_, now);
+  auto wait = shard.buckets[key].take(limit_, now);
+  if (wait && metrics_) metrics_->rate_limited(name_);
+  return wait;
 }
 
 std::optional<core::Error> take_visitor_message(KeyedRateLimiter& per_visitor, core::Id visitor_id,

@@ -13,12 +13,17 @@
 
 #include "core/rate_limit.hpp"
 #include "core/result.hpp"
+#include "observability/metrics.hpp"
 
 namespace parley::net {
 
 class KeyedRateLimiter {
  public:
-  explicit KeyedRateLimiter(core::RateLimit limit) : limit_(limit) {}
+  // `name` is the setting's (login_per_ip, …): each refusal is counted under it in
+  // `metrics`, when given.
+  explicit KeyedRateLimiter(core::RateLimit limit, const char* name = "other",
+                            observability::Metrics* metrics = nullptr)
+      : limit_(limit), name_(name), metrics_(metrics) {}
 
   // 0 when `key` may act at `now`, otherwise the milliseconds until it may.
   core::Millis take(const std::string& key, core::Millis now);
@@ -31,6 +36,8 @@ class KeyedRateLimiter {
     core::Millis pruned_at = 0;
   };
   core::RateLimit limit_;
+  const char* name_;
+  observability::Metrics* metrics_;
   std::array<Shard, 16> shards_;
 };
 
@@ -47,13 +54,13 @@ struct RateLimits {
 
 // The limiters of one server, built from the settings.
 struct Limiters {
-  explicit Limiters(const RateLimits& l)
+  explicit Limiters(const RateLimits& l, observability::Metrics* metrics = nullptr)
       : settings(l),
-        login_per_ip(l.login_per_ip),
-        visitor_sessions_per_ip(l.visitor_sessions_per_ip),
-        chat_requests_per_ip(l.chat_requests_per_ip),
-        messages_per_visitor(l.messages_per_visitor),
-        ws_upgrades_per_ip(l.ws_upgrades_per_ip) {}
+        login_per_ip(l.login_per_ip, "login_per_ip", metrics),
+        visitor_sessions_per_ip(l.visitor_sessions_per_ip, "visitor_sessions_per_ip", metrics),
+        chat_requests_per_ip(l.chat_requests_per_ip, "chat_requests_per_ip", metrics),
+        messages_per_visitor(l.messages_per_visitor, "messages_per_visitor", metrics),
+        ws_upgrades_per_ip(l.ws_upgrades_per_ip, "ws_upgrades_per_ip", metrics) {}
   RateLimits settings;
   KeyedRateLimiter login_per_ip, visitor_sessions_per_ip, chat_requests_per_ip,
       messages_per_visitor, ws_upgrades_per_ip;

@@ -17,9 +17,11 @@
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
 #include "net/connection_limit.hpp"
+#include "net/metrics_endpoint.hpp"
 #include "net/security_headers.hpp"
 #include "net/websocket_session.hpp"
 #include "net/worker_pool.hpp"
+#include "observability/route_label.hpp"
 
 namespace parley::net {
 
@@ -41,6 +43,8 @@ struct Shared {
   WorkerPool& workers;
   WorkerPool& hashing;
   WebSocketSettings ws;
+  observability::Metrics& metrics;
+  bool metrics_listener = false;  // the listener of its own: /metrics and nothing else
 };
 
 // 200 {"status":"ok"}, or 503 {"status":"unavailable","problems":[...]} while the database or
@@ -59,11 +63,24 @@ Response health_response(app::Health& health, const Request& req) {
                            {"status", "unavailable"}, {"problems", boost::json::value_from(problems)}}));
 }
 
+// 200 {"status":"ready"}, or 503 {"status":"not_ready","problems":[...]} while this node's
+// database takes no write or (in a cluster) its event bus is not connected.
+Response readiness_response(app::Health& health, const Request& req) {
+  auto problems = health.not_ready();
+  if (problems.empty()) return json_response(req, http::status::ok, R"({"status":"ready"})");
+  return json_response(req, http::status::service_unavailable,
+                       boost::json::serialize(boost::json::object{
+                           {"status", "not_ready"}, {"problems", boost::json::value_from(problems)}}));
+}
+
 Response dispatch(Shared& s, const Request& req, const RequestContext& context) {
   std::string_view path = path_of(req.target());
   try {
+    if (s.metrics_listener) return metrics_listener_response(s.metrics, req);
     if (path.rfind("/api/", 0) == 0) return handle_api(s.services, req, context);
     if (path == "/healthz") return health_response(s.services.health, req);
+    if (path == "/readyz") return readiness_response(s.services.health, req);
+    if (path == "/metrics") return metrics_on_main_listener(s.metrics, req, s.options.metrics_token);
     if (path == "/ws") return error_response(req, core::bad_request("expected a WebSocket upgrade"));
     return s.files.serve(req);
   } catch (const core::Unavailable&) {
@@ -114,12 +131,19 @@ std::string loggable_path(std::string_view path) {
 
 // One structured line per HTTP request (the query string is left out: it may carry search
 // terms). WebSocket frames are not logged.
-void log_access(const Request& req, const Response& res, std::chrono::steady_clock::time_point started) {
+// It is counted for /metrics too, under a bounded route label (observability/route_label.hpp).
+void log_access(Shared& s, const Request& req, const Response& res,
+                std::chrono::steady_clock::time_point started) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  auto path = path_of(req.target());
+  int status = static_cast<int>(res.result_int());
   log_info("http", {{"method", std::string(req.method_string())},
-                    {"path", loggable_path(path_of(req.target()))},
-                    {"status", res.result_int()},
+                    {"path", loggable_path(path)},
+                    {"status", status},
                     {"ms", static_cast<double>(us.count()) / 1000.0}});
+  s.metrics.http_request(observability::route_label(path, status),
+                         observability::method_label(req.method_string()), status,
+                         static_cast<double>(us.count()) / 1e6);
 }
 
 // Answers a request that could not be parsed or was refused, then the connection closes.
@@ -232,9 +256,11 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
     }
     Request req = parser.release();
     auto context = context_of(s, req, peer);
-    bool upgrade = beast::websocket::is_upgrade(req) && path_of(req.target()) == "/ws";
-    auto refused = over_limit(upgrade ? &s.limiters.ws_upgrades_per_ip : limiter_for(s.limiters, req),
-                              context.client, upgrade ? "WebSocket connections" : "requests");
+    bool upgrade = !s.metrics_listener && beast::websocket::is_upgrade(req) &&
+                   path_of(req.target()) == "/ws";
+    auto* limiter = upgrade ? &s.limiters.ws_upgrades_per_ip : limiter_for(s.limiters, req);
+    auto refused = over_limit(s.metrics_listener ? nullptr : limiter, context.client,
+                              upgrade ? "WebSocket connections" : "requests");
     if (refused) {
       Response res = error_response(req, *refused);
       add_security_headers(path_of(req.target()), res);
@@ -243,7 +269,7 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
         res.set(http::field::access_control_allow_origin, "*");
       }
       auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
-      log_access(req, res, std::chrono::steady_clock::now());
+      log_access(s, req, res, std::chrono::steady_clock::now());
       if (wec || !res.keep_alive() || upgrade) break;
       continue;
     }
@@ -270,9 +296,12 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
       co_return;
     }
     auto started = std::chrono::steady_clock::now();
-    // The API's handlers block (store writes, fetches, hashing), and so does /healthz (a
-    // round trip to the database): never on an I/O thread.
-    bool api = path_of(req.target()).starts_with("/api/") || path_of(req.target()) == "/healthz";
+    // The API's handlers block (store writes, fetches, hashing), and so do /healthz and
+    // /readyz (a round trip to the database) and /metrics (it counts pending offers): never
+    // on an I/O thread.
+    auto path = path_of(req.target());
+    bool api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz" ||
+               path == "/metrics" || s.metrics_listener;
     Response res;
     if (api) {
       WorkerPool& pool = is_login(req) ? s.hashing : s.workers;  // a login hashes a password
@@ -285,7 +314,7 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
     // A peer that does not take the answer within a minute is gone.
     stream.expires_after(std::chrono::seconds(60));
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
-    log_access(req, res, started);
+    log_access(s, req, res, started);
     if (wec || !keep_alive) break;
   }
   beast::error_code ignored;
@@ -297,6 +326,8 @@ awaitable<void> http_session(tcp::socket socket, Shared& s) {
 struct Server::Impl {
   Services& services;
   ServerOptions options;
+  observability::Metrics own_metrics;  // used when the process gave none
+  observability::Metrics& metrics;
   StaticFiles files;
   Limiters limiters;
   ConnectionLimit connections;  // outlives ioc: the sessions it destroys hold slots
@@ -304,32 +335,41 @@ struct Server::Impl {
   // declared before ioc so that it outlives every session and every running handler.
   // It only holds the pools' addresses until they are built below.
   Shared shared;
+  Shared metrics_shared;  // the same, for the metrics listener's connections
   asio::io_context ioc;
   // Destroyed before ioc: work still running resumes its coroutine into a stopped ioc.
   WorkerPool workers;
   WorkerPool hashing;
   tcp::acceptor acceptor;
+  tcp::acceptor metrics_acceptor;
   asio::signal_set signals;
 
   Impl(Services& s, ServerOptions o)
       : services(s),
         options(std::move(o)),
+        metrics(options.metrics ? *options.metrics : own_metrics),
         files(options.web_root),
-        limiters(options.limits),
+        limiters(options.limits, &metrics),
         connections(options.max_connections_per_ip),
         shared{services, options, files, limiters, connections, workers, hashing,
                WebSocketSettings{options.ws_write_stall, options.auth_timeout,
-                                 options.limits.messages_per_socket, &limiters.messages_per_visitor}},
+                                 options.limits.messages_per_socket, &limiters.messages_per_visitor,
+                                 &metrics},
+               metrics},
+        metrics_shared(shared),
         ioc(options.threads),
         workers(options.workers, 0),
         hashing(options.hash_workers, 19),
         acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM) {}
+        metrics_acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM) {
+    metrics_shared.metrics_listener = true;
+  }
 
-  awaitable<void> accept_loop() {
+  awaitable<void> accept_loop(tcp::acceptor& listener, Shared& with) {
     for (;;) {
       auto [ec, socket] =
-          co_await acceptor.async_accept(asio::make_strand(ioc), as_tuple_awaitable);
+          co_await listener.async_accept(asio::make_strand(ioc), as_tuple_awaitable);
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) {
         // Out of descriptors or similar: log, back off a little, keep serving.
@@ -342,7 +382,7 @@ struct Server::Impl {
       boost::system::error_code nodelay_ec;
       socket.set_option(tcp::no_delay(true), nodelay_ec);
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, http_session(std::move(socket), shared),
+      asio::co_spawn(executor, http_session(std::move(socket), with),
                      [](std::exception_ptr e) {
                        if (!e) return;
                        try {
@@ -360,20 +400,37 @@ Server::Server(Services& services, ServerOptions options)
 
 Server::~Server() = default;
 
+namespace {
+void listen_on(tcp::acceptor& acceptor, const std::string& host, unsigned short port) {
+  tcp::endpoint endpoint(asio::ip::make_address(host), port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+}  // namespace
+
 unsigned short Server::start() {
   auto& i = *impl_;
-  tcp::endpoint endpoint(asio::ip::make_address(i.options.host), i.options.port);
-  i.acceptor.open(endpoint.protocol());
-  i.acceptor.set_option(asio::socket_base::reuse_address(true));
-  i.acceptor.bind(endpoint);
-  i.acceptor.listen(asio::socket_base::max_listen_connections);
-  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  listen_on(i.acceptor, i.options.host, i.options.port);
+  asio::co_spawn(i.ioc, i.accept_loop(i.acceptor, i.shared), asio::detached);
+  if (i.options.metrics_listen) {
+    listen_on(i.metrics_acceptor, i.options.metrics_listen->first, i.options.metrics_listen->second);
+    asio::co_spawn(i.ioc, i.accept_loop(i.metrics_acceptor, i.metrics_shared), asio::detached);
+  }
   i.signals.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log_info("shutting down", {{"signal", sig}});
     stop();
   });
   return i.acceptor.local_endpoint().port();
+}
+
+unsigned short Server::metrics_port() const {
+  auto& i = *impl_;
+  if (!i.metrics_acceptor.is_open()) return 0;
+  boost::system::error_code ec;
+  return i.metrics_acceptor.local_endpoint(ec).port();
 }
 
 void Server::run() {
@@ -389,6 +446,7 @@ void Server::stop() {
   asio::post(i.ioc, [&i] {
     boost::system::error_code ignored;
     i.acceptor.close(ignored);
+    i.metrics_acceptor.close(ignored);
     i.signals.cancel(ignored);
     // Every acknowledgement was sent after its transaction committed, so stopping here
     // loses nothing that was accepted; clients reconnect and resume from their last seq.

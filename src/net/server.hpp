@@ -1,7 +1,8 @@
 // The HTTP + WebSocket server: one port, an io_context run by several threads, each
 // connection on its own strand, C++20 coroutines for the request loop.
 //   /api/...  -> api_router     /ws -> websocket_session
-//   /healthz  -> liveness        everything else -> static files (web/dist)
+//   /healthz  -> liveness        /readyz -> readiness     /metrics -> net/metrics_endpoint
+//   everything else -> static files (web/dist)
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,14 +11,17 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "net/client_address.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/services.hpp"
 #include "net/static_files.hpp"
+#include "observability/metrics.hpp"
 
 namespace parley::net {
 
@@ -51,6 +55,14 @@ struct ServerOptions {
   std::vector<AddressRange> trusted_proxies;
   // The URL users reach Parley at; https:// makes the session cookie Secure.
   std::string public_url;
+
+  // /metrics (net/metrics_endpoint.hpp). `metrics`: the registry the process fills (the
+  // server keeps one of its own when null); `metrics_token`: the bearer token that reads it on
+  // the main listener (empty: none); `metrics_listen`: a listener of its own that serves
+  // /metrics only (unset: none; port 0 picks a free one).
+  observability::Metrics* metrics = nullptr;
+  std::string metrics_token;
+  std::optional<std::pair<std::string, unsigned short>> metrics_listen;
 };
 
 class Server {
@@ -60,6 +72,8 @@ class Server {
 
   // Binds and starts accepting; returns the bound port. Throws on failure to bind.
   unsigned short start();
+  // The metrics listener's bound port, once started (0: none).
+  unsigned short metrics_port() const;
   // Serves on `threads` threads until stop() or SIGINT/SIGTERM; returns after all
   // threads have finished their current handler.
   void run();

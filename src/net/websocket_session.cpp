@@ -107,6 +107,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   // socket stops counting.
   ~Session() override {
     if (counted_present_) s_.presence.disconnected(agent_->id);
+    if (counted_open_ && settings_.metrics) settings_.metrics->socket_closed(*counted_open_);
   }
 
   auto executor() { return ws_.get_executor(); }
@@ -266,6 +267,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::optional<core::Error> over_message_limit() {
     auto now = limiter_now();
     if (auto wait = message_bucket_.take(settings_.messages_per_socket, now)) {
+      if (settings_.metrics) settings_.metrics->rate_limited("messages_per_socket");
       return too_many_messages(wait);
     }
     if (actor_->is_agent()) return std::nullopt;
@@ -283,6 +285,11 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (agent_) {
       s_.presence.connected(agent_->id);
       counted_present_ = true;
+    }
+    if (settings_.metrics) {
+      counted_open_ = actor_->is_agent() ? observability::SocketKind::agent
+                                         : observability::SocketKind::visitor;
+      settings_.metrics->socket_opened(*counted_open_);
     }
     if (actor_->is_agent()) {
       listen(bus::kInboxTopic);
@@ -522,6 +529,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   bool drop_after_writes_ = false;  // the account was deactivated: close once the queue is out
   bool closed_ = false;
   bool counted_present_ = false;  // this socket counts in Presence until the session is gone
+  // The kind this socket counts under in the open-sockets gauge, once authenticated.
+  std::optional<observability::SocketKind> counted_open_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "net/http_util.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/services.hpp"
+#include "observability/metrics.hpp"
 
 namespace parley::net {
 
@@ -26,6 +27,7 @@ struct WebSocketSettings {
   std::chrono::milliseconds auth_timeout;
   core::RateLimit messages_per_socket;
   KeyedRateLimiter* messages_per_visitor;  // shared with the REST API
+  observability::Metrics* metrics;         // open sockets by kind, refusals per socket
 };
 
 // Starts the session on the socket's executor and returns; it runs until the peer goes.

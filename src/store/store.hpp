@@ -21,6 +21,7 @@
 #include "store/deadline_store.hpp"
 #include "store/followup_store.hpp"
 #include "store/meeting_store.hpp"
+#include "store/monitoring_store.hpp"
 #include "store/people_store.hpp"
 #include "store/routing_store.hpp"
 #include "store/settings_store.hpp"
@@ -35,7 +36,8 @@ class Store : public AgentStore,
               public ConversationStore,
               public SettingsStore,
               public FollowupStore,
-              public ApiTokenStore {
+              public ApiTokenStore,
+              public MonitoringStore {
  public:
   ~Store() override = default;
 

@@ -4,8 +4,8 @@
 
 namespace parley::store::postgres {
 
-PgGroupCommit::PgGroupCommit(std::string conninfo)
-    : conninfo_(std::move(conninfo)), thread_([this] { loop(); }) {}
+PgGroupCommit::PgGroupCommit(std::string conninfo, std::string name)
+    : conninfo_(std::move(conninfo)), name_(std::move(name)), thread_([this] { loop(); }) {}
 
 PgGroupCommit::~PgGroupCommit() {
   {
@@ -27,6 +27,19 @@ void PgGroupCommit::submit(std::int64_t key, Work work, Done done, std::optional
 void PgGroupCommit::flush() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+std::size_t PgGroupCommit::queue_depth() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void PgGroupCommit::report(std::size_t jobs, std::chrono::steady_clock::time_point started) {
+  // After the senders were answered: watching must not delay an acknowledgement.
+  if (auto* observer = observer_.load(std::memory_order_relaxed)) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    observer->batch_written(name_, jobs, took.count());
+  }
 }
 
 void PgGroupCommit::loop() {
@@ -58,6 +71,7 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
   std::vector<char> finished(batch.size(), 0);
   bool all_sets = std::all_of(batch.begin(), batch.end(), [](const Job& j) { return j.row.has_value(); });
   bool committed = false;  // the set statements' rows are durable
+  auto started = std::chrono::steady_clock::now();
   try {
     if (!conn_) conn_ = std::make_unique<PgConnection>(conninfo_);
     else if (!conn_->healthy()) conn_->reset();
@@ -87,9 +101,11 @@ void PgGroupCommit::commit_batch(std::deque<Job>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i].done(committed && finished[i] ? nullptr : failed);
     }
+    report(batch.size(), started);
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(failures[i]);
+  report(batch.size(), started);
 }
 
 void PgGroupCommit::run_jobs(std::deque<Job>& batch, const std::vector<char>& finished,

@@ -24,6 +24,8 @@
 // by job under savepoints, so that failure stays the one job's.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -36,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/monitoring_store.hpp"
 #include "store/postgres/pg_connection.hpp"
 
 namespace parley::store::postgres {
@@ -64,13 +67,18 @@ class PgGroupCommit {
 
   static constexpr std::size_t kMaxBatch = 512;
 
-  // Opens its own connection lazily, on the writer thread.
-  explicit PgGroupCommit(std::string conninfo);
+  // Opens its own connection lazily, on the writer thread. `name` is what a WriteObserver
+  // is told ("postgresql-0", …).
+  PgGroupCommit(std::string conninfo, std::string name);
   ~PgGroupCommit();  // drains the queue, then stops the thread
 
   void submit(std::int64_t key, Work work, Done done, std::optional<SetRow> row = std::nullopt);
   // Returns once every job submitted before the call has run its `done`.
   void flush();
+  // Every later batch is reported to `observer` (monitoring_store.hpp).
+  void observe(WriteObserver* observer) { observer_.store(observer); }
+  // Jobs waiting for the next batch.
+  std::size_t queue_depth();
 
  private:
   struct Job {
@@ -89,7 +97,12 @@ class PgGroupCommit {
   void run_jobs(std::deque<Job>& batch, const std::vector<char>& finished,
                 std::vector<std::exception_ptr>& failures);
 
+  // Reports the batch to the observer, if any.
+  void report(std::size_t jobs, std::chrono::steady_clock::time_point started);
+
   std::string conninfo_;
+  const std::string name_;
+  std::atomic<WriteObserver*> observer_{nullptr};
   std::unique_ptr<PgConnection> conn_;  // the writer thread's
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -24,7 +24,9 @@ PgConnection& migrated(PgConnection& conn) {
 }  // namespace
 
 PgStore::PgStore(const std::string& conninfo) : pool_(conninfo, kPoolSize) {
-  for (std::size_t i = 0; i < kWriters; ++i) writers_.push_back(std::make_unique<PgGroupCommit>(conninfo));
+  for (std::size_t i = 0; i < kWriters; ++i) {
+    writers_.push_back(std::make_unique<PgGroupCommit>(conninfo, "postgresql-" + std::to_string(i)));
+  }
   auto conn = pool_.acquire();
   migrated(*conn);
 }

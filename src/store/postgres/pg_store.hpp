@@ -136,6 +136,12 @@ class PgStore final : public Store {
 
   std::vector<AgentLoad> agent_loads_at(Millis now) override;
 
+  // --- monitoring (pg_monitoring.cpp) ---
+  void observe_writes(WriteObserver* observer) override;
+  std::size_t write_queue_depth() override;
+  int count_pending_offers() override;
+  std::optional<std::string> probe_write(Millis now) override;
+
   // A round trip to the server on a pooled connection.
   std::optional<std::string> unavailable() override;
 

@@ -1,5 +1,7 @@
 #include "store/sqlite/group_commit.hpp"
 
+#include <chrono>
+
 namespace parley::store::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(Connection& conn) : conn_(conn) {
@@ -21,6 +23,11 @@ void GroupCommitWriter::submit(Work work, Done done) {
     queue_.push_back(Job{std::move(work), std::move(done)});
   }
   wake_.notify_one();
+}
+
+std::size_t GroupCommitWriter::queue_depth() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 void GroupCommitWriter::loop() {
@@ -46,6 +53,7 @@ void GroupCommitWriter::loop() {
 void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
   std::vector<std::exception_ptr> failures(batch.size());
   std::exception_ptr batch_failure;
+  auto started = std::chrono::steady_clock::now();
   try {
     // Prepared once and cached by the connection: these run for every job.
     conn_.prepare("BEGIN IMMEDIATE").run();
@@ -69,8 +77,13 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
       // Already rolled back by SQLite (e.g. SQLITE_FULL); nothing left to undo.
     }
   }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(batch_failure ? batch_failure : failures[i]);
+  }
+  // Reported after the writers were answered: watching must not delay an acknowledgement.
+  if (auto* observer = observer_.load(std::memory_order_relaxed)) {
+    observer->batch_written("sqlite", batch.size(), took.count());
   }
 }
 

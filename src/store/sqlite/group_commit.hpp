@@ -7,6 +7,7 @@
 // unaffected. If the COMMIT itself fails, every job of the batch fails with that error.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -17,6 +18,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "store/monitoring_store.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
 namespace parley::store::sqlite {
@@ -35,6 +37,11 @@ class GroupCommitWriter {
   ~GroupCommitWriter();  // drains the queue, then stops the thread
 
   void submit(Work work, Done done);
+
+  // Every later batch is reported to `observer` (monitoring_store.hpp).
+  void observe(WriteObserver* observer) { observer_.store(observer); }
+  // Jobs waiting for the next batch.
+  std::size_t queue_depth();
 
   // Runs `fn(conn)` in the next batch and waits until it is durable. A core::Result
   // that holds an error rolls back `fn`'s writes. Exceptions propagate to the caller.
@@ -70,6 +77,7 @@ class GroupCommitWriter {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  std::atomic<WriteObserver*> observer_{nullptr};
   std::thread thread_;
 };
 

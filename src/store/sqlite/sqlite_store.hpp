@@ -129,6 +129,12 @@ class SqliteStore final : public Store {
 
   std::vector<AgentLoad> agent_loads_at(Millis now) override;
 
+  // --- monitoring (sqlite_monitoring.cpp) ---
+  void observe_writes(WriteObserver* observer) override;
+  std::size_t write_queue_depth() override;
+  int count_pending_offers() override;
+  std::optional<std::string> probe_write(Millis now) override;
+
  private:
   std::vector<core::Message> events_page(Id conversation_id, std::int64_t seq, int limit,
                                          bool after);
