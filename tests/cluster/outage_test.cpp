@@ -1,4 +1,5 @@
-// A node whose PostgreSQL or Redis goes away says so on /healthz (503 with the reason),
+// A node whose PostgreSQL or Redis goes away says so on /healthz (503 with the reason; /readyz
+// too while PostgreSQL is away),
 // answers a write with 503 "unavailable" promptly instead of hanging, and recovers by itself
 // when the dependency is back. The node gets servers of its own (they are stopped here).
 #include <boost/json.hpp>
@@ -67,11 +68,21 @@ TEST(Outage, ANodeReportsAndSurvivesLosingPostgresAndRedis) {
   EXPECT_EQ(503, refused.status) << refused.body;
   EXPECT_EQ("unavailable", refused.json().at("error").at("code").as_string()) << refused.body;
   EXPECT_LT(Clock::now() - started, 10s);  // the connect timeout, not a hang
+  // Not ready either: the write probe fails.
+  auto not_ready = HttpClient(node.port()).get("/readyz");
+  EXPECT_EQ(503, not_ready.status) << not_ready.body;
+  EXPECT_NE(std::string::npos, not_ready.body.find("database not writable")) << not_ready.body;
 
   // It comes back: the node recovers without a restart.
   ASSERT_EQ(0, own.run("pg-start"));
   EXPECT_EQ(200, wait_for_health(node.port(), 200).status);
   EXPECT_EQ(200, toggle().status);
+  // Ready again once the last failed probe's answer (kept for a second) has lapsed.
+  auto ready = Clock::now() + 5s;
+  while (HttpClient(node.port()).get("/readyz").status != 200 && Clock::now() < ready) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(200, HttpClient(node.port()).get("/readyz").status);
 
   // Redis stops: the node still serves, but says that other nodes cannot hear it.
   ASSERT_EQ(0, std::system(("kill $(cat " + own.servers + "/redis.pid)").c_str()));
