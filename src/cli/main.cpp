@@ -36,6 +36,7 @@
 #include "cli/metrics_options.hpp"
 #include "cli/serve_options.hpp"
 #include "net/guarded_fetch.hpp"
+#include "net/smtp_client.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
 #include "store/migrate/copy_to_postgres.hpp"
@@ -231,8 +232,13 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   app::Presence presence(*store, node_id, app::system_now);
   app::TeamService team(*store, chats, agents, app::system_now);
   app::ApiTokenService api_tokens(*store, app::system_now);
+  // Follow-up emails go out through the SMTP client, on the REST worker that asked.
+  app::EmailService email(*store, inbox, chats, bus, app::system_now,
+                          [](const core::SmtpSettings& server, const app::OutgoingMail& mail) {
+                            return net::smtp_send(server, {mail.from, mail.to, mail.data});
+                          });
   net::Services services{auth,   agents,   chats, inbox,  routing,  people,
-                         meetings, bus,    health, presence, team, api_tokens};
+                         meetings, bus,    health, presence, team, api_tokens, email};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);

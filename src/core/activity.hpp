@@ -18,6 +18,7 @@ inline constexpr std::string_view kChatEnded = "chat_ended";
 inline constexpr std::string_view kMeetingBooked = "meeting_booked";
 inline constexpr std::string_view kMeetingRescheduled = "meeting_rescheduled";
 inline constexpr std::string_view kMeetingCancelled = "meeting_cancelled";
+inline constexpr std::string_view kFollowupEmailed = "followup_emailed";
 // Reported by the widget.
 inline constexpr std::string_view kPageVisit = "page_visit";
 inline constexpr std::string_view kLinkClicked = "link_clicked";

@@ -14,6 +14,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::too_many_requests: return "too_many_requests";
     case ErrorCode::internal: return "internal";
     case ErrorCode::unavailable: return "unavailable";
+    case ErrorCode::bad_gateway: return "bad_gateway";
   }
   return "internal";
 }

@@ -20,6 +20,7 @@ enum class ErrorCode {
   too_many_requests,  // 429: a rate limit; retry_after_ms says when to try again
   internal,           // 500: a bug or a broken database
   unavailable,        // 503: the database or the event bus cannot be reached; try again
+  bad_gateway,        // 502: a server Parley talks to on the caller's behalf failed (SMTP)
 };
 
 // Thrown (beside a std::exception) where a dependency cannot be reached, so the transport
@@ -39,6 +40,7 @@ inline Error unauthorized(std::string m) { return {ErrorCode::unauthorized, std:
 inline Error forbidden(std::string m) { return {ErrorCode::forbidden, std::move(m)}; }
 inline Error not_found(std::string m) { return {ErrorCode::not_found, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorCode::conflict, std::move(m)}; }
+inline Error bad_gateway(std::string m) { return {ErrorCode::bad_gateway, std::move(m)}; }
 inline Error too_many_requests(std::string m, std::int64_t retry_after_ms) {
   return {ErrorCode::too_many_requests, std::move(m), retry_after_ms};
 }

@@ -8,6 +8,7 @@
 #include "net/api_token_scopes.hpp"
 #include "net/calendar_routes.hpp"
 #include "net/document_language.hpp"
+#include "net/email_routes.hpp"
 #include "net/followup_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/json_settings.hpp"
@@ -65,7 +66,7 @@ class Api {
       if (parts_[3] == "logout") return only(verb::post, [&] { return logout(); });
     }
     if (area == "me" || area == "conversations" || area == "agents" || area == "admin" ||
-        area == "calendars" || area == "meetings") {
+        area == "calendars" || area == "meetings" || area == "email") {
       return agent_routes();
     }
     if (area == "meeting-links") {
@@ -155,6 +156,7 @@ class Api {
     if (auto res = handle_agent_calendar_api(s_, req_, a, parts_)) return std::move(*res);
     if (auto res = handle_team_api(s_, req_, a, parts_, session_token)) return std::move(*res);
     if (auto res = handle_followup_api(s_, req_, a, parts_)) return std::move(*res);
+    if (auto res = handle_email_api(s_, req_, a, parts_)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {

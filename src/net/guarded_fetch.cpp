@@ -10,16 +10,15 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 
 #include "core/address_policy.hpp"
 #include "core/validation.hpp"
+#include "net/host_lookup.hpp"
 #include "net/log.hpp"
+#include "net/tls_client.hpp"
 
 namespace parley::net {
 
@@ -181,48 +180,14 @@ std::optional<Url> follow(const Url& base, std::string_view location) {
   return parse_url(std::string(base.tls ? "https://" : "http://") + base.host_header + path);
 }
 
-// The system resolver (getaddrinfo) cannot be cancelled, so it runs on a helper thread that
-// the call stops waiting for at the deadline; the thread ends with the lookup (the resolver's
-// own timeouts bound it). Asio's asynchronous resolver would make the io_context's teardown
-// wait for it instead.
-struct Lookup {
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool done = false;
-  error_code ec;
-  std::vector<tcp::endpoint> endpoints;
-};
-
 std::optional<Failed> resolve(const Url& u, Clock::time_point deadline,
                               std::vector<tcp::endpoint>& out) {
-  auto lookup = std::make_shared<Lookup>();
-  try {
-    std::thread([lookup, host = u.host, port = u.port] {
-      asio::io_context ctx;
-      tcp::resolver resolver(ctx);
-      error_code ec;
-      auto results = resolver.resolve(host, port, tcp::resolver::numeric_service, ec);
-      std::vector<tcp::endpoint> endpoints;
-      if (!ec) {
-        for (const auto& r : results) endpoints.push_back(r.endpoint());
-      }
-      std::lock_guard lock(lookup->mutex);
-      lookup->ec = ec;
-      lookup->endpoints = std::move(endpoints);
-      lookup->done = true;
-      lookup->cv.notify_all();
-    }).detach();
-  } catch (const std::system_error& e) {
-    return Failed{Failure::unresolved, std::string("no thread for the lookup: ") + e.what()};
-  }
-  std::unique_lock lock(lookup->mutex);
-  if (!lookup->cv.wait_until(lock, deadline, [&] { return lookup->done; })) {
+  auto lookup = lookup_host(u.host, u.port, deadline);
+  if (lookup.outcome == HostLookup::Outcome::timed_out) {
     return Failed{Failure::timed_out, "looking up the host name"};
   }
-  if (lookup->ec || lookup->endpoints.empty()) {
-    return Failed{Failure::unresolved, lookup->ec ? lookup->ec.message() : "no addresses"};
-  }
-  out = std::move(lookup->endpoints);
+  if (lookup.outcome == HostLookup::Outcome::failed) return Failed{Failure::unresolved, lookup.detail};
+  out = std::move(lookup.endpoints);
   return std::nullopt;
 }
 
@@ -355,15 +320,9 @@ std::optional<Failed> exchange(const Url& u, const std::vector<tcp::endpoint>& e
     tcp::socket socket(ioc);
     return run(ioc, socket, socket, u, endpoints, o, deadline, answer);
   }
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(ssl::verify_peer);
+  auto ctx = verifying_client_context();
   ssl::stream<tcp::socket> stream(ioc, ctx);
-  // SNI names the host; an address literal is not a server name and is not sent.
-  if (!u.ip_literal && !SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str())) {
-    return Failed{Failure::tls, "SNI refused"};
-  }
-  stream.set_verify_callback(ssl::host_name_verification(u.host));
+  if (!expect_server_name(stream, u.host, u.ip_literal)) return Failed{Failure::tls, "SNI refused"};
   return run(ioc, stream, stream.next_layer(), u, endpoints, o, deadline, answer);
 }
 

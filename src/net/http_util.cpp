@@ -16,6 +16,7 @@ http::status status_of(core::ErrorCode code) {
     case core::ErrorCode::too_many_requests: return http::status::too_many_requests;
     case core::ErrorCode::internal: return http::status::internal_server_error;
     case core::ErrorCode::unavailable: return http::status::service_unavailable;
+    case core::ErrorCode::bad_gateway: return http::status::bad_gateway;
   }
   return http::status::internal_server_error;
 }

@@ -6,6 +6,7 @@
 #include "app/api_token_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/chat_service.hpp"
+#include "app/email_service.hpp"
 #include "app/health.hpp"
 #include "app/inbox_queries.hpp"
 #include "app/meeting_service.hpp"
@@ -30,6 +31,7 @@ struct Services {
   app::Presence& presence;
   app::TeamService& team;
   app::ApiTokenService& api_tokens;
+  app::EmailService& email;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

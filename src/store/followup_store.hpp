@@ -27,6 +27,13 @@ class FollowupStore {
   // "followup.done" (body: the name of `by`). conflict otherwise.
   virtual Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by,
                                              Millis now) = 0;
+  // A follow-up email went out: appends "followup.emailed" (body: `event_body`) to the chat
+  // and a followup_emailed activity (detail: `activity_detail`) to its visitor's history, in
+  // one transaction. not_found when the chat is absent. Not conditional on the claim: the
+  // email was sent, so it is recorded whatever happened meanwhile.
+  virtual Result<Transition> record_followup_email(Id conversation_id, std::string_view event_body,
+                                                   std::string_view activity_detail,
+                                                   Millis now) = 0;
   virtual std::optional<core::FollowUp> find_followup(Id conversation_id) = 0;
   // Missed chats whose follow-up is not done (core::awaits_followup).
   virtual int count_awaiting_followup() = 0;

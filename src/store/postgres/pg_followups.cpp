@@ -1,5 +1,6 @@
 // PgStore, follow-up of missed chats (store/followup_store.hpp). The PostgreSQL twin of
 // sqlite/sqlite_followups.cpp.
+#include "core/activity.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/rows.hpp"
@@ -62,6 +63,21 @@ Result<Transition> PgStore::finish_followup(Id conversation_id, Id claimer, Id b
         conversation_id, claimer, now);
     if (r.affected() == 0) return refusal(db, conversation_id, "the claim changed meanwhile");
     return logged(db, conversation_id, "followup.done", by, now);
+  });
+}
+
+Result<Transition> PgStore::record_followup_email(Id conversation_id, std::string_view event_body,
+                                                 std::string_view activity_detail, Millis now) {
+  return write([&](PgConnection& db) -> Result<Transition> {
+    auto c = load_conversation(db, conversation_id);
+    if (!c) return core::not_found("no such conversation");
+    Transition t;
+    t.event = append_event(db, conversation_id, core::SenderKind::system, std::nullopt,
+                           "followup.emailed", event_body, std::nullopt, now);
+    insert_activity(db, {0, c->visitor_id, std::string(core::activity::kFollowupEmailed),
+                         std::string(activity_detail), std::nullopt, conversation_id, now});
+    t.conversation = *load_conversation(db, conversation_id);
+    return t;
   });
 }
 

@@ -3,6 +3,7 @@
 #include "store/postgres/pg_store.hpp"
 
 #include "store/policy_settings.hpp"
+#include "store/smtp_settings_rows.hpp"
 #include "store/postgres/pg_schema.hpp"
 
 namespace parley::store {
@@ -48,6 +49,27 @@ core::ChatPolicy PgStore::load_chat_policy() {
     auto r = db.query("SELECT key, value FROM settings");
     for (int i = 0; i < r.rows(); ++i) apply_policy_setting(p, r.text(i, 0), r.text(i, 1));
     return p;
+  });
+}
+
+core::SmtpSettings PgStore::load_smtp_settings() {
+  return read([&](PgConnection& db) {
+    core::SmtpSettings settings;
+    auto r = db.query("SELECT key, value FROM settings WHERE key LIKE 'smtp\\_%'");
+    for (int i = 0; i < r.rows(); ++i) apply_smtp_setting(settings, r.text(i, 0), r.text(i, 1));
+    return settings;
+  });
+}
+
+void PgStore::save_smtp_settings(const core::SmtpSettings& settings) {
+  write([&](PgConnection& db) {
+    for (const auto& [key, value] : smtp_setting_rows(settings)) {
+      db.query(
+          "INSERT INTO settings (key, value) VALUES ($1, $2) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          key, value);
+    }
+    return 0;
   });
 }
 

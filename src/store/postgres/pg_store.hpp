@@ -124,6 +124,8 @@ class PgStore final : public Store {
   Result<Transition> claim_followup(Id conversation_id, Id agent_id, Millis now) override;
   Result<Transition> release_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
   Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  Result<Transition> record_followup_email(Id conversation_id, std::string_view event_body,
+                                           std::string_view activity_detail, Millis now) override;
   std::optional<core::FollowUp> find_followup(Id conversation_id) override;
   int count_awaiting_followup() override;
 
@@ -148,6 +150,8 @@ class PgStore final : public Store {
   // --- settings (pg_store.cpp) ---
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
+  core::SmtpSettings load_smtp_settings() override;
+  void save_smtp_settings(const core::SmtpSettings& settings) override;
 
  private:
   // Runs fn(conn) in a transaction on a pooled connection and commits, unless fn returns a

@@ -1,4 +1,5 @@
 // SqliteStore, follow-up of missed chats (store/followup_store.hpp).
+#include "core/activity.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/store_sql.hpp"
@@ -70,6 +71,23 @@ Result<Transition> SqliteStore::finish_followup(Id conversation_id, Id claimer, 
         .run();
     if (db.changes() == 0) return refusal(db, conversation_id, "the claim changed meanwhile");
     auto t = logged(db, conversation_id, "followup.done", by, now);
+    tx.commit();
+    return t;
+  });
+}
+
+Result<Transition> SqliteStore::record_followup_email(Id conversation_id, std::string_view event_body,
+                                                     std::string_view activity_detail, Millis now) {
+  return writer_.run([&](Connection& db) -> Result<Transition> {
+    Transaction tx(db);
+    auto c = load_conversation(db, conversation_id);
+    if (!c) return core::not_found("no such conversation");
+    Transition t;
+    t.event = append_event(db, conversation_id, core::SenderKind::system, std::nullopt,
+                           "followup.emailed", event_body, std::nullopt, now);
+    insert_activity(db, {0, c->visitor_id, std::string(core::activity::kFollowupEmailed),
+                         std::string(activity_detail), std::nullopt, conversation_id, now});
+    t.conversation = *load_conversation(db, conversation_id);
     tx.commit();
     return t;
   });

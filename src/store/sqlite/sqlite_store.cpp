@@ -8,6 +8,7 @@
 #include "core/activity.hpp"
 #include "core/validation.hpp"
 #include "store/policy_settings.hpp"
+#include "store/smtp_settings_rows.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/store_sql.hpp"
@@ -320,6 +321,29 @@ core::ChatPolicy SqliteStore::load_chat_policy() {
   auto s = conn->prepare("SELECT key, value FROM settings");
   while (s.step()) apply_policy_setting(p, s.text(0), s.text(1));
   return p;
+}
+
+core::SmtpSettings SqliteStore::load_smtp_settings() {
+  core::SmtpSettings settings;
+  auto conn = readers_.lease();
+  auto s = conn->prepare("SELECT key, value FROM settings WHERE key LIKE 'smtp\\_%' ESCAPE '\\'");
+  while (s.step()) apply_smtp_setting(settings, s.text(0), s.text(1));
+  return settings;
+}
+
+void SqliteStore::save_smtp_settings(const core::SmtpSettings& settings) {
+  writer_.run([&](Connection& db) -> int {
+    Transaction tx(db);
+    for (const auto& [key, value] : smtp_setting_rows(settings)) {
+      db.prepare(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+          .bind_all(key, value)
+          .run();
+    }
+    tx.commit();
+    return 0;
+  });
 }
 
 void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {

@@ -73,6 +73,8 @@ class SqliteStore final : public Store {
   Result<int> upsert_account_rules(const std::vector<core::AccountRule>& rules) override;
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
+  core::SmtpSettings load_smtp_settings() override;
+  void save_smtp_settings(const core::SmtpSettings& settings) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
   Result<ReadOutcome> mark_read(Id conversation_id, Reader reader, std::int64_t seq) override;
@@ -117,6 +119,8 @@ class SqliteStore final : public Store {
   Result<Transition> claim_followup(Id conversation_id, Id agent_id, Millis now) override;
   Result<Transition> release_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
   Result<Transition> finish_followup(Id conversation_id, Id claimer, Id by, Millis now) override;
+  Result<Transition> record_followup_email(Id conversation_id, std::string_view event_body,
+                                           std::string_view activity_detail, Millis now) override;
   std::optional<core::FollowUp> find_followup(Id conversation_id) override;
   int count_awaiting_followup() override;
 
