@@ -6,6 +6,18 @@ import { language } from './i18n';
 
 export { ApiError };
 
+/** The admin's SMTP setting as the server shows it (GET /admin/email). */
+export interface EmailSettings {
+  host: string;
+  port: number;
+  security: 'none' | 'starttls' | 'tls';
+  user: string;
+  password_set: boolean;
+  from_address: string;
+  from_name: string;
+  configured: boolean;
+}
+
 let onUnauthorized: (() => void) | null = null;
 /** Called when any request (other than login) answers 401: the session is gone. */
 export function setUnauthorizedHandler(fn: () => void): void {
@@ -66,6 +78,15 @@ export const api = {
   accept: (id: number) => request<{ conversation: Conversation }>('POST', `/conversations/${id}/accept`),
   /** Declines a request offered to me: routing offers it to the next agent at once. */
   passOn: (id: number) => request<void>('POST', `/conversations/${id}/pass-on`),
+  /** The claimer emails a missed chat's visitor: the transcript, or a reply (docs/missed-chats.md). */
+  followupEmail: (id: number, body: { kind: 'transcript' | 'reply'; body?: string; include_transcript?: boolean; lang?: string }) =>
+    request<{ event: ChatEvent }>('POST', `/conversations/${id}/followup/email`, body),
+  /** Whether a mail server is set up (any agent). */
+  emailStatus: () => request<{ configured: boolean }>('GET', '/email'),
+  /** Admins: the mail server of follow-up emails; the password never comes back. */
+  emailSettings: () => request<{ email: EmailSettings }>('GET', '/admin/email'),
+  saveEmailSettings: (body: Record<string, unknown>) => request<{ email: EmailSettings }>('PUT', '/admin/email', body),
+  testEmail: () => request<void>('POST', '/admin/email/test'),
   /** A missed chat's follow-up: claim, release or done. */
   followup: (id: number, action: 'claim' | 'release' | 'done') =>
     request<{ conversation: Summary }>('POST', `/conversations/${id}/followup/${action}`),

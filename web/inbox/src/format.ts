@@ -48,7 +48,7 @@ export function initials(name: string | null | undefined): string {
 }
 
 // The built-in activity types have texts (activity.<type>); a custom type is shown as its words.
-const ACTIVITY_TYPES = new Set(['page_visit', 'form_filled', 'chat_started', 'chat_engaged', 'chat_ended', 'chat', 'meeting_booked', 'meeting_rescheduled', 'meeting_cancelled', 'link_clicked', 'custom']);
+const ACTIVITY_TYPES = new Set(['page_visit', 'form_filled', 'chat_started', 'chat_engaged', 'chat_ended', 'chat', 'meeting_booked', 'meeting_rescheduled', 'meeting_cancelled', 'link_clicked', 'custom', 'followup_emailed']);
 
 // The fields of a form_filled entry, in the order the form asks them (activity.field.<key>).
 const FORM_FIELDS = ['name', 'email', 'job_title', 'phone', 'company'];
@@ -176,6 +176,17 @@ export function systemText(kind: string, body: string, fallbackReason?: string |
       return t('system.followupReleased', { name: b });
     case 'followup.done':
       return t('system.followupDone', { name: b });
+    case 'followup.emailed': {
+      // body: {"agent_name","kind":"transcript"|"reply","to"} (docs/api.md)
+      let e: { agent_name?: unknown; kind?: unknown; to?: unknown } = {};
+      try {
+        e = JSON.parse(b) ?? {};
+      } catch {
+        /* an unreadable body: the plain sentence below */
+      }
+      const who = { name: String(e.agent_name ?? ''), to: String(e.to ?? '') };
+      return e.kind === 'reply' ? t('system.followupReplied', who) : t('system.followupEmailed', who);
+    }
     case 'calendar.card': {
       const card = parseCardBody(b);
       return card ? t('system.calendarOf', { name: card.agent_name }) : t('system.calendar');

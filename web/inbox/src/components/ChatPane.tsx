@@ -5,6 +5,7 @@ import { inviteUrl, transcriptUrl } from '../api';
 import type { Agent, CalendarRef, ChatEvent, Summary } from '../types';
 import { clockTime, dayLabel, initials, meetingDateTime, quietSpanBefore, safeHref, shortUrl, statusLabel, systemText } from '../format';
 import { isMeetingKind, parseMeetingBody } from '../../../shared/slots';
+import { FollowupEmail } from './FollowupEmail';
 import { t } from '../i18n';
 import { LoadFailed } from './LoadState';
 import { BackButton } from './BackButton';
@@ -659,6 +660,7 @@ function FollowUpControls({ store, conv }: { store: Store; conv: Summary }) {
           <button type="button" class="btn btn-sm btn-primary" onClick={() => store.followup(conv.id, 'done')} data-testid="followup-done">
             {t('followup.done')}
           </button>
+          <FollowupEmail conv={conv} />
         </>
       )}
     </div>

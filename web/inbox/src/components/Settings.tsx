@@ -8,6 +8,7 @@ import { notificationPermission, notifyInForeground, requestNotificationPermissi
 import { TeamStatus } from './TeamStatus';
 import { ProfileSettings } from './ProfileSettings';
 import { WorkspaceSettings } from './WorkspaceSettings';
+import { EmailSettings } from './EmailSettings';
 import { RoutingSettings } from './RoutingSettings';
 import { CalendarSettings } from './CalendarSettings';
 import { LoadingCard } from './LoadState';
@@ -57,7 +58,10 @@ export function SettingsPage({ store, state }: { store: Store; state: State }) {
         {view === 'team' ? (
           <TeamStatus store={store} state={state} />
         ) : view === 'workspace' ? (
-          <WorkspaceSettings store={store} />
+          <>
+            <WorkspaceSettings store={store} />
+            <EmailSettings store={store} />
+          </>
         ) : view === 'routing' ? (
           <RoutingSettings store={store} state={state} />
         ) : view === 'calendar' ? (
