@@ -3,7 +3,7 @@
 // left becomes a missed chat every agent sees under Missed with a count, live; one agent claims it
 // and the other sees who has it; then, with both available, the request banner shows the visitor's
 // first question (as text) and Pass on moves the request to the other agent at once.
-// (Follow-up by email is not built yet: no SMTP step here.)
+// (Follow-up by email, against a real SMTP server: followup_email.test.mjs.)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiCall, cleanup, httpCall, launchBrowser, newContext, newPage, recordWidgetEvents, scenario, signIn, startServer, until } from './helpers.mjs';
