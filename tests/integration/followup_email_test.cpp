@@ -4,6 +4,8 @@
 // claimer may send, clear errors without a setting, a server that is down or says no answers
 // 502 and records nothing, AUTH when a user is set, and a visitor's name cannot add a header.
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "fixture.hpp"
 #include "smtp_sink.hpp"
@@ -288,6 +290,85 @@ TEST_F(FollowupEmailTest, AVisitorsNameWithLineBreaksCannotAddAHeader) {
   EXPECT_EQ(1, mail.header_count("To"));
   EXPECT_EQ("\"Vera Bcc: victim@evil.test X-Evil: 1\" <vera@example.com>", mail.header("To"));
   EXPECT_EQ((std::vector<std::string>{"vera@example.com"}), mail.rcpt_to);
+}
+
+}  // namespace
+}  // namespace parley::testing
+
+namespace parley::testing {
+namespace {
+
+// A self-signed certificate for 127.0.0.1 and localhost (openssl, a fresh EC key per test).
+struct TestCertificate {
+  std::filesystem::path cert, key;
+  explicit TestCertificate(const std::filesystem::path& dir) : cert(dir / "smtp-cert.pem"), key(dir / "smtp-key.pem") {
+    auto cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+               "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+               key.string() + " -out " + cert.string() + " 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a certificate");
+  }
+};
+
+// The mail server's certificate is trusted by the Parley process (SSL_CERT_FILE, which OpenSSL's
+// default paths read): as with a private CA an operator adds.
+class TrustedTlsEmailTest : public FollowupEmailTest {
+ protected:
+  void SetUp() override {
+    ::setenv("SSL_CERT_FILE", certificate.cert.c_str(), 1);
+    FollowupEmailTest::SetUp();
+    ::unsetenv("SSL_CERT_FILE");  // only the server process, started above, keeps it
+  }
+  TempDir cert_dir;
+  TestCertificate certificate{cert_dir.path};
+};
+
+TEST_F(FollowupEmailTest, ACertificateTheSystemDoesNotTrustIsRefused) {
+  TempDir cert_dir;
+  TestCertificate certificate(cert_dir.path);
+  SmtpSink sink({.user = "mailer", .password = "s3cret", .tls = "starttls",
+                 .cert_file = certificate.cert.string(), .key_file = certificate.key.string()});
+  auto alice = login("alice@example.com");
+  auto id = claimed_missed_chat(alice);
+  ASSERT_EQ(200, configure(sink.port(), {{"security", "starttls"}, {"user", "mailer"},
+                                         {"password", "s3cret"}}).status);
+  auto r = send(alice, id, {{"kind", "transcript"}});
+  EXPECT_EQ(502, r.status) << r.body;
+  EXPECT_NE(std::string::npos, r.body.find("could not send: the TLS handshake or the certificate check failed")) << r.body;
+  EXPECT_TRUE(sink.mails().empty());
+  EXPECT_FALSE(emailed(alice, id));
+
+  // starttls asked, but the server does not offer it: no login or message in clear text.
+  SmtpSink plain({.user = "mailer", .password = "s3cret"});
+  ASSERT_EQ(200, configure(plain.port(), {{"security", "starttls"}}).status);
+  r = send(alice, id, {{"kind", "transcript"}});
+  EXPECT_EQ(502, r.status) << r.body;
+  EXPECT_NE(std::string::npos, r.body.find("the server does not offer STARTTLS")) << r.body;
+  EXPECT_TRUE(plain.mails().empty());
+}
+
+TEST_F(TrustedTlsEmailTest, StartTlsAndImplicitTlsCarryTheLoginAndTheMessage) {
+  SmtpSink starttls({.user = "mailer", .password = "s3cret", .tls = "starttls",
+                     .cert_file = certificate.cert.string(), .key_file = certificate.key.string()});
+  auto alice = login("alice@example.com");
+  auto id = claimed_missed_chat(alice);
+  ASSERT_EQ(200, configure(starttls.port(), {{"security", "starttls"}, {"user", "mailer"},
+                                             {"password", "s3cret"}}).status);
+  auto r = send(alice, id, {{"kind", "transcript"}});
+  ASSERT_EQ(201, r.status) << r.body;
+  auto mail = starttls.wait_for_mail();
+  EXPECT_TRUE(mail.tls);
+  EXPECT_EQ("mailer", mail.auth_user);
+  EXPECT_EQ("Transcript of your chat with Acme Support", mail.header("Subject"));
+
+  SmtpSink implicit({.tls = "tls", .cert_file = certificate.cert.string(),
+                     .key_file = certificate.key.string()});
+  ASSERT_EQ(200, configure(implicit.port(), {{"security", "tls"}, {"user", ""}}).status);
+  r = send(alice, id, {{"kind", "reply"}, {"body", "Over TLS."}});
+  ASSERT_EQ(201, r.status) << r.body;
+  mail = implicit.wait_for_mail();
+  EXPECT_TRUE(mail.tls);
+  EXPECT_EQ("", mail.auth_mechanism);
+  EXPECT_TRUE(mail.text().starts_with("Over TLS.")) << mail.text();
 }
 
 }  // namespace

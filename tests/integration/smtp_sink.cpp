@@ -1,6 +1,7 @@
 #include "smtp_sink.hpp"
 
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <sys/socket.h>
@@ -143,21 +144,51 @@ SmtpSink::~SmtpSink() {
 }
 
 void SmtpSink::serve(tcp::socket socket) {
+  namespace ssl = asio::ssl;
+  ssl::context ctx(ssl::context::tls_server);
+  if (!options_.tls.empty()) {
+    ctx.use_certificate_chain_file(options_.cert_file);
+    ctx.use_private_key_file(options_.key_file, ssl::context::pem);
+  }
+  ssl::stream<tcp::socket> stream(std::move(socket), ctx);
+  bool tls = false;
   asio::streambuf in;
+  auto handshake = [&]() {
+    boost::system::error_code ec;
+    stream.handshake(ssl::stream_base::server, ec);
+    if (ec) {
+      std::lock_guard lock(mutex_);
+      ++failed_handshakes_;
+      throw std::runtime_error("handshake: " + ec.message());
+    }
+    tls = true;
+    in.consume(in.size());
+  };
   auto read_line = [&]() {
-    asio::read_until(socket, in, "\r\n");
+    if (tls) {
+      asio::read_until(stream, in, "\r\n");
+    } else {
+      asio::read_until(stream.next_layer(), in, "\r\n");
+    }
     std::istream is(&in);
     std::string line;
     std::getline(is, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
   };
-  auto say = [&](const std::string& reply) { asio::write(socket, asio::buffer(reply + "\r\n")); };
+  auto say = [&](const std::string& reply) {
+    if (tls) {
+      asio::write(stream, asio::buffer(reply + "\r\n"));
+    } else {
+      asio::write(stream.next_layer(), asio::buffer(reply + "\r\n"));
+    }
+  };
   auto refusal = [&](const std::string& step) -> std::optional<std::string> {
     auto it = options_.refuse.find(step);
     if (it == options_.refuse.end()) return std::nullopt;
     return it->second;
   };
+  if (options_.tls == "tls") handshake();
 
   ReceivedMail mail;
   bool authed = options_.user.empty();
@@ -171,8 +202,13 @@ void SmtpSink::serve(tcp::socket socket) {
       for (const auto& m : options_.auth_methods) methods += " " + m;
       say("250-sink.test greets you");
       say("250-8BITMIME");
+      if (options_.tls == "starttls" && !tls) say("250-STARTTLS");
       if (!options_.auth_methods.empty()) say("250-AUTH" + methods);
       say("250 SIZE 1000000");
+    } else if (verb == "STARTTLS" && options_.tls == "starttls" && !tls) {
+      say("220 2.0.0 Ready to start TLS");
+      handshake();
+      mail = ReceivedMail{};  // RFC 3207: everything before is forgotten
     } else if (verb == "HELO") {
       say("250 sink.test");
     } else if (verb == "AUTH") {
@@ -239,6 +275,7 @@ void SmtpSink::serve(tcp::socket socket) {
         continue;
       }
       mail.data = std::move(data);
+      mail.tls = tls;
       {
         std::lock_guard lock(mutex_);
         mails_.push_back(mail);
@@ -272,6 +309,11 @@ ReceivedMail SmtpSink::wait_for_mail(std::chrono::milliseconds timeout) {
 std::vector<ReceivedMail> SmtpSink::mails() {
   std::lock_guard lock(mutex_);
   return mails_;
+}
+
+int SmtpSink::failed_handshakes() {
+  std::lock_guard lock(mutex_);
+  return failed_handshakes_;
 }
 
 int SmtpSink::connections() {

@@ -24,12 +24,18 @@ struct SinkOptions {
   std::vector<std::string> auth_methods{"PLAIN", "LOGIN"};
   // A step ("MAIL", "RCPT", "DATA" = after the message) answered with this reply instead.
   std::map<std::string, std::string> refuse;
+  // TLS: "starttls" offers STARTTLS, "tls" speaks TLS from the first byte; with the
+  // certificate and key (PEM files) given here.
+  std::string tls;
+  std::string cert_file;
+  std::string key_file;
 };
 
 struct ReceivedMail {
   std::string ehlo;
   std::string auth_mechanism;  // "" without AUTH
   std::string auth_user;
+  bool tls = false;  // the message came over TLS
   std::string mail_from;
   std::vector<std::string> rcpt_to;
   std::string data;  // as sent, dot-unstuffed, CRLF line ends, without the final "."
@@ -51,6 +57,8 @@ class SmtpSink {
   ReceivedMail wait_for_mail(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::vector<ReceivedMail> mails();
   int connections();
+  // Connections whose TLS handshake failed (the client refused the certificate, say).
+  int failed_handshakes();
 
  private:
   void serve(boost::asio::ip::tcp::socket socket);
@@ -63,6 +71,7 @@ class SmtpSink {
   std::vector<ReceivedMail> mails_;
   std::size_t taken_ = 0;
   int connections_ = 0;
+  int failed_handshakes_ = 0;
   std::thread thread_;
 };
 
