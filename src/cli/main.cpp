@@ -35,6 +35,7 @@
 #include "cli/database_options.hpp"
 #include "cli/metrics_options.hpp"
 #include "cli/serve_options.hpp"
+#include "cli/webhook_options.hpp"
 #include "net/guarded_fetch.hpp"
 #include "net/smtp_client.hpp"
 #include "net/log.hpp"
@@ -183,7 +184,8 @@ std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std
 
 int serve(const std::string& listen, const cli::DatabaseOptions& database,
           const ClusterOptions& cluster, const fs::path& web_root, int threads, bool demo,
-          const cli::HardeningFlags& hardening, const cli::MetricsFlags& metrics_flags) {
+          const cli::HardeningFlags& hardening, const cli::MetricsFlags& metrics_flags,
+          const cli::WebhookFlags& webhook_flags) {
   raise_open_file_limit();
   // A peer that went away (Redis restarted, say) must be an error on that write, not a
   // signal that ends the process: Asio's sockets never raise it, hiredis's writes can.
@@ -237,8 +239,14 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
                           [](const core::SmtpSettings& server, const app::OutgoingMail& mail) {
                             return net::smtp_send(server, {mail.from, mail.to, mail.data});
                           });
+  // Webhooks: the outbox is filled by the store's triggers; this node's worker sends it.
+  app::WebhookService webhooks(*store, app::system_now, cli::webhook_transport(), node_id,
+                               webhook_flags.retry_base, webhook_flags.lease);
+  webhooks.on_outcome([&metrics](bool delivered) {
+    delivered ? metrics.webhook_delivered() : metrics.webhook_failed();
+  });
   net::Services services{auth,   agents,   chats, inbox,  routing,  people,
-                         meetings, bus,    health, presence, team, api_tokens, email};
+                         meetings, bus,    health, presence, team, api_tokens, email, webhooks};
 
   std::vector<app::DemoAccount> demo_accounts;
   if (demo) demo_accounts = app::seed_demo(auth, *store, database.data_dir);
@@ -273,9 +281,23 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
       net::log_warn("calendar feed not refreshed", {{"agent_id", agent_id}, {"error", error}});
     }
   });
+  // Webhook deliveries, off the I/O threads; a slow receiver holds up only this thread.
+  PeriodicThread webhook_worker("webhook delivery failed",
+                                std::chrono::milliseconds(webhook_flags.poll), [&webhooks] {
+                                  // Keep going while full batches come back: a backlog drains
+                                  // without waiting a poll interval between batches.
+                                  for (;;) {
+                                    auto pass = webhooks.deliver_due();
+                                    if (pass.delivered + pass.retried + pass.failed <
+                                        app::WebhookService::kBatch) {
+                                      break;
+                                    }
+                                  }
+                                });
   // Tests and scripts wait for this exact line.
   std::cout << "Parley listening on " << base << std::endl;
   server.run();
+  webhook_worker.stop();
   feeds.stop();
   heartbeat.stop();
   deadlines.stop();
@@ -337,6 +359,8 @@ int main(int argc, char** argv) {
   parley::cli::add_hardening_flags(*serve_cmd, hardening);
   parley::cli::MetricsFlags metrics_flags;
   parley::cli::add_metrics_flags(*serve_cmd, metrics_flags);
+  parley::cli::WebhookFlags webhook_flags;
+  parley::cli::add_webhook_flags(*serve_cmd, webhook_flags);
 
   auto* migrate_cmd = cli.add_subcommand(
       "migrate", "Create or upgrade the database and its search index, then exit");
@@ -394,7 +418,7 @@ int main(int argc, char** argv) {
       data_dir_lock.emplace(cli::lock_data_dir_for_use(database.data_dir));
     }
     if (serve_cmd->parsed()) return serve(listen, database, cluster, web_root, threads, demo, hardening,
-                                           metrics_flags);
+                                           metrics_flags, webhook_flags);
     if (migrate_cmd->parsed()) {
       if (to_db && database.db) {
         std::cerr << "parley: migrate copies from --data (SQLite) to --to-db; drop --db\n";

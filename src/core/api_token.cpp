@@ -8,11 +8,12 @@
 namespace parley::core {
 
 namespace {
-constexpr std::array<std::pair<ApiScope, const char*>, 4> kScopeNames{{
+constexpr std::array<std::pair<ApiScope, const char*>, 5> kScopeNames{{
     {ApiScope::conversations_read, "conversations:read"},
     {ApiScope::people_read, "people:read"},
     {ApiScope::people_write, "people:write"},
     {ApiScope::agents_read, "agents:read"},
+    {ApiScope::webhooks_manage, "webhooks:manage"},
 }};
 }  // namespace
 

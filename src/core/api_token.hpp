@@ -23,6 +23,7 @@ enum class ApiScope {
   people_read,         // look a person up by email
   people_write,        // create or update people, import them, post custom activities
   agents_read,         // the team list with each agent's status
+  webhooks_manage,     // the webhook endpoints: list, add, change, delete, their deliveries
 };
 
 // "conversations:read", ...

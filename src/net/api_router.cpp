@@ -14,6 +14,7 @@
 #include "net/json_settings.hpp"
 #include "net/people_routes.hpp"
 #include "net/team_routes.hpp"
+#include "net/webhook_routes.hpp"
 
 namespace parley::net {
 
@@ -157,6 +158,7 @@ class Api {
     if (auto res = handle_team_api(s_, req_, a, parts_, session_token)) return std::move(*res);
     if (auto res = handle_followup_api(s_, req_, a, parts_)) return std::move(*res);
     if (auto res = handle_email_api(s_, req_, a, parts_)) return std::move(*res);
+    if (auto res = handle_webhook_api(s_, req_, a, parts_)) return std::move(*res);
     if (parts_[2] == "me") {
       if (parts_.size() == 3) return only(verb::get, [&] { return ok_json(req_, {{"agent", agent_json(a)}}); });
       if (parts_.size() == 4 && parts_[3] == "availability") {

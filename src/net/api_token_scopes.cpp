@@ -29,6 +29,8 @@ std::optional<ApiScope> scope_for(http::verb method, std::span<const std::string
       return ApiScope::people_write;
     }
     if (what == "activities" && n == 4 && method == http::verb::post) return ApiScope::people_write;
+    // Every webhook route (net/webhook_routes.hpp), whatever the method.
+    if (what == "webhooks") return ApiScope::webhooks_manage;
   }
   return std::nullopt;
 }

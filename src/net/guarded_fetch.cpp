@@ -210,7 +210,17 @@ std::optional<Failed> check_addresses(const Url& u, const std::vector<tcp::endpo
 struct Answer {
   std::string location;  // set for a redirect
   std::string body;
+  unsigned status = 0;
 };
+
+// A POST's content (guarded_post); a GET has none.
+struct PostContent {
+  const std::string& body;
+  const std::vector<std::pair<std::string, std::string>>& headers;
+};
+
+// Bytes of a POST's answer kept: the delivery log shows only the start of it.
+constexpr std::size_t kMaxPostAnswer = 64 * 1024;
 
 bool is_redirect(unsigned status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -223,7 +233,7 @@ template <class Stream>
 asio::awaitable<std::optional<Failed>> talk(Stream& stream, tcp::socket& socket, const Url& u,
                                             const std::vector<tcp::endpoint>& endpoints,
                                             const FetchOptions& o, const bool& timed_out,
-                                            Answer& answer) {
+                                            const PostContent* post, Answer& answer) {
   error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   auto late = [&] {
@@ -252,23 +262,44 @@ asio::awaitable<std::optional<Failed>> talk(Stream& stream, tcp::socket& socket,
     if (ec) co_return Failed{Failure::tls, ec.message()};
   }
 
-  http::request<http::empty_body> req{http::verb::get, u.target, 11};
-  req.set(http::field::host, u.host_header);
-  req.set(http::field::user_agent, o.user_agent);
-  req.set(http::field::accept, o.accept);
-  req.set(http::field::connection, "close");
-  co_await http::async_write(stream, req, token);
+  if (post) {
+    http::request<http::string_body> req{http::verb::post, u.target, 11};
+    req.set(http::field::host, u.host_header);
+    req.set(http::field::user_agent, o.user_agent);
+    req.set(http::field::accept, o.accept);
+    req.set(http::field::connection, "close");
+    for (const auto& [name, value] : post->headers) req.set(name, value);
+    req.body() = post->body;
+    req.prepare_payload();
+    co_await http::async_write(stream, req, token);
+  } else {
+    http::request<http::empty_body> req{http::verb::get, u.target, 11};
+    req.set(http::field::host, u.host_header);
+    req.set(http::field::user_agent, o.user_agent);
+    req.set(http::field::accept, o.accept);
+    req.set(http::field::connection, "close");
+    co_await http::async_write(stream, req, token);
+  }
   if (timed_out) co_return late();
   if (ec) co_return Failed{Failure::broken, "sending: " + ec.message()};
 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(o.max_body);
+  parser.body_limit(post ? kMaxPostAnswer : o.max_body);
   co_await http::async_read_header(stream, buffer, parser, token);
   if (timed_out) co_return late();
-  if (ec == http::error::body_limit) co_return Failed{Failure::too_large, "by Content-Length"};
-  if (ec) co_return Failed{Failure::broken, "reading the header: " + ec.message()};
+  if (ec == http::error::body_limit && !post) co_return Failed{Failure::too_large, "by Content-Length"};
+  if (ec && ec != http::error::body_limit) co_return Failed{Failure::broken, "reading the header: " + ec.message()};
   auto status = parser.get().result_int();
+  if (post) {
+    // Every status is an answer (the caller decides); redirects are not followed, and the
+    // body is kept only as far as it fits (a big one is not an error, just cut).
+    answer.status = status;
+    if (!ec) co_await http::async_read(stream, buffer, parser, token);
+    if (timed_out) co_return late();
+    answer.body = std::move(parser.get().body());
+    co_return std::nullopt;
+  }
   if (is_redirect(status) && parser.get().count(http::field::location)) {
     answer.location = std::string(parser.get()[http::field::location]);
     co_return std::nullopt;
@@ -290,7 +321,7 @@ asio::awaitable<std::optional<Failed>> talk(Stream& stream, tcp::socket& socket,
 template <class Stream>
 std::optional<Failed> run(asio::io_context& ioc, Stream& stream, tcp::socket& socket, const Url& u,
                           const std::vector<tcp::endpoint>& endpoints, const FetchOptions& o,
-                          Clock::time_point deadline, Answer& answer) {
+                          Clock::time_point deadline, const PostContent* post, Answer& answer) {
   bool timed_out = false;
   asio::steady_timer timer(ioc, deadline);
   timer.async_wait([&](error_code ec) {
@@ -300,7 +331,7 @@ std::optional<Failed> run(asio::io_context& ioc, Stream& stream, tcp::socket& so
     socket.close(ignored);
   });
   std::optional<Failed> result = Failed{Failure::broken, "did not finish"};
-  asio::co_spawn(ioc, talk(stream, socket, u, endpoints, o, timed_out, answer),
+  asio::co_spawn(ioc, talk(stream, socket, u, endpoints, o, timed_out, post, answer),
                  [&](std::exception_ptr e, std::optional<Failed> r) {
                    timer.cancel();
                    if (e) {
@@ -314,16 +345,17 @@ std::optional<Failed> run(asio::io_context& ioc, Stream& stream, tcp::socket& so
 }
 
 std::optional<Failed> exchange(const Url& u, const std::vector<tcp::endpoint>& endpoints,
-                               const FetchOptions& o, Clock::time_point deadline, Answer& answer) {
+                               const FetchOptions& o, Clock::time_point deadline, Answer& answer,
+                               const PostContent* post = nullptr) {
   asio::io_context ioc;
   if (!u.tls) {
     tcp::socket socket(ioc);
-    return run(ioc, socket, socket, u, endpoints, o, deadline, answer);
+    return run(ioc, socket, socket, u, endpoints, o, deadline, post, answer);
   }
   auto ctx = verifying_client_context();
   ssl::stream<tcp::socket> stream(ioc, ctx);
   if (!expect_server_name(stream, u.host, u.ip_literal)) return Failed{Failure::tls, "SNI refused"};
-  return run(ioc, stream, stream.next_layer(), u, endpoints, o, deadline, answer);
+  return run(ioc, stream, stream.next_layer(), u, endpoints, o, deadline, post, answer);
 }
 
 core::Error fail(const Url* u, const Failed& f, const FetchOptions& o) {
@@ -353,6 +385,21 @@ core::Result<std::string> guarded_get(const std::string& url, const FetchOptions
       return fail(&*u, {Failure::http_error, "a redirect to a URL that is not http(s)"}, o);
     u = std::move(next);
   }
+}
+
+core::Result<PostAnswer> guarded_post(const std::string& url, const std::string& body,
+                                      const std::vector<std::pair<std::string, std::string>>& headers,
+                                      const FetchOptions& o) {
+  auto deadline = Clock::now() + o.deadline;
+  auto u = parse_url(url);
+  if (!u) return fail(nullptr, {Failure::bad_url, ""}, o);
+  std::vector<tcp::endpoint> endpoints;
+  if (auto f = resolve(*u, deadline, endpoints)) return fail(&*u, *f, o);
+  if (auto f = check_addresses(*u, endpoints, o)) return fail(&*u, *f, o);
+  Answer answer;
+  PostContent content{body, headers};
+  if (auto f = exchange(*u, endpoints, o, deadline, answer, &content)) return fail(&*u, *f, o);
+  return PostAnswer{static_cast<int>(answer.status), std::move(answer.body)};
 }
 
 core::Status check_fetch_url(const std::string& url, const FetchOptions& o) {

@@ -1,5 +1,5 @@
 // The one HTTP(S) client for every URL the server fetches on someone's behalf (calendar
-// feeds now, webhooks later), guarded against server-side request forgery: the host is
+// feeds, webhooks), guarded against server-side request forgery: the host is
 // resolved first and every address checked by core/address_policy (unless the name is on the
 // admin's allow-list), the connection goes to an address that was checked (no second lookup),
 // each redirect is checked the same way, and the body size and total time are capped.
@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -35,6 +36,20 @@ struct FetchOptions {
 // body is over 5 MiB", "could not connect", ...): never the remote status, body or address.
 // The details go to the server's log.
 core::Result<std::string> guarded_get(const std::string& url, const FetchOptions& options = {});
+
+// The answer to a POST, whatever its status (the caller decides what counts).
+struct PostAnswer {
+  int status = 0;
+  std::string body;  // at most the first 64 KiB
+};
+
+// POST `body` with `headers` to `url` under the same guard as guarded_get (address checks,
+// the allow-list, the deadline). Redirects are not followed: a 3xx is an answer like any
+// other. Failures (no answer at all) are bad_request "could not fetch: <generic reason>".
+// For webhooks.
+core::Result<PostAnswer> guarded_post(const std::string& url, const std::string& body,
+                                      const std::vector<std::pair<std::string, std::string>>& headers,
+                                      const FetchOptions& options = {});
 
 // Whether `url` could be fetched: its form, and the addresses its host resolves to now. A
 // name that does not resolve (yet) passes: every fetch checks again. For saving a URL.

@@ -14,6 +14,7 @@
 #include "app/presence.hpp"
 #include "app/routing_admin.hpp"
 #include "app/team_service.hpp"
+#include "app/webhook_service.hpp"
 #include "bus/event_bus.hpp"
 
 namespace parley::net {
@@ -32,6 +33,7 @@ struct Services {
   app::TeamService& team;
   app::ApiTokenService& api_tokens;
   app::EmailService& email;
+  app::WebhookService& webhooks;
 };
 
 inline constexpr const char* kSessionCookie = "parley_session";

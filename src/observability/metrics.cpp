@@ -72,15 +72,13 @@ struct Metrics::Impl {
   prometheus::Counter& webhooks_delivered =
       prometheus::BuildCounter()
           .Name("parley_webhook_deliveries_total")
-          .Help("Webhook deliveries acknowledged by their endpoint (webhooks are not "
-                "implemented yet: always 0)")
+          .Help("Webhook deliveries acknowledged by their endpoint (2xx)")
           .Register(registry)
           .Add({});
   prometheus::Counter& webhooks_failed =
       prometheus::BuildCounter()
           .Name("parley_webhook_delivery_failures_total")
-          .Help("Webhook delivery attempts that failed (webhooks are not implemented yet: "
-                "always 0)")
+          .Help("Webhook delivery attempts that failed (no answer, or not 2xx; each retry counts)")
           .Register(registry)
           .Add({});
   std::map<std::string, prometheus::Counter*, std::less<>> refusal_by_limit;

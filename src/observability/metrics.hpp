@@ -49,7 +49,7 @@ class Metrics {
   // One group-commit batch: `writer` names the writer ("sqlite", "postgresql-0", …), `jobs`
   // how many writes it held, `seconds` from its BEGIN to its COMMIT returning.
   void batch_written(std::string_view writer, std::size_t jobs, double seconds);
-  // Registered now; nothing delivers webhooks yet, so they stay at 0.
+  // Fed by app::WebhookService's worker: each try, delivered or failed.
   void webhook_delivered();
   void webhook_failed();
 

@@ -25,6 +25,7 @@
 #include "store/people_store.hpp"
 #include "store/routing_store.hpp"
 #include "store/settings_store.hpp"
+#include "store/webhook_store.hpp"
 
 namespace parley::store {
 
@@ -37,6 +38,7 @@ class Store : public AgentStore,
               public SettingsStore,
               public FollowupStore,
               public ApiTokenStore,
+              public WebhookStore,
               public MonitoringStore {
  public:
   ~Store() override = default;

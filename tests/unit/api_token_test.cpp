@@ -9,7 +9,7 @@ namespace parley::core {
 namespace {
 
 TEST(ApiScopes, EveryScopeRoundTripsThroughItsName) {
-  ASSERT_EQ(4u, all_api_scopes().size());
+  ASSERT_EQ(5u, all_api_scopes().size());
   for (auto scope : all_api_scopes()) {
     EXPECT_EQ(scope, api_scope_from_string(to_string(scope)));
   }

@@ -293,6 +293,142 @@ CREATE TABLE api_tokens (
   revoked_at   INTEGER
 );
 )sql"},
+    {11, R"sql(
+-- Webhooks (store/webhook_store.hpp). Endpoints: events as " a b " (see core/webhook.hpp).
+CREATE TABLE webhook_endpoints (
+  id         INTEGER PRIMARY KEY,
+  url        TEXT    NOT NULL,
+  events     TEXT    NOT NULL,
+  secret     TEXT    NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at INTEGER NOT NULL
+);
+-- The outbox: one row per event some active endpoint asked for, written by the triggers
+-- below inside the transaction of the change itself. The payload is rendered when sent.
+CREATE TABLE webhook_outbox (
+  id              INTEGER PRIMARY KEY,
+  type            TEXT    NOT NULL,
+  conversation_id INTEGER,
+  seq             INTEGER,
+  meeting_id      INTEGER,
+  person_id       INTEGER,
+  created_at      INTEGER NOT NULL
+);
+-- One row per (event, endpoint). Claimed by a conditional update of the lease columns;
+-- started_at is where the 24 h of retries count from (the event, or a redeliver).
+CREATE TABLE webhook_deliveries (
+  id              INTEGER PRIMARY KEY,
+  outbox_id       INTEGER NOT NULL REFERENCES webhook_outbox(id),
+  endpoint_id     INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+  conversation_id INTEGER,
+  status          TEXT    NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  started_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_owner     TEXT,
+  lease_until     INTEGER,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, id DESC);
+-- "Is an earlier delivery of this conversation to this endpoint still waiting?"
+CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries(endpoint_id, conversation_id, id)
+  WHERE status = 'pending';
+CREATE TABLE webhook_attempts (
+  id          INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id),
+  attempt     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  http_status INTEGER,
+  error       TEXT    NOT NULL DEFAULT '',
+  snippet     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id DESC);
+
+-- Conversation events: text -> message.created, chat.accepted -> chat.started, the others
+-- by their own name. Nothing is written unless some active endpoint wants the event.
+CREATE TRIGGER webhook_on_message AFTER INSERT ON messages
+WHEN new.kind IN ('text', 'chat.requested', 'chat.accepted', 'chat.ended', 'chat.missed')
+ AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.active = 1 AND instr(e.events,
+       ' ' || CASE new.kind WHEN 'text' THEN 'message.created'
+                            WHEN 'chat.accepted' THEN 'chat.started' ELSE new.kind END || ' ') > 0)
+BEGIN
+  INSERT INTO webhook_outbox (type, conversation_id, seq, created_at)
+    VALUES (CASE new.kind WHEN 'text' THEN 'message.created'
+                          WHEN 'chat.accepted' THEN 'chat.started' ELSE new.kind END,
+            new.conversation_id, new.seq, new.created_at);
+  INSERT INTO webhook_deliveries (outbox_id, endpoint_id, conversation_id, started_at,
+                                  next_attempt_at, created_at)
+    SELECT o.id, e.id, o.conversation_id, o.created_at, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e
+      ON e.active = 1 AND instr(e.events, ' ' || o.type || ' ') > 0
+    WHERE o.id = last_insert_rowid();
+END;
+
+-- Meetings: booked on insert; moved (a new sequence) or cancelled on update.
+CREATE TRIGGER webhook_on_meeting_booked AFTER INSERT ON meetings
+WHEN EXISTS (SELECT 1 FROM webhook_endpoints e
+             WHERE e.active = 1 AND instr(e.events, ' meeting.booked ') > 0)
+BEGIN
+  INSERT INTO webhook_outbox (type, conversation_id, meeting_id, created_at)
+    VALUES ('meeting.booked', new.conversation_id, new.id, new.updated_at);
+  INSERT INTO webhook_deliveries (outbox_id, endpoint_id, conversation_id, started_at,
+                                  next_attempt_at, created_at)
+    SELECT o.id, e.id, o.conversation_id, o.created_at, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e
+      ON e.active = 1 AND instr(e.events, ' ' || o.type || ' ') > 0
+    WHERE o.id = last_insert_rowid();
+END;
+CREATE TRIGGER webhook_on_meeting_changed AFTER UPDATE OF status, sequence ON meetings
+WHEN (new.status = 'cancelled' AND old.status <> 'cancelled'
+      AND EXISTS (SELECT 1 FROM webhook_endpoints e
+                  WHERE e.active = 1 AND instr(e.events, ' meeting.cancelled ') > 0))
+  OR (new.status <> 'cancelled' AND new.sequence > old.sequence
+      AND EXISTS (SELECT 1 FROM webhook_endpoints e
+                  WHERE e.active = 1 AND instr(e.events, ' meeting.rescheduled ') > 0))
+BEGIN
+  INSERT INTO webhook_outbox (type, conversation_id, meeting_id, created_at)
+    VALUES (CASE WHEN new.status = 'cancelled' THEN 'meeting.cancelled'
+                 ELSE 'meeting.rescheduled' END,
+            new.conversation_id, new.id, new.updated_at);
+  INSERT INTO webhook_deliveries (outbox_id, endpoint_id, conversation_id, started_at,
+                                  next_attempt_at, created_at)
+    SELECT o.id, e.id, o.conversation_id, o.created_at, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e
+      ON e.active = 1 AND instr(e.events, ' ' || o.type || ' ') > 0
+    WHERE o.id = last_insert_rowid();
+END;
+
+-- People: created, or any field changed.
+CREATE TRIGGER webhook_on_person_inserted AFTER INSERT ON people
+WHEN EXISTS (SELECT 1 FROM webhook_endpoints e
+             WHERE e.active = 1 AND instr(e.events, ' person.updated ') > 0)
+BEGIN
+  INSERT INTO webhook_outbox (type, person_id, created_at)
+    VALUES ('person.updated', new.id, new.updated_at);
+  INSERT INTO webhook_deliveries (outbox_id, endpoint_id, started_at, next_attempt_at, created_at)
+    SELECT o.id, e.id, o.created_at, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e
+      ON e.active = 1 AND instr(e.events, ' person.updated ') > 0
+    WHERE o.id = last_insert_rowid();
+END;
+CREATE TRIGGER webhook_on_person_updated AFTER UPDATE ON people
+WHEN (new.email IS NOT old.email OR new.name IS NOT old.name OR new.job_title IS NOT old.job_title
+      OR new.phone IS NOT old.phone OR new.company IS NOT old.company
+      OR new.crm_status IS NOT old.crm_status)
+ AND EXISTS (SELECT 1 FROM webhook_endpoints e
+             WHERE e.active = 1 AND instr(e.events, ' person.updated ') > 0)
+BEGIN
+  INSERT INTO webhook_outbox (type, person_id, created_at)
+    VALUES ('person.updated', new.id, new.updated_at);
+  INSERT INTO webhook_deliveries (outbox_id, endpoint_id, started_at, next_attempt_at, created_at)
+    SELECT o.id, e.id, o.created_at, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e
+      ON e.active = 1 AND instr(e.events, ' person.updated ') > 0
+    WHERE o.id = last_insert_rowid();
+END;
+)sql"},
     // A full-text index over messages (FTS5, external content) will be a later step.
 };
 

@@ -131,6 +131,21 @@ class SqliteStore final : public Store {
   bool revoke_api_token(Id id, Millis now) override;
   void touch_api_token(Id id, Millis now) override;
 
+  // --- webhooks (sqlite_webhooks.cpp) ---
+  core::WebhookEndpoint create_webhook(const core::WebhookEndpoint& endpoint) override;
+  std::vector<core::WebhookEndpoint> list_webhooks() override;
+  std::optional<core::WebhookEndpoint> find_webhook(Id id) override;
+  std::optional<core::WebhookEndpoint> update_webhook(const core::WebhookEndpoint& endpoint) override;
+  bool set_webhook_secret(Id id, std::string_view secret) override;
+  bool delete_webhook(Id id) override;
+  std::vector<core::WebhookDelivery> webhook_deliveries(Id endpoint_id, int limit) override;
+  bool redeliver_webhook(Id endpoint_id, Id delivery_id, Millis now) override;
+  std::vector<ClaimedDelivery> claim_webhook_deliveries(std::string_view node, Millis now,
+                                                        Millis lease, int limit) override;
+  bool finish_webhook_attempt(const WebhookAttemptResult& result) override;
+  std::optional<core::Person> find_person(Id person_id) override;
+  int count_pending_webhook_deliveries() override;
+
   std::vector<AgentLoad> agent_loads_at(Millis now) override;
 
   // --- monitoring (sqlite_monitoring.cpp) ---
