@@ -1,7 +1,7 @@
 // Thin REST client for /api/v1. The agent is authenticated by the HttpOnly session cookie.
 import { ApiError, fetchJson } from '../../shared/http';
 import { pageQuery } from '../../shared/protocol';
-import type { AdminSettings, Agent, ApiToken, AgentSettings, MemberPatch, NewMember, PasswordLink, PersonFields, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary } from './types';
+import type { AdminSettings, Agent, ApiToken, AgentSettings, MemberPatch, NewMember, PasswordLink, PersonFields, Calendar, CalendarRef, ChatEvent, Conversation, ConversationDetail, EventsPage, Meeting, PageQuery, Routing, SlotList, Summary, WebhookDelivery, WebhookEndpoint } from './types';
 import { language } from './i18n';
 
 export { ApiError };
@@ -129,6 +129,13 @@ export const api = {
   apiTokens: () => request<{ tokens: ApiToken[]; scopes: string[] }>('GET', '/admin/api-tokens'),
   createApiToken: (name: string, scopes: string[]) => request<{ token: ApiToken; secret: string }>('POST', '/admin/api-tokens', { name, scopes }),
   revokeApiToken: (id: number) => request<void>('DELETE', `/admin/api-tokens/${id}`),
+  webhooks: () => request<{ endpoints: WebhookEndpoint[]; events: string[] }>('GET', '/admin/webhooks'),
+  createWebhook: (url: string, events: string[]) => request<{ endpoint: WebhookEndpoint }>('POST', '/admin/webhooks', { url, events }),
+  updateWebhook: (id: number, change: { url: string; events: string[]; active: boolean }) => request<{ endpoint: WebhookEndpoint }>('PUT', `/admin/webhooks/${id}`, change),
+  deleteWebhook: (id: number) => request<void>('DELETE', `/admin/webhooks/${id}`),
+  rotateWebhookSecret: (id: number) => request<{ endpoint: WebhookEndpoint }>('POST', `/admin/webhooks/${id}/rotate-secret`),
+  webhookDeliveries: (id: number) => request<{ deliveries: WebhookDelivery[] }>('GET', `/admin/webhooks/${id}/deliveries`),
+  redeliverWebhook: (id: number, deliveryId: number) => request<{ redelivering: boolean }>('POST', `/admin/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
   importPeopleCsv: (csv: string) => request<{ imported: number; created: number; updated: number }>('POST', '/admin/people/import', new RawBody(csv, 'text/csv; charset=utf-8'), 30_000),
   /** The set-password page (no session): whose link it is, then the new password (signs in). */
   checkPasswordLink: (token: string) => request<{ agent: { name: string; email: string } }>('POST', '/auth/password-link/check', { token }),

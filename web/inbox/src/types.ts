@@ -244,3 +244,30 @@ export type ServerFrame =
   | { type: MeetingFrameType; meeting: Meeting }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; ref?: string | number | null; retry_after_ms?: number; conversation_id?: number };
+/** A webhook endpoint (docs/api.md, "Webhooks"); admins see its secret. */
+export interface WebhookEndpoint {
+  id: number;
+  url: string;
+  events: string[];
+  secret: string;
+  active: boolean;
+  created_at: number;
+}
+export interface WebhookAttempt {
+  attempt: number;
+  at: number;
+  http_status: number | null;
+  error: string;
+  snippet: string;
+}
+export interface WebhookDelivery {
+  id: number;
+  event_id: string;
+  type: string;
+  conversation_id: number | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number | null;
+  log: WebhookAttempt[];
+}

@@ -10,6 +10,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { AddAgentForm, EditAgentForm, LinkNotice } from './TeamForms';
 import { PeopleImport } from './PeopleImport';
 import { ApiTokens } from './ApiTokens';
+import { Webhooks } from './Webhooks';
 import './team.css';
 import { t } from '../i18n';
 
@@ -285,6 +286,7 @@ export function TeamStatus({ store, state }: { store: Store; state: State }) {
       )}
       <PeopleImport />
       <ApiTokens zone={zone} />
+      <Webhooks zone={zone} />
     </div>
   );
 }
