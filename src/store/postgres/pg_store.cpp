@@ -61,9 +61,9 @@ core::SmtpSettings PgStore::load_smtp_settings() {
   });
 }
 
-void PgStore::save_smtp_settings(const core::SmtpSettings& settings) {
+void PgStore::save_setting_rows(const std::vector<std::pair<std::string, std::string>>& rows) {
   write([&](PgConnection& db) {
-    for (const auto& [key, value] : smtp_setting_rows(settings)) {
+    for (const auto& [key, value] : rows) {
       db.query(
           "INSERT INTO settings (key, value) VALUES ($1, $2) "
           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -73,17 +73,11 @@ void PgStore::save_smtp_settings(const core::SmtpSettings& settings) {
   });
 }
 
-void PgStore::save_chat_policy(const core::ChatPolicy& p) {
-  write([&](PgConnection& db) {
-    for (const auto& [key, value] : policy_settings(p)) {
-      db.query(
-          "INSERT INTO settings (key, value) VALUES ($1, $2) "
-          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-          key, value);
-    }
-    return 0;
-  });
+void PgStore::save_smtp_settings(const core::SmtpSettings& settings) {
+  save_setting_rows(smtp_setting_rows(settings));
 }
+
+void PgStore::save_chat_policy(const core::ChatPolicy& p) { save_setting_rows(policy_settings(p)); }
 
 }  // namespace postgres
 }  // namespace parley::store

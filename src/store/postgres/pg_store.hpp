@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/postgres/pg_group_commit.hpp"
@@ -169,6 +170,9 @@ class PgStore final : public Store {
   void save_smtp_settings(const core::SmtpSettings& settings) override;
 
  private:
+  // Upserts settings rows (key, value) in one transaction: the chat policy's, the SMTP setting's.
+  void save_setting_rows(const std::vector<std::pair<std::string, std::string>>& rows);
+
   // Runs fn(conn) in a transaction on a pooled connection and commits, unless fn returns a
   // core::Result holding an error (then it rolls back). A serialization failure or deadlock
   // runs it again (a few times); any other PgError propagates.

@@ -331,10 +331,10 @@ core::SmtpSettings SqliteStore::load_smtp_settings() {
   return settings;
 }
 
-void SqliteStore::save_smtp_settings(const core::SmtpSettings& settings) {
+void SqliteStore::save_setting_rows(const std::vector<std::pair<std::string, std::string>>& rows) {
   writer_.run([&](Connection& db) -> int {
     Transaction tx(db);
-    for (const auto& [key, value] : smtp_setting_rows(settings)) {
+    for (const auto& [key, value] : rows) {
       db.prepare(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -346,20 +346,11 @@ void SqliteStore::save_smtp_settings(const core::SmtpSettings& settings) {
   });
 }
 
-void SqliteStore::save_chat_policy(const core::ChatPolicy& p) {
-  writer_.run([&](Connection& db) -> int {
-    Transaction tx(db);
-    for (const auto& [key, value] : policy_settings(p)) {
-      db.prepare(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-          .bind_all(key, value)
-          .run();
-    }
-    tx.commit();
-    return 0;
-  });
+void SqliteStore::save_smtp_settings(const core::SmtpSettings& settings) {
+  save_setting_rows(smtp_setting_rows(settings));
 }
+
+void SqliteStore::save_chat_policy(const core::ChatPolicy& p) { save_setting_rows(policy_settings(p)); }
 
 }  // namespace sqlite
 }  // namespace parley::store

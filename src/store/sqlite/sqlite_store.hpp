@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/group_commit.hpp"
@@ -155,6 +157,9 @@ class SqliteStore final : public Store {
   std::optional<std::string> probe_write(Millis now) override;
 
  private:
+  // Upserts settings rows (key, value) in one transaction: the chat policy's, the SMTP setting's.
+  void save_setting_rows(const std::vector<std::pair<std::string, std::string>>& rows);
+
   std::vector<core::Message> events_page(Id conversation_id, std::int64_t seq, int limit,
                                          bool after);
   std::unique_ptr<Connection> write_conn_;  // used only by writer_'s thread after open
