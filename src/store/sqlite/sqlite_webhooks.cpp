@@ -120,6 +120,17 @@ bool SqliteStore::redeliver_webhook(Id endpoint_id, Id delivery_id, Millis now) 
 
 std::vector<ClaimedDelivery> SqliteStore::claim_webhook_deliveries(std::string_view node, Millis now,
                                                                    Millis lease, int limit) {
+  // The worker asks several times a second, nearly always for nothing: a reader answers
+  // that, so the one writer (and the messages' group commit) is taken only when there is
+  // something to claim. One found here and gone by the claim is simply not claimed.
+  {
+    auto conn = readers_.lease();
+    auto due = conn->prepare(
+        "SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?1 "
+        "AND (lease_until IS NULL OR lease_until <= ?1) LIMIT 1");
+    due.bind_all(now);
+    if (!due.step()) return {};
+  }
   return writer_.run([&](Connection& db) {
     Transaction tx(db);
     std::vector<Id> ids;
