@@ -117,5 +117,62 @@ TEST_F(SqliteStoreTest, DatabaseErrorsThrowStoreFailure) {
   EXPECT_THROW(s->create_session("tok", 777, 10), StoreFailure);
 }
 
+// The webhook trigger on messages costs every insert even when its WHEN is false, so it exists
+// only while an active endpoint wants one of its events (sqlite/message_webhook_trigger.hpp).
+TEST_F(SqliteStoreTest, TheMessageWebhookTriggerExistsOnlyWhileAnEndpointWantsItsEvents) {
+  auto trigger = [&] {
+    return raw(path(), "SELECT count(*) FROM sqlite_schema WHERE name = 'webhook_on_message'");
+  };
+  auto endpoint = [](std::vector<std::string> events, bool active) {
+    core::WebhookEndpoint e;
+    e.url = "https://crm.example.com/hook";
+    e.events = std::move(events);
+    e.secret = "whsec_test";
+    e.active = active;
+    e.created_at = 1;
+    return e;
+  };
+  auto s = open_sqlite_store(path());
+  EXPECT_EQ("0", trigger());
+  auto meetings = s->create_webhook(endpoint({"meeting.booked", "person.updated"}, true));
+  EXPECT_EQ("0", trigger()) << "no endpoint wants a conversation event";
+  auto ended = s->create_webhook(endpoint({"chat.ended"}, false));
+  EXPECT_EQ("0", trigger()) << "a disabled endpoint wants nothing";
+  ended.active = true;
+  ASSERT_TRUE(s->update_webhook(ended));
+  EXPECT_EQ("1", trigger());
+  ended.events = {"meeting.cancelled"};
+  ASSERT_TRUE(s->update_webhook(ended));
+  EXPECT_EQ("0", trigger()) << "its last conversation event was unsubscribed";
+  auto messages = s->create_webhook(endpoint({"message.created"}, true));
+  EXPECT_EQ("1", trigger());
+
+  // A message now reaches the outbox; after the endpoint is deleted, nothing does.
+  auto a = s->create_agent({"ann", "ann@x.com", "h"}).value();
+  s->set_availability_override(a.id, true, 1).value();
+  std::vector<Id> online{a.id};
+  s->report_presence(kTestNode, online, kOnlineForTheTest);
+  auto v = s->create_visitor("tok", 1);
+  auto c = s->request_chat({v.id, {"V", "v@x.com", {}, {}, {}, "/"}, "f"}, round_robin(), 2)
+               ->conversation.id;
+  ASSERT_TRUE(s->accept_chat(c, a.id, 3).ok());
+  auto outbox = [&] { return raw(path(), "SELECT count(*) FROM webhook_outbox WHERE type = 'message.created'"); };
+  ASSERT_TRUE(s->append_message({c, core::Actor::of_visitor(v.id), "hello", "m1"}, 4).ok());
+  EXPECT_EQ("1", outbox());
+  ASSERT_TRUE(s->delete_webhook(messages.id));
+  EXPECT_EQ("0", trigger());
+  ASSERT_TRUE(s->append_message({c, core::Actor::of_visitor(v.id), "again", "m2"}, 5).ok());
+  EXPECT_EQ("1", outbox());
+  (void)meetings;
+
+  // A file whose endpoints want conversation events gets the trigger back at open (a file
+  // migrated from version 11 had it dropped by migration 12).
+  s->create_webhook(endpoint({"chat.missed"}, true));
+  s.reset();
+  raw(path(), "DROP TRIGGER webhook_on_message");
+  s = open_sqlite_store(path());
+  EXPECT_EQ("1", trigger());
+}
+
 }  // namespace
 }  // namespace parley::store::testing

@@ -429,7 +429,12 @@ BEGIN
     WHERE o.id = last_insert_rowid();
 END;
 )sql"},
-    // A full-text index over messages (FTS5, external content) will be a later step.
+    {12, R"sql(
+-- The webhook trigger on messages now exists only while an active endpoint wants one of its
+-- events: sqlite/message_webhook_trigger.cpp creates or drops it with each endpoint change
+-- and at open (a trigger whose WHEN is false still costs every inserted message).
+DROP TRIGGER webhook_on_message;
+)sql"},
 };
 
 }  // namespace

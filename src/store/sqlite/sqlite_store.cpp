@@ -9,6 +9,7 @@
 #include "core/validation.hpp"
 #include "store/policy_settings.hpp"
 #include "store/smtp_settings_rows.hpp"
+#include "store/sqlite/message_webhook_trigger.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/store_sql.hpp"
@@ -27,6 +28,11 @@ constexpr std::size_t kMaxIdleReaders = 8;
 std::unique_ptr<Connection> open_migrated(const std::string& path) {
   auto conn = std::make_unique<Connection>(path, true);
   apply_migrations(*conn);
+  {
+    Transaction tx(*conn);
+    sync_message_webhook_trigger(*conn);
+    tx.commit();
+  }
   // The Checkpointer does this off the commit path; 10,000 pages (~40 MB) is only the
   // safety net if it falls behind.
   conn->exec("PRAGMA wal_autocheckpoint=10000");

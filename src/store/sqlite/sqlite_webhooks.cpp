@@ -1,9 +1,11 @@
 // SqliteStore, webhooks (store/webhook_store.hpp). The outbox rows themselves are written by
-// the triggers of migration 11, inside the writer's transaction of each change.
+// the triggers of migration 11 and the message trigger (message_webhook_trigger.hpp), inside
+// the writer's transaction of each change. Every change of an endpoint re-syncs that trigger.
 #include <algorithm>
 #include <map>
 
 #include "store/rows.hpp"
+#include "store/sqlite/message_webhook_trigger.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/webhook_rows.hpp"
 
@@ -30,6 +32,7 @@ core::WebhookEndpoint SqliteStore::create_webhook(const core::WebhookEndpoint& e
     s.step();
     auto created = read_webhook_endpoint(s);
     s.run();
+    sync_message_webhook_trigger(db);
     return created;
   });
 }
@@ -56,6 +59,7 @@ std::optional<core::WebhookEndpoint> SqliteStore::update_webhook(const core::Web
     if (!s.step()) return std::nullopt;
     auto updated = read_webhook_endpoint(s);
     s.run();
+    sync_message_webhook_trigger(db);
     return updated;
   });
 }
@@ -77,6 +81,7 @@ bool SqliteStore::delete_webhook(Id id) {
     db.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1").bind_all(id).run();
     db.prepare("DELETE FROM webhook_endpoints WHERE id = ?1").bind_all(id).run();
     bool deleted = db.changes() > 0;
+    sync_message_webhook_trigger(db);
     tx.commit();
     return deleted;
   });
