@@ -15,7 +15,8 @@
 # Knobs (environment): SERVER_THREADS, LOADGEN_THREADS, BUILD_DIR, RESULTS_DIR, KEEP_WORK=1,
 # SKIP_BUILD=1 (use the binaries already built), BENCH_TMP (where the databases go; a real disk),
 # BENCH_SERVE_FLAGS (serve flags for Parley instead of the detected ones that lift its limits),
-# CLUSTER_RETRIES (cluster: runs again a throughput or latency step whose setup failed; 2).
+# CLUSTER_RETRIES (cluster: runs again a throughput or latency step whose setup failed; 2),
+# LONG_CHAT_WINDOW (the long chat's unacknowledged sends per side while filling; 32).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +29,7 @@ while (($#)); do
     --parley) PARLEY=$2; shift 2 ;;
     --loadgen) LOADGEN=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,15 +47,18 @@ case $PROFILE in
   smoke)
     IDLE_CONNS=20 PAIRS=4 AGENTS=2 WINDOW=4 TP_DURATION=10 TP_MESSAGES=400 TP_WARMUP=0
     LAT_RATE=200 LAT_DURATION=1 LAT_WARMUP=0 SEED_CONV=1000 SEED_MSGS=10000 INBOX_REQ=20 SOAK_S=0
-    STORM_RATE=100 STORM_DURATION=1 STORM_WARMUP=0 STORM_CLIENTS=4 STORM_ACCOUNTS=2 ;;
+    STORM_RATE=100 STORM_DURATION=1 STORM_WARMUP=0 STORM_CLIENTS=4 STORM_ACCOUNTS=2
+    LONG_CHAT_MESSAGES=3000 ;;
   short)
     IDLE_CONNS=5000 PAIRS=64 WINDOW=8 TP_DURATION=10 TP_MESSAGES=0 TP_WARMUP=2
     LAT_RATE=5000 LAT_DURATION=10 LAT_WARMUP=2 SEED_CONV=100000 SEED_MSGS=1000000 INBOX_REQ=200 SOAK_S=0
-    STORM_RATE=1000 STORM_DURATION=10 STORM_WARMUP=2 STORM_CLIENTS=50 STORM_ACCOUNTS=10 ;;
+    STORM_RATE=1000 STORM_DURATION=10 STORM_WARMUP=2 STORM_CLIENTS=50 STORM_ACCOUNTS=10
+    LONG_CHAT_MESSAGES=100000 ;;
   full)
     IDLE_CONNS=19000 PAIRS=256 WINDOW=8 TP_DURATION=30 TP_MESSAGES=0 TP_WARMUP=5
     LAT_RATE=5000 LAT_DURATION=60 LAT_WARMUP=5 SEED_CONV=100000 SEED_MSGS=1000000 INBOX_REQ=1000 SOAK_S=600
-    STORM_RATE=1000 STORM_DURATION=30 STORM_WARMUP=5 STORM_CLIENTS=50 STORM_ACCOUNTS=10 ;;
+    STORM_RATE=1000 STORM_DURATION=30 STORM_WARMUP=5 STORM_CLIENTS=50 STORM_ACCOUNTS=10
+    LONG_CHAT_MESSAGES=100000 ;;
   cluster)
     # Throughput as the short profile's; latency at 2,000 msg/s; the failover at a modest rate.
     PAIRS=64 WINDOW=8 TP_DURATION=10 TP_MESSAGES=0 TP_WARMUP=2
@@ -274,6 +278,20 @@ stop_server
 cp "$WORK/storm.log" "$RESULTS/parley-login-storm-server.log" 2>/dev/null || true
 say "login storm done ($(since "$T0") s)"
 
+# --- 1c. One long conversation replayed (issue 15): a fresh database, one agent online ---
+# A visitor and an agent fill one conversation through the server (each with a window of
+# LONG_CHAT_WINDOW unacknowledged sends), then the agent reconnects with after_seq 0: time to
+# the full replay (every seq once, in order, or the step fails) and the server's RSS during it.
+make_db "$WORK/longchat"
+start_server "$WORK/longchat.log" "$PARLEY" serve --listen 127.0.0.1:0 --data "$WORK/longchat" \
+  --web "$WORK/web" --threads "$SERVER_THREADS" "${SERVE_FLAGS[@]}"
+run_step "parley long-chat" "$LOADGEN" long-chat --port "$PORT" --server-pid "$SERVER_PID" \
+  --agent-email bench-agent-1@bench.local --agent-password "$PASSWORD" \
+  --messages "$LONG_CHAT_MESSAGES" --window "${LONG_CHAT_WINDOW:-32}" --out "$RESULTS/parley-long-chat.json"
+stop_server
+cp "$WORK/longchat.log" "$RESULTS/parley-long-chat-server.log" 2>/dev/null || true
+say "long chat done ($(since "$T0") s)"
+
 # --- 2. Inbox on a seeded database ---
 make_db "$WORK/inbox"
 run_step "seed" "$SEED" --db "$WORK/inbox/parley.db" --conversations "$SEED_CONV" \
@@ -320,7 +338,7 @@ fi
 say "total $(since "$T0") s; results in $RESULTS"
 
 if [[ $PROFILE == smoke ]]; then
-  for name in parley-idle parley-throughput parley-latency parley-login-storm parley-inbox seed summary; do
+  for name in parley-idle parley-throughput parley-latency parley-login-storm parley-long-chat parley-inbox seed summary; do
     [[ -s $RESULTS/$name.json ]] || { say "smoke: $name.json was not written"; FAILED=1; }
   done
   ((FAILED == 0)) && say "smoke: every message delivered, every result written"

@@ -37,6 +37,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cpu_split.hpp"
 #include "histogram.hpp"
 #include "login_storm.hpp"
 #include "proc_stats.hpp"
@@ -72,6 +73,7 @@ struct Worker {
   // delivered (a stalled server) still count in that window's latency.
   std::atomic<std::uint64_t> sent_calm{0}, sent_storm{0};
   std::thread thread;
+  std::atomic<pid_t> tid{0};  // the kernel's id of `thread`, for its own CPU time
 };
 
 class Conn;
@@ -519,7 +521,12 @@ int run_chat(const ChatOptions& o) {
     r.workers.push_back(std::make_unique<Worker>());
     guards.push_back(asio::make_work_guard(r.workers.back()->ioc));
   }
-  for (auto& w : r.workers) w->thread = std::thread([&w] { w->ioc.run(); });
+  for (auto& w : r.workers) {
+    w->thread = std::thread([&w] {
+      w->tid = static_cast<pid_t>(::gettid());
+      w->ioc.run();
+    });
+  }
 
   auto setup_start = Clock::now();
   // Agents first: requests are routed only to agents who are online and available.
@@ -600,24 +607,39 @@ int run_chat(const ChatOptions& o) {
   std::optional<double> cpu_start, cpu_end, cpu_storm;  // cpu_storm: at the storm's start
   std::optional<std::uint64_t> rss_start, rss_end;
   double self_cpu_start = 0, self_cpu_end = 0;
+  // The generator's I/O threads one by one: one of them can saturate a core while the
+  // process as a whole does not look busy (several threads, or the main thread asleep).
+  std::vector<double> thread_cpu_start(r.workers.size(), 0.0), thread_cpu_end(r.workers.size(), 0.0);
+  auto read_threads = [&](std::vector<double>& into) {
+    for (std::size_t k = 0; k < r.workers.size(); ++k) {
+      into[k] = thread_cpu_seconds(r.workers[k]->tid.load()).value_or(0.0);
+    }
+  };
+  // The server's and the generator's CPU are read back to back at each end of the window, and
+  // the wall time between the two readings is the window they cover (cpu_window_s).
+  std::int64_t cpu_read_start = 0, cpu_read_end = 0;
   std::int64_t measured_end = r.win_end;
   if (!r.abort) {
     std::this_thread::sleep_until(at_ns(r.win_start));
+    cpu_read_start = now_ns();
+    if (pid) cpu_start = cpu_seconds(pid);
+    self_cpu_start = self_cpu_seconds();
+    read_threads(thread_cpu_start);
     if (pid) {
-      cpu_start = cpu_seconds(pid);
       rss_start = rss_bytes(pid);
       if (rss_start && o.rss_interval_s > 0) rss_samples.push_back(json::array{0.0, *rss_start});
     }
-    self_cpu_start = self_cpu_seconds();
     for (auto& a : also) a.start = cpu_seconds_by_process(a.pid);
     machine_start = machine_cpu_ticks();
     std::int64_t next_sample = r.win_start + static_cast<std::int64_t>(o.rss_interval_s * 1e9);
-    while (now_ns() < r.win_end && !r.abort) {
-      if (r.senders_done == static_cast<int>(conns.size())) {
-        measured_end = std::min<std::int64_t>(now_ns(), r.win_end);
+    for (;;) {
+      std::int64_t now = now_ns();
+      if (now >= r.win_end || r.abort || r.senders_done == static_cast<int>(conns.size())) {
+        measured_end = std::min<std::int64_t>(now, r.win_end);
         break;
       }
-      std::this_thread::sleep_for(10ms);
+      // Wake at the window's end, not up to a tick after it.
+      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(10ms, std::chrono::nanoseconds(r.win_end - now)));
       if (storm_mode && pid && !cpu_storm && now_ns() >= r.storm_start) cpu_storm = cpu_seconds(pid);
       if (pid && o.rss_interval_s > 0 && now_ns() >= next_sample) {
         if (auto rss = rss_bytes(pid)) {
@@ -626,11 +648,11 @@ int run_chat(const ChatOptions& o) {
         next_sample += static_cast<std::int64_t>(o.rss_interval_s * 1e9);
       }
     }
-    if (pid) {
-      cpu_end = cpu_seconds(pid);
-      rss_end = rss_bytes(pid);
-    }
+    if (pid) cpu_end = cpu_seconds(pid);
     self_cpu_end = self_cpu_seconds();
+    read_threads(thread_cpu_end);
+    cpu_read_end = now_ns();
+    if (pid) rss_end = rss_bytes(pid);
     for (auto& a : also) a.end = cpu_seconds_by_process(a.pid);
     machine_end = machine_cpu_ticks();
     // Drain: every sent message should be acknowledged and delivered.
@@ -663,6 +685,16 @@ int run_chat(const ChatOptions& o) {
                 delivered = sum(&Worker::delivered), in_window = sum(&Worker::delivered_in_window),
                 echoes = sum(&Worker::echoes), error_frames = sum(&Worker::error_frames);
   double window_s = std::max(1e-9, static_cast<double>(measured_end - r.win_start) / 1e9);
+  // The CPU readings' own window: the measured one, give or take the readings themselves.
+  double cpu_window_s = cpu_read_end > cpu_read_start ? static_cast<double>(cpu_read_end - cpu_read_start) / 1e9
+                                                      : window_s;
+  double busiest_thread_cpu = 0;
+  json::array thread_cpu;
+  for (std::size_t k = 0; k < r.workers.size(); ++k) {
+    double used = thread_cpu_end[k] - thread_cpu_start[k];
+    thread_cpu.push_back(used);
+    busiest_thread_cpu = std::max(busiest_thread_cpu, used);
+  }
   bool all_delivered = !r.abort && sent > 0 && acked == sent && delivered == sent;
 
   json::object figures{
@@ -679,7 +711,11 @@ int run_chat(const ChatOptions& o) {
       {"delivered_per_s", static_cast<double>(in_window) / window_s},
       {"latency_e2e", latency_json(e2e)},
       {"latency_ack", latency_json(ack)},
+      {"cpu_window_s", cpu_window_s},
       {"loadgen_cpu_s", self_cpu_end - self_cpu_start},
+      {"loadgen_threads", threads},
+      {"loadgen_thread_cpu_s", thread_cpu},
+      {"loadgen_busiest_thread_cpu_s", busiest_thread_cpu},
   };
   if (latency_mode) figures["offered_per_s"] = o.rate;
   if (cpu_start && cpu_end) {
@@ -687,7 +723,14 @@ int run_chat(const ChatOptions& o) {
     figures["server_cpu_s"] = cpu;
     figures["server_cpu_s_per_1000_msgs"] =
         in_window ? cpu / (static_cast<double>(in_window) / 1000.0) : 0.0;
-    figures["server_cpu_utilisation"] = cpu / window_s;
+    figures["server_cpu_utilisation"] = cpu / cpu_window_s;
+  }
+  {
+    CpuSplit split{cpu_window_s, figures.contains("server_cpu_s") ? std::optional<double>(figures["server_cpu_s"].as_double())
+                                                                   : std::nullopt,
+                   self_cpu_end - self_cpu_start, threads, busiest_thread_cpu};
+    figures["loadgen_cpu_utilisation"] = cores(split.loadgen_cpu_s, cpu_window_s);
+    figures["loadgen_saturated"] = generator_saturated(split);
   }
   if (machine_start && machine_end && machine_end->total > machine_start->total) {
     figures["machine_cpu_busy_pct"] = 100.0 * static_cast<double>(machine_end->busy - machine_start->busy) /
@@ -842,7 +885,11 @@ int run_chat(const ChatOptions& o) {
     std::cout << " server CPU " << figures["server_cpu_s_per_1000_msgs"].as_double()
               << " s/1000 msgs |";
   }
-  std::cout << "\n";
+  std::cout << " generator " << figures["loadgen_cpu_utilisation"].as_double() << " cores |\n";
+  if (figures["loadgen_saturated"].as_bool()) {
+    std::cerr << "  WARNING: the load generator saturated a core (busiest thread "
+              << busiest_thread_cpu / cpu_window_s << " of a core): the figures understate the server\n";
+  }
   for (const auto& e : errors) std::cerr << "  error: " << e.as_string() << "\n";
   if (o.expect_all_delivered && !all_delivered) {
     std::cerr << "  NOT every message was delivered: sent " << sent << ", acked " << acked

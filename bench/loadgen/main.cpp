@@ -7,6 +7,7 @@
 //   parley-loadgen login-storm --port P --server-pid PID --pairs 64 --agents 4 --rate 1000
 //                             --storm-clients 50 --storm-accounts 10
 //   parley-loadgen inbox      --port P --agent-email ... --admin-email ...
+//   parley-loadgen long-chat  --port P --server-pid PID --messages 100000 --window 32
 //   parley-loadgen failover   --port A --agent-ports B,A --kill-pid PID_B --pairs 32 --rate 320
 //   parley-loadgen report     --dir bench/results --profile short
 // Add --baseline to drive the Node relay (no REST; conversation ids assigned here), and
@@ -120,6 +121,23 @@ int main(int argc, char** argv) {
   inbox_cmd->add_option("--pages", inbox.pages)->check(CLI::Range(1, 1000));
   inbox_cmd->add_option("--span-days", inbox.span_days);
 
+  LongChatOptions long_chat;
+  auto* lc_cmd = cli.add_subcommand(
+      "long-chat", "One conversation of N messages, then an agent reconnecting with after_seq 0: time to full replay");
+  add_common(lc_cmd, long_chat.common);
+  lc_cmd->add_option("--messages", long_chat.messages, "Messages in the conversation")
+      ->check(CLI::Range(1LL, 100000000LL));
+  lc_cmd->add_option("--window", long_chat.window, "Unacknowledged messages per side while filling")
+      ->check(CLI::Range(1, 10000));
+  lc_cmd->add_option("--body-bytes", long_chat.body_bytes)->check(CLI::Range(1, 4000));
+  lc_cmd->add_option("--agent-email", long_chat.agent_email, "The agent (must exist; the only one online)");
+  lc_cmd->add_option("--agent-password", long_chat.agent_password);
+  lc_cmd->add_option("--rss-interval", long_chat.rss_interval_s, "Sample server RSS every S seconds")
+      ->check(CLI::Range(0.001, 60.0));
+  lc_cmd->add_option("--settle", long_chat.settle_s, "Seconds between the fill and the replay");
+  lc_cmd->add_option("--fill-timeout", long_chat.fill_timeout_s);
+  lc_cmd->add_option("--replay-timeout", long_chat.replay_timeout_s);
+
   std::string dir = "bench/results", profile = "short", summary_out;
   auto* report_cmd = cli.add_subcommand("report", "Combine a run's results into the budget table");
   report_cmd->add_option("--dir", dir, "Directory of the result files");
@@ -129,7 +147,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   try {
-    for (const auto* c : {&idle.common, &chat.common, &inbox.common, &failover.common}) {
+    for (const auto* c : {&idle.common, &chat.common, &inbox.common, &failover.common, &long_chat.common}) {
       if (!loopback(c->target.host)) {
         std::cerr << "parley-loadgen: only loopback targets (127.0.0.0/8)\n";
         return 2;
@@ -149,6 +167,7 @@ int main(int argc, char** argv) {
       return run_chat(chat);
     }
     if (inbox_cmd->parsed()) return run_inbox(inbox);
+    if (lc_cmd->parsed()) return run_long_chat(long_chat);
     if (fo_cmd->parsed()) return run_failover(failover);
     if (report_cmd->parsed()) {
       auto results = load_results(dir);

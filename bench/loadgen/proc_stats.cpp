@@ -21,10 +21,12 @@ std::optional<std::string> slurp(const std::string& path) {
 }
 }  // namespace
 
-std::optional<std::uint64_t> parse_vmrss(const std::string& text) {
-  auto pos = text.find("VmRSS:");
+std::optional<std::uint64_t> parse_vmrss(const std::string& text) { return parse_status_kb(text, "VmRSS:"); }
+
+std::optional<std::uint64_t> parse_status_kb(const std::string& text, const std::string& key) {
+  auto pos = text.find(key);
   if (pos == std::string::npos) return std::nullopt;
-  std::istringstream line(text.substr(pos + 6));
+  std::istringstream line(text.substr(pos + key.size()));
   std::uint64_t kb = 0;
   std::string unit;
   if (!(line >> kb >> unit)) return std::nullopt;
@@ -67,8 +69,30 @@ std::optional<std::uint64_t> rss_bytes(pid_t pid) {
   return parse_vmrss(*text);
 }
 
+std::optional<std::uint64_t> peak_rss_bytes(pid_t pid) {
+  auto text = slurp("/proc/" + std::to_string(pid) + "/status");
+  if (!text) return std::nullopt;
+  return parse_status_kb(*text, "VmHWM:");
+}
+
+bool reset_peak_rss(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  if (!out) return false;
+  out << "5\n";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 std::optional<double> cpu_seconds(pid_t pid) {
   auto text = slurp("/proc/" + std::to_string(pid) + "/stat");
+  if (!text) return std::nullopt;
+  auto ticks = parse_stat_ticks(*text);
+  if (!ticks) return std::nullopt;
+  return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::optional<double> thread_cpu_seconds(pid_t tid) {
+  auto text = slurp("/proc/self/task/" + std::to_string(tid) + "/stat");
   if (!text) return std::nullopt;
   auto ticks = parse_stat_ticks(*text);
   if (!ticks) return std::nullopt;

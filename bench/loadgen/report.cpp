@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cpu_split.hpp"
 #include "result.hpp"
 
 namespace parley::bench {
@@ -270,6 +271,83 @@ json::object build_cluster_report(const ResultSet& rs, const std::string& profil
   return report;
 }
 
+// The CPU split of the steps of `names` (those that ran), in report["cpu_split"], and a
+// WARNING in report["warnings"] for each whose load generator saturated a core.
+struct CpuSplits {
+  json::object by_name;
+  json::array warnings;
+  // The table cell of one step: "server … / load generator …", or "-" when it did not run.
+  std::string cell(const ResultSet& rs, const std::string& name) {
+    auto it = rs.find(name);
+    if (it == rs.end()) return "-";
+    auto split = cpu_split_of(it->second);
+    if (!split) return "-";
+    by_name[name] = to_json(*split);
+    if (auto w = saturation_warning(name, *split); !w.empty()) warnings.push_back(json::value(w));
+    return describe(*split);
+  }
+};
+
+std::string mib(double bytes) { return fmt(bytes / (1024.0 * 1024.0), 1); }
+
+// The long chat (issue 15): no budget, a figure and the integrity of the replay.
+void add_long_chat(BudgetRows& rows, CpuSplits& splits, const ResultSet& rs, json::object& summary) {
+  const std::string n = "parley-long-chat";
+  auto head = num(rs, n, {"figures", "replay", "head_seq"});
+  auto secs = num(rs, n, {"figures", "replay", "seconds"});
+  auto rate = num(rs, n, {"figures", "replay", "events_per_s"});
+  auto first = num(rs, n, {"figures", "replay", "first_event_ms"});
+  auto start = num(rs, n, {"figures", "server_rss_start_bytes"});
+  auto peak = num(rs, n, {"figures", "server_rss_peak_bytes"});
+  auto end = num(rs, n, {"figures", "server_rss_end_bytes"});
+  auto messages = num(rs, n, {"params", "messages"});
+  std::string events = head ? thousands(*head) : messages ? thousands(*messages) : std::string("?");
+  std::string value = "not run";
+  bool replayed = secs && head && *secs > 0;
+  if (replayed) {
+    value = fmt(*secs, 2) + " s";
+    if (rate) value += " (" + thousands(*rate) + " events/s";
+    if (rate && first) value += ", first after " + fmt(*first, 1) + " ms";
+    if (rate) value += ")";
+    if (start && peak && end) {
+      value += ", server RSS start / peak / end " + mib(*start) + " / " + mib(*peak) + " / " + mib(*end) + " MiB";
+    }
+  } else if (rs.count(n)) {
+    value = "failed (see " + n + ".json)";
+  }
+  rows.add(row("Long chat: replay of " + events + " events after_seq 0", value, "", "", "-", ""));
+
+  const json::value* once = nullptr;
+  if (auto it = rs.find(n); it != rs.end()) once = find_path(it->second, {"figures", "replay", "every_seq_once_in_order"});
+  auto missing = num(rs, n, {"figures", "replay", "missing"});
+  auto dups = num(rs, n, {"figures", "replay", "duplicates"});
+  auto reord = num(rs, n, {"figures", "replay", "out_of_order"});
+  auto fill_s = num(rs, n, {"figures", "fill_s"});
+  auto fill_rate = num(rs, n, {"figures", "fill_msgs_per_s"});
+  auto acked = num(rs, n, {"figures", "acked"});
+  std::string check = "not run";
+  if (once && once->is_bool()) {
+    check = once->as_bool() ? "yes" : "NO: " + opt_str(missing, thousands, "?") + " missing, " +
+                                          opt_str(dups, thousands, "?") + " duplicated, " +
+                                          opt_str(reord, thousands, "?") + " out of order";
+  }
+  if (fill_s && acked) {
+    check += "; filled through the server: " + thousands(*acked) + " messages in " + fmt(*fill_s, 1) + " s";
+    if (fill_rate) check += " (" + thousands(*fill_rate) + " msg/s)";
+  }
+  rows.add(row("  every seq once and in order; the conversation filled by a visitor and an agent", check, "", "",
+               "", ""));
+  if (rs.count(n)) {
+    rows.add(row("  CPU during the replay: server / load generator (cores busy)", splits.cell(rs, n), "", "", "", ""));
+    summary["events"] = head ? json::value(*head) : json::value(nullptr);
+    summary["replay_s"] = secs ? json::value(*secs) : json::value(nullptr);
+    summary["server_rss_start_bytes"] = start ? json::value(*start) : json::value(nullptr);
+    summary["server_rss_peak_bytes"] = peak ? json::value(*peak) : json::value(nullptr);
+    summary["server_rss_end_bytes"] = end ? json::value(*end) : json::value(nullptr);
+    summary["every_seq_once_in_order"] = once && once->is_bool() ? json::value(once->as_bool()) : json::value(nullptr);
+  }
+}
+
 }  // namespace
 
 ResultSet load_results(const std::filesystem::path& dir) {
@@ -293,6 +371,7 @@ ResultSet load_results(const std::filesystem::path& dir) {
 json::object build_report(const ResultSet& rs, const std::string& profile) {
   if (profile == "cluster") return build_cluster_report(rs, profile);
   BudgetRows rows;
+  CpuSplits splits;
   auto add = [&](json::object r) { rows.add(std::move(r)); };
 
   // --- idle connections ---
@@ -337,6 +416,8 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
     auto bcpu = num(rs, "baseline-throughput", {"figures", "server_cpu_s_per_1000_msgs"});
     auto cs = [](double v) { return fmt(v, 4) + " s"; };
     add(row("Server CPU per 1,000 messages", opt_str(cpu, cs), opt_str(bcpu, cs), ratio(cpu, bcpu), "", ""));
+    add(row("  CPU over the measured window: server / load generator (cores busy)",
+            splits.cell(rs, "parley-throughput"), splits.cell(rs, "baseline-throughput"), "", "", ""));
   }
 
   // --- latency at a fixed offered rate ---
@@ -364,6 +445,8 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
     auto bcpu = num(rs, "baseline-latency", {"figures", "server_cpu_s_per_1000_msgs"});
     auto cs = [](double v) { return fmt(v, 4) + " s"; };
     add(row("  server CPU per 1,000 messages at that rate", opt_str(cpu, cs), opt_str(bcpu, cs), ratio(cpu, bcpu), "", ""));
+    add(row("  CPU over the measured window: server / load generator (cores busy)",
+            splits.cell(rs, "parley-latency"), splits.cell(rs, "baseline-latency"), "", "", ""));
   }
 
   // --- chat beside a login storm (issue 11): logins must not stall the chat ---
@@ -451,6 +534,10 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
     add(row("Seeding time (batched inserts)", opt_str(seed_s, secs), "", "", "", ""));
   }
 
+  // --- one long conversation replayed (issue 15) ---
+  json::object long_chat;
+  add_long_chat(rows, splits, rs, long_chat);
+
   // --- soak ---
   {
     auto drift = num(rs, "parley-soak", {"figures", "rss_drift_pct"});
@@ -467,7 +554,9 @@ json::object build_report(const ResultSet& rs, const std::string& profile) {
   }
 
   json::object report{{"profile", profile}, {"rows", std::move(rows.rows)},
-                      {"summary", rows.summary()}};
+                      {"summary", rows.summary()}, {"cpu_split", std::move(splits.by_name)},
+                      {"warnings", std::move(splits.warnings)}};
+  if (!long_chat.empty()) report["long_chat"] = std::move(long_chat);
   for (const char* name : {"parley-throughput", "parley-idle", "parley-latency", "parley-inbox"}) {
     if (auto it = rs.find(name); it != rs.end() && it->second.contains("machine")) {
       report["machine"] = it->second.at("machine");
@@ -504,6 +593,9 @@ std::string markdown_table(const json::object& report) {
         << std::string(m.at("date").as_string());
   }
   out << "\n";
+  if (auto it = report.find("warnings"); it != report.end() && it->value().is_array()) {
+    for (const auto& w : it->value().as_array()) out << "\n" << std::string(w.as_string()) << "\n";
+  }
   return out.str();
 }
 

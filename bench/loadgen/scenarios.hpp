@@ -82,6 +82,23 @@ struct FailoverOptions {
 };
 int run_failover(const FailoverOptions& o);
 
+// One conversation filled with `messages` through the server (a visitor and an agent, each
+// with `window` unacknowledged sends), then the agent reconnects and subscribes after_seq 0:
+// the time to the full replay, checked seq by seq, and the server's RSS during it.
+struct LongChatOptions {
+  CommonOptions common;
+  long long messages = 100000;
+  int window = 32;              // unacknowledged messages per side while filling
+  int body_bytes = 40;
+  std::string agent_email = "bench-agent-1@bench.local";
+  std::string agent_password = "bench-password";
+  double rss_interval_s = 0.01; // sample the server's VmRSS this often during the replay
+  double settle_s = 1.0;        // pause between the fill and the replay
+  double fill_timeout_s = 900;
+  double replay_timeout_s = 300;
+};
+int run_long_chat(const LongChatOptions& o);
+
 struct InboxOptions {
   CommonOptions common;
   std::string agent_email = "bench-agent-1@bench.local";
