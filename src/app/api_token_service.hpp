@@ -1,6 +1,7 @@
 // API tokens (core/api_token.hpp): admins create, list and revoke them; every request that
-// carries one is authenticated here. Which routes a token reaches is the transport's scope
-// table (net/api_token_scopes.hpp); the use cases then run as core::api_token_principal.
+// carries one is authenticated here. Which routes a token reaches is the scope of each row
+// of the transport's route table (net/route_table.hpp); the use cases then run as
+// core::api_token_principal.
 #pragma once
 
 #include <optional>

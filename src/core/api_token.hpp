@@ -17,7 +17,7 @@
 
 namespace parley::core {
 
-// What a token may do. Each scope opens a fixed set of routes (net/api_token_scopes.cpp).
+// What a token may do. Each scope opens the routes whose row in net/ names it (net/route_table.hpp).
 enum class ApiScope {
   conversations_read,  // list, open, events and transcript of every conversation
   people_read,         // look a person up by email

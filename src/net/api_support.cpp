@@ -46,12 +46,4 @@ Response attachment_response(const Request& req, std::string_view content_type,
   return res;
 }
 
-Response only(const Request& req, http::verb method, const std::function<Response()>& handler) {
-  if (req.method() != method) {
-    return error_response(req, {core::ErrorCode::method_not_allowed,
-                                "use " + std::string(http::to_string(method)) + " here"});
-  }
-  return handler();
-}
-
 }  // namespace parley::net

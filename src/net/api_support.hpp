@@ -1,8 +1,7 @@
 // What every REST handler shares: path segments, ids and integers from the URL, JSON
-// replies, the method check.
+// replies. (The method check is the route table's: net/route_table.hpp.)
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,8 +24,5 @@ Response ok_json(const Request& req, json::object body, http::status st = http::
 // attachment with `filename`, never cached.
 Response attachment_response(const Request& req, std::string_view content_type,
                              const std::string& filename, std::string body);
-
-// Runs `handler` when the request uses `method`; 405 with the allowed method otherwise.
-Response only(const Request& req, http::verb method, const std::function<Response()>& handler);
 
 }  // namespace parley::net

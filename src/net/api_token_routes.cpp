@@ -52,32 +52,31 @@ Response create(Services& s, const Request& req, const core::Agent& caller) {
                  http::status::created);
 }
 
+Response create_row(const RouteCall& c) { return create(c.services, c.req, c.caller()); }
+
+Response list(const RouteCall& c) {
+  auto tokens = c.services.api_tokens.list(c.caller());
+  if (!tokens) return error_response(c.req, tokens.error());
+  json::array list;
+  for (const auto& t : *tokens) list.push_back(token_json(t));
+  json::array scopes;
+  for (auto scope : core::all_api_scopes()) scopes.emplace_back(core::to_string(scope));
+  return ok_json(c.req, {{"tokens", std::move(list)}, {"scopes", std::move(scopes)}});
+}
+
+Response revoke(const RouteCall& c) {
+  auto revoked = c.services.api_tokens.revoke(c.caller(), c.id());
+  if (!revoked) return error_response(c.req, revoked.error());
+  return empty_response(c.req, http::status::no_content);
+}
+
 }  // namespace
 
-std::optional<Response> handle_api_token_api(Services& s, const Request& req,
-                                             const core::Agent& caller,
-                                             std::span<const std::string_view> parts) {
-  if (parts.size() < 4 || parts[2] != "admin" || parts[3] != "api-tokens") return std::nullopt;
-  if (parts.size() == 4) {
-    if (req.method() == verb::post) return create(s, req, caller);
-    return only(req, verb::get, [&] {
-      auto tokens = s.api_tokens.list(caller);
-      if (!tokens) return error_response(req, tokens.error());
-      json::array list;
-      for (const auto& t : *tokens) list.push_back(token_json(t));
-      json::array scopes;
-      for (auto scope : core::all_api_scopes()) scopes.emplace_back(core::to_string(scope));
-      return ok_json(req, {{"tokens", std::move(list)}, {"scopes", std::move(scopes)}});
-    });
-  }
-  if (parts.size() != 5) return std::nullopt;
-  auto id = parse_id(parts[4]);
-  if (!id) return error_response(req, core::not_found("no such API token"));
-  return only(req, verb::delete_, [&] {
-    auto revoked = s.api_tokens.revoke(caller, *id);
-    if (!revoked) return error_response(req, revoked.error());
-    return empty_response(req, http::status::no_content);
-  });
+void add_api_token_routes(RouteTable& t) {
+  // No scope: a token never manages tokens, its own or others'.
+  t.add(verb::get, "/api/v1/admin/api-tokens", Access::admin, list);
+  t.add(verb::post, "/api/v1/admin/api-tokens", Access::admin, create_row);
+  t.add(verb::delete_, "/api/v1/admin/api-tokens/{id}", Access::admin, revoke);
 }
 
 }  // namespace parley::net

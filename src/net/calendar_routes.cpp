@@ -60,212 +60,191 @@ core::Result<core::Millis> start_of(const Request& req) {
   return required_int(*body, "start");
 }
 
-Response my_calendar(Services& s, const Request& req, const core::Agent& a) {
-  if (req.method() == verb::get)
-    return ok_json(req, {{"calendar", to_json(s.meetings.calendar(a))}});
-  return only(req, verb::put, [&] {
-    auto body = parse_object(req.body());
-    if (!body) return error_response(req, body.error());
-    auto wanted = calendar_from_json(*body, s.meetings.calendar(a));
-    if (!wanted) return error_response(req, wanted.error());
-    auto saved = s.meetings.update_calendar(a, wanted->calendar, wanted->ics_url);
-    if (!saved) return error_response(req, saved.error());
-    return ok_json(req, {{"calendar", to_json(*saved)}});
-  });
-}
-
 Response calendar_reply(const Request& req, const core::Result<core::CalendarSettings>& r) {
   if (!r) return error_response(req, r.error());
   return ok_json(req, {{"calendar", to_json(*r)}});
 }
 
-Response meetings_list(Services& s, const Request& req, const core::Agent& a) {
-  auto q = query_of(req.target());
+Response meetings_list(const RouteCall& c) {
+  auto q = query_of(c.req.target());
   bool all = false;
   if (auto it = q.find("scope"); it != q.end()) {
     if (it->second == "all")
       all = true;
     else if (it->second != "mine")
-      return error_response(req, core::bad_request("scope must be mine or all"));
+      return error_response(c.req, core::bad_request("scope must be mine or all"));
   }
-  auto list = s.meetings.list(a, all);
-  if (!list) return error_response(req, list.error());
+  auto list = c.services.meetings.list(c.caller(), all);
+  if (!list) return error_response(c.req, list.error());
   json::array items;
   for (const auto& v : *list) items.push_back(view_json(v));
-  return ok_json(req, {{"meetings", std::move(items)}});
+  return ok_json(c.req, {{"meetings", std::move(items)}});
+}
+
+Response meeting_reply(const Request& req, const core::Result<app::MeetingView>& v) {
+  if (!v) return error_response(req, v.error());
+  return ok_json(req, {{"meeting", view_json(*v)}});
+}
+
+Response reschedule_reply(const Request& req, const app::BookingResult<app::MeetingView>& r) {
+  return booking_reply(req, r, [](const app::MeetingView& v) { return json::object{{"meeting", view_json(v)}}; });
+}
+
+// --- the agent's calendar and meetings ---
+
+Response my_calendar(const RouteCall& c) {
+  return ok_json(c.req, {{"calendar", to_json(c.services.meetings.calendar(c.caller()))}});
+}
+
+Response update_my_calendar(const RouteCall& c) {
+  auto body = parse_object(c.req.body());
+  if (!body) return error_response(c.req, body.error());
+  auto wanted = calendar_from_json(*body, c.services.meetings.calendar(c.caller()));
+  if (!wanted) return error_response(c.req, wanted.error());
+  return calendar_reply(c.req, c.services.meetings.update_calendar(c.caller(), wanted->calendar,
+                                                                   wanted->ics_url));
+}
+
+Response import_busy(const RouteCall& c) {
+  return calendar_reply(c.req, c.services.meetings.import_busy(c.caller(), c.req.body()));
+}
+
+Response refresh_busy(const RouteCall& c) {
+  return calendar_reply(c.req, c.services.meetings.refresh_busy(c.caller()));
+}
+
+Response calendars(const RouteCall& c) {
+  json::array items;
+  for (const auto& cal : c.services.meetings.calendars(c.caller())) {
+    items.push_back(
+        json::object{{"agent_id", cal.agent_id}, {"agent_name", cal.agent_name}, {"own", cal.own}});
+  }
+  return ok_json(c.req, {{"calendars", std::move(items)}});
+}
+
+Response agent_slots(const RouteCall& c) {
+  auto slots = c.services.meetings.slots(c.id());
+  if (!slots) return error_response(c.req, slots.error());
+  return ok_json(c.req, slot_list_json(*slots));
+}
+
+Response share_card(const RouteCall& c) {
+  auto body = parse_object(c.req.body());
+  if (!body) return error_response(c.req, body.error());
+  auto agent_id = required_int(*body, "agent_id");
+  if (!agent_id) return error_response(c.req, agent_id.error());
+  auto event = c.services.meetings.share_card(c.caller(), c.id(), *agent_id);
+  if (!event) return error_response(c.req, event.error());
+  return ok_json(c.req, {{"event", to_json(*event)}}, status::created);
+}
+
+Response cancel(const RouteCall& c) {
+  return meeting_reply(c.req, c.services.meetings.cancel(c.caller(), c.id()));
+}
+
+Response reschedule(const RouteCall& c) {
+  auto start = start_of(c.req);
+  if (!start) return error_response(c.req, start.error());
+  return reschedule_reply(c.req, c.services.meetings.reschedule(c.caller(), c.id(), *start));
+}
+
+Response invitation(const RouteCall& c) {
+  auto lang = document_language(c.req.target(), c.caller().language);
+  return ics_response(c.req, c.services.meetings.invitation(c.caller(), c.id(), lang), c.id());
+}
+
+// --- the visitor's ---
+
+Response visitor_slots(const RouteCall& c) {
+  // ?tz=<the visitor's IANA zone>: only slots inside the visitor's reasonable hours.
+  auto q = query_of(c.req.target());
+  std::optional<std::string> tz;
+  if (auto it = q.find("tz"); it != q.end()) tz = it->second;
+  auto slots = c.services.meetings.visitor_slots(c.id(), tz);
+  if (!slots) return error_response(c.req, slots.error());
+  return ok_json(c.req, slot_list_json(*slots));
+}
+
+Response book(const RouteCall& c) {
+  auto body = parse_object(c.req.body());
+  if (!body) return error_response(c.req, body.error());
+  auto agent_id = required_int(*body, "agent_id");
+  if (!agent_id) return error_response(c.req, agent_id.error());
+  auto start = required_int(*body, "start");
+  if (!start) return error_response(c.req, start.error());
+  auto email = required_string(*body, "email");
+  if (!email) return error_response(c.req, email.error());
+  std::optional<core::Id> conversation;
+  if (body->contains("conversation_id") && !body->at("conversation_id").is_null()) {
+    auto id = required_int(*body, "conversation_id");
+    if (!id) return error_response(c.req, id.error());
+    conversation = *id;
+  }
+  return booking_reply(
+      c.req, c.services.meetings.book(c.visitor_id, *agent_id, *start, *email, conversation),
+      [](const app::Booking& b) {
+        return json::object{{"meeting", view_json(b.meeting)}, {"manage_token", b.manage_token}};
+      },
+      status::created);
+}
+
+Response visitor_invitation(const RouteCall& c) {
+  auto lang = document_language(c.req.target());
+  return ics_response(c.req, c.services.meetings.visitor_invitation(c.visitor_id, c.id(), lang), c.id());
+}
+
+// --- the manage link: its token is its only credential ---
+
+Response by_link(const RouteCall& c) {
+  std::string token(c.token);
+  auto v = c.services.meetings.by_token(token);
+  if (!v) return error_response(c.req, v.error());
+  auto slots = c.services.meetings.slots(v->meeting.agent_id);
+  return ok_json(c.req,
+                 {{"meeting", view_json(*v)},
+                  {"slots", slots_json(slots ? slots->slots : std::vector<core::TimeRange>{})}});
+}
+
+Response cancel_by_link(const RouteCall& c) {
+  return meeting_reply(c.req, c.services.meetings.cancel_by_token(std::string(c.token)));
+}
+
+Response reschedule_by_link(const RouteCall& c) {
+  auto start = start_of(c.req);
+  if (!start) return error_response(c.req, start.error());
+  return reschedule_reply(c.req, c.services.meetings.reschedule_by_token(std::string(c.token), *start));
+}
+
+Response invitation_by_link(const RouteCall& c) {
+  std::string token(c.token);
+  auto v = c.services.meetings.by_token(token);
+  auto ics = c.services.meetings.invitation_by_token(token, document_language(c.req.target()));
+  return ics_response(c.req, ics, v ? v->meeting.id : 0);
 }
 
 }  // namespace
 
-std::optional<Response> handle_agent_calendar_api(Services& s, const Request& req,
-                                                  const core::Agent& a,
-                                                  std::span<const std::string_view> p) {
-  auto n = p.size();
-  if (n >= 4 && p[2] == "me" && p[3] == "calendar") {
-    if (n == 4) return my_calendar(s, req, a);
-    if (n == 5 && p[4] == "busy") {
-      return only(req, verb::put,
-                  [&] { return calendar_reply(req, s.meetings.import_busy(a, req.body())); });
-    }
-    if (n == 6 && p[4] == "busy" && p[5] == "refresh") {
-      return only(req, verb::post, [&] { return calendar_reply(req, s.meetings.refresh_busy(a)); });
-    }
-    return std::nullopt;
-  }
-  if (p[2] == "calendars") {
-    if (n == 3) {
-      return only(req, verb::get, [&] {
-        json::array items;
-        for (const auto& c : s.meetings.calendars(a)) {
-          items.push_back(
-              json::object{{"agent_id", c.agent_id}, {"agent_name", c.agent_name}, {"own", c.own}});
-        }
-        return ok_json(req, {{"calendars", std::move(items)}});
-      });
-    }
-    auto id = n == 5 && p[4] == "slots" ? parse_id(p[3]) : std::nullopt;
-    if (!id) return std::nullopt;
-    return only(req, verb::get, [&] {
-      auto slots = s.meetings.slots(*id);
-      if (!slots) return error_response(req, slots.error());
-      return ok_json(req, slot_list_json(*slots));
-    });
-  }
-  if (n == 5 && p[2] == "conversations" && p[4] == "calendar-card") {
-    auto id = parse_id(p[3]);
-    if (!id) return error_response(req, core::not_found("no such conversation"));
-    return only(req, verb::post, [&] {
-      auto body = parse_object(req.body());
-      if (!body) return error_response(req, body.error());
-      auto agent_id = required_int(*body, "agent_id");
-      if (!agent_id) return error_response(req, agent_id.error());
-      auto event = s.meetings.share_card(a, *id, *agent_id);
-      if (!event) return error_response(req, event.error());
-      return ok_json(req, {{"event", to_json(*event)}}, status::created);
-    });
-  }
-  if (p[2] != "meetings") return std::nullopt;
-  if (n == 3) return only(req, verb::get, [&] { return meetings_list(s, req, a); });
-  auto id = n == 5 ? parse_id(p[3]) : std::nullopt;
-  if (!id) return error_response(req, core::not_found("no such meeting"));
-  if (p[4] == "cancel") {
-    return only(req, verb::post, [&] {
-      auto v = s.meetings.cancel(a, *id);
-      if (!v) return error_response(req, v.error());
-      return ok_json(req, {{"meeting", view_json(*v)}});
-    });
-  }
-  if (p[4] == "reschedule") {
-    return only(req, verb::post, [&] {
-      auto start = start_of(req);
-      if (!start) return error_response(req, start.error());
-      return booking_reply(req, s.meetings.reschedule(a, *id, *start),
-                           [](const app::MeetingView& v) {
-                             return json::object{{"meeting", view_json(v)}};
-                           });
-    });
-  }
-  if (p[4] == "invite.ics") {
-    return only(req, verb::get,
-                [&] {
-                  auto lang = document_language(req.target(), a.language);
-                  return ics_response(req, s.meetings.invitation(a, *id, lang), *id);
-                });
-  }
-  return std::nullopt;
-}
+void add_calendar_routes(RouteTable& t) {
+  t.add(verb::get, "/api/v1/me/calendar", Access::agent, my_calendar);
+  t.add(verb::put, "/api/v1/me/calendar", Access::agent, update_my_calendar);
+  t.add(verb::put, "/api/v1/me/calendar/busy", Access::agent, import_busy);
+  t.add(verb::post, "/api/v1/me/calendar/busy/refresh", Access::agent, refresh_busy);
+  t.add(verb::get, "/api/v1/calendars", Access::agent, calendars);
+  t.add(verb::get, "/api/v1/calendars/{id}/slots", Access::agent, agent_slots);
+  t.add(verb::post, "/api/v1/conversations/{id}/calendar-card", Access::agent, share_card);
+  t.add(verb::get, "/api/v1/meetings", Access::agent, meetings_list);
+  t.add(verb::post, "/api/v1/meetings/{id}/cancel", Access::agent, cancel);
+  t.add(verb::post, "/api/v1/meetings/{id}/reschedule", Access::agent, reschedule);
+  t.add(verb::get, "/api/v1/meetings/{id}/invite.ics", Access::agent, invitation);
 
-std::optional<Response> handle_visitor_calendar_api(Services& s, const Request& req,
-                                                    core::Id visitor_id,
-                                                    std::span<const std::string_view> p) {
-  auto n = p.size();
-  if (n == 6 && p[3] == "calendars" && p[5] == "slots") {
-    auto id = parse_id(p[4]);
-    if (!id) return error_response(req, core::not_found("that agent has no meeting calendar"));
-    return only(req, verb::get, [&] {
-      // ?tz=<the visitor's IANA zone>: only slots inside the visitor's reasonable hours.
-      auto q = query_of(req.target());
-      std::optional<std::string> tz;
-      if (auto it = q.find("tz"); it != q.end()) tz = it->second;
-      auto slots = s.meetings.visitor_slots(*id, tz);
-      if (!slots) return error_response(req, slots.error());
-      return ok_json(req, slot_list_json(*slots));
-    });
-  }
-  if (n < 4 || p[3] != "meetings") return std::nullopt;
-  if (n == 4) {
-    return only(req, verb::post, [&] {
-      auto body = parse_object(req.body());
-      if (!body) return error_response(req, body.error());
-      auto agent_id = required_int(*body, "agent_id");
-      if (!agent_id) return error_response(req, agent_id.error());
-      auto start = required_int(*body, "start");
-      if (!start) return error_response(req, start.error());
-      auto email = required_string(*body, "email");
-      if (!email) return error_response(req, email.error());
-      std::optional<core::Id> conversation;
-      if (body->contains("conversation_id") && !body->at("conversation_id").is_null()) {
-        auto c = required_int(*body, "conversation_id");
-        if (!c) return error_response(req, c.error());
-        conversation = *c;
-      }
-      return booking_reply(
-          req, s.meetings.book(visitor_id, *agent_id, *start, *email, conversation),
-          [](const app::Booking& b) {
-            return json::object{{"meeting", view_json(b.meeting)},
-                                {"manage_token", b.manage_token}};
-          },
-          status::created);
-    });
-  }
-  auto id = n == 6 && p[5] == "invite.ics" ? parse_id(p[4]) : std::nullopt;
-  if (!id) return error_response(req, core::not_found("no such meeting"));
-  return only(req, verb::get, [&] {
-    auto lang = document_language(req.target());
-    return ics_response(req, s.meetings.visitor_invitation(visitor_id, *id, lang), *id);
-  });
-}
+  t.add(verb::get, "/api/v1/visitor/calendars/{id}/slots", Access::visitor, visitor_slots);
+  t.add(verb::post, "/api/v1/visitor/meetings", Access::visitor, book);
+  t.add(verb::get, "/api/v1/visitor/meetings/{id}/invite.ics", Access::visitor, visitor_invitation);
 
-Response handle_meeting_link_api(Services& s, const Request& req,
-                                 std::span<const std::string_view> p) {
-  // p: {"api", "v1", "meeting-links", token, [action]}
-  if (p.size() < 4 || p.size() > 5) return error_response(req, core::not_found("no such meeting"));
-  std::string token(p[3]);
-  if (p.size() == 4) {
-    return only(req, verb::get, [&] {
-      auto v = s.meetings.by_token(token);
-      if (!v) return error_response(req, v.error());
-      auto slots = s.meetings.slots(v->meeting.agent_id);
-      return ok_json(
-          req, {{"meeting", view_json(*v)},
-                {"slots", slots_json(slots ? slots->slots : std::vector<core::TimeRange>{})}});
-    });
-  }
-  auto action = p[4];
-  if (action == "cancel") {
-    return only(req, verb::post, [&] {
-      auto v = s.meetings.cancel_by_token(token);
-      if (!v) return error_response(req, v.error());
-      return ok_json(req, {{"meeting", view_json(*v)}});
-    });
-  }
-  if (action == "reschedule") {
-    return only(req, verb::post, [&] {
-      auto start = start_of(req);
-      if (!start) return error_response(req, start.error());
-      return booking_reply(req, s.meetings.reschedule_by_token(token, *start),
-                           [](const app::MeetingView& v) {
-                             return json::object{{"meeting", view_json(v)}};
-                           });
-    });
-  }
-  if (action == "invite.ics") {
-    return only(req, verb::get, [&] {
-      auto v = s.meetings.by_token(token);
-      return ics_response(req, s.meetings.invitation_by_token(token, document_language(req.target())), v ? v->meeting.id : 0);
-    });
-  }
-  return error_response(req, core::not_found("no route for this meeting link"));
+  t.add(verb::get, "/api/v1/meeting-links/{token}", Access::meeting_link, by_link);
+  t.add(verb::post, "/api/v1/meeting-links/{token}/cancel", Access::meeting_link, cancel_by_link);
+  t.add(verb::post, "/api/v1/meeting-links/{token}/reschedule", Access::meeting_link, reschedule_by_link);
+  t.add(verb::get, "/api/v1/meeting-links/{token}/invite.ics", Access::meeting_link, invitation_by_link);
 }
 
 }  // namespace parley::net

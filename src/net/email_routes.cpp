@@ -47,23 +47,32 @@ core::Result<core::SmtpSettings> smtp_from_json(const json::object& o, core::Smt
   return base;
 }
 
-Response admin_email(Services& s, const Request& req, const core::Agent& a) {
-  if (req.method() == verb::get) {
-    auto settings = s.email.settings(a);
-    if (!settings) return error_response(req, settings.error());
-    return ok_json(req, {{"email", smtp_json(*settings)}});
-  }
-  return only(req, verb::put, [&] {
-    auto current = s.email.settings(a);
-    if (!current) return error_response(req, current.error());
-    auto b = parse_object(req.body());
-    if (!b) return error_response(req, b.error());
-    auto wanted = smtp_from_json(*b, *current);
-    if (!wanted) return error_response(req, wanted.error());
-    auto saved = s.email.update_settings(a, *wanted);
-    if (!saved) return error_response(req, saved.error());
-    return ok_json(req, {{"email", smtp_json(*saved)}});
-  });
+Response smtp_setting(const RouteCall& c) {
+  auto settings = c.services.email.settings(c.caller());
+  if (!settings) return error_response(c.req, settings.error());
+  return ok_json(c.req, {{"email", smtp_json(*settings)}});
+}
+
+Response update_smtp_setting(const RouteCall& c) {
+  auto current = c.services.email.settings(c.caller());
+  if (!current) return error_response(c.req, current.error());
+  auto b = parse_object(c.req.body());
+  if (!b) return error_response(c.req, b.error());
+  auto wanted = smtp_from_json(*b, *current);
+  if (!wanted) return error_response(c.req, wanted.error());
+  auto saved = c.services.email.update_settings(c.caller(), *wanted);
+  if (!saved) return error_response(c.req, saved.error());
+  return ok_json(c.req, {{"email", smtp_json(*saved)}});
+}
+
+Response send_test(const RouteCall& c) {
+  auto sent = c.services.email.send_test(c.caller());
+  if (!sent) return error_response(c.req, sent.error());
+  return empty_response(c.req, status::no_content);
+}
+
+Response configured(const RouteCall& c) {
+  return ok_json(c.req, {{"configured", c.services.email.configured()}});
 }
 
 Response followup_email(Services& s, const Request& req, const core::Agent& a, core::Id id) {
@@ -99,31 +108,18 @@ Response followup_email(Services& s, const Request& req, const core::Agent& a, c
   return ok_json(req, {{"event", to_json(*event)}}, status::created);
 }
 
+Response followup_email_row(const RouteCall& c) {
+  return followup_email(c.services, c.req, c.caller(), c.id());
+}
+
 }  // namespace
 
-std::optional<Response> handle_email_api(Services& s, const Request& req, const core::Agent& caller,
-                                         std::span<const std::string_view> parts) {
-  if (parts.size() == 3 && parts[2] == "email") {
-    return only(req, verb::get, [&] { return ok_json(req, {{"configured", s.email.configured()}}); });
-  }
-  if (parts.size() >= 4 && parts[2] == "admin" && parts[3] == "email") {
-    if (parts.size() == 4) return admin_email(s, req, caller);
-    if (parts.size() == 5 && parts[4] == "test") {
-      return only(req, verb::post, [&] {
-        auto sent = s.email.send_test(caller);
-        if (!sent) return error_response(req, sent.error());
-        return empty_response(req, status::no_content);
-      });
-    }
-    return std::nullopt;
-  }
-  if (parts.size() == 6 && parts[2] == "conversations" && parts[4] == "followup" &&
-      parts[5] == "email") {
-    auto id = parse_id(parts[3]);
-    if (!id) return std::nullopt;
-    return only(req, verb::post, [&] { return followup_email(s, req, caller, *id); });
-  }
-  return std::nullopt;
+void add_email_routes(RouteTable& t) {
+  t.add(verb::get, "/api/v1/email", Access::agent, configured);
+  t.add(verb::get, "/api/v1/admin/email", Access::admin, smtp_setting);
+  t.add(verb::put, "/api/v1/admin/email", Access::admin, update_smtp_setting);
+  t.add(verb::post, "/api/v1/admin/email/test", Access::admin, send_test);
+  t.add(verb::post, "/api/v1/conversations/{id}/followup/email", Access::agent, followup_email_row);
 }
 
 }  // namespace parley::net

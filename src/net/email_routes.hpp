@@ -8,18 +8,10 @@
 // I/O thread.
 #pragma once
 
-#include <optional>
-#include <span>
-#include <string_view>
-
-#include "net/http_util.hpp"
-#include "net/services.hpp"
+#include "net/route_table.hpp"
 
 namespace parley::net {
 
-// `parts` is the whole path split ({"api", "v1", ...}); nullopt when it names none of these.
-std::optional<Response> handle_email_api(Services& services, const Request& req,
-                                         const core::Agent& caller,
-                                         std::span<const std::string_view> parts);
+void add_email_routes(RouteTable& table);
 
 }  // namespace parley::net

@@ -5,33 +5,35 @@
 
 namespace parley::net {
 
-std::optional<Response> handle_followup_api(Services& s, const Request& req,
-                                            const core::Agent& caller,
-                                            std::span<const std::string_view> parts) {
-  if (parts.size() < 5 || parts[2] != "conversations") return std::nullopt;
-  auto id = parse_id(parts[3]);
-  if (!id) return std::nullopt;
-  if (parts.size() == 5 && parts[4] == "pass-on") {
-    return only(req, http::verb::post, [&] {
-      auto ok = s.chats.pass_on(caller, *id);
-      if (!ok) return error_response(req, ok.error());
-      return empty_response(req, http::status::no_content);
-    });
-  }
-  if (parts.size() != 6 || parts[4] != "followup") return std::nullopt;
-  auto action = parts[5];
-  using Change = core::Result<core::ConversationSummary> (app::ChatService::*)(const core::Agent&,
-                                                                             core::Id);
-  Change change = action == "claim"     ? &app::ChatService::claim_followup
-                  : action == "release" ? &app::ChatService::release_followup
-                  : action == "done"    ? &app::ChatService::finish_followup
-                                        : nullptr;
-  if (change == nullptr) return std::nullopt;
-  return only(req, http::verb::post, [&] {
-    auto summary = (s.chats.*change)(caller, *id);
-    if (!summary) return error_response(req, summary.error());
-    return ok_json(req, {{"conversation", to_json(*summary)}});
-  });
+namespace {
+
+using http::verb;
+
+Response pass_on(const RouteCall& c) {
+  auto ok = c.services.chats.pass_on(c.caller(), c.id());
+  if (!ok) return error_response(c.req, ok.error());
+  return empty_response(c.req, http::status::no_content);
+}
+
+using Change = core::Result<core::ConversationSummary> (app::ChatService::*)(const core::Agent&, core::Id);
+
+template <Change change>
+Response followup(const RouteCall& c) {
+  auto summary = (c.services.chats.*change)(c.caller(), c.id());
+  if (!summary) return error_response(c.req, summary.error());
+  return ok_json(c.req, {{"conversation", to_json(*summary)}});
+}
+
+}  // namespace
+
+void add_followup_routes(RouteTable& t) {
+  t.add(verb::post, "/api/v1/conversations/{id}/pass-on", Access::agent, pass_on);
+  t.add(verb::post, "/api/v1/conversations/{id}/followup/claim", Access::agent,
+        followup<&app::ChatService::claim_followup>);
+  t.add(verb::post, "/api/v1/conversations/{id}/followup/release", Access::agent,
+        followup<&app::ChatService::release_followup>);
+  t.add(verb::post, "/api/v1/conversations/{id}/followup/done", Access::agent,
+        followup<&app::ChatService::finish_followup>);
 }
 
 }  // namespace parley::net

@@ -5,19 +5,10 @@
 //   POST /api/v1/conversations/{id}/followup/done     mark it followed up
 #pragma once
 
-#include <optional>
-#include <span>
-#include <string_view>
-
-#include "net/http_util.hpp"
-#include "net/services.hpp"
+#include "net/route_table.hpp"
 
 namespace parley::net {
 
-// `parts` is the whole path split ({"api", "v1", "conversations", ...}); nullopt when it
-// names none of these routes.
-std::optional<Response> handle_followup_api(Services& services, const Request& req,
-                                            const core::Agent& caller,
-                                            std::span<const std::string_view> parts);
+void add_followup_routes(RouteTable& table);
 
 }  // namespace parley::net

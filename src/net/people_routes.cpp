@@ -81,36 +81,37 @@ Response custom_activity(Services& s, const Request& req, const core::Agent& cal
   return ok_json(req, {{"activity", to_json(*activity)}}, http::status::created);
 }
 
+Response find(const RouteCall& c) {
+  auto q = query_of(c.req.target());
+  auto it = q.find("email");
+  if (it == q.end()) return error_response(c.req, core::bad_request("email is required"));
+  auto person = c.services.people.find(c.caller(), it->second);
+  if (!person) return error_response(c.req, person.error());
+  return ok_json(c.req, {{"person", person_json(*person)}});
+}
+
+Response upsert(const RouteCall& c) {
+  auto body = parse_object(c.req.body());
+  if (!body) return error_response(c.req, body.error());
+  auto input = person_input(*body);
+  if (!input) return error_response(c.req, input.error());
+  auto person = c.services.people.upsert(c.caller(), std::move(*input));
+  if (!person) return error_response(c.req, person.error());
+  return ok_json(c.req, {{"person", person_json(*person)}});
+}
+
+Response import_row(const RouteCall& c) { return import_people(c.services, c.req, c.caller()); }
+
+Response activity_row(const RouteCall& c) { return custom_activity(c.services, c.req, c.caller()); }
+
 }  // namespace
 
-std::optional<Response> handle_people_api(Services& s, const Request& req,
-                                          const core::Agent& caller,
-                                          std::span<const std::string_view> rest) {
-  if (rest.size() == 1 && rest[0] == "activities") {
-    return only(req, verb::post, [&] { return custom_activity(s, req, caller); });
-  }
-  if (rest.empty() || rest[0] != "people") return std::nullopt;
-  if (rest.size() == 2 && rest[1] == "import") {
-    return only(req, verb::post, [&] { return import_people(s, req, caller); });
-  }
-  if (rest.size() != 1) return std::nullopt;
-  if (req.method() == verb::get) {
-    auto q = query_of(req.target());
-    auto it = q.find("email");
-    if (it == q.end()) return error_response(req, core::bad_request("email is required"));
-    auto person = s.people.find(caller, it->second);
-    if (!person) return error_response(req, person.error());
-    return ok_json(req, {{"person", person_json(*person)}});
-  }
-  return only(req, verb::put, [&] {
-    auto body = parse_object(req.body());
-    if (!body) return error_response(req, body.error());
-    auto input = person_input(*body);
-    if (!input) return error_response(req, input.error());
-    auto person = s.people.upsert(caller, std::move(*input));
-    if (!person) return error_response(req, person.error());
-    return ok_json(req, {{"person", person_json(*person)}});
-  });
+void add_people_routes(RouteTable& t) {
+  using core::ApiScope;
+  t.add(verb::get, "/api/v1/admin/people", Access::admin, ApiScope::people_read, find);
+  t.add(verb::put, "/api/v1/admin/people", Access::admin, ApiScope::people_write, upsert);
+  t.add(verb::post, "/api/v1/admin/people/import", Access::admin, ApiScope::people_write, import_row);
+  t.add(verb::post, "/api/v1/admin/activities", Access::admin, ApiScope::people_write, activity_row);
 }
 
 }  // namespace parley::net

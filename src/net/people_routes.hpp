@@ -5,18 +5,10 @@
 //   POST /api/v1/admin/activities         a custom activity for a visitor or an email
 #pragma once
 
-#include <span>
-#include <string_view>
-
-#include "net/http_util.hpp"
-#include "net/services.hpp"
+#include "net/route_table.hpp"
 
 namespace parley::net {
 
-// `rest` is the path after /api/v1/admin/ ({"people"}, {"people", "import"}, ...);
-// nullopt when it names none of these routes.
-std::optional<Response> handle_people_api(Services& services, const Request& req,
-                                          const core::Agent& caller,
-                                          std::span<const std::string_view> rest);
+void add_people_routes(RouteTable& table);
 
 }  // namespace parley::net

@@ -141,7 +141,9 @@ void log_access(Shared& s, const Request& req, const Response& res,
                     {"path", loggable_path(path)},
                     {"status", status},
                     {"ms", static_cast<double>(us.count()) / 1000.0}});
-  s.metrics.http_request(observability::route_label(path, status),
+  // The REST API's labels are the route table's patterns (net/api_router.hpp).
+  static const observability::RouteLabels labels(api_route_labels());
+  s.metrics.http_request(labels.label(path, status),
                          observability::method_label(req.method_string()), status,
                          static_cast<double>(us.count()) / 1e6);
 }

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "net/api_support.hpp"
+#include "net/auth_routes.hpp"
 #include "net/json_codec.hpp"
 
 namespace parley::net {
@@ -123,26 +124,6 @@ Response edit_agent(Services& s, const Request& req, const core::Agent& caller, 
   return ok_json(req, {{"agent", agent_json(s, *updated)}});
 }
 
-Response agent_action(Services& s, const Request& req, const core::Agent& caller, core::Id id,
-                      std::string_view action) {
-  if (action == "password-link") {
-    return only(req, verb::post, [&] {
-      auto link = s.team.password_link(caller, id);
-      if (!link) return error_response(req, link.error());
-      return ok_json(req, {{"link", link_json(*link)}}, http::status::created);
-    });
-  }
-  bool deactivate = action == "deactivate";
-  if (!deactivate && action != "reactivate") {
-    return error_response(req, core::not_found("no route for this agent action"));
-  }
-  return only(req, verb::post, [&] {
-    auto updated = deactivate ? s.team.deactivate(caller, id) : s.team.reactivate(caller, id);
-    if (!updated) return error_response(req, updated.error());
-    return ok_json(req, {{"agent", agent_json(s, *updated)}});
-  });
-}
-
 Response update_profile(Services& s, const Request& req, const core::Agent& caller) {
   auto body = parse_object(req.body());
   if (!body) return error_response(req, body.error());
@@ -188,67 +169,80 @@ Response edit_person(Services& s, const Request& req, const core::Agent& caller,
   return ok_json(req, {{"person", person_json(*person)}});
 }
 
-}  // namespace
+Response add_agent_row(const RouteCall& c) { return add_agent(c.services, c.req, c.caller()); }
 
-std::optional<Response> handle_team_api(Services& s, const Request& req, const core::Agent& caller,
-                                        std::span<const std::string_view> parts,
-                                        std::string_view session_token) {
-  // parts: {"api", "v1", area, ...}
-  if (parts.size() < 4) return std::nullopt;
-  auto area = parts[2];
-  if (area == "me" && parts.size() == 4) {
-    if (parts[3] == "profile") {
-      return only(req, verb::patch, [&] { return update_profile(s, req, caller); });
-    }
-    if (parts[3] == "password") {
-      return only(req, verb::put, [&] { return change_password(s, req, caller, session_token); });
-    }
-    return std::nullopt;
-  }
-  if (area == "conversations" && parts.size() == 5 && parts[4] == "person") {
-    auto id = parse_id(parts[3]);
-    if (!id) return error_response(req, core::not_found("no such conversation"));
-    return only(req, verb::put, [&] { return edit_person(s, req, caller, *id); });
-  }
-  if (area != "admin" || parts[3] != "agents") return std::nullopt;
-  if (parts.size() == 4) return only(req, verb::post, [&] { return add_agent(s, req, caller); });
-  auto id = parse_id(parts[4]);
-  if (!id) return error_response(req, core::not_found("no such agent"));
-  if (parts.size() == 5) return only(req, verb::patch, [&] { return edit_agent(s, req, caller, *id); });
-  if (parts.size() == 6) return agent_action(s, req, caller, *id, parts[5]);
-  return std::nullopt;
+Response edit_agent_row(const RouteCall& c) { return edit_agent(c.services, c.req, c.caller(), c.id()); }
+
+Response new_password_link(const RouteCall& c) {
+  auto link = c.services.team.password_link(c.caller(), c.id());
+  if (!link) return error_response(c.req, link.error());
+  return ok_json(c.req, {{"link", link_json(*link)}}, http::status::created);
 }
 
-std::optional<Response> handle_password_link_api(
-    Services& s, const Request& req, std::span<const std::string_view> parts,
-    const std::function<void(Response&, const std::string& session_token)>& set_cookie) {
-  // parts: {"api", "v1", "auth", "password-link", ["check"]}
-  if (parts.size() < 4 || parts[2] != "auth" || parts[3] != "password-link") return std::nullopt;
-  bool check = parts.size() == 5 && parts[4] == "check";
-  if (parts.size() != 4 && !check) return std::nullopt;
-  return only(req, verb::post, [&]() -> Response {
-    // Like the login: a page on another site must not use a link in this browser.
-    if (is_cross_origin(req)) return error_response(req, core::forbidden("cross-origin request refused"));
-    auto body = parse_object(req.body());
-    if (!body) return error_response(req, body.error());
-    auto token = required_string(*body, "token");
-    if (!token) return error_response(req, token.error());
-    if (check) {
-      auto agent = s.team.link_owner(*token);
-      if (!agent) return error_response(req, agent.error());
-      return ok_json(req, {{"agent", json::object{{"name", agent->name}, {"email", agent->email}}}});
-    }
-    auto password = required_string(*body, "password");
-    if (!password) return error_response(req, password.error());
-    auto agent = s.team.set_password_with_link(*token, *password);
+Response agent_reply(const RouteCall& c, const core::Result<core::Agent>& updated) {
+  if (!updated) return error_response(c.req, updated.error());
+  return ok_json(c.req, {{"agent", agent_json(c.services, *updated)}});
+}
+
+Response deactivate(const RouteCall& c) {
+  return agent_reply(c, c.services.team.deactivate(c.caller(), c.id()));
+}
+
+Response reactivate(const RouteCall& c) {
+  return agent_reply(c, c.services.team.reactivate(c.caller(), c.id()));
+}
+
+Response update_profile_row(const RouteCall& c) { return update_profile(c.services, c.req, c.caller()); }
+
+Response change_password_row(const RouteCall& c) {
+  return change_password(c.services, c.req, c.caller(), c.session_token);
+}
+
+Response edit_person_row(const RouteCall& c) { return edit_person(c.services, c.req, c.caller(), c.id()); }
+
+// POST /api/v1/auth/password-link/check {token} -> {agent: {name, email}}
+// POST /api/v1/auth/password-link {token, password} -> {agent}, signed in.
+Response use_password_link(const RouteCall& c, bool check) {
+  const auto& req = c.req;
+  auto& s = c.services;
+  // Like the login: a page on another site must not use a link in this browser.
+  if (is_cross_origin(req)) return error_response(req, core::forbidden("cross-origin request refused"));
+  auto body = parse_object(req.body());
+  if (!body) return error_response(req, body.error());
+  auto token = required_string(*body, "token");
+  if (!token) return error_response(req, token.error());
+  if (check) {
+    auto agent = s.team.link_owner(*token);
     if (!agent) return error_response(req, agent.error());
-    // Signed in at once with the new password: the link was the proof of identity.
-    auto login = s.auth.login(agent->email, *password);
-    if (!login) return error_response(req, login.error());
-    auto res = ok_json(req, {{"agent", agent_json(s, login->agent)}});
-    set_cookie(res, login->session_token);
-    return res;
-  });
+    return ok_json(req, {{"agent", json::object{{"name", agent->name}, {"email", agent->email}}}});
+  }
+  auto password = required_string(*body, "password");
+  if (!password) return error_response(req, password.error());
+  auto agent = s.team.set_password_with_link(*token, *password);
+  if (!agent) return error_response(req, agent.error());
+  // Signed in at once with the new password: the link was the proof of identity.
+  auto login = s.auth.login(agent->email, *password);
+  if (!login) return error_response(req, login.error());
+  auto res = ok_json(req, {{"agent", agent_json(s, login->agent)}});
+  set_session_cookie(res, login->session_token, c);
+  return res;
+}
+
+}  // namespace
+
+void add_team_routes(RouteTable& t) {
+  t.add(verb::post, "/api/v1/admin/agents", Access::admin, add_agent_row);
+  t.add(verb::patch, "/api/v1/admin/agents/{id}", Access::admin, edit_agent_row);
+  t.add(verb::post, "/api/v1/admin/agents/{id}/password-link", Access::admin, new_password_link);
+  t.add(verb::post, "/api/v1/admin/agents/{id}/deactivate", Access::admin, deactivate);
+  t.add(verb::post, "/api/v1/admin/agents/{id}/reactivate", Access::admin, reactivate);
+  t.add(verb::patch, "/api/v1/me/profile", Access::agent, update_profile_row);
+  t.add(verb::put, "/api/v1/me/password", Access::agent, change_password_row);
+  t.add(verb::put, "/api/v1/conversations/{id}/person", Access::agent, edit_person_row);
+  t.add(verb::post, "/api/v1/auth/password-link", Access::anyone,
+        [](const RouteCall& c) { return use_password_link(c, false); });
+  t.add(verb::post, "/api/v1/auth/password-link/check", Access::anyone,
+        [](const RouteCall& c) { return use_password_link(c, true); });
 }
 
 }  // namespace parley::net

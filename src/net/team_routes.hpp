@@ -9,28 +9,10 @@
 //   POST  /api/v1/auth/password-link[/check]            the set-password page (no session)
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <span>
-#include <string_view>
-
-#include "net/http_util.hpp"
-#include "net/services.hpp"
+#include "net/route_table.hpp"
 
 namespace parley::net {
 
-// The routes above that need a session; `parts` is the whole path ({"api","v1",...}) and
-// `session_token` the caller's cookie. nullopt when the path is none of them.
-std::optional<Response> handle_team_api(Services& services, const Request& req,
-                                        const core::Agent& caller,
-                                        std::span<const std::string_view> parts,
-                                        std::string_view session_token);
-
-// POST /api/v1/auth/password-link/check {token} -> {agent: {name, email}}
-// POST /api/v1/auth/password-link {token, password} -> {agent}, signed in (`cookie` is
-// called with the new session token). nullopt when the path is neither.
-std::optional<Response> handle_password_link_api(
-    Services& services, const Request& req, std::span<const std::string_view> parts,
-    const std::function<void(Response&, const std::string& session_token)>& set_cookie);
+void add_team_routes(RouteTable& table);
 
 }  // namespace parley::net

@@ -67,76 +67,76 @@ Response endpoint_answer(const Request& req, const core::Result<core::WebhookEnd
   return ok_json(req, {{"endpoint", endpoint_json(*e)}}, st);
 }
 
+Response list(const RouteCall& c) {
+  auto list = c.services.webhooks.list(c.caller());
+  if (!list) return error_response(c.req, list.error());
+  json::array endpoints;
+  for (const auto& e : *list) endpoints.push_back(endpoint_json(e));
+  json::array events;
+  for (const auto& name : core::webhook_event_names()) events.emplace_back(name);
+  return ok_json(c.req, {{"endpoints", std::move(endpoints)}, {"events", std::move(events)}});
+}
+
+Response create(const RouteCall& c) {
+  auto in = read_input(c.req);
+  if (!in) return error_response(c.req, in.error());
+  return endpoint_answer(c.req, c.services.webhooks.create(c.caller(), *in), http::status::created);
+}
+
+Response one(const RouteCall& c) {
+  auto list = c.services.webhooks.list(c.caller());
+  if (!list) return error_response(c.req, list.error());
+  for (const auto& e : *list) {
+    if (e.id == c.id()) return ok_json(c.req, {{"endpoint", endpoint_json(e)}});
+  }
+  return error_response(c.req, core::not_found("no such webhook endpoint"));
+}
+
+Response update(const RouteCall& c) {
+  auto in = read_input(c.req);
+  if (!in) return error_response(c.req, in.error());
+  return endpoint_answer(c.req, c.services.webhooks.update(c.caller(), c.id(), *in));
+}
+
+Response remove(const RouteCall& c) {
+  auto removed = c.services.webhooks.remove(c.caller(), c.id());
+  if (!removed) return error_response(c.req, removed.error());
+  return empty_response(c.req, http::status::no_content);
+}
+
+Response rotate_secret(const RouteCall& c) {
+  return endpoint_answer(c.req, c.services.webhooks.rotate_secret(c.caller(), c.id()));
+}
+
+Response deliveries(const RouteCall& c) {
+  auto list = c.services.webhooks.deliveries(c.caller(), c.id());
+  if (!list) return error_response(c.req, list.error());
+  json::array out;
+  for (const auto& d : *list) out.push_back(delivery_json(d));
+  return ok_json(c.req, {{"deliveries", std::move(out)}});
+}
+
+Response redeliver(const RouteCall& c) {
+  auto done = c.services.webhooks.redeliver(c.caller(), c.id(0), c.id(1));
+  if (!done) return error_response(c.req, done.error());
+  return ok_json(c.req, {{"redelivering", true}}, http::status::accepted);
+}
+
 }  // namespace
 
-std::optional<Response> handle_webhook_api(Services& s, const Request& req, const core::Agent& caller,
-                                           std::span<const std::string_view> parts) {
-  if (parts.size() < 4 || parts[2] != "admin" || parts[3] != "webhooks") return std::nullopt;
-  auto& hooks = s.webhooks;
-  if (parts.size() == 4) {
-    if (req.method() == verb::post) {
-      auto in = read_input(req);
-      if (!in) return error_response(req, in.error());
-      return endpoint_answer(req, hooks.create(caller, *in), http::status::created);
-    }
-    return only(req, verb::get, [&] {
-      auto list = hooks.list(caller);
-      if (!list) return error_response(req, list.error());
-      json::array endpoints;
-      for (const auto& e : *list) endpoints.push_back(endpoint_json(e));
-      json::array events;
-      for (const auto& name : core::webhook_event_names()) events.emplace_back(name);
-      return ok_json(req, {{"endpoints", std::move(endpoints)}, {"events", std::move(events)}});
-    });
-  }
-  auto id = parse_id(parts[4]);
-  if (!id) return error_response(req, core::not_found("no such webhook endpoint"));
-  if (parts.size() == 5) {
-    switch (req.method()) {
-      case verb::get: {
-        auto list = hooks.list(caller);
-        if (!list) return error_response(req, list.error());
-        for (const auto& e : *list) {
-          if (e.id == *id) return ok_json(req, {{"endpoint", endpoint_json(e)}});
-        }
-        return error_response(req, core::not_found("no such webhook endpoint"));
-      }
-      case verb::put: {
-        auto in = read_input(req);
-        if (!in) return error_response(req, in.error());
-        return endpoint_answer(req, hooks.update(caller, *id, *in));
-      }
-      case verb::delete_: {
-        auto removed = hooks.remove(caller, *id);
-        if (!removed) return error_response(req, removed.error());
-        return empty_response(req, http::status::no_content);
-      }
-      default:
-        return error_response(req, core::Error{core::ErrorCode::method_not_allowed, "use GET, PUT or DELETE"});
-    }
-  }
-  if (parts.size() == 6 && parts[5] == "rotate-secret") {
-    return only(req, verb::post, [&] { return endpoint_answer(req, hooks.rotate_secret(caller, *id)); });
-  }
-  if (parts.size() == 6 && parts[5] == "deliveries") {
-    return only(req, verb::get, [&] {
-      auto list = hooks.deliveries(caller, *id);
-      if (!list) return error_response(req, list.error());
-      json::array deliveries;
-      for (const auto& d : *list) deliveries.push_back(delivery_json(d));
-      return ok_json(req, {{"deliveries", std::move(deliveries)}});
-    });
-  }
-  if (parts.size() == 8 && parts[5] == "deliveries" && parts[7] == "redeliver") {
-    auto delivery = parse_id(parts[6]);
-    if (!delivery) return error_response(req, core::not_found("no such delivery"));
-    return only(req, verb::post, [&] {
-      auto done = hooks.redeliver(caller, *id, *delivery);
-      if (!done) return error_response(req, done.error());
-      return ok_json(req, {{"redelivering", true}}, http::status::accepted);
-    });
-  }
-  return error_response(req, core::not_found("no such route"));
+void add_webhook_routes(RouteTable& t) {
+  // Admins, and API tokens with webhooks:manage: every webhook route, whatever the method.
+  constexpr auto admin = Access::admin;
+  constexpr auto scope = core::ApiScope::webhooks_manage;
+  t.add(verb::get, "/api/v1/admin/webhooks", admin, scope, list);
+  t.add(verb::post, "/api/v1/admin/webhooks", admin, scope, create);
+  t.add(verb::get, "/api/v1/admin/webhooks/{id}", admin, scope, one);
+  t.add(verb::put, "/api/v1/admin/webhooks/{id}", admin, scope, update);
+  t.add(verb::delete_, "/api/v1/admin/webhooks/{id}", admin, scope, remove);
+  t.add(verb::post, "/api/v1/admin/webhooks/{id}/rotate-secret", admin, scope, rotate_secret);
+  t.add(verb::get, "/api/v1/admin/webhooks/{id}/deliveries", admin, scope, deliveries);
+  t.add(verb::post, "/api/v1/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver", admin, scope,
+        redeliver);
 }
 
 }  // namespace parley::net

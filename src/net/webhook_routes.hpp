@@ -10,17 +10,10 @@
 //   POST   /api/v1/admin/webhooks/{id}/deliveries/{d}/redeliver   send again from now
 #pragma once
 
-#include <optional>
-#include <span>
-#include <string_view>
-
-#include "net/http_util.hpp"
-#include "net/services.hpp"
+#include "net/route_table.hpp"
 
 namespace parley::net {
 
-std::optional<Response> handle_webhook_api(Services& services, const Request& req,
-                                           const core::Agent& caller,
-                                           std::span<const std::string_view> parts);
+void add_webhook_routes(RouteTable& table);
 
 }  // namespace parley::net
