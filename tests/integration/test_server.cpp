@@ -7,8 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
@@ -70,6 +75,33 @@ bool read_line(int fd, std::string& line, std::chrono::steady_clock::time_point 
     if (c == '\n') return true;
     line += c;
   }
+}
+
+// The contract log (web/scripts/contract-check.mjs reads it): when PARLEY_CONTRACT_LOG names a
+// directory, every HTTP exchange and WebSocket frame of this process is appended to
+// <dir>/<pid>.jsonl, one JSON object a line, to be checked against docs/openapi.json after the
+// suite. A body that is not JSON is logged by its size only (transcripts, invitations, CSV).
+void record(json::object entry) {
+  static const char* dir = std::getenv("PARLEY_CONTRACT_LOG");
+  if (dir == nullptr || *dir == '\0') return;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  static FILE* file = [] {
+    auto path = fs::path(dir) / (std::to_string(getpid()) + ".jsonl");
+    return std::fopen(path.c_str(), "a");
+  }();
+  if (file == nullptr) return;
+  entry["test"] = [] {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return info ? std::string(info->test_suite_name()) + "." + info->name() : std::string();
+  }();
+  auto line = json::serialize(entry) + "\n";
+  std::fwrite(line.data(), 1, line.size(), file);
+  std::fflush(file);
+}
+
+bool is_json_type(std::string_view content_type) {
+  return content_type.starts_with("application/json");
 }
 
 int wait_exit(int pid) {
@@ -206,6 +238,18 @@ HttpResult HttpClient::request(http::verb method, const std::string& target, con
   if (auto it = out.headers.find("set-cookie"); it != out.headers.end()) {
     cookie_ = it->second.substr(0, it->second.find(';'));
   }
+  auto content_type = out.headers.contains("content-type") ? out.headers["content-type"] : "";
+  json::object entry{{"kind", "http"},
+                     {"method", std::string(http::to_string(method))},
+                     {"target", target},
+                     {"status", out.status},
+                     {"content_type", content_type}};
+  if (is_json_type(content_type)) {
+    entry["body"] = out.body;
+  } else {
+    entry["body_size"] = out.body.size();
+  }
+  record(std::move(entry));
   beast::error_code ec;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   return out;
@@ -234,7 +278,9 @@ void WsClient::start_read() {
       closed_ = true;
       return;
     }
-    auto v = json::parse(beast::buffers_to_string(buffer_.data()));
+    auto text = beast::buffers_to_string(buffer_.data());
+    record({{"kind", "ws"}, {"direction", "received"}, {"text", text}});
+    auto v = json::parse(text);
     buffer_.consume(buffer_.size());
     frames_.push_back(v.as_object());
     start_read();
@@ -243,7 +289,10 @@ void WsClient::start_read() {
 
 void WsClient::send(const json::value& frame) { send_text(json::serialize(frame)); }
 
-void WsClient::send_text(const std::string& text) { ws_.write(asio::buffer(text)); }
+void WsClient::send_text(const std::string& text) {
+  record({{"kind", "ws"}, {"direction", "sent"}, {"text", text}});
+  ws_.write(asio::buffer(text));
+}
 
 std::optional<json::object> WsClient::next(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
