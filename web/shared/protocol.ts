@@ -1,86 +1,33 @@
-// Wire types of the Parley API v1 (docs/api.md) that both front ends use: the Agent Inbox and the
-// visitor widget. Times are ms since the epoch. Types, plus one tiny helper (pageQuery), so
-// importing this costs the widget bundle next to nothing.
+// Wire types of the Parley API v1 that both front ends use: the Agent Inbox and the visitor widget.
+// The objects are generated from the API contract, docs/openapi.json (`npm run types` writes
+// shared/generated/api.ts, not in git; `npm run build` and `npm run typecheck` run it first), so a
+// field the server adds, drops or renames shows up here as a type error. Times are ms since the
+// epoch. Types, plus one tiny helper (pageQuery), so importing this costs the widget bundle next
+// to nothing.
+import type { components } from './generated/api';
 
-export type ConversationStatus = 'pending' | 'active' | 'ended' | 'missed';
-export type EndReason = 'agent' | 'visitor' | 'inactivity' | 'no_agent' | 'no_answer';
-export type Sender = 'visitor' | 'agent' | 'system';
-export type EventKind =
-  | 'text'
-  | 'chat.requested'
-  | 'chat.accepted'
-  | 'chat.ended'
-  | 'chat.missed'
-  | 'calendar.card'
-  | 'meeting.booked'
-  | 'meeting.rescheduled'
-  | 'meeting.cancelled';
+/** The objects of the contract by their schema name: `Schema<'Agent'>`. */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
 
-export interface Conversation {
-  id: number;
-  visitor_id: number;
-  agent_id: number | null;
-  agent_name: string | null;
-  status: ConversationStatus;
-  last_seq: number;
-  page_url: string | null;
-  created_at: number;
-  last_activity_at: number;
-  accepted_at: number | null;
-  ended_at: number | null;
-  end_reason: EndReason | null;
-  visitor_name: string;
-  /** When the current offer lapses (pending requests; issue 4). */
-  offer_expires_at?: number | null;
-}
-
+export type Conversation = Schema<'Conversation'>;
+export type ConversationStatus = Conversation['status'];
+export type EndReason = NonNullable<Conversation['end_reason']>;
 /** One entry of a conversation's history; `seq` orders it within the conversation. */
-export interface ChatEvent {
-  id: number;
-  conversation_id: number;
-  seq: number;
-  sender: Sender;
-  agent_id: number | null;
-  kind: EventKind | string;
-  body: string;
-  client_id: string | null;
-  created_at: number;
-}
+export type ChatEvent = Schema<'Event'>;
+export type Sender = ChatEvent['sender'];
+export type EventKind = ChatEvent['kind'];
 
 // ---- meeting calendars (issue 6) -------------------------------------------------------------
 
-export type MeetingStatus = 'scheduled' | 'rescheduled' | 'cancelled';
-
+export type Meeting = Schema<'Meeting'>;
+export type MeetingStatus = Meeting['status'];
 /** A bookable time of an agent's meeting calendar, [start, end) in ms. */
-export interface Slot {
-  start: number;
-  end: number;
-}
-
+export type Slot = Schema<'Slot'>;
 /** GET /calendars/{agent_id}/slots (agents) and /visitor/calendars/{agent_id}/slots. */
-export interface SlotList {
-  agent_id: number;
-  agent_name: string;
-  /** The calendar's IANA zone. */
-  time_zone: string;
-  duration_minutes: number;
-  slots: Slot[];
-}
+export type SlotList = Schema<'Slots'>;
 
-export interface Meeting {
-  id: number;
-  agent_id: number;
-  agent_name: string;
-  booker_email: string;
-  start: number;
-  end: number;
-  status: MeetingStatus;
-  passed: boolean;
-  conversation_id: number | null;
-  /** The calendar's IANA zone. */
-  time_zone: string;
-}
-
+// The bodies of calendar.card and meeting.* events are JSON text inside Event.body (docs/api.md,
+// "Conversation events"), not objects of the contract: written here by hand.
 /** Body of a `calendar.card` event (a JSON string on the wire). */
 export interface CalendarCardBody {
   agent_id: number;
@@ -107,12 +54,7 @@ export interface MeetingEventBody {
  * newer exist), `before_seq` (older, `has_more`: older exist) or neither (the newest page,
  * `has_more`: older exist); events oldest first either way.
  */
-export interface EventsPage {
-  events: ChatEvent[];
-  has_more: boolean;
-  /** The conversation's newest seq when the page was read. */
-  head_seq: number;
-}
+export type EventsPage = Schema<'EventsPage'>;
 
 /** Which page of a conversation's history to read (at most one of after_seq / before_seq). */
 export interface PageQuery {
@@ -134,9 +76,4 @@ export function pageQuery(q: PageQuery): string {
  * The answer to `subscribe`: the events with seq > after_seq follow in order, so the replay is
  * complete once the client holds head_seq.
  */
-export interface SubscribedFrame {
-  type: 'subscribed';
-  conversation_id: number;
-  after_seq: number;
-  head_seq: number;
-}
+export type SubscribedFrame = Schema<'WsServerSubscribed'>;

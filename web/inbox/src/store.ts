@@ -596,9 +596,9 @@ export class Store {
     return settings;
   }
 
-  async saveAdminSettings(settings: AdminSettings): Promise<AdminSettings> {
+  async saveAdminSettings(settings: Partial<AdminSettings>): Promise<AdminSettings> {
     const res = await api.saveAdminSettings(settings);
-    return res.settings ?? settings;
+    return res.settings;
   }
 
   async loadRouting(): Promise<Routing> {

@@ -520,7 +520,7 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
     store.loadCalendars().then(
       (calendars) => {
         setList(calendars);
-        const first = calendars.find((c) => c.bookable !== false);
+        const first = calendars[0];
         setChoice((prev) => (prev != null && calendars.some((c) => c.agent_id === prev) ? prev : first?.agent_id ?? null));
       },
       (e) => setLoadError(errorText(e)),
@@ -577,26 +577,18 @@ function CalendarPicker({ store, id, onClose }: { store: Store; id: number; onCl
       )}
       {list && list.length > 0 && (
         <ul class="cal-options" role="radiogroup" aria-label={t('picker.calendars')}>
-          {list.map((c) => {
-            const off = c.bookable === false;
-            return (
-              <li key={c.agent_id}>
-                <label class={`cal-option ${choice === c.agent_id ? 'is-selected' : ''} ${off ? 'is-off' : ''}`} data-testid="calendar-option" data-agent-id={c.agent_id} data-own={c.own ? 'true' : 'false'}>
-                  <input type="radio" name={`calendar-${id}`} checked={choice === c.agent_id} disabled={off} onChange={() => setChoice(c.agent_id)} />
-                  <span class="avatar avatar-xs">{initials(c.agent_name)}</span>
-                  <span class="cal-option-name" data-testid="calendar-option-name">
-                    {c.agent_name}
-                  </span>
-                  {c.own && <span class="muted small">{t('picker.you')}</span>}
-                  {off && (
-                    <button type="button" class="link-btn small" onClick={() => store.navigate('calendar')}>
-                      {t('picker.setUpYourCalendar')}
-                    </button>
-                  )}
-                </label>
-              </li>
-            );
-          })}
+          {list.map((c) => (
+            <li key={c.agent_id}>
+              <label class={`cal-option ${choice === c.agent_id ? 'is-selected' : ''}`} data-testid="calendar-option" data-agent-id={c.agent_id} data-own={c.own ? 'true' : 'false'}>
+                <input type="radio" name={`calendar-${id}`} checked={choice === c.agent_id} onChange={() => setChoice(c.agent_id)} />
+                <span class="avatar avatar-xs">{initials(c.agent_name)}</span>
+                <span class="cal-option-name" data-testid="calendar-option-name">
+                  {c.agent_name}
+                </span>
+                {c.own && <span class="muted small">{t('picker.you')}</span>}
+              </label>
+            </li>
+          ))}
         </ul>
       )}
       {list && list.length > 0 && !list.some((c) => c.own) && (

@@ -84,7 +84,7 @@ interface Draft {
   blocks: DraftBlock[];
   max_chats: string;
   sound: boolean;
-  language: string;
+  language: AgentSettings['language'];
 }
 
 function toDraft(s: AgentSettings): Draft {

@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Store } from '../store';
 import type { AdminSettings } from '../types';
+
+/** The fields this card edits (the others, e.g. fetch_allowed_hosts, have cards of their own). */
+type EditedSettings = Pick<AdminSettings, 'accept_timeout_seconds' | 'inactivity_timeout_seconds' | 'max_offers' | 'fallback_message' | 'visitor_day_start' | 'visitor_day_end'>;
 import { ApiError } from '../api';
 import { errorText } from '../store';
 import { useLeaveGuard, useServerDraft } from '../hooks';
@@ -18,7 +21,7 @@ interface Draft extends HoursDraft {
   fallback_message: string;
 }
 
-const toDraft = (s: AdminSettings): Draft => ({
+const toDraft = (s: EditedSettings): Draft => ({
   accept_timeout_seconds: String(s.accept_timeout_seconds),
   inactivity_timeout_seconds: String(s.inactivity_timeout_seconds),
   max_offers: String(s.max_offers),
@@ -84,7 +87,7 @@ export function WorkspaceSettings({ store }: { store: Store }) {
   else if (fallbackBytes > FALLBACK_MAX_BYTES) problems.push(t('ws.fallbackTooLong', { limit: charsText(FALLBACK_MAX_BYTES) }));
   const hoursProblem = visitorHoursProblem(draft);
   if (hoursProblem) problems.push(hoursProblem);
-  const next: AdminSettings = {
+  const next: EditedSettings = {
     accept_timeout_seconds: accept,
     inactivity_timeout_seconds: inactivity,
     max_offers: offers,
