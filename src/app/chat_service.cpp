@@ -13,9 +13,10 @@ core::ConversationSummary ChatService::summarize(const core::Conversation& c) {
   throw store::StoreFailure("conversation " + std::to_string(c.id) + " vanished");
 }
 
-void ChatService::publish_event(const core::Conversation& c, const core::Message& m) {
+void ChatService::publish_event(const core::Conversation& c, const core::Message& m,
+                                const bus::Subscriber* told) {
   bus_.publish(bus::conversation_topic(c.id),
-               std::make_shared<bus::Event>(bus::ConversationEvent{m}, c));
+               std::make_shared<bus::Event>(bus::ConversationEvent{m}, c, told));
 }
 
 core::ConversationSummary ChatService::publish_changed(const core::Conversation& c) {
@@ -144,19 +145,18 @@ core::Result<core::AppendOutcome> ChatService::post_message(const Actor& actor,
 
 void ChatService::post_message_async(const Actor& actor, core::Id conversation_id,
                                      std::string_view client_id, std::string_view body,
-                                     PostDone done) {
+                                     PostDone done, const bus::Subscriber* sender) {
   auto m = prepare_message(actor, conversation_id, client_id, body);
   if (!m) return done(m.error());
-  store_.append_message_async(*m, clock_(), [this, done = std::move(done)](
+  store_.append_message_async(*m, clock_(), [this, sender, done = std::move(done)](
                                                 core::Result<core::AppendOutcome> outcome) {
-    // The sender hears its ack first, then everyone gets the event; both are issued here,
-    // in commit order, so receivers rarely see gaps. A retry (a duplicate) is published
-    // again, as in post_message.
-    std::optional<core::AppendOutcome> stored;
-    if (outcome) stored = *outcome;
-    if (stored && !stored->duplicate && on_message_stored_) on_message_stored_();
+    // Everyone but the sender gets the event; the sender hears it in its ack. A retry (a
+    // duplicate) is published again, as in post_message.
+    if (outcome) {
+      if (!outcome->duplicate && on_message_stored_) on_message_stored_();
+      publish_event(outcome->conversation, outcome->message, sender);
+    }
     done(std::move(outcome));
-    if (stored) publish_event(stored->conversation, stored->message);
   });
 }
 

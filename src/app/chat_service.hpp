@@ -35,8 +35,11 @@ class ChatService {
   // The same, answered through `done` once stored (on a store thread; must not block).
   // The realtime path uses it so that a waiting send holds no thread.
   using PostDone = std::function<void(core::Result<core::AppendOutcome>)>;
+  // `sender`: the caller's own bus subscriber (its socket), told through `done`; the bus
+  // event of the message is not handed to it a second time.
   void post_message_async(const Actor& actor, core::Id conversation_id,
-                          std::string_view client_id, std::string_view body, PostDone done);
+                          std::string_view client_id, std::string_view body, PostDone done,
+                          const bus::Subscriber* sender = nullptr);
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);
@@ -99,7 +102,8 @@ class ChatService {
   core::Result<store::NewMessage> prepare_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
                                                   std::string_view body);
-  void publish_event(const core::Conversation& c, const core::Message& m);
+  void publish_event(const core::Conversation& c, const core::Message& m,
+                     const bus::Subscriber* told = nullptr);
   // The conversation's new state to the Inbox and the visitor; a pending one is also
   // offered to its agent. One summary read for all of it, returned.
   core::ConversationSummary publish_changed(const core::Conversation& c);

@@ -16,6 +16,8 @@
 
 namespace parley::bus {
 
+class Subscriber;
+
 // A stored event of a conversation's log (a text message or a life-cycle event).
 struct ConversationEvent {
   core::Message message;
@@ -74,13 +76,17 @@ using Payload = std::variant<ConversationEvent, ConversationChanged, ChatRequest
 
 class Event {
  public:
-  Event(Payload payload, std::optional<core::Conversation> about)
-      : payload_(std::move(payload)), about_(std::move(about)) {}
+  // `told`: a subscriber that has this event already (the sender's own socket, whose
+  // acknowledgement carried it); the bus still hands it over, and it drops it at once.
+  Event(Payload payload, std::optional<core::Conversation> about, const Subscriber* told = nullptr)
+      : payload_(std::move(payload)), about_(std::move(about)), told_(told) {}
 
   const Payload& payload() const { return payload_; }
   // The conversation this event concerns, in the state the event left it in; receivers
   // that are agents check core::can_view against it before forwarding.
   const std::optional<core::Conversation>& about() const { return about_; }
+  // True for the subscriber that already has this event (see the constructor).
+  bool already_told(const Subscriber* subscriber) const { return told_ && told_ == subscriber; }
 
   // The serialized frame, produced by `encode` exactly once, whatever the number of
   // receivers and threads.
@@ -92,6 +98,7 @@ class Event {
  private:
   Payload payload_;
   std::optional<core::Conversation> about_;
+  const Subscriber* told_;
   mutable std::once_flag encoded_once_;
   mutable std::string frame_;
 };

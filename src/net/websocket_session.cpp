@@ -126,6 +126,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   void deliver(const bus::EventPtr& event) override {
+    // This socket's own message: its ack carried the event (on_stored). Dropped here, on the
+    // publisher's thread, it costs no hand-off to the socket's strand.
+    if (event->already_told(this)) return;
     asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
   }
 
@@ -203,7 +206,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
                                                   r = std::move(r)] {
               self->on_stored(id, conversation, r);
             });
-          });
+          },
+          this);
       return true;
     }
     if (*type == "typing") {
@@ -256,8 +260,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
                                       {"client_id", client_id},
                                       {"event", to_json(r->message)},
                                       {"duplicate", r->duplicate}}));
-    // The ack carries the event: when it is the next one this socket is owed, count it as
-    // sent so the same event is not echoed back a second time.
+    // The ack carries the event (the bus does not hand this socket its own messages): when it
+    // is the next one this socket is owed, count it as sent. Otherwise an earlier event is
+    // still on its way, and the gap the next one finds is filled from the store (replay).
     if (auto it = last_sent_.find(conversation); it != last_sent_.end()) {
       if (r->message.seq == it->second + 1) it->second = r->message.seq;
     }
