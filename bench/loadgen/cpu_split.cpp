@@ -48,6 +48,7 @@ std::optional<CpuSplit> cpu_split_of(const json::object& result) {
   s.loadgen_cpu_s = *gen;
   s.server_cpu_s = number_at(result, "figures", "server_cpu_s");
   s.busiest_thread_cpu_s = number_at(result, "figures", "loadgen_busiest_thread_cpu_s");
+  s.machine_busy_pct = number_at(result, "figures", "machine_cpu_busy_pct");
   if (auto t = number_at(result, "figures", "loadgen_threads")) {
     s.loadgen_threads = static_cast<int>(*t);
   } else if (auto p = number_at(result, "params", "threads")) {
@@ -66,6 +67,7 @@ json::object to_json(const CpuSplit& s) {
   o["server_cores"] = s.server_cpu_s ? json::value(cores(*s.server_cpu_s, s.window_s)) : json::value(nullptr);
   o["loadgen_busiest_thread_cores"] =
       s.busiest_thread_cpu_s ? json::value(cores(*s.busiest_thread_cpu_s, s.window_s)) : json::value(nullptr);
+  o["machine_busy_pct"] = s.machine_busy_pct ? json::value(*s.machine_busy_pct) : json::value(nullptr);
   return o;
 }
 
@@ -79,6 +81,7 @@ std::string describe(const CpuSplit& s) {
     out += ", busiest " + fmt(cores(*s.busiest_thread_cpu_s, s.window_s), 2);
   }
   out += ")";
+  if (s.machine_busy_pct) out += "; machine " + fmt(*s.machine_busy_pct, 0) + " % busy";
   if (generator_saturated(s)) out += " - GENERATOR SATURATED";
   return out;
 }

@@ -22,6 +22,9 @@ struct CpuSplit {
   double loadgen_cpu_s = 0;                   // the whole load generator process
   int loadgen_threads = 1;                    // its I/O threads (each drives its own sockets)
   std::optional<double> busiest_thread_cpu_s; // its busiest I/O thread, when measured
+  // The whole machine's CPUs over the window (all but idle and iowait): with the two shares
+  // above it tells a server short of CPU because neighbours took it from one that idled.
+  std::optional<double> machine_busy_pct;
 };
 
 double cores(double cpu_s, double window_s);
@@ -39,8 +42,8 @@ std::optional<CpuSplit> cpu_split_of(const boost::json::object& result);
 //  "loadgen_threads", "loadgen_busiest_thread_cores", "generator_saturated"}
 boost::json::object to_json(const CpuSplit& s);
 
-// "server 1.45 cores (14.50 s) / load generator 0.52 cores (5.20 s, 1 thread)", and
-// " - GENERATOR SATURATED" when it was.
+// "server 1.45 cores (14.50 s) / load generator 0.52 cores (5.20 s, 1 thread); machine 99 %
+// busy", and " - GENERATOR SATURATED" when it was.
 std::string describe(const CpuSplit& s);
 
 // The WARNING line of the report for the result `name` (empty when not saturated).

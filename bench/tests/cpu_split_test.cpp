@@ -89,6 +89,11 @@ TEST(CpuSplitTest, DescribesBothSidesAsCoresBusy) {
             "server 1.01 cores (10.10 s) / load generator 0.97 cores (9.70 s, 1 thread) - GENERATOR SATURATED");
   EXPECT_EQ(describe(split(10.0, 12.0, 2, 6.1, std::nullopt)),
             "server - / load generator 1.20 cores (12.00 s, 2 threads, busiest 0.61)");
+  // With the whole machine's share: 0.69 cores between them on a machine 99 % busy says the
+  // neighbours had the rest, not that the server idled.
+  auto busy = split(10.0, 1.3, 1, 1.3, 5.6);
+  busy.machine_busy_pct = 99.4;
+  EXPECT_EQ(describe(busy), "server 0.56 cores (5.60 s) / load generator 0.13 cores (1.30 s, 1 thread); machine 99 % busy");
   EXPECT_EQ(saturation_warning("parley-throughput", split(10.0, 5.2, 1, 5.1, 14.5)), "");
   auto w = saturation_warning("baseline-throughput", split(10.0, 9.7, 1, 9.6, 10.1));
   EXPECT_EQ(w.rfind("WARNING: the load generator saturated a core in baseline-throughput (0.97 core per "
@@ -100,11 +105,13 @@ TEST(CpuSplitTest, DescribesBothSidesAsCoresBusy) {
 TEST(CpuSplitTest, TheReportPrintsTheSplitOfEachStepAndWarnsWhenTheGeneratorSaturated) {
   ResultSet rs;
   rs["parley-throughput"] = chat_result("parley-throughput", 10.0, 14.5, 5.2, 1, 5.1);
+  rs["parley-throughput"]["figures"].as_object()["machine_cpu_busy_pct"] = 97.0;
   rs["baseline-throughput"] = chat_result("baseline-throughput", 10.0, 10.1, 9.7, 1, 9.6);
   rs["parley-latency"] = chat_result("parley-latency", 10.0, 4.0, 2.0, 1, 1.9);
   auto report = build_report(rs, "short");
   const std::string what = "  CPU over the measured window: server / load generator (cores busy)";
-  EXPECT_EQ(cell_of(report, what, "parley"), "server 1.45 cores (14.50 s) / load generator 0.52 cores (5.20 s, 1 thread)");
+  EXPECT_EQ(cell_of(report, what, "parley"),
+            "server 1.45 cores (14.50 s) / load generator 0.52 cores (5.20 s, 1 thread); machine 97 % busy");
   EXPECT_NE(cell_of(report, what, "baseline").find("GENERATOR SATURATED"), std::string::npos);
   // Both steps have the row; a step that did not run says "-".
   int rows = 0;
