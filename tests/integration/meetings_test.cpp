@@ -145,6 +145,31 @@ TEST_F(MeetingsTest, RescheduleMovesToAFreeSlotAndRefusesATakenOne) {
                      .status);
 }
 
+// The manage link moves and cancels a meeting, and the calendar's agent hears of each change on
+// their Inbox socket; the agents' own slot list is the visitors' one without a zone.
+TEST_F(MeetingsTest, TheManageLinkMovesAndCancelsAndTheCalendarsAgentIsTold) {
+  WsClient inbox(port(), carl->http.cookie());
+  inbox.expect("hello");
+  auto v = new_visitor(port());
+  auto slots = slots_for(v, carl_id);
+  auto listed = carl->http.get("/api/v1/calendars/" + std::to_string(carl_id) + "/slots");
+  ASSERT_EQ(200, listed.status) << listed.body;
+  EXPECT_EQ(slots.at(0).at("start"), listed.json().at("slots").at(0).at("start"));
+  auto booked = book(v, slots.at(0).at("start").as_int64(), "v@example.com");
+  ASSERT_EQ(201, booked.status) << booked.body;
+  auto token = std::string(booked.json().at("manage_token").as_string());
+  EXPECT_EQ("scheduled", inbox.expect("meeting.booked").at("meeting").at("status").as_string());
+
+  HttpClient anyone(port());
+  auto later = slots.at(2).at("start").as_int64();
+  auto moved = anyone.post("/api/v1/meeting-links/" + token + "/reschedule",
+                           json::object{{"start", later}});
+  ASSERT_EQ(200, moved.status) << moved.body;
+  EXPECT_EQ(later, inbox.expect("meeting.rescheduled").at("meeting").at("start").as_int64());
+  ASSERT_EQ(200, anyone.post("/api/v1/meeting-links/" + token + "/cancel").status);
+  EXPECT_EQ("cancelled", inbox.expect("meeting.cancelled").at("meeting").at("status").as_string());
+}
+
 TEST_F(MeetingsTest, OnlyTheCalendarsAgentOrAnAdminReachesAMeeting) {
   auto v = new_visitor(port());
   auto booked = book(v, slots_for(v, carl_id).at(0).at("start").as_int64(), "v@example.com");
