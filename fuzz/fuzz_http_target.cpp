@@ -1,6 +1,7 @@
 // Fuzzes how the server reads a request line and headers (src/net/http_util, api_support):
 // Beast's request parser with the server's limits, then the path, its segments, ids, the
-// query string with percent-decoding, cookies, the bearer token and the origin check.
+// query string with percent-decoding, cookies, the bearer token and the origin check, and
+// the REST route table's match of the path (net/route_table.hpp).
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/api_router.hpp"
 #include "net/api_support.hpp"
 #include "net/http_util.hpp"
 
@@ -29,6 +31,12 @@ void read_request(const Request& req) {
     check(!part.empty() && part.find('/') == std::string_view::npos);
     if (auto id = parse_id(part)) check(*id > 0);
     (void)parse_int(part);
+  }
+  auto found = api_routes().match(req.method(), path);
+  if (found.route) {
+    check(!found.same_path.empty() && found.route->method == req.method());
+    for (auto id : found.ids) check(id > 0);
+    if (found.route->access == parley::net::Access::meeting_link) check(!found.token.empty());
   }
   for (const auto& [key, value] : query_of(target)) {
     if (auto v = parse_int(value)) (void)*v;
