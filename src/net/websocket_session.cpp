@@ -121,7 +121,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (!self->actor_ && !self->closed_) {
       self->closed_ = true;
       beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);  // the read loop ends
+      self->ws_.next_layer().close(ignored);  // the read loop ends
     }
   }
 
@@ -476,7 +476,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   void drop_now() {
     close_quietly();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().close(ignored);
   }
 
   // Closes the TCP connection at once (pending reads and writes fail) and wakes a replay.
@@ -484,7 +484,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (closed_) return;
     closed_ = true;
     beast::error_code ignored;
-    if (writing_) beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (writing_) ws_.next_layer().close(ignored);
     if (drained_) drained_->cancel();
     flow_.cancel();
   }
@@ -514,7 +514,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (self->drop_after_writes_) self->drop_now();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // Over the bare socket: the WebSocket layer keeps its own timeouts (timeout::suggested), so
+  // beast::tcp_stream's two per-operation timers would be dead weight on every idle socket.
+  websocket::stream<asio::ip::tcp::socket> ws_;
   asio::steady_timer flow_;  // wakes the read loop when a send in flight completes
   const WebSocketSettings& settings_;
   std::shared_ptr<void> slot_;  // the place under the per-address connection cap
