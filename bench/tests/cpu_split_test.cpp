@@ -147,8 +147,10 @@ TEST(ProcStatsTest, ReadsOneThreadsCpuAndThePeakRss) {
   EXPECT_EQ(parse_status_kb("VmHWM:\t  4096 kB\nVmRSS:\t 1024 kB\n", "VmHWM:"), 4096u * 1024);
   EXPECT_EQ(parse_status_kb("VmHWM:\t  4096 kB\nVmRSS:\t 1024 kB\n", "VmRSS:"), 1024u * 1024);
   EXPECT_FALSE(parse_status_kb("VmRSS:\t 1024 kB\n", "VmHWM:").has_value());
-  auto peak = peak_rss_bytes(::getpid());
+  // The current size first: the peak read after it can only be as large or larger (read the
+  // other way round, a page touched in between made "now" exceed the peak).
   auto now = rss_bytes(::getpid());
+  auto peak = peak_rss_bytes(::getpid());
   ASSERT_TRUE(peak && now);
   EXPECT_GE(*peak, *now);
 }
