@@ -105,8 +105,12 @@ std::optional<core::FollowUp> SqliteStore::find_followup(Id conversation_id) {
 
 int SqliteStore::count_awaiting_followup() {
   auto conn = readers_.lease();
+  // Every Inbox list asks this. Left to itself the planner counts through the covering
+  // (agent_id, status) index, all conversations (~4 ms at 100k); the partial index holds the
+  // missed ones only (~0.1 ms).
   auto s = conn->prepare(
-      "SELECT count(*) FROM conversations c LEFT JOIN followups f ON f.conversation_id = c.id "
+      "SELECT count(*) FROM conversations c INDEXED BY conversations_missed "
+      "LEFT JOIN followups f ON f.conversation_id = c.id "
       "WHERE c.status = 'missed' AND f.done_at IS NULL");
   s.step();
   return static_cast<int>(s.int64(0));
