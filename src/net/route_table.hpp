@@ -5,7 +5,7 @@
 // test (tests/net/route_table_test.cpp) compares it with docs/openapi.json both ways.
 //
 // Each area adds its rows in its own file (add_team_routes in net/team_routes.cpp, ...);
-// net/api_routes.cpp puts them together.
+// net/api_router.cpp (api_routes) puts them together.
 #pragma once
 
 #include <optional>
