@@ -40,6 +40,7 @@
 #include "cpu_split.hpp"
 #include "histogram.hpp"
 #include "login_storm.hpp"
+#include "frame_loops.hpp"
 #include "proc_stats.hpp"
 #include "result.hpp"
 #include "scenarios.hpp"
@@ -141,7 +142,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void expect_pong_credit(int n) { pong_credit_ = n; }
 
   void start_reading() {
-    asio::co_spawn(w_.ioc, read_loop(shared_from_this()), asio::detached);
+    asio::co_spawn(w_.ioc, read_frames(shared_from_this()), asio::detached);
   }
 
   void send(std::string frame) {
@@ -149,7 +150,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     out_.push_back(std::move(frame));
     if (!writing_) {
       writing_ = true;
-      asio::co_spawn(w_.ioc, write_loop(shared_from_this()), asio::detached);
+      asio::co_spawn(w_.ioc, write_frames(shared_from_this()), asio::detached);
     }
   }
 
@@ -241,31 +242,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
     send(std::move(frame));
   }
 
-  static awaitable<void> write_loop(std::shared_ptr<Conn> self) {
-    while (!self->out_.empty() && !self->dead_) {
-      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(self->out_.front()), tuple_awaitable);
-      if (ec) {
-        self->on_dead(ec, "write");
-        break;
-      }
-      self->out_.pop_front();
-    }
-    self->writing_ = false;
-  }
-
-  static awaitable<void> read_loop(std::shared_ptr<Conn> self) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      auto [ec, n] = co_await self->ws_.async_read(buffer, tuple_awaitable);
-      if (ec) {
-        self->on_dead(ec, "read");
-        co_return;
-      }
-      auto data = buffer.cdata();
-      self->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-      buffer.consume(buffer.size());
-    }
-  }
+  template <class S>
+  friend awaitable<void> bench::write_frames(std::shared_ptr<S> self);
+  template <class S>
+  friend awaitable<void> bench::read_frames(std::shared_ptr<S> self);
 
   void on_dead(const beast::error_code& ec, const char* where) {
     if (!dead_ && !run_.stopping) {

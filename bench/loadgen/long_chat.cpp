@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cpu_split.hpp"
+#include "frame_loops.hpp"
 #include "proc_stats.hpp"
 #include "replay_check.hpp"
 #include "result.hpp"
@@ -57,13 +58,13 @@ class Side : public std::enable_shared_from_this<Side> {
   bool dead() const { return dead_; }
   std::uint64_t received() const { return received_.load(std::memory_order_relaxed); }
 
-  void start_reading() { asio::co_spawn(ws_.get_executor(), read_loop(shared_from_this()), asio::detached); }
+  void start_reading() { asio::co_spawn(ws_.get_executor(), read_frames(shared_from_this()), asio::detached); }
   void send(std::string frame) {
     if (dead_) return;
     out_.push_back(std::move(frame));
     if (!writing_) {
       writing_ = true;
-      asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
+      asio::co_spawn(ws_.get_executor(), write_frames(shared_from_this()), asio::detached);
     }
   }
   void close() {
@@ -75,30 +76,10 @@ class Side : public std::enable_shared_from_this<Side> {
   static awaitable<void> sender(std::shared_ptr<Side> self, std::uint64_t quota);
 
  private:
-  static awaitable<void> write_loop(std::shared_ptr<Side> self) {
-    while (!self->out_.empty() && !self->dead_) {
-      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(self->out_.front()), tuple_awaitable);
-      if (ec) {
-        self->on_dead(ec, "write");
-        break;
-      }
-      self->out_.pop_front();
-    }
-    self->writing_ = false;
-  }
-  static awaitable<void> read_loop(std::shared_ptr<Side> self) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      auto [ec, n] = co_await self->ws_.async_read(buffer, tuple_awaitable);
-      if (ec) {
-        self->on_dead(ec, "read");
-        co_return;
-      }
-      auto data = buffer.cdata();
-      self->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-      buffer.consume(buffer.size());
-    }
-  }
+  template <class S>
+  friend awaitable<void> bench::write_frames(std::shared_ptr<S> self);
+  template <class S>
+  friend awaitable<void> bench::read_frames(std::shared_ptr<S> self);
   void on_dead(const beast::error_code& ec, const char* where);
   void on_frame(std::string_view f);
   void on_replayed(std::string_view f);
