@@ -63,17 +63,29 @@ std::optional<pid_t> parse_stat_ppid(const std::string& stat) {
   return static_cast<pid_t>(ppid);
 }
 
-std::optional<std::uint64_t> rss_bytes(pid_t pid) {
+namespace {
+
+// One "<key> <n> kB" line of /proc/<pid>/status, in bytes.
+std::optional<std::uint64_t> status_bytes(pid_t pid, const std::string& key) {
   auto text = slurp("/proc/" + std::to_string(pid) + "/status");
   if (!text) return std::nullopt;
-  return parse_vmrss(*text);
+  return parse_status_kb(*text, key);
 }
 
-std::optional<std::uint64_t> peak_rss_bytes(pid_t pid) {
-  auto text = slurp("/proc/" + std::to_string(pid) + "/status");
+// utime + stime of a /proc/.../stat file, in seconds.
+std::optional<double> stat_cpu_seconds(const std::string& path) {
+  auto text = slurp(path);
   if (!text) return std::nullopt;
-  return parse_status_kb(*text, "VmHWM:");
+  auto ticks = parse_stat_ticks(*text);
+  if (!ticks) return std::nullopt;
+  return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
+
+}  // namespace
+
+std::optional<std::uint64_t> rss_bytes(pid_t pid) { return status_bytes(pid, "VmRSS:"); }
+
+std::optional<std::uint64_t> peak_rss_bytes(pid_t pid) { return status_bytes(pid, "VmHWM:"); }
 
 bool reset_peak_rss(pid_t pid) {
   std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
@@ -84,19 +96,11 @@ bool reset_peak_rss(pid_t pid) {
 }
 
 std::optional<double> cpu_seconds(pid_t pid) {
-  auto text = slurp("/proc/" + std::to_string(pid) + "/stat");
-  if (!text) return std::nullopt;
-  auto ticks = parse_stat_ticks(*text);
-  if (!ticks) return std::nullopt;
-  return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
 }
 
 std::optional<double> thread_cpu_seconds(pid_t tid) {
-  auto text = slurp("/proc/self/task/" + std::to_string(tid) + "/stat");
-  if (!text) return std::nullopt;
-  auto ticks = parse_stat_ticks(*text);
-  if (!ticks) return std::nullopt;
-  return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return stat_cpu_seconds("/proc/self/task/" + std::to_string(tid) + "/stat");
 }
 
 std::map<pid_t, double> cpu_seconds_by_process(pid_t pid) {
