@@ -16,6 +16,12 @@ if ((${#missing[@]})); then
   SUDO=""
   if [[ $(id -u) -ne 0 ]]; then SUDO="sudo -n"; fi
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq </dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  # One install at a time: CI builds the next step (its packages too) while a test fixture
+  # may be installing its own, and apt-get fails at once on a lock another apt-get holds.
+  # The lock file is ours; DPkg::Lock::Timeout also waits out an apt run of the machine's.
+  exec 9>/tmp/parley-install-packages.lock
+  flock -w 1800 9
+  apt_get() { $SUDO apt-get -o DPkg::Lock::Timeout=600 "$@" </dev/null; }
+  apt_get update -qq
+  apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
