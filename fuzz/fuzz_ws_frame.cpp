@@ -1,14 +1,10 @@
 // Fuzzes what the server does with the bytes of a WebSocket connection, short of the
-// services: Beast's frame parser (masking, fragments, control frames, the 64 KiB message
-// limit) over an in-memory stream, then the decoding that websocket_session.cpp's handle()
-// does on each text message before it calls a service (parse_object and the field readers,
-// frame type by frame type). The first input byte picks the path: odd = raw bytes after the
-// opening handshake, even = the rest is one text message.
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/_experimental/test/stream.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket.hpp>
+// services: the frame reader every session runs (net/websocket_frame.hpp: masking, fragments,
+// control frames, the 64 KiB message limit, UTF-8), fed in pieces as socket reads would
+// deliver them, then the decoding that websocket_session.cpp's handle() does on each text
+// message before it calls a service (parse_object and the field readers, frame type by frame
+// type). The first input byte picks the path: odd = raw bytes after the opening handshake, in
+// pieces of 1 + (byte / 2) % 64 bytes; even = the rest is one text message.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -16,11 +12,10 @@
 #include "core/validation.hpp"
 #include "net/http_util.hpp"
 #include "net/json_codec.hpp"
+#include "net/websocket_frame.hpp"
 
 namespace {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using namespace parley;
 using namespace parley::net;
 
@@ -57,32 +52,21 @@ void decode(std::string_view text) {
   }
 }
 
-constexpr std::string_view kUpgrade =
-    "GET /api/v1/ws HTTP/1.1\r\n"
-    "Host: localhost\r\n"
-    "Upgrade: websocket\r\n"
-    "Connection: upgrade\r\n"
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    "Sec-WebSocket-Version: 13\r\n\r\n";
-
-void wire(std::string_view data) {
-  boost::asio::io_context ioc;
-  beast::test::stream client(ioc), server(ioc);
-  server.connect(client);
-  server.append(kUpgrade);
-  server.append(data);
-  client.close();  // the peer sends nothing more: a read past the input ends with an error
-  websocket::stream<beast::test::stream&> ws(server);
-  ws.read_message_max(kMaxRequestBody);  // as websocket_session.cpp sets it
-  beast::error_code ec;
-  ws.accept(ec);
-  if (ec) return;
-  beast::flat_buffer buffer;
-  for (int frames = 0; frames < 64; ++frames) {
-    ws.read(buffer, ec);
-    if (ec) return;
-    if (ws.got_text()) decode(beast::buffers_to_string(buffer.data()));
-    buffer.consume(buffer.size());
+void wire(std::string_view data, std::size_t piece) {
+  ws::MessageReader reader(kMaxRequestBody);  // as websocket_session.cpp makes it
+  for (std::size_t at = 0; at < data.size(); at += piece) {
+    reader.append(data.substr(at, piece));
+    while (auto in = reader.next()) {
+      if (in->payload.size() > kMaxRequestBody) std::abort();  // the limit held
+      if (in->kind == ws::Incoming::Kind::text) {
+        check_utf8(in->payload);
+        decode(in->payload);
+      }
+      if (in->kind == ws::Incoming::Kind::close || in->kind == ws::Incoming::Kind::violation) {
+        if (reader.next()) std::abort();  // nothing is read after the end
+        return;
+      }
+    }
   }
 }
 
@@ -92,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (size == 0) return 0;
   std::string_view data(reinterpret_cast<const char*>(bytes) + 1, size - 1);
   if (bytes[0] & 1) {
-    wire(data);
+    wire(data, 1 + (bytes[0] >> 1) % 64);
   } else {
     decode(data);
   }

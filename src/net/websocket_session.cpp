@@ -1,25 +1,25 @@
 #include "net/websocket_session.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
-#include <vector>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/write.hpp>
 #include <unordered_map>
-#include <algorithm>
+#include <vector>
 
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
+#include "net/websocket_frame.hpp"
 
 namespace parley::net {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto as_tuple_awaitable = asio::as_tuple(use_awaitable);
@@ -35,15 +35,28 @@ constexpr std::size_t kMaxQueuedFrames = 4096;
 constexpr int kReplayPage = 256;
 constexpr std::size_t kReplayLowWater = 64;
 constexpr std::size_t kMaxFrameBytes = kMaxRequestBody;
+// A peer silent this long is gone: clients send a ping every 25 s.
+constexpr auto kIdleTimeout = std::chrono::seconds(300);
+// After the server's close frame, how long the peer has to answer with its own.
+constexpr auto kClosingTimeout = std::chrono::seconds(5);
+// Reads a session makes in a row without returning to the scheduler: a peer that keeps its
+// socket full cannot hold an I/O thread.
+constexpr int kReadsPerTurn = 16;
 // Sends of one peer that may await their commit at once before the session stops reading.
 constexpr int kMaxInFlightSends = 64;
+
+// Where a session's reads land before the frame reader takes what it needs: one buffer per
+// I/O thread, so a socket holds no read buffer of its own.
+thread_local std::array<char, 16 * 1024> read_chunk;
 
 class Session : public bus::Subscriber, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, Services& services, std::optional<core::Agent> agent,
           const WebSocketSettings& settings, std::shared_ptr<void> slot)
-      : ws_(std::move(socket)),
-        flow_(ws_.get_executor()),
+      : socket_(std::move(socket)),
+        reader_(kMaxFrameBytes),
+        flow_(socket_.get_executor()),
+        deadline_(socket_.get_executor()),
         settings_(settings),
         slot_(std::move(slot)),
         s_(services),
@@ -52,38 +65,55 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   awaitable<void> run(Request upgrade) {
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "parley"); }));
-    ws_.read_message_max(kMaxFrameBytes);
-    {
-      Request request = std::move(upgrade);  // its headers are freed once accepted
-      auto [ec] = co_await ws_.async_accept(request, as_tuple_awaitable);
-      if (ec) co_return;
-    }
-    if (actor_) {
-      on_authenticated();
-    } else {
-      asio::co_spawn(ws_.get_executor(), auth_deadline(shared_from_this()), asio::detached);
-    }
+    if (!co_await accept(std::move(upgrade))) co_return;
+    last_heard_ = std::chrono::steady_clock::now();
+    // Closes a socket that has not authenticated in time: an open socket costs the server
+    // memory and a descriptor, so an anonymous one may not hold them for long. Once
+    // authenticated, the same timer closes a socket whose peer went silent.
+    watch(actor_ ? last_heard_ + kIdleTimeout : last_heard_ + settings_.auth_timeout);
+    if (actor_) on_authenticated();
 
-    beast::flat_buffer buffer;
-    for (;;) {
-      auto [rec, n] = co_await ws_.async_read(buffer, as_tuple_awaitable);
-      if (rec == websocket::error::message_too_big) {
-        send_error("payload_too_large", "frame over 64 KiB", "");
+    for (int reads = 0;;) {
+      auto incoming = reader_.next();
+      if (!incoming) {
+        // Reads what the peer sent: at once while bytes are waiting (kReadsPerTurn times in
+        // a row at most), otherwise once the socket is readable. Nothing is buffered while
+        // waiting, so an idle socket holds one small wait operation.
+        if (reads < kReadsPerTurn) {
+          boost::system::error_code ec;
+          std::size_t n = socket_.read_some(asio::buffer(read_chunk), ec);
+          if (!ec) {
+            ++reads;
+            reader_.append(std::string_view(read_chunk.data(), n));
+            last_heard_ = std::chrono::steady_clock::now();
+            continue;
+          }
+          if (ec != asio::error::would_block) break;  // the peer is gone, or we dropped it
+        }
+        reads = 0;
+        auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, as_tuple_awaitable);
+        if (ec) break;
+        continue;
+      }
+      using Kind = ws::Incoming::Kind;
+      if (incoming->kind == Kind::violation || incoming->kind == Kind::close) {
+        if (!closing_) {  // the server's close frame answers the peer's, or says what failed
+          if (incoming->code == ws::kCloseTooBig) send_error("payload_too_large", "frame over 64 KiB", "");
+          begin_close(incoming->code, incoming->reason);
+        }
         break;
       }
-      if (rec) break;
-      std::string text = beast::buffers_to_string(buffer.data());
-      buffer.consume(buffer.size());
-      buffer.shrink_to_fit();  // an idle socket holds no read buffer
-      if (!ws_.got_text()) {
+      if (closing_) continue;  // only the peer's close frame matters now
+      if (incoming->kind == Kind::ping) {
+        send(std::move(incoming->payload), ws::Opcode::pong);
+        continue;
+      }
+      if (incoming->kind == Kind::binary) {
         send_error("bad_request", "send JSON text frames", "");
         continue;
       }
       try {
-        if (!handle(text)) break;
+        if (!handle(incoming->payload)) begin_close(ws::kCloseNormal);
       } catch (const core::Unavailable&) {
         send_error("unavailable", "the database cannot be reached; try again shortly", "");
       } catch (const std::exception& e) {
@@ -96,10 +126,12 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         co_await flow_.async_wait(as_tuple_awaitable);
       }
     }
-    close_quietly();
     for (const auto& topic : topics_) s_.bus.unsubscribe(topic, this);
-    if (!writing_ && ws_.is_open()) {
-      co_await ws_.async_close(websocket::close_code::normal, as_tuple_awaitable);
+    if (!closing_) {
+      drop_now();  // the peer went away (or was dropped): nobody to say goodbye to
+    } else {
+      drop_after_writes_ = true;  // the close frame goes out, then the TCP connection closes
+      if (!writing_) drop_now();
     }
   }
 
@@ -110,32 +142,19 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     if (counted_open_ && settings_.metrics) settings_.metrics->socket_closed(*counted_open_);
   }
 
-  auto executor() { return ws_.get_executor(); }
-
-  // Closes a socket that has not authenticated in time: an open socket costs the server
-  // memory and a descriptor, so an anonymous one may not hold them for long. (flow_ is
-  // free until then: only authenticated peers have sends in flight.)
-  static awaitable<void> auth_deadline(std::shared_ptr<Session> self) {
-    self->flow_.expires_after(self->settings_.auth_timeout);
-    co_await self->flow_.async_wait(as_tuple_awaitable);
-    if (!self->actor_ && !self->closed_) {
-      self->closed_ = true;
-      beast::error_code ignored;
-      self->ws_.next_layer().close(ignored);  // the read loop ends
-    }
-  }
+  auto executor() { return socket_.get_executor(); }
 
   void deliver(const bus::EventPtr& event) override {
     // This socket's own message: its ack carried the event (on_stored). Dropped here, on the
     // publisher's thread, it costs no hand-off to the socket's strand.
     if (event->already_told(this)) return;
-    asio::post(ws_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
+    asio::post(socket_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
   }
 
   // Events may have been lost between nodes: every followed conversation is read from the
   // store after its last sent seq (replay sends only what is missing).
   void resync() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       if (self->closed_) return;
       for (const auto& [conversation_id, seq] : self->last_sent_) self->replay(conversation_id);
     });
@@ -172,7 +191,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         return false;
       }
       actor_ = app::Actor::of_visitor(visitor->id);
-      flow_.cancel();  // ends auth_deadline now: an idle socket keeps no extra frame
+      watch(last_heard_ + kIdleTimeout);
       on_authenticated();
       return true;
     }
@@ -202,7 +221,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
           *actor_, *conversation, *client_id, *body,
           [self = shared_from_this(), id = *client_id,
            conversation = *conversation](core::Result<core::AppendOutcome> r) {
-            asio::post(self->ws_.get_executor(), [self, id = std::move(id), conversation,
+            asio::post(self->socket_.get_executor(), [self, id = std::move(id), conversation,
                                                   r = std::move(r)] {
               self->on_stored(id, conversation, r);
             });
@@ -354,8 +373,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
     replaying_.push_back(conversation_id);
     if (replaying_.size() > 1) return;  // the running replay takes it in turn
-    if (!drained_) drained_ = std::make_unique<asio::steady_timer>(ws_.get_executor());
-    asio::co_spawn(ws_.get_executor(), replay_loop(shared_from_this()), asio::detached);
+    if (!drained_) drained_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+    asio::co_spawn(socket_.get_executor(), replay_loop(shared_from_this()), asio::detached);
   }
 
   static awaitable<void> replay_loop(std::shared_ptr<Session> self) {
@@ -394,7 +413,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         deadline = std::chrono::steady_clock::now() + settings_.write_stall;
       } else if (std::chrono::steady_clock::now() >= deadline && !closed_) {
         log_warn("websocket peer stopped reading during a replay; disconnecting");
-        close_quietly();
+        drop_now();
       }
     }
     co_return !closed_;
@@ -457,67 +476,137 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     send(json::serialize(frame));
   }
 
-  void send(std::string frame) {
+  // Queues a frame (text, unless a pong) for the peer: nothing once closed, and a peer that
+  // lets kMaxQueuedFrames pile up is dropped.
+  void send(std::string frame, ws::Opcode opcode = ws::Opcode::text) {
     if (closed_) return;
     if (unwritten_ >= kMaxQueuedFrames) {
       log_warn("websocket peer too slow; disconnecting");
-      close_quietly();
+      drop_now();
       return;
     }
-    queue_.push_back(std::move(frame));
+    push(opcode, std::move(frame));
+  }
+
+  // Queues a frame for the writer, closed or not, and starts the writer when it is idle.
+  void push(ws::Opcode opcode, std::string payload) {
+    queue_.push_back(Outgoing{opcode, std::move(payload)});
     ++unwritten_;
     if (!writing_) {
       writing_ = true;
-      asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
+      asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
     }
   }
 
-  // Closes the TCP connection whatever is being read or written: the read loop ends.
-  void drop_now() {
-    close_quietly();
-    beast::error_code ignored;
-    ws_.next_layer().close(ignored);
+  // The server's half of the closing handshake (RFC 6455 7.1): nothing is sent after its
+  // close frame, and the peer has kClosingTimeout to answer before the socket is dropped.
+  void begin_close(std::uint16_t code, std::string_view reason = {}) {
+    closing_ = true;
+    closed_ = true;
+    if (drained_) drained_->cancel();
+    flow_.cancel();
+    // A peer that closed without a code gets an empty close frame back.
+    push(ws::Opcode::close, code == ws::kCloseNoStatus ? std::string() : ws::close_payload(code, reason));
+    watch(std::chrono::steady_clock::now() + kClosingTimeout);
   }
 
-  // Closes the TCP connection at once (pending reads and writes fail) and wakes a replay.
-  void close_quietly() {
-    if (closed_) return;
+  // Arms the session's one deadline: the auth deadline, then the idle one, then the closing
+  // handshake's. When it passes the socket is dropped, unless the peer was heard since.
+  void watch(std::chrono::steady_clock::time_point at) {
+    deadline_.expires_at(at);
+    deadline_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (self && !ec) self->on_deadline();  // ec: re-armed, or the session is going
+    });
+  }
+
+  void on_deadline() {
+    if (actor_ && !closed_) {
+      auto idle_until = last_heard_ + kIdleTimeout;
+      if (idle_until > std::chrono::steady_clock::now()) return watch(idle_until);
+    }
+    drop_now();  // never authenticated, silent too long, or no answer to the close frame
+  }
+
+  // Closes the TCP connection at once: pending reads and writes fail, the read loop ends, a
+  // replay or a flow-controlled read wakes up.
+  void drop_now() {
     closed_ = true;
-    beast::error_code ignored;
-    if (writing_) ws_.next_layer().close(ignored);
+    boost::system::error_code ignored;
+    socket_.close(ignored);
     if (drained_) drained_->cancel();
     flow_.cancel();
   }
 
-  // Writes whatever is queued, batch by batch; frames queued meanwhile go in the next batch.
+  // Writes whatever is queued, each batch in one gathered write (a system call carries up to
+  // 32 frames); frames queued meanwhile go in the next batch.
   static awaitable<void> write_loop(std::shared_ptr<Session> self) {
-    std::vector<std::string> batch;
+    std::vector<Outgoing> batch;
+    std::vector<std::array<char, 10>> headers;
+    std::vector<asio::const_buffer> buffers;
     while (!self->queue_.empty()) {
       batch.swap(self->queue_);
-      for (const auto& frame : batch) {
-        self->ws_.text(true);
-        auto [ec, n] = co_await self->ws_.async_write(asio::buffer(frame), as_tuple_awaitable);
-        if (ec) {
-          self->close_quietly();
-          self->queue_.clear();
-          self->unwritten_ = 0;
-          self->writing_ = false;
-          co_return;
-        }
-        --self->unwritten_;
-        ++self->written_;
-        if (self->drained_ && self->unwritten_ <= kReplayLowWater) self->drained_->cancel();
+      headers.resize(batch.size());
+      buffers.clear();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto size = ws::encode_header(batch[i].opcode, batch[i].payload.size(), headers[i]);
+        buffers.push_back(asio::buffer(headers[i].data(), size));
+        buffers.push_back(asio::buffer(batch[i].payload));
       }
+      auto [ec, n] = co_await asio::async_write(self->socket_, buffers, as_tuple_awaitable);
+      if (ec) {
+        self->drop_now();
+        self->queue_.clear();
+        self->unwritten_ = 0;
+        self->writing_ = false;
+        co_return;
+      }
+      self->unwritten_ -= batch.size();
+      self->written_ += batch.size();
+      if (self->drained_ && self->unwritten_ <= kReplayLowWater) self->drained_->cancel();
       batch.clear();
     }
     self->writing_ = false;
     if (self->drop_after_writes_) self->drop_now();
   }
 
-  // Over the bare socket: the WebSocket layer keeps its own timeouts (timeout::suggested), so
-  // beast::tcp_stream's two per-operation timers would be dead weight on every idle socket.
-  websocket::stream<asio::ip::tcp::socket> ws_;
-  asio::steady_timer flow_;  // wakes the read loop when a send in flight completes
+  // The opening handshake (RFC 6455 4.2.2): a 101 with the key's answer, or a refusal that
+  // says why. The upgrade request is freed before the session settles in.
+  awaitable<bool> accept(Request upgrade) {
+    auto key = upgrade[http::field::sec_websocket_key];
+    std::optional<Response> refusal;
+    if (upgrade[http::field::sec_websocket_version] != "13") {
+      refusal = error_response(upgrade, core::bad_request("WebSocket version 13 is required"));
+      refusal->result(http::status::upgrade_required);
+      refusal->set(http::field::sec_websocket_version, "13");
+    } else if (!ws::is_valid_client_key(key)) {
+      refusal = error_response(upgrade, core::bad_request("missing or malformed Sec-WebSocket-Key"));
+    }
+    if (refusal) {
+      refusal->keep_alive(false);
+      co_await http::async_write(socket_, *refusal, as_tuple_awaitable);
+      co_return false;
+    }
+    std::string answer =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Server: parley\r\nSec-WebSocket-Accept: " + ws::accept_key(key) + "\r\n\r\n";
+    upgrade = {};
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(answer), as_tuple_awaitable);
+    if (ec) co_return false;
+    socket_.non_blocking(true, ec);  // the read loop reads what is there without waiting
+    co_return !ec;
+  }
+
+  struct Outgoing {
+    ws::Opcode opcode;
+    std::string payload;
+  };
+
+  asio::ip::tcp::socket socket_;
+  ws::MessageReader reader_;
+  asio::steady_timer flow_;      // wakes the read loop when a send in flight completes
+  asio::steady_timer deadline_;  // see watch()
+  std::chrono::steady_clock::time_point last_heard_;
   const WebSocketSettings& settings_;
   std::shared_ptr<void> slot_;  // the place under the per-address connection cap
   core::TokenBucket message_bucket_;
@@ -527,19 +616,19 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::optional<app::Actor> actor_;
   std::vector<std::string> topics_;  // a handful per session: a vector beats a hash set
   std::unordered_map<core::Id, std::int64_t> last_sent_;
-  std::vector<std::string> queue_;  // frames waiting for the writer (empty: no allocation)
-  std::size_t unwritten_ = 0;       // frames queued or in the writer's batch
-  std::uint64_t written_ = 0;       // frames written so far: progress seen by a replay
+  std::vector<Outgoing> queue_;  // frames waiting for the writer (empty: no allocation)
+  std::size_t unwritten_ = 0;    // frames queued or in the writer's batch
+  std::uint64_t written_ = 0;    // frames written so far: progress seen by a replay
   std::vector<core::Id> replaying_;  // conversations the replay coroutine still owes pages
   std::unique_ptr<asio::steady_timer> drained_;  // made by the first replay: idle sockets pay nothing
   bool writing_ = false;
-  bool drop_after_writes_ = false;  // the account was deactivated: close once the queue is out
-  bool closed_ = false;
+  bool drop_after_writes_ = false;  // close the TCP connection once the queue is out
+  bool closing_ = false;            // the server's close frame is queued or out
+  bool closed_ = false;             // nothing more is sent
   bool counted_present_ = false;  // this socket counts in Presence until the session is gone
   // The kind this socket counts under in the open-sockets gauge, once authenticated.
   std::optional<observability::SocketKind> counted_open_;
 };
-
 }  // namespace
 
 void start_websocket_session(asio::ip::tcp::socket socket, Request upgrade, Services& services,
