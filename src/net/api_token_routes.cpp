@@ -54,7 +54,7 @@ Response create(Services& s, const Request& req, const core::Agent& caller) {
 
 Response create_row(const RouteCall& c) { return create(c.services, c.req, c.caller()); }
 
-Response list(const RouteCall& c) {
+Response list_tokens(const RouteCall& c) {
   auto tokens = c.services.api_tokens.list(c.caller());
   if (!tokens) return error_response(c.req, tokens.error());
   json::array list;
@@ -74,7 +74,7 @@ Response revoke(const RouteCall& c) {
 
 void add_api_token_routes(RouteTable& t) {
   // No scope: a token never manages tokens, its own or others'.
-  t.add(verb::get, "/api/v1/admin/api-tokens", Access::admin, list);
+  t.add(verb::get, "/api/v1/admin/api-tokens", Access::admin, list_tokens);
   t.add(verb::post, "/api/v1/admin/api-tokens", Access::admin, create_row);
   t.add(verb::delete_, "/api/v1/admin/api-tokens/{id}", Access::admin, revoke);
 }

@@ -99,7 +99,7 @@ Response end(const RouteCall& c) {
 
 // --- the agent's side ---
 
-Response list(const RouteCall& c) {
+Response list_conversations(const RouteCall& c) {
   auto q = query_of(c.req.target());
   core::StatusFilter filter = core::StatusFilter::all;
   if (auto it = q.find("status"); it != q.end()) {
@@ -210,7 +210,7 @@ Response current_chat(const RouteCall& c) {
 void add_conversation_routes(RouteTable& t) {
   // An API token with conversations:read reads every conversation (as an admin sees them);
   // acting in one is an agent's own and closed to tokens.
-  t.add(verb::get, "/api/v1/conversations", Access::agent, ApiScope::conversations_read, list);
+  t.add(verb::get, "/api/v1/conversations", Access::agent, ApiScope::conversations_read, list_conversations);
   t.add(verb::get, "/api/v1/conversations/{id}", Access::agent, ApiScope::conversations_read, open);
   t.add(verb::get, "/api/v1/conversations/{id}/events", Access::agent, ApiScope::conversations_read,
         events);

@@ -92,6 +92,19 @@ json::object to_json(const core::VisitorProfile& v) {
   return o;
 }
 
+json::object to_json(const core::Person& p) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  return {{"id", p.id},
+          {"email", p.email},
+          {"name", opt(p.name)},
+          {"job_title", opt(p.job_title)},
+          {"phone", opt(p.phone)},
+          {"company", opt(p.company)},
+          {"crm_status", opt(p.crm_status)}};
+}
+
 json::object to_json(const core::Activity& a) {
   json::object o{{"id", a.id},
                  {"type", a.type},

@@ -26,6 +26,8 @@ json::object to_json(const core::ConversationSummary& s);
 json::object to_json(const core::Message& m);
 json::object to_json(const core::VisitorProfile& v);
 json::object to_json(const core::Activity& a);
+// A person of the address book (docs/api.md "People"); unknown fields are null.
+json::object to_json(const core::Person& p);
 // A meeting as the API shows it; `passed` is judged at `now` (default: the system clock).
 json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
                           const std::string& time_zone,

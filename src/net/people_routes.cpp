@@ -9,19 +9,6 @@ namespace {
 
 using http::verb;
 
-json::object person_json(const core::Person& p) {
-  auto opt = [](const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-  };
-  return {{"id", p.id},
-          {"email", p.email},
-          {"name", opt(p.name)},
-          {"job_title", opt(p.job_title)},
-          {"phone", opt(p.phone)},
-          {"company", opt(p.company)},
-          {"crm_status", opt(p.crm_status)}};
-}
-
 core::Result<core::PersonInput> person_input(const json::object& o) {
   core::PersonInput p;
   auto email = required_string(o, "email");
@@ -87,7 +74,7 @@ Response find(const RouteCall& c) {
   if (it == q.end()) return error_response(c.req, core::bad_request("email is required"));
   auto person = c.services.people.find(c.caller(), it->second);
   if (!person) return error_response(c.req, person.error());
-  return ok_json(c.req, {{"person", person_json(*person)}});
+  return ok_json(c.req, {{"person", to_json(*person)}});
 }
 
 Response upsert(const RouteCall& c) {
@@ -97,7 +84,7 @@ Response upsert(const RouteCall& c) {
   if (!input) return error_response(c.req, input.error());
   auto person = c.services.people.upsert(c.caller(), std::move(*input));
   if (!person) return error_response(c.req, person.error());
-  return ok_json(c.req, {{"person", person_json(*person)}});
+  return ok_json(c.req, {{"person", to_json(*person)}});
 }
 
 Response import_row(const RouteCall& c) { return import_people(c.services, c.req, c.caller()); }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/as_tuple_awaitable.hpp"
 #include "net/api_router.hpp"
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
@@ -29,7 +30,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::awaitable;
 using asio::ip::tcp;
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

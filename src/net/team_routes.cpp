@@ -22,19 +22,6 @@ json::object link_json(const app::PasswordLink& link) {
   return {{"path", std::string(kSetPasswordPage) + link.token}, {"expires_at", link.expires_at}};
 }
 
-json::object person_json(const core::Person& p) {
-  auto opt = [](const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-  };
-  return {{"id", p.id},
-          {"email", p.email},
-          {"name", opt(p.name)},
-          {"job_title", opt(p.job_title)},
-          {"phone", opt(p.phone)},
-          {"company", opt(p.company)},
-          {"crm_status", opt(p.crm_status)}};
-}
-
 core::Result<std::optional<bool>> optional_bool(const json::object& o, std::string_view key) {
   if (!o.contains(key) || o.at(key).is_null()) return std::optional<bool>();
   auto v = required_bool(o, key);
@@ -166,7 +153,7 @@ Response edit_person(Services& s, const Request& req, const core::Agent& caller,
   }
   auto person = s.people.edit_visitor_person(caller, conversation_id, std::move(fields));
   if (!person) return error_response(req, person.error());
-  return ok_json(req, {{"person", person_json(*person)}});
+  return ok_json(req, {{"person", to_json(*person)}});
 }
 
 Response add_agent_row(const RouteCall& c) { return add_agent(c.services, c.req, c.caller()); }

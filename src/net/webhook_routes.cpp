@@ -67,7 +67,7 @@ Response endpoint_answer(const Request& req, const core::Result<core::WebhookEnd
   return ok_json(req, {{"endpoint", endpoint_json(*e)}}, st);
 }
 
-Response list(const RouteCall& c) {
+Response list_endpoints(const RouteCall& c) {
   auto list = c.services.webhooks.list(c.caller());
   if (!list) return error_response(c.req, list.error());
   json::array endpoints;
@@ -128,7 +128,7 @@ void add_webhook_routes(RouteTable& t) {
   // Admins, and API tokens with webhooks:manage: every webhook route, whatever the method.
   constexpr auto admin = Access::admin;
   constexpr auto scope = core::ApiScope::webhooks_manage;
-  t.add(verb::get, "/api/v1/admin/webhooks", admin, scope, list);
+  t.add(verb::get, "/api/v1/admin/webhooks", admin, scope, list_endpoints);
   t.add(verb::post, "/api/v1/admin/webhooks", admin, scope, create);
   t.add(verb::get, "/api/v1/admin/webhooks/{id}", admin, scope, one);
   t.add(verb::put, "/api/v1/admin/webhooks/{id}", admin, scope, update);

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/as_tuple_awaitable.hpp"
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
 #include "net/websocket_frame.hpp"
@@ -22,7 +23,6 @@ namespace parley::net {
 namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
-constexpr auto as_tuple_awaitable = asio::as_tuple(use_awaitable);
 
 namespace {
 
