@@ -40,7 +40,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # --- the profile ---
 NPROC=$(nproc)
-SERVER_THREADS=${SERVER_THREADS:-$((NPROC * 2 > 4 ? NPROC * 2 : 4))}  # parley serve's own default
+SERVER_THREADS=${SERVER_THREADS:-$NPROC}  # parley serve's own default: one per core
 LOADGEN_THREADS=${LOADGEN_THREADS:-1}
 AGENTS=4
 case $PROFILE in

@@ -336,7 +336,9 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   cli::DatabaseOptions database;
   std::string web_root = "web/dist";
-  int threads = std::max(4u, std::thread::hardware_concurrency() * 2);
+  // One I/O thread per core: hashing and store writes have threads of their own, and every
+  // extra I/O thread only adds wake-ups (docs/performance.md: 2 against 4 on 2 cores).
+  int threads = std::max(1u, std::thread::hardware_concurrency());
   bool demo = false;
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP + WebSocket server");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks one)");
