@@ -52,6 +52,9 @@ void add_hardening_flags(CLI::App& serve, HardeningFlags& f) {
   serve.add_option("--auth-timeout", f.auth_timeout,
                    "Seconds a WebSocket may stay open without authenticating (10)")
       ->check(positive);
+  serve.add_option("--ws-idle-timeout", f.ws_idle_timeout,
+                   "Seconds a WebSocket may stay open with nothing arriving from its peer (300)")
+      ->check(positive);
   serve.add_option("--ws-write-stall", f.ws_write_stall,
                    "Seconds a WebSocket owed a replay may take no data before it is cut off (30)")
       ->check(positive);
@@ -75,6 +78,7 @@ bool apply_hardening_flags(const HardeningFlags& f, net::ServerOptions& o) {
   o.header_timeout = ms(f.header_timeout);
   o.body_timeout = ms(f.body_timeout);
   o.auth_timeout = ms(f.auth_timeout);
+  o.ws_idle_timeout = ms(f.ws_idle_timeout);
   o.ws_write_stall = ms(f.ws_write_stall);
   o.max_connections_per_ip = f.max_connections_per_ip;
   o.public_url = f.public_url;

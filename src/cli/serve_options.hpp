@@ -14,7 +14,7 @@ namespace parley::cli {
 struct HardeningFlags {
   int workers = 4;
   double idle_timeout = 60, header_timeout = 10, body_timeout = 30, auth_timeout = 10,
-         ws_write_stall = 30;
+         ws_idle_timeout = 300, ws_write_stall = 30;
   int max_connections_per_ip = 256;
   std::vector<std::string> trusted_proxies;
   std::vector<std::string> rate_limits;  // NAME=COUNT/SECONDS or NAME=off

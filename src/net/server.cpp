@@ -354,7 +354,7 @@ struct Server::Impl {
         limiters(options.limits, &metrics),
         connections(options.max_connections_per_ip),
         shared{services, options, files, limiters, connections, workers, hashing,
-               WebSocketSettings{options.ws_write_stall, options.auth_timeout,
+               WebSocketSettings{options.ws_write_stall, options.auth_timeout, options.ws_idle_timeout,
                                  options.limits.messages_per_socket, &limiters.messages_per_visitor,
                                  &metrics},
                metrics},

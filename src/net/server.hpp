@@ -41,12 +41,14 @@ struct ServerOptions {
   // Slow and idle clients. A keep-alive connection may sit idle `idle_timeout` between
   // requests; once a request has begun its header must arrive within `header_timeout` and
   // its body within `body_timeout`. A WebSocket that has not authenticated within
-  // `auth_timeout` is closed; one owed a replay whose writer makes no progress for
-  // `ws_write_stall` is cut off (it resumes when it reconnects).
+  // `auth_timeout` is closed, and so is one from which nothing arrives for `ws_idle_timeout`;
+  // one owed a replay whose writer makes no progress for `ws_write_stall` is cut off (it
+  // resumes when it reconnects).
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds auth_timeout{10'000};
+  std::chrono::milliseconds ws_idle_timeout{300'000};
   std::chrono::milliseconds ws_write_stall{30'000};
   int max_connections_per_ip = 256;  // 0: no cap; trusted proxies are never capped
 

@@ -35,8 +35,6 @@ constexpr std::size_t kMaxQueuedFrames = 4096;
 constexpr int kReplayPage = 256;
 constexpr std::size_t kReplayLowWater = 64;
 constexpr std::size_t kMaxFrameBytes = kMaxRequestBody;
-// A peer silent this long is gone: clients send a ping every 25 s.
-constexpr auto kIdleTimeout = std::chrono::seconds(300);
 // After the server's close frame, how long the peer has to answer with its own.
 constexpr auto kClosingTimeout = std::chrono::seconds(5);
 // Reads a session makes in a row without returning to the scheduler: a peer that keeps its
@@ -70,7 +68,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     // Closes a socket that has not authenticated in time: an open socket costs the server
     // memory and a descriptor, so an anonymous one may not hold them for long. Once
     // authenticated, the same timer closes a socket whose peer went silent.
-    watch(actor_ ? last_heard_ + kIdleTimeout : last_heard_ + settings_.auth_timeout);
+    watch(last_heard_ + (actor_ ? settings_.idle_timeout : settings_.auth_timeout));
     if (actor_) on_authenticated();
 
     for (int reads = 0;;) {
@@ -191,7 +189,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         return false;
       }
       actor_ = app::Actor::of_visitor(visitor->id);
-      watch(last_heard_ + kIdleTimeout);
+      watch(last_heard_ + settings_.idle_timeout);
       on_authenticated();
       return true;
     }
@@ -522,7 +520,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 
   void on_deadline() {
     if (actor_ && !closed_) {
-      auto idle_until = last_heard_ + kIdleTimeout;
+      auto idle_until = last_heard_ + settings_.idle_timeout;
       if (idle_until > std::chrono::steady_clock::now()) return watch(idle_until);
     }
     drop_now();  // never authenticated, silent too long, or no answer to the close frame

@@ -26,6 +26,9 @@ struct WebSocketSettings {
   std::chrono::milliseconds write_stall;
   // A peer that has not authenticated (cookie or `auth` frame) this long is closed.
   std::chrono::milliseconds auth_timeout;
+  // An authenticated peer from which nothing arrives this long is gone (clients ping every
+  // 25 s); its socket is closed.
+  std::chrono::milliseconds idle_timeout;
   core::RateLimit messages_per_socket;
   KeyedRateLimiter* messages_per_visitor;  // shared with the REST API
   observability::Metrics* metrics;         // open sockets by kind, refusals per socket

@@ -256,6 +256,26 @@ TEST_F(LimitsTest, ASocketThatNeverAuthenticatesIsClosed) {
   EXPECT_FALSE(authed.closed());
 }
 
+TEST_F(LimitsTest, ASilentWebSocketIsClosedAfterTheIdleTimeoutAndAPingingOneIsNot) {
+  start_with({"--ws-idle-timeout", "1"});
+  auto quiet_visitor = new_visitor(port());
+  auto talking_visitor = new_visitor(port());
+  WsClient silent(port());
+  WsClient talking(port());
+  silent.send(json::object{{"type", "auth"}, {"visitor_token", quiet_visitor.token}});
+  silent.expect("hello");
+  talking.send(json::object{{"type", "auth"}, {"visitor_token", talking_visitor.token}});
+  talking.expect("hello");
+  for (int i = 0; i < 5; ++i) {  // 2.5 s: over twice the timeout, a ping every half second
+    std::this_thread::sleep_for(500ms);
+    talking.send(json::object{{"type", "ping"}});
+    talking.expect("pong");
+  }
+  silent.next(100ms);
+  EXPECT_TRUE(silent.closed());
+  EXPECT_FALSE(talking.closed());
+}
+
 TEST_F(LimitsTest, OneAddressHoldsAtMostTheCappedConnections) {
   start_with({"--max-connections-per-ip", "3"});
   asio::io_context ioc;
