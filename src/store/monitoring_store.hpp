@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,12 +23,30 @@ class WriteObserver {
   virtual void batch_written(std::string_view writer, std::size_t jobs, double seconds) = 0;
 };
 
+// A writer's observer, set from any thread and told from the writer's: once set() returns,
+// the observer it replaced is not being told anything and never will be, so it may go.
+class WriteObserverSlot {
+ public:
+  void set(WriteObserver* observer) {
+    std::lock_guard lock(mutex_);
+    observer_ = observer;
+  }
+  void tell(std::string_view writer, std::size_t jobs, double seconds) {
+    std::lock_guard lock(mutex_);
+    if (observer_) observer_->batch_written(writer, jobs, seconds);
+  }
+
+ private:
+  std::mutex mutex_;  // one uncontended lock per batch
+  WriteObserver* observer_ = nullptr;
+};
+
 class MonitoringStore {
  public:
   virtual ~MonitoringStore() = default;
 
   // Reports every later batch to `observer` (nullptr: to nobody). It must outlive the store
-  // or be replaced before it goes.
+  // or be replaced before it goes; once this returns, the one it replaced is not called.
   virtual void observe_writes(WriteObserver* observer) = 0;
   // Writes queued for the group-commit writers and not yet taken into a batch (all writers).
   virtual std::size_t write_queue_depth() = 0;

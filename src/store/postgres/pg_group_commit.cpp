@@ -36,10 +36,8 @@ std::size_t PgGroupCommit::queue_depth() {
 
 void PgGroupCommit::report(std::size_t jobs, std::chrono::steady_clock::time_point started) {
   // After the senders were answered: watching must not delay an acknowledgement.
-  if (auto* observer = observer_.load(std::memory_order_relaxed)) {
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    observer->batch_written(name_, jobs, took.count());
-  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  observer_.tell(name_, jobs, took.count());
 }
 
 void PgGroupCommit::loop() {

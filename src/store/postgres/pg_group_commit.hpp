@@ -76,7 +76,7 @@ class PgGroupCommit {
   // Returns once every job submitted before the call has run its `done`.
   void flush();
   // Every later batch is reported to `observer` (monitoring_store.hpp).
-  void observe(WriteObserver* observer) { observer_.store(observer); }
+  void observe(WriteObserver* observer) { observer_.set(observer); }
   // Jobs waiting for the next batch.
   std::size_t queue_depth();
 
@@ -102,7 +102,7 @@ class PgGroupCommit {
 
   std::string conninfo_;
   const std::string name_;
-  std::atomic<WriteObserver*> observer_{nullptr};
+  WriteObserverSlot observer_;
   std::unique_ptr<PgConnection> conn_;  // the writer thread's
   std::mutex mutex_;
   std::condition_variable wake_;

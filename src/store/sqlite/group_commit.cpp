@@ -82,9 +82,7 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
     batch[i].done(batch_failure ? batch_failure : failures[i]);
   }
   // Reported after the writers were answered: watching must not delay an acknowledgement.
-  if (auto* observer = observer_.load(std::memory_order_relaxed)) {
-    observer->batch_written("sqlite", batch.size(), took.count());
-  }
+  observer_.tell("sqlite", batch.size(), took.count());
 }
 
 }  // namespace parley::store::sqlite

@@ -39,7 +39,7 @@ class GroupCommitWriter {
   void submit(Work work, Done done);
 
   // Every later batch is reported to `observer` (monitoring_store.hpp).
-  void observe(WriteObserver* observer) { observer_.store(observer); }
+  void observe(WriteObserver* observer) { observer_.set(observer); }
   // Jobs waiting for the next batch.
   std::size_t queue_depth();
 
@@ -77,7 +77,7 @@ class GroupCommitWriter {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  std::atomic<WriteObserver*> observer_{nullptr};
+  WriteObserverSlot observer_;
   std::thread thread_;
 };
 
