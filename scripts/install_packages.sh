@@ -19,7 +19,10 @@ if ((${#missing[@]})); then
   # One install at a time: CI builds the next step (its packages too) while a test fixture
   # may be installing its own, and apt-get fails at once on a lock another apt-get holds.
   # The lock file is ours; DPkg::Lock::Timeout also waits out an apt run of the machine's.
-  exec 9>/tmp/parley-install-packages.lock
+  # (Opened for reading: a lock file another user created is still usable.)
+  lock=/tmp/parley-install-packages.lock
+  : >>"$lock" 2>/dev/null || true
+  exec 9<"$lock"
   flock -w 1800 9
   apt_get() { $SUDO apt-get -o DPkg::Lock::Timeout=600 "$@" </dev/null; }
   apt_get update -qq
