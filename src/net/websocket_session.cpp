@@ -500,9 +500,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   // close frame, and the peer has kClosingTimeout to answer before the socket is dropped.
   void begin_close(std::uint16_t code, std::string_view reason = {}) {
     closing_ = true;
-    closed_ = true;
-    if (drained_) drained_->cancel();
-    flow_.cancel();
+    stop_sending();
     // A peer that closed without a code gets an empty close frame back.
     push(ws::Opcode::close, code == ws::kCloseNoStatus ? std::string() : ws::close_payload(code, reason));
     watch(std::chrono::steady_clock::now() + kClosingTimeout);
@@ -526,12 +524,17 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     drop_now();  // never authenticated, silent too long, or no answer to the close frame
   }
 
-  // Closes the TCP connection at once: pending reads and writes fail, the read loop ends, a
-  // replay or a flow-controlled read wakes up.
+  // Closes the TCP connection at once: pending reads and writes fail, the read loop ends.
   void drop_now() {
-    closed_ = true;
+    stop_sending();
     boost::system::error_code ignored;
     socket_.close(ignored);
+  }
+
+  // Nothing more is sent (send() drops frames); a replay or a flow-controlled read wakes up
+  // to see it.
+  void stop_sending() {
+    closed_ = true;
     if (drained_) drained_->cancel();
     flow_.cancel();
   }

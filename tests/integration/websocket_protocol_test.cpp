@@ -7,6 +7,7 @@
 #include <functional>
 #include <thread>
 
+#include "../websocket_client_frames.hpp"
 #include "fixture.hpp"
 
 namespace parley::testing {
@@ -14,13 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::uint8_t kFinText = 0x81;
-constexpr std::uint8_t kFinBinary = 0x82;
-constexpr std::uint8_t kText = 0x01;  // a first fragment
-constexpr std::uint8_t kContinuation = 0x00;
-constexpr std::uint8_t kFinContinuation = 0x80;
-constexpr std::uint8_t kFinClose = 0x88;
-constexpr std::uint8_t kFinPing = 0x89;
 constexpr int kOpText = 0x1, kOpClose = 0x8, kOpPong = 0xA;
 
 struct Frame {
@@ -57,24 +51,7 @@ class RawSocket {
 
   // A masked client frame; `masked = false` breaks the protocol on purpose.
   void send_frame(std::uint8_t first_byte, std::string_view payload, bool masked = true) {
-    std::string f(1, static_cast<char>(first_byte));
-    std::uint8_t mask_bit = masked ? 0x80 : 0;
-    if (payload.size() < 126) {
-      f += static_cast<char>(mask_bit | payload.size());
-    } else if (payload.size() <= 0xFFFF) {
-      f += static_cast<char>(mask_bit | 126);
-      f += static_cast<char>(payload.size() >> 8);
-      f += static_cast<char>(payload.size() & 0xFF);
-    } else {
-      f += static_cast<char>(mask_bit | 127);
-      for (int i = 7; i >= 0; --i) f += static_cast<char>((payload.size() >> (8 * i)) & 0xFF);
-    }
-    const char mask[4] = {0x0A, 0x1B, 0x2C, 0x3D};
-    if (masked) f.append(mask, 4);
-    for (std::size_t i = 0; i < payload.size(); ++i) {
-      f += masked ? static_cast<char>(payload[i] ^ mask[i % 4]) : payload[i];
-    }
-    write(f);
+    write(client_frame(first_byte, payload, {.masked = masked}));
   }
 
   // The next server frame, or nothing when the connection ended (or `within` passed).

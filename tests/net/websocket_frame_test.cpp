@@ -3,6 +3,8 @@
 // legal and not, including bytes that arrive one at a time.
 #include "net/websocket_frame.hpp"
 
+#include "../websocket_client_frames.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,38 +13,7 @@
 namespace parley::net::ws {
 namespace {
 
-// A client frame: masked with `mask`, FIN and opcode as given, length in its shortest form
-// unless `length_bytes` forces the 16-bit (2) or 64-bit (8) form.
-std::string client_frame(std::uint8_t first_byte, std::string_view payload,
-                         std::array<unsigned char, 4> mask = {0x12, 0x34, 0x56, 0x78},
-                         int length_bytes = 0) {
-  std::string f;
-  f += static_cast<char>(first_byte);
-  std::size_t n = payload.size();
-  if (length_bytes == 0) length_bytes = n < 126 ? 0 : n <= 0xFFFF ? 2 : 8;
-  if (length_bytes == 0) {
-    f += static_cast<char>(0x80 | n);
-  } else if (length_bytes == 2) {
-    f += static_cast<char>(0x80 | 126);
-    f += static_cast<char>(n >> 8);
-    f += static_cast<char>(n & 0xFF);
-  } else {
-    f += static_cast<char>(0x80 | 127);
-    for (int i = 7; i >= 0; --i) f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
-  }
-  for (auto m : mask) f += static_cast<char>(m);
-  for (std::size_t i = 0; i < n; ++i) f += static_cast<char>(payload[i] ^ mask[i % 4]);
-  return f;
-}
-
-constexpr std::uint8_t kFinText = 0x81;
-constexpr std::uint8_t kFinBinary = 0x82;
-constexpr std::uint8_t kText = 0x01;         // not final
-constexpr std::uint8_t kContinuation = 0x00;  // not final
-constexpr std::uint8_t kFinContinuation = 0x80;
-constexpr std::uint8_t kFinClose = 0x88;
-constexpr std::uint8_t kFinPing = 0x89;
-constexpr std::uint8_t kFinPong = 0x8A;
+using namespace parley::testing;  // client_frame and the first bytes
 
 std::vector<Incoming> read_all(MessageReader& reader, std::string_view bytes) {
   reader.append(bytes);
@@ -170,8 +141,8 @@ TEST(WebSocketFrameTest, ViolationsNameTheirCloseCode) {
       {"long ping", client_frame(kFinPing, std::string(126, 'p')), kCloseProtocolError},
       {"continuation first", client_frame(kFinContinuation, "hi"), kCloseProtocolError},
       {"text inside a message", client_frame(kText, "a") + client_frame(kFinText, "b"), kCloseProtocolError},
-      {"16-bit length for 5 bytes", client_frame(kFinText, "hello", {1, 2, 3, 4}, 2), kCloseProtocolError},
-      {"64-bit length for 300 bytes", client_frame(kFinText, std::string(300, 'a'), {1, 2, 3, 4}, 8),
+      {"16-bit length for 5 bytes", client_frame(kFinText, "hello", {{1, 2, 3, 4}, 2}), kCloseProtocolError},
+      {"64-bit length for 300 bytes", client_frame(kFinText, std::string(300, 'a'), {{1, 2, 3, 4}, 8}),
        kCloseProtocolError},
       {"one-byte close", client_frame(kFinClose, "x"), kCloseProtocolError},
       {"reserved close code", client_frame(kFinClose, close_payload(1005)), kCloseProtocolError},
