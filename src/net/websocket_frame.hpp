@@ -73,7 +73,10 @@ class MessageReader {
  public:
   explicit MessageReader(std::size_t max_message_size) : max_message_(max_message_size) {}
 
-  void append(std::string_view bytes) { input_.append(bytes); }
+  // Bytes that arrive after a close or a violation are dropped.
+  void append(std::string_view bytes) {
+    if (!done_) input_.append(bytes);
+  }
 
   // The next message or control frame in what was appended, or nothing until more bytes
   // arrive. A frame over the size limit fails as soon as its header is in.

@@ -94,11 +94,19 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
         continue;
       }
       using Kind = ws::Incoming::Kind;
+      if (incoming->kind == Kind::violation && !closing_) {
+        // Says what failed, then ends the server's side of the stream after the close frame
+        // and reads (and drops) what the peer still sends until it closes: closing a socket
+        // with unread bytes would reset the connection, and the reset can destroy the close
+        // frame before the peer reads it.
+        if (incoming->code == ws::kCloseTooBig) send_error("payload_too_large", "frame over 64 KiB", "");
+        begin_close(incoming->code, incoming->reason);
+        shutdown_after_writes_ = true;
+        continue;
+      }
       if (incoming->kind == Kind::violation || incoming->kind == Kind::close) {
-        if (!closing_) {  // the server's close frame answers the peer's, or says what failed
-          if (incoming->code == ws::kCloseTooBig) send_error("payload_too_large", "frame over 64 KiB", "");
-          begin_close(incoming->code, incoming->reason);
-        }
+        // The server's close frame answers the peer's (or already went out).
+        if (!closing_) begin_close(incoming->code, incoming->reason);
         break;
       }
       if (closing_) continue;  // only the peer's close frame matters now
@@ -568,6 +576,10 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       batch.clear();
     }
     self->writing_ = false;
+    if (self->shutdown_after_writes_) {
+      boost::system::error_code ignored;
+      self->socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    }
     if (self->drop_after_writes_) self->drop_now();
   }
 
@@ -624,6 +636,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::unique_ptr<asio::steady_timer> drained_;  // made by the first replay: idle sockets pay nothing
   bool writing_ = false;
   bool drop_after_writes_ = false;  // close the TCP connection once the queue is out
+  bool shutdown_after_writes_ = false;  // end the server's half of the stream once it is out
   bool closing_ = false;            // the server's close frame is queued or out
   bool closed_ = false;             // nothing more is sent
   bool counted_present_ = false;  // this socket counts in Presence until the session is gone

@@ -172,6 +172,14 @@ TEST(WebSocketFrameTest, ATooBigFrameFailsBeforeItsPayloadArrives) {
   EXPECT_EQ(got[0].code, kCloseTooBig);
 }
 
+TEST(WebSocketFrameTest, BytesAfterTheEndAreDropped) {
+  // The server reads a failed peer until it closes: none of that may pile up.
+  MessageReader reader(100);
+  ASSERT_EQ(read_all(reader, client_frame(0xC1, "x")).size(), 1u);  // a violation
+  EXPECT_TRUE(read_all(reader, std::string(10'000, 'z')).empty());
+  EXPECT_TRUE(reader.empty());
+}
+
 TEST(WebSocketFrameTest, AReaderThatConsumedEverythingHoldsNothing) {
   MessageReader reader(1024);
   std::string wire = client_frame(kFinText, "hello");
