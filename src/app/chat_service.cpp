@@ -160,6 +160,10 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
   });
 }
 
+void ChatService::hand_off_answers(std::function<void(std::function<void()>)> handoff) {
+  store_.hand_off_answers(std::move(handoff));
+}
+
 core::Result<core::Conversation> ChatService::end(const Actor& actor, core::Id conversation_id) {
   auto c = readable(store_, actor, conversation_id);
   if (!c) return c.error();

@@ -40,6 +40,9 @@ class ChatService {
   void post_message_async(const Actor& actor, core::Id conversation_id,
                           std::string_view client_id, std::string_view body, PostDone done,
                           const bus::Subscriber* sender = nullptr);
+  // Where post_message_async's answers run: each commit's answers as one function given to
+  // `handoff` (see store::ConversationStore::hand_off_answers); empty: on the store's thread.
+  void hand_off_answers(std::function<void(std::function<void()>)> handoff);
   core::Result<core::Conversation> end(const Actor& actor, core::Id conversation_id);
   // Relays a typing signal to the other side; nothing is stored.
   core::Status typing(const Actor& actor, core::Id conversation_id);

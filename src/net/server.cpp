@@ -3,13 +3,15 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <algorithm>
 #include <array>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -332,14 +334,22 @@ struct Server::Impl {
   observability::Metrics& metrics;
   StaticFiles files;
   Limiters limiters;
-  ConnectionLimit connections;  // outlives ioc: the sessions it destroys hold slots
+  ConnectionLimit connections;  // outlives the contexts: the sessions they destroy hold slots
   // What every connection shares (sessions keep a reference to its WebSocket settings):
-  // declared before ioc so that it outlives every session and every running handler.
-  // It only holds the pools' addresses until they are built below.
+  // declared before the contexts so that it outlives every session and every running
+  // handler. It only holds the pools' addresses until they are built below.
   Shared shared;
   Shared metrics_shared;  // the same, for the metrics listener's connections
-  asio::io_context ioc;
-  // Destroyed before ioc: work still running resumes its coroutine into a stopped ioc.
+  // One io_context per I/O thread, each run by that thread alone. A connection lives on one
+  // of them (round robin at accept), so its handlers run in order without a strand, and the
+  // threads never share a handler queue: with one context for all threads, waking each
+  // other through its lock and condition variable was most of the server's futex calls.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  asio::io_context& ioc;  // the first context: listeners, signals, the commits' answers
+  std::size_t next_context = 0;  // used by the accept loops, which run on ioc
+  // Destroyed before the contexts: work still running resumes its coroutine into a stopped
+  // context.
   WorkerPool workers;
   WorkerPool hashing;
   tcp::acceptor acceptor;
@@ -359,19 +369,31 @@ struct Server::Impl {
                                  &metrics},
                metrics},
         metrics_shared(shared),
-        ioc(options.threads),
+        contexts(make_contexts(options.threads)),
+        ioc(*contexts.front()),
         workers(options.workers, 0),
         hashing(options.hash_workers, 19),
         acceptor(ioc),
         metrics_acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM) {
     metrics_shared.metrics_listener = true;
+    for (auto& c : contexts) keep_running.push_back(asio::make_work_guard(*c));
+  }
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int t = 0; t < std::max(threads, 1); ++t) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  asio::io_context::executor_type next_connection_executor() {
+    return contexts[next_context++ % contexts.size()]->get_executor();
   }
 
   awaitable<void> accept_loop(tcp::acceptor& listener, Shared& with) {
     for (;;) {
       auto [ec, socket] =
-          co_await listener.async_accept(asio::make_strand(ioc), as_tuple_awaitable);
+          co_await listener.async_accept(next_connection_executor(), as_tuple_awaitable);
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) {
         // Out of descriptors or similar: log, back off a little, keep serving.
@@ -437,10 +459,19 @@ unsigned short Server::metrics_port() const {
 
 void Server::run() {
   auto& i = *impl_;
+  // The answers of one commit (acknowledgements and the events for the other sockets) reach
+  // the first I/O thread as one handler, in commit order: the store wakes one thread once
+  // per commit, and that thread's posts to its own connections wake nobody.
+  i.services.chats.hand_off_answers(
+      [&ioc = i.ioc](std::function<void()> batch) { asio::post(ioc, std::move(batch)); });
   std::vector<std::thread> threads;
-  for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
+  for (std::size_t t = 1; t < i.contexts.size(); ++t) {
+    threads.emplace_back([&c = *i.contexts[t]] { c.run(); });
+  }
   i.ioc.run();
   for (auto& t : threads) t.join();
+  // Nothing runs the contexts any more: later answers (the shutdown flush) run in the store.
+  i.services.chats.hand_off_answers({});
 }
 
 void Server::stop() {
@@ -452,7 +483,8 @@ void Server::stop() {
     i.signals.cancel(ignored);
     // Every acknowledgement was sent after its transaction committed, so stopping here
     // loses nothing that was accepted; clients reconnect and resume from their last seq.
-    i.ioc.stop();
+    i.keep_running.clear();
+    for (auto& c : i.contexts) c->stop();
   });
 }
 

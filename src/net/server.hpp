@@ -1,5 +1,5 @@
-// The HTTP + WebSocket server: one port, an io_context run by several threads, each
-// connection on its own strand, C++20 coroutines for the request loop.
+// The HTTP + WebSocket server: one port, one io_context per I/O thread, each connection on
+// one of them, C++20 coroutines for the request loop.
 //   /api/...  -> api_router     /ws -> websocket_session
 //   /healthz  -> liveness        /readyz -> readiness     /metrics -> net/metrics_endpoint
 //   everything else -> static files (web/dist)

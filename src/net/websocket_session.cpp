@@ -152,7 +152,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
 
   void deliver(const bus::EventPtr& event) override {
     // This socket's own message: its ack carried the event (on_stored). Dropped here, on the
-    // publisher's thread, it costs no hand-off to the socket's strand.
+    // publisher's thread, it costs no hand-off to the socket's thread.
     if (event->already_told(this)) return;
     asio::post(socket_.get_executor(), [self = shared_from_this(), event] { self->on_event(event); });
   }
@@ -220,7 +220,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       auto body = required_string(f, "body");
       if (!body) return reply_error(body.error(), *client_id, *conversation);
       if (auto refused = over_message_limit()) return reply_error(*refused, *client_id, *conversation);
-      // Answered when durable, on this strand; meanwhile the next frames are read, so one
+      // Answered when durable, on this socket's thread; meanwhile the next frames are read, so one
       // peer's sends (and everyone else's) share commits.
       ++in_flight_;
       s_.chats.post_message_async(
@@ -434,7 +434,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     }
   }
 
-  // --- outbound events (on the strand) ---
+  // --- outbound events (on the socket's thread) ---
   void on_event(const bus::EventPtr& event) {
     if (closed_ || !actor_) return;
     const auto& about = event->about();

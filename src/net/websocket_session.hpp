@@ -1,6 +1,6 @@
 // One WebSocket connection (docs/api.md "WebSocket"): authenticates the peer, handles
 // its frames through the app services, and forwards bus events it may see. Everything
-// of one session runs on its own strand, so its state needs no lock. The wire protocol
+// of one session runs on its connection's I/O thread, so its state needs no lock. The wire protocol
 // (handshake, frames, closing) is net/websocket_frame.hpp's; this file does the I/O.
 //
 // Ordering: per conversation the session remembers the highest seq it has sent; an

@@ -66,6 +66,12 @@ class ConversationStore {
   virtual void append_message_async(const NewMessage& message, Millis now, AppendDone done) {
     done(append_message(message, now));
   }
+  // Where append_message_async's answers run: each commit's answers, as one function, go
+  // to `handoff`, which must run what it is given in order (one wake-up of the receiving
+  // thread per commit instead of one per message); an empty one keeps them on the store's
+  // thread. Stores without a commit thread ignore it.
+  using Handoff = std::function<void(std::function<void()>)>;
+  virtual void hand_off_answers(Handoff /*handoff*/) {}
   // Returns once every write submitted before the call is durable and its `done` has run,
   // and every message stored so far is searchable (otherwise search trails the messages by
   // a fraction of a second). Shutdown calls it while the objects those callbacks reach are

@@ -1,5 +1,6 @@
-// The SQLite adapter's group-commit writer: jobs of one batch succeed or fail alone, and
-// a job's completion runs only once its writes are durable and visible to other readers.
+// The SQLite adapter's group-commit writer: jobs of one batch succeed or fail alone, a
+// job's completion runs only once its writes are durable and visible to other readers, and
+// the asynchronous answers of one batch can leave the writer thread in one piece.
 #include "store/sqlite/group_commit.hpp"
 
 #include <gtest/gtest.h>
@@ -7,7 +8,10 @@
 #include <atomic>
 #include <filesystem>
 #include <latch>
+#include <mutex>
 #include <random>
+#include <thread>
+#include <vector>
 
 namespace parley::store::sqlite {
 namespace {
@@ -95,6 +99,55 @@ TEST_F(GroupCommitTest, DestructionWritesEverythingAlreadySubmitted) {
   }
   writer_.reset();
   EXPECT_EQ(50, count_from_another_connection());
+}
+
+TEST_F(GroupCommitTest, AsyncAnswersOfOneBatchReachTheHandoffAsOneFunctionInOrder) {
+  std::mutex m;
+  std::vector<std::function<void()>> handed;  // what the hand-off was given, not yet run
+  writer_->hand_off([&](std::function<void()> batch) {
+    std::lock_guard lock(m);
+    handed.push_back(std::move(batch));
+  });
+  // The first job holds the writer, so everything submitted meanwhile shares the next batch.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {});
+
+  std::vector<int> answered;  // touched by the test thread only (it runs the hand-off)
+  std::promise<std::thread::id> sync_done_on;
+  for (int i = 1; i <= 10; ++i) {
+    writer_->submit_async([i](Connection& c) {
+      c.prepare("INSERT INTO t VALUES (?1)").bind_all(i).run();
+      return true;
+    }, [&answered, i](std::exception_ptr e) { answered.push_back(e ? -i : i); });
+    if (i == 5) {
+      writer_->submit([](Connection&) { return true; },
+                      [&](std::exception_ptr) { sync_done_on.set_value(std::this_thread::get_id()); });
+    }
+  }
+  release.set_value();
+  // A synchronous job's answer still runs on the writer thread, without the hand-off.
+  EXPECT_NE(std::this_thread::get_id(), sync_done_on.get_future().get());
+  EXPECT_EQ(10, count_from_another_connection());  // durable before anything is handed off
+  writer_->run([](Connection&) { return 0; });     // the batch's hand-off happened by now
+  std::vector<std::function<void()>> got;
+  {
+    std::lock_guard lock(m);
+    got.swap(handed);
+  }
+  ASSERT_EQ(1u, got.size());
+  EXPECT_TRUE(answered.empty());  // nothing ran before the hand-off's target ran it
+  got[0]();
+  EXPECT_EQ((std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), answered);
+
+  // Without a hand-off the answers run on the writer thread again.
+  writer_->hand_off({});
+  std::promise<std::thread::id> async_done_on;
+  writer_->submit_async([](Connection&) { return true; },
+                        [&](std::exception_ptr) { async_done_on.set_value(std::this_thread::get_id()); });
+  EXPECT_NE(std::this_thread::get_id(), async_done_on.get_future().get());
+  std::lock_guard lock(m);
+  EXPECT_TRUE(handed.empty());
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "store/sqlite/group_commit.hpp"
 
 #include <chrono>
+#include <utility>
+#include <vector>
 
 namespace parley::store::sqlite {
 
@@ -20,9 +22,22 @@ GroupCommitWriter::~GroupCommitWriter() {
 void GroupCommitWriter::submit(Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(work), std::move(done)});
+    queue_.push_back(Job{std::move(work), std::move(done), false});
   }
   wake_.notify_one();
+}
+
+void GroupCommitWriter::submit_async(Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{std::move(work), std::move(done), true});
+  }
+  wake_.notify_one();
+}
+
+void GroupCommitWriter::hand_off(Handoff handoff) {
+  std::lock_guard lock(handoff_mutex_);
+  handoff_ = std::move(handoff);
 }
 
 std::size_t GroupCommitWriter::queue_depth() {
@@ -78,8 +93,24 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
     }
   }
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  Handoff handoff;
+  {
+    std::lock_guard lock(handoff_mutex_);
+    handoff = handoff_;
+  }
+  std::vector<std::pair<Done, std::exception_ptr>> handed;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(batch_failure ? batch_failure : failures[i]);
+    auto outcome = batch_failure ? batch_failure : failures[i];
+    if (handoff && batch[i].may_hand_off) {
+      handed.emplace_back(std::move(batch[i].done), outcome);
+    } else {
+      batch[i].done(outcome);
+    }
+  }
+  if (!handed.empty()) {
+    handoff([handed = std::move(handed)] {
+      for (const auto& [done, outcome] : handed) done(outcome);
+    });
   }
   // Reported after the writers were answered: watching must not delay an acknowledgement.
   observer_.tell("sqlite", batch.size(), took.count());

@@ -5,6 +5,10 @@
 //
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
 // unaffected. If the COMMIT itself fails, every job of the batch fails with that error.
+//
+// Answers of asynchronous jobs (submit_async) can be handed to another thread in one piece
+// per batch (hand_off): the writer wakes that thread once per commit instead of once per
+// job, and is free for the next batch while the answers are delivered.
 #pragma once
 
 #include <atomic>
@@ -30,13 +34,23 @@ class GroupCommitWriter {
   // thread after the batch is durable (or failed: a non-null exception).
   using Work = std::function<bool(Connection&)>;
   using Done = std::function<void(std::exception_ptr)>;
+  // Runs one batch's answers somewhere else; called on the writer thread. It must run
+  // the functions it is given in the order it was given them.
+  using Handoff = std::function<void(std::function<void()>)>;
 
   static constexpr std::size_t kMaxBatch = 1024;
 
   explicit GroupCommitWriter(Connection& conn);
   ~GroupCommitWriter();  // drains the queue, then stops the thread
 
+  // `done` runs on the writer thread, before the next batch starts.
   void submit(Work work, Done done);
+  // `done` runs wherever the hand-off sends the batch's answers (on the writer thread
+  // while there is none). It must not wait for a later write: it may run before one can.
+  void submit_async(Work work, Done done);
+  // Later batches' asynchronous answers go to `handoff`; an empty one brings them back to
+  // the writer thread. Whoever installs a hand-off removes it before its target stops.
+  void hand_off(Handoff handoff);
 
   // Every later batch is reported to `observer` (monitoring_store.hpp).
   void observe(WriteObserver* observer) { observer_.set(observer); }
@@ -68,6 +82,7 @@ class GroupCommitWriter {
   struct Job {
     Work work;
     Done done;
+    bool may_hand_off = false;
   };
   void loop();
   void commit_batch(std::deque<Job>& batch);
@@ -78,6 +93,8 @@ class GroupCommitWriter {
   std::deque<Job> queue_;
   bool stopping_ = false;
   WriteObserverSlot observer_;
+  std::mutex handoff_mutex_;
+  Handoff handoff_;
   std::thread thread_;
 };
 

@@ -145,7 +145,7 @@ void SqliteStore::flush() {
 void SqliteStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
   // The outcome is produced inside the batch and handed over once the batch is durable.
   auto outcome = std::make_shared<std::optional<Result<AppendOutcome>>>();
-  writer_.submit(
+  writer_.submit_async(
       [outcome, message, now](Connection& db) {
         outcome->emplace(append_in(db, message, now));
         return (*outcome)->ok();
