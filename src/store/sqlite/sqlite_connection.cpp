@@ -152,6 +152,8 @@ void Connection::exec(const char* sql) {
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
 void Connection::fail(int rc, std::string_view context) const {
   throw SqliteError(sqlite3_extended_errcode(db_), "sqlite: " + std::string(sqlite3_errmsg(db_)) +
                                                        " (" + std::string(context) + ", rc " +

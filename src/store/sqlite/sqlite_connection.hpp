@@ -91,6 +91,8 @@ class Connection {
   // Runs one or more statements with no parameters and no wanted rows.
   void exec(const char* sql);
   std::int64_t changes() const;
+  // The rowid of the last row this connection inserted (outside triggers).
+  std::int64_t last_insert_rowid() const;
 
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(int rc, std::string_view context) const;

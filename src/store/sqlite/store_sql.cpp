@@ -195,32 +195,32 @@ Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Milli
   }
   // The common path: take the next seq where core::sends_as_participant holds (written here
   // as SQL); insert. Anything else is told apart by core::may_send on the row.
-  auto bump = db.prepare(sql({"UPDATE conversations SET last_seq = last_seq + 1, "
-                              "last_activity_at = ?2, last_text = ?3 "
-                              "WHERE id = ?1 AND status = 'active' AND CASE WHEN ?4 = 'agent' "
-                              "THEN (?5 OR agent_id = ?6) ELSE visitor_id = ?6 END RETURNING ",
-                              kConversationColumnsBare}));
-  bump.bind_all(message.conversation_id, now, message.body, core::to_string(author.kind),
-                author.viewer.view_all, author.id);
-  if (!bump.step()) {
-    auto conversation = load_conversation(db, message.conversation_id);
-    if (!conversation) return core::not_found("no such conversation");
+  // No RETURNING here: SQLite collects RETURNING rows in a temporary B-tree that it opens and
+  // closes for every statement (8 % of the server's CPU at saturation, docs/performance.md);
+  // the row the update wrote is read back by its key, and the message id is the rowid.
+  db.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2, "
+             "last_text = ?3 WHERE id = ?1 AND status = 'active' AND CASE WHEN ?4 = 'agent' "
+             "THEN (?5 OR agent_id = ?6) ELSE visitor_id = ?6 END")
+      .bind_all(message.conversation_id, now, message.body, core::to_string(author.kind),
+                author.viewer.view_all, author.id)
+      .run();
+  bool bumped = db.changes() == 1;
+  auto conversation = load_conversation(db, message.conversation_id);
+  if (!conversation) return core::not_found("no such conversation");
+  if (!bumped) {
     auto refused = core::may_send(author, *conversation);
     if (!refused) return refused.error();
     throw StoreFailure("sqlite: the send condition and core::may_send disagree");
   }
-  auto conversation = read_conversation(bump);
-  bump.run();
-  auto ins = db.prepare(
-      "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
-      "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7) RETURNING id");
-  ins.bind_all(message.conversation_id, conversation.last_seq, core::to_string(author.kind),
-               message.agent_id(), message.body, client_id, now);
-  ins.step();
-  core::Message m{ins.int64(0), message.conversation_id, conversation.last_seq, author.kind,
-                  message.agent_id(), "text", message.body, client_id, now};
-  ins.run();
-  return AppendOutcome{std::move(conversation), std::move(m), false};
+  db.prepare(
+        "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7)")
+      .bind_all(message.conversation_id, conversation->last_seq, core::to_string(author.kind),
+                message.agent_id(), message.body, client_id, now)
+      .run();
+  core::Message m{db.last_insert_rowid(), message.conversation_id, conversation->last_seq,
+                  author.kind, message.agent_id(), "text", message.body, client_id, now};
+  return AppendOutcome{std::move(*conversation), std::move(m), false};
 }
 
 std::string fts5_query(const std::vector<std::string>& terms) {
