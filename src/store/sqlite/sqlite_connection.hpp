@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,8 +103,13 @@ class Connection {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
+  // Looked up by the caller's string_view without building a std::string per prepare.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>> cache_;
 };
 
 // A nested unit of work inside the group-commit batch (a SAVEPOINT): commit() releases it
