@@ -5,6 +5,7 @@
 #include "core/activity_record.hpp"
 #include "core/meetings.hpp"
 #include "core/team.hpp"
+#include "net/message_json.hpp"
 
 namespace parley::net {
 
@@ -150,50 +151,48 @@ json::object meeting_json(const core::Meeting& m, const std::string& agent_name,
 
 std::string encode_frame(const bus::Payload& payload) {
   struct Visitor {
-    json::object operator()(const bus::ConversationEvent& e) const {
-      return {{"type", "event"},
-              {"conversation_id", e.message.conversation_id},
-              {"event", to_json(e.message)}};
+    // A chat message's frame, the one sent most, is written without a JSON tree.
+    std::string operator()(const bus::ConversationEvent& e) const { return event_frame(e.message); }
+    std::string operator()(const bus::ConversationChanged& e) const {
+      return text({{"type", "conversation.updated"}, {"conversation", to_json(e.summary)}});
     }
-    json::object operator()(const bus::ConversationChanged& e) const {
-      return {{"type", "conversation.updated"}, {"conversation", to_json(e.summary)}};
+    std::string operator()(const bus::ChatRequested& e) const {
+      return text({{"type", "chat.requested"},
+                   {"conversation", to_json(e.summary)},
+                   {"visitor", to_json(e.visitor)}});
     }
-    json::object operator()(const bus::ChatRequested& e) const {
-      return {{"type", "chat.requested"},
-              {"conversation", to_json(e.summary)},
-              {"visitor", to_json(e.visitor)}};
+    std::string operator()(const bus::AgentStatusChanged& e) const {
+      return text({{"type", "agent.status"}, {"agent", to_json(e.agent, e.status)}});
     }
-    json::object operator()(const bus::AgentStatusChanged& e) const {
-      return {{"type", "agent.status"}, {"agent", to_json(e.agent, e.status)}};
+    std::string operator()(const bus::OfferWithdrawn& e) const {
+      return text({{"type", "offer.withdrawn"},
+                   {"conversation_id", e.conversation_id},
+                   {"reason", e.reason}});
     }
-    json::object operator()(const bus::OfferWithdrawn& e) const {
-      return {{"type", "offer.withdrawn"},
-              {"conversation_id", e.conversation_id},
-              {"reason", e.reason}};
+    std::string operator()(const bus::Typing& e) const {
+      return text({{"type", "typing"},
+                   {"conversation_id", e.conversation_id},
+                   {"sender", core::to_string(e.sender)}});
     }
-    json::object operator()(const bus::Typing& e) const {
-      return {{"type", "typing"},
-              {"conversation_id", e.conversation_id},
-              {"sender", core::to_string(e.sender)}};
+    std::string operator()(const bus::ReadMarked& e) const {
+      return text({{"type", "read"},
+                   {"conversation_id", e.conversation_id},
+                   {"reader", e.reader == core::Reader::agent ? "agent" : "visitor"},
+                   {"seq", e.seq}});
     }
-    json::object operator()(const bus::ReadMarked& e) const {
-      return {{"type", "read"},
-              {"conversation_id", e.conversation_id},
-              {"reader", e.reader == core::Reader::agent ? "agent" : "visitor"},
-              {"seq", e.seq}};
+    std::string operator()(const bus::MeetingChanged& e) const {
+      return text({{"type", e.what},
+                   {"meeting", meeting_json(e.meeting, e.agent_name, e.time_zone, e.booker_name)}});
     }
-    json::object operator()(const bus::MeetingChanged& e) const {
-      return {{"type", e.what},
-              {"meeting", meeting_json(e.meeting, e.agent_name, e.time_zone, e.booker_name)}};
+    std::string operator()(const bus::VisitorPage& e) const {
+      return text({{"type", "visitor.page"},
+                   {"conversation_id", e.conversation_id},
+                   {"url", e.url},
+                   {"title", e.title}});
     }
-    json::object operator()(const bus::VisitorPage& e) const {
-      return {{"type", "visitor.page"},
-              {"conversation_id", e.conversation_id},
-              {"url", e.url},
-              {"title", e.title}};
-    }
+    static std::string text(const json::object& o) { return json::serialize(o); }
   };
-  return json::serialize(std::visit(Visitor{}, payload));
+  return std::visit(Visitor{}, payload);
 }
 
 core::Result<json::object> parse_object(std::string_view text) {

@@ -16,6 +16,7 @@
 #include "net/as_tuple_awaitable.hpp"
 #include "net/json_codec.hpp"
 #include "net/log.hpp"
+#include "net/message_json.hpp"
 #include "net/websocket_frame.hpp"
 
 namespace parley::net {
@@ -281,10 +282,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       send_error(core::to_string(r.error().code), r.error().message, client_id, conversation);
       return;
     }
-    send(json::serialize(json::object{{"type", "message.ack"},
-                                      {"client_id", client_id},
-                                      {"event", to_json(r->message)},
-                                      {"duplicate", r->duplicate}}));
+    send(ack_frame(client_id, r->message, r->duplicate));
     // The ack carries the event (the bus does not hand this socket its own messages): when it
     // is the next one this socket is owed, count it as sent. Otherwise an earlier event is
     // still on its way, and the gap the next one finds is filled from the store (replay).

@@ -1,0 +1,96 @@
+#include "net/message_json.hpp"
+
+#include <charconv>
+#include <cstdint>
+
+namespace parley::net {
+namespace {
+
+void append_int(std::string& out, std::int64_t v) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out.append(digits, end);
+}
+
+// The message object of docs/api.md, keys in the order to_json(core::Message) gives them.
+void append_message(std::string& out, const core::Message& m) {
+  out += R"({"id":)";
+  append_int(out, m.id);
+  out += R"(,"conversation_id":)";
+  append_int(out, m.conversation_id);
+  out += R"(,"seq":)";
+  append_int(out, m.seq);
+  out += R"(,"sender":)";
+  append_json_string(out, core::to_string(m.sender));
+  out += R"(,"agent_id":)";
+  if (m.agent_id) append_int(out, *m.agent_id);
+  else out += "null";
+  out += R"(,"kind":)";
+  append_json_string(out, m.kind);
+  out += R"(,"body":)";
+  append_json_string(out, m.body);
+  out += R"(,"client_id":)";
+  if (m.client_id) append_json_string(out, *m.client_id);
+  else out += "null";
+  out += R"(,"created_at":)";
+  append_int(out, m.created_at);
+  out += '}';
+}
+
+// Room for the fixed parts and the numbers, so a frame is one allocation.
+std::size_t estimate(const core::Message& m, std::size_t extra) {
+  return 200 + m.body.size() + m.kind.size() + (m.client_id ? m.client_id->size() : 0) + extra;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+std::string event_frame(const core::Message& m) {
+  std::string out;
+  out.reserve(estimate(m, 0));
+  out += R"({"type":"event","conversation_id":)";
+  append_int(out, m.conversation_id);
+  out += R"(,"event":)";
+  append_message(out, m);
+  out += '}';
+  return out;
+}
+
+std::string ack_frame(std::string_view client_id, const core::Message& m, bool duplicate) {
+  std::string out;
+  out.reserve(estimate(m, client_id.size()));
+  out += R"({"type":"message.ack","client_id":)";
+  append_json_string(out, client_id);
+  out += R"(,"event":)";
+  append_message(out, m);
+  out += duplicate ? R"(,"duplicate":true})" : R"(,"duplicate":false})";
+  return out;
+}
+
+}  // namespace parley::net
