@@ -1,34 +1,9 @@
 #include "core/activity_record.hpp"
 
-#include <cstdio>
-
 #include "core/activity.hpp"
+#include "core/json_text.hpp"
 
 namespace parley::core::activity {
-
-namespace {
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through as it is
-        }
-    }
-  }
-  out += '"';
-}
-}  // namespace
 
 bool is_record_type(std::string_view type) {
   return type == kFormFilled || type == kMeetingBooked || type == kMeetingRescheduled ||

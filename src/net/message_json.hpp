@@ -21,8 +21,4 @@ std::string event_frame(const core::Message& m);
 // {"type":"message.ack","client_id":…,"event":<message>,"duplicate":…}
 std::string ack_frame(std::string_view client_id, const core::Message& m, bool duplicate);
 
-// `text` as a JSON string literal (quoted and escaped as boost::json::serialize does),
-// appended to `out`.
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace parley::net

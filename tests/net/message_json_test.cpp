@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "net/json_codec.hpp"
 
 namespace parley::net {
@@ -60,10 +61,10 @@ TEST(MessageJson, TheAckIsByteForByteTheTreeForm) {
   }
 }
 
-TEST(MessageJson, AStringParsesBackToItself) {
+TEST(MessageJson, AJsonStringLiteralParsesBackToItself) {
   for (const auto& m : samples()) {
     std::string literal;
-    append_json_string(literal, m.body);
+    core::append_json_string(literal, m.body);
     EXPECT_EQ(m.body, json::parse(literal).as_string());
   }
 }
