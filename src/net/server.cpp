@@ -382,7 +382,9 @@ struct Server::Impl {
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int threads) {
     std::vector<std::unique_ptr<asio::io_context>> out;
-    for (int t = 0; t < std::max(threads, 1); ++t) out.push_back(std::make_unique<asio::io_context>(1));
+    for (int t = 0; t < std::max(threads, 1); ++t) {
+      out.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread
+    }
     return out;
   }
 

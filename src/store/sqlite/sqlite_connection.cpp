@@ -113,8 +113,8 @@ Connection::Connection(const std::string& path, bool synchronous_full) {
   // NOMUTEX: a connection is only ever used by one thread at a time (the writer under its
   // mutex, a reader while leased from the pool), so SQLite's own lock would be pure cost.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  // A connection that syncs every commit writes its WAL frames in one write per commit
-  // (wal_gather_vfs.hpp, whose contract is exactly that sync).
+  // A connection that syncs every commit writes its WAL frames in a few large writes per
+  // commit instead of two per page (wal_gather_vfs.hpp, whose contract is exactly that sync).
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, synchronous_full ? wal_gather_vfs() : nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
