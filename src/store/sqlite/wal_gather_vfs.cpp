@@ -92,30 +92,31 @@ int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
   return g->real->pMethods->xFileSize(g->real, size);
 }
 
-int x_lock(sqlite3_file* f, int level) { return self(f)->real->pMethods->xLock(self(f)->real, level); }
-int x_unlock(sqlite3_file* f, int level) {
-  return self(f)->real->pMethods->xUnlock(self(f)->real, level);
-}
+// Locks and device facts are the real file's.
+sqlite3_file* real(sqlite3_file* f) { return self(f)->real; }
+int x_lock(sqlite3_file* f, int level) { return real(f)->pMethods->xLock(real(f), level); }
+int x_unlock(sqlite3_file* f, int level) { return real(f)->pMethods->xUnlock(real(f), level); }
 int x_check_reserved_lock(sqlite3_file* f, int* out) {
-  return self(f)->real->pMethods->xCheckReservedLock(self(f)->real, out);
+  return real(f)->pMethods->xCheckReservedLock(real(f), out);
 }
+int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
+int x_device_characteristics(sqlite3_file* f) {
+  return real(f)->pMethods->xDeviceCharacteristics(real(f));
+}
+
 int x_file_control(sqlite3_file* f, int op, void* arg) {
   auto* g = self(f);
   if (int rc = flush(g); rc != SQLITE_OK) return rc;
   return g->real->pMethods->xFileControl(g->real, op, arg);
 }
-int x_sector_size(sqlite3_file* f) { return self(f)->real->pMethods->xSectorSize(self(f)->real); }
-int x_device_characteristics(sqlite3_file* f) {
-  return self(f)->real->pMethods->xDeviceCharacteristics(self(f)->real);
-}
 
 // Version 1 only: SQLite neither maps nor shares a WAL file through its own methods.
 const sqlite3_io_methods kGatherMethods = {
-    1,           x_close,      x_read,         x_write,       x_truncate,
-    x_sync,      x_file_size,  x_lock,         x_unlock,      x_check_reserved_lock,
-    x_file_control, x_sector_size, x_device_characteristics,
-    nullptr,     nullptr,      nullptr,        nullptr,       nullptr,
-    nullptr};
+    1,  // iVersion
+    x_close, x_read, x_write, x_truncate, x_sync, x_file_size, x_lock, x_unlock,
+    x_check_reserved_lock, x_file_control, x_sector_size, x_device_characteristics,
+    nullptr, nullptr, nullptr, nullptr,  // shared memory (version 2)
+    nullptr, nullptr};                   // memory mapping (version 3)
 
 int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   if (!(flags & SQLITE_OPEN_WAL)) {
