@@ -24,7 +24,6 @@
 // by job under savepoints, so that failure stays the one job's.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

@@ -20,17 +20,17 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 void GroupCommitWriter::submit(Work work, Done done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(work), std::move(done), false});
-  }
-  wake_.notify_one();
+  enqueue(Job{std::move(work), std::move(done), false});
 }
 
 void GroupCommitWriter::submit_async(Work work, Done done) {
+  enqueue(Job{std::move(work), std::move(done), true});
+}
+
+void GroupCommitWriter::enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(work), std::move(done), true});
+    queue_.push_back(std::move(job));
   }
   wake_.notify_one();
 }

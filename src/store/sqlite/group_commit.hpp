@@ -11,7 +11,6 @@
 // job, and is free for the next batch while the answers are delivered.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -84,6 +83,7 @@ class GroupCommitWriter {
     Done done;
     bool may_hand_off = false;
   };
+  void enqueue(Job job);
   void loop();
   void commit_batch(std::deque<Job>& batch);
 
