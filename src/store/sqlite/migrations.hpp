@@ -12,6 +12,9 @@ namespace parley::store::sqlite {
 struct Migration {
   int version;      // 1, 2, 3, ... with no gaps; the file's user_version after applying it
   const char* sql;  // one or more statements
+  // The step edits a definition in sqlite_schema directly (writable_schema) instead of with
+  // DDL, so the schema cookie is bumped after it for other connections to parse the new text.
+  bool edits_schema_text = false;
 };
 
 std::span<const Migration> migrations();
