@@ -26,7 +26,9 @@ core::ConversationSummary ChatService::publish_changed(const core::Conversation&
     auto profile = store_.visitor_profile(c.visitor_id);
     bus_.publish(bus::agent_topic(*c.agent_id),
                  std::make_shared<bus::Event>(
-                     bus::ChatRequested{summary, profile.value_or(core::VisitorProfile{})}, c));
+                     bus::ChatRequested{summary, std::make_shared<const core::VisitorProfile>(
+                                                     profile.value_or(core::VisitorProfile{}))},
+                     c));
   }
   auto event = std::make_shared<bus::Event>(bus::ConversationChanged{summary}, c);
   bus_.publish(bus::kInboxTopic, event);

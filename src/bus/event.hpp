@@ -29,7 +29,10 @@ struct ConversationChanged {
 // A new request offered to one agent.
 struct ChatRequested {
   core::ConversationSummary summary;
-  core::VisitorProfile visitor;
+  // Boxed: by value it made this the variant's widest alternative (800 bytes), and every
+  // Event, a message's included, over the 1 KiB that malloc serves from its per-thread
+  // cache (docs/performance.md, "bus::Event under 1 KiB").
+  std::shared_ptr<const core::VisitorProfile> visitor;
 };
 // An agent's effective status, sent whenever it changes (toggle, settings, a boundary).
 struct AgentStatusChanged {
@@ -102,6 +105,11 @@ class Event {
   mutable std::once_flag encoded_once_;
   mutable std::string frame_;
 };
+
+// make_shared puts an Event and its 16-byte control block in one allocation, which stays
+// in glibc's per-thread cache (chunks up to 1,032 bytes) only while the Event is this small;
+// a bigger one took malloc's locked large-chunk path, consolidation included, twice a message.
+static_assert(sizeof(Event) <= 1000, "box the widest Payload alternative");
 
 using EventPtr = std::shared_ptr<const Event>;
 

@@ -483,10 +483,13 @@ bool from_json(const json::value& v, ConversationChanged& out) {
 }
 
 json::value to_json(const ChatRequested& p) {
-  return json::object{{"summary", to_json(p.summary)}, {"visitor", to_json(p.visitor)}};
+  return json::object{{"summary", to_json(p.summary)}, {"visitor", to_json(*p.visitor)}};
 }
 bool from_json(const json::value& v, ChatRequested& out) {
-  return Fields(v).get("summary", out.summary).get("visitor", out.visitor).ok();
+  core::VisitorProfile visitor;
+  if (!Fields(v).get("summary", out.summary).get("visitor", visitor).ok()) return false;
+  out.visitor = std::make_shared<const core::VisitorProfile>(std::move(visitor));
+  return true;
 }
 
 json::value to_json(const AgentStatusChanged& p) {

@@ -159,7 +159,7 @@ std::string encode_frame(const bus::Payload& payload) {
     std::string operator()(const bus::ChatRequested& e) const {
       return text({{"type", "chat.requested"},
                    {"conversation", to_json(e.summary)},
-                   {"visitor", to_json(e.visitor)}});
+                   {"visitor", to_json(*e.visitor)}});
     }
     std::string operator()(const bus::AgentStatusChanged& e) const {
       return text({{"type", "agent.status"}, {"agent", to_json(e.agent, e.status)}});

@@ -30,6 +30,8 @@ namespace {
 // A peer that lets this many frames pile up is too slow; it is disconnected and will
 // catch up from its last seq when it reconnects.
 constexpr std::size_t kMaxQueuedFrames = 4096;
+// Frames' worth of queue capacity a socket keeps between writes.
+constexpr std::size_t kKeptFrames = 32;
 // Replay (subscribe, or a gap in live events) reads the store a page at a time and reads
 // the next page only once the writer is down to kReplayLowWater unwritten frames, so a
 // backlog of any size resumes without ever filling the queue.
@@ -331,7 +333,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     // Offers still waiting for this agent: a reloaded or reconnected Inbox shows them again.
     if (agent_) {
       for (auto& [summary, visitor] : s_.inbox.pending_offers(*agent_)) {
-        send(encode_frame(bus::ChatRequested{std::move(summary), std::move(visitor)}));
+        send(encode_frame(bus::ChatRequested{
+            std::move(summary), std::make_shared<const core::VisitorProfile>(std::move(visitor))}));
       }
     }
   }
@@ -573,6 +576,8 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       if (self->drained_ && self->unwritten_ <= kReplayLowWater) self->drained_->cancel();
       batch.clear();
     }
+    // A busy socket keeps a small queue's capacity instead of growing it again from nothing.
+    if (batch.capacity() <= kKeptFrames) self->queue_.swap(batch);
     self->writing_ = false;
     if (self->shutdown_after_writes_) {
       boost::system::error_code ignored;

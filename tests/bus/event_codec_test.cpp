@@ -292,10 +292,12 @@ TEST(EventCodec, ChatRequestedFullAndBare) {
       {bare_summary(), bare_visitor()},
       {bare_summary(), visitor_with_bare_person()}};
   for (const auto& [summary, visitor] : cases) {
-    auto back = round_trip(ChatRequested{summary, visitor}, summary.conversation);
+    auto back = round_trip(
+        ChatRequested{summary, std::make_shared<const core::VisitorProfile>(visitor)},
+        summary.conversation);
     ASSERT_TRUE(back);
     expect_same(back->summary, summary);
-    expect_same(back->visitor, visitor);
+    expect_same(*back->visitor, visitor);
   }
 }
 
@@ -407,7 +409,9 @@ TEST(EventCodec, AgentWithoutInitialsFromAnOlderNode) {
 // The format itself: versioned, enums by name, unset optionals left out, readable keys.
 TEST(EventCodec, TextFormat) {
   const std::string text =
-      encode_event("agent:7", Event(ChatRequested{bare_summary(), bare_visitor()}, std::nullopt));
+      encode_event("agent:7", Event(ChatRequested{bare_summary(), std::make_shared<const core::VisitorProfile>(
+                                                bare_visitor())},
+                                  std::nullopt));
   const json::object o = json::parse(text).as_object();
   EXPECT_EQ(o.at("v"), 1);
   EXPECT_EQ(o.at("topic"), "agent:7");
