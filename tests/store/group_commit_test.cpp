@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace parley::store::sqlite {
@@ -148,6 +149,58 @@ TEST_F(GroupCommitTest, AsyncAnswersOfOneBatchReachTheHandoffAsOneFunctionInOrde
   EXPECT_NE(std::this_thread::get_id(), async_done_on.get_future().get());
   std::lock_guard lock(m);
   EXPECT_TRUE(handed.empty());
+}
+
+// A BatchState that counts what the writer asks of it and can fail its next write-out.
+struct CountingState : BatchState {
+  int pending = 0;  // changes jobs made since the last write-out
+  int written = 0;  // changes written out, in total
+  int forgotten = 0;
+  bool fail_next = false;
+  void write_out(Connection&) override {
+    if (std::exchange(fail_next, false)) throw StoreFailure("disk full");
+    written += std::exchange(pending, 0);
+  }
+  void forget() override { forgotten += std::exchange(pending, 0); }
+};
+
+TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForgottenWhenTheBatchFails) {
+  writer_.reset();
+  CountingState state;
+  writer_ = std::make_unique<GroupCommitWriter>(*conn_, &state);
+  auto run_batch = [&](auto&& jobs) {  // jobs submitted while the writer is held share a batch
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
+                    /*uses_batch_state=*/true);  // (so nothing is written out before it)
+    std::vector<std::exception_ptr> outcomes(jobs.size());
+    std::latch answered(static_cast<std::ptrdiff_t>(jobs.size()));
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      writer_->submit(jobs[i].first, [&, i](std::exception_ptr e) {
+        outcomes[i] = e;
+        answered.count_down();
+      }, jobs[i].second);
+    }
+    release.set_value();
+    answered.wait();
+    return outcomes;
+  };
+  using Jobs = std::vector<std::pair<GroupCommitWriter::Work, bool>>;
+  auto uses_state = [&](Connection&) { ++state.pending; return true; };
+  int written_when_other_ran = -1;
+  auto other = [&](Connection&) { written_when_other_ran = state.written; return true; };
+
+  auto ok = run_batch(Jobs{{uses_state, true}, {uses_state, true}, {other, false}, {uses_state, true}});
+  for (auto& e : ok) EXPECT_FALSE(e);
+  EXPECT_EQ(2, written_when_other_ran);  // the two before it, written out first
+  EXPECT_EQ(3, state.written);           // and the one after it, before the commit
+  EXPECT_EQ(0, state.forgotten);
+
+  state.fail_next = true;  // the write-out before the commit fails
+  auto failed = run_batch(Jobs{{uses_state, true}, {uses_state, true}});
+  for (auto& e : failed) EXPECT_TRUE(e);  // nothing of the batch is durable: all told
+  EXPECT_EQ(3, state.written);
+  EXPECT_EQ(2, state.forgotten);          // dropped with the rolled-back batch
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 
 namespace parley::store::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(Connection& conn) : conn_(conn) {
+GroupCommitWriter::GroupCommitWriter(Connection& conn, BatchState* state)
+    : conn_(conn), state_(state) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -19,12 +20,12 @@ GroupCommitWriter::~GroupCommitWriter() {
   thread_.join();
 }
 
-void GroupCommitWriter::submit(Work work, Done done) {
-  enqueue(Job{std::move(work), std::move(done), false});
+void GroupCommitWriter::submit(Work work, Done done, bool uses_batch_state) {
+  enqueue(Job{std::move(work), std::move(done), false, uses_batch_state});
 }
 
-void GroupCommitWriter::submit_async(Work work, Done done) {
-  enqueue(Job{std::move(work), std::move(done), true});
+void GroupCommitWriter::submit_async(Work work, Done done, bool uses_batch_state) {
+  enqueue(Job{std::move(work), std::move(done), true, uses_batch_state});
 }
 
 void GroupCommitWriter::enqueue(Job job) {
@@ -73,6 +74,7 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
     // Prepared once and cached by the connection: these run for every job.
     conn_.prepare("BEGIN IMMEDIATE").run();
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (state_ && !batch[i].uses_batch_state) state_->write_out(conn_);
       conn_.prepare("SAVEPOINT job").run();
       bool keep = false;
       try {
@@ -83,9 +85,11 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
       if (!keep) conn_.prepare("ROLLBACK TO job").run();
       conn_.prepare("RELEASE job").run();
     }
+    if (state_) state_->write_out(conn_);
     conn_.prepare("COMMIT").run();
   } catch (...) {
     batch_failure = std::current_exception();
+    if (state_) state_->forget();
     try {
       conn_.exec("ROLLBACK");
     } catch (...) {

@@ -9,6 +9,10 @@
 // Answers of asynchronous jobs (submit_async) can be handed to another thread in one piece
 // per batch (hand_off): the writer wakes that thread once per commit instead of once per
 // job, and is free for the next batch while the answers are delivered.
+//
+// Jobs may keep changes in memory for the rest of their batch (BatchState) instead of
+// writing them each time: the writer writes them out before any job that does not use
+// them and before the commit.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +30,20 @@
 
 namespace parley::store::sqlite {
 
+// Changes that jobs of one batch keep in memory instead of writing each time (the SQLite
+// store: the conversation row every message of a chat bumps, batch_conversations.hpp).
+// Used only on the writer thread. A job that uses it must change it only once nothing the
+// job still does can fail: rolling back the job's savepoint does not roll back the state.
+class BatchState {
+ public:
+  virtual ~BatchState() = default;
+  // Writes the pending changes into the open transaction and forgets them. May throw: the
+  // whole batch then fails.
+  virtual void write_out(Connection& conn) = 0;
+  // Drops the pending changes: their batch was rolled back.
+  virtual void forget() = 0;
+};
+
 class GroupCommitWriter {
  public:
   // `work` runs on the writer thread with the open batch; return false to roll back its
@@ -39,14 +57,16 @@ class GroupCommitWriter {
 
   static constexpr std::size_t kMaxBatch = 1024;
 
-  explicit GroupCommitWriter(Connection& conn);
+  // `state`, when given, must outlive the writer.
+  explicit GroupCommitWriter(Connection& conn, BatchState* state = nullptr);
   ~GroupCommitWriter();  // drains the queue, then stops the thread
 
-  // `done` runs on the writer thread, before the next batch starts.
-  void submit(Work work, Done done);
+  // `done` runs on the writer thread, before the next batch starts. A job that does not
+  // use the batch state sees it written out.
+  void submit(Work work, Done done, bool uses_batch_state = false);
   // `done` runs wherever the hand-off sends the batch's answers (on the writer thread
   // while there is none). It must not wait for a later write: it may run before one can.
-  void submit_async(Work work, Done done);
+  void submit_async(Work work, Done done, bool uses_batch_state = false);
   // Later batches' asynchronous answers go to `handoff`; an empty one brings them back to
   // the writer thread. Whoever installs a hand-off removes it before its target stops.
   void hand_off(Handoff handoff);
@@ -59,7 +79,7 @@ class GroupCommitWriter {
   // Runs `fn(conn)` in the next batch and waits until it is durable. A core::Result
   // that holds an error rolls back `fn`'s writes. Exceptions propagate to the caller.
   template <class F>
-  auto run(F&& fn) -> std::invoke_result_t<F&, Connection&> {
+  auto run(F&& fn, bool uses_batch_state = false) -> std::invoke_result_t<F&, Connection&> {
     using R = std::invoke_result_t<F&, Connection&>;
     std::optional<R> result;
     std::promise<void> durable;
@@ -72,7 +92,8 @@ class GroupCommitWriter {
         [&](std::exception_ptr e) {
           if (e) durable.set_exception(e);
           else durable.set_value();
-        });
+        },
+        uses_batch_state);
     durable.get_future().get();
     return std::move(*result);
   }
@@ -82,12 +103,14 @@ class GroupCommitWriter {
     Work work;
     Done done;
     bool may_hand_off = false;
+    bool uses_batch_state = false;
   };
   void enqueue(Job job);
   void loop();
   void commit_batch(std::deque<Job>& batch);
 
   Connection& conn_;
+  BatchState* state_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

@@ -133,7 +133,9 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
 
 Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
   // No savepoint of its own: the group-commit job's savepoint undoes a failed append.
-  return writer_.run([&](Connection& db) { return append_in(db, message, now); });
+  return writer_.run(
+      [&](Connection& db) { return append_in(db, batch_conversations_, message, now); },
+      /*uses_batch_state=*/true);
 }
 
 void SqliteStore::flush() {
@@ -146,8 +148,8 @@ void SqliteStore::append_message_async(const NewMessage& message, Millis now, Ap
   // The outcome is produced inside the batch and handed over once the batch is durable.
   auto outcome = std::make_shared<std::optional<Result<AppendOutcome>>>();
   writer_.submit_async(
-      [outcome, message, now](Connection& db) {
-        outcome->emplace(append_in(db, message, now));
+      [this, outcome, message, now](Connection& db) {
+        outcome->emplace(append_in(db, batch_conversations_, message, now));
         return (*outcome)->ok();
       },
       [outcome, done = std::move(done)](std::exception_ptr failure) {
@@ -160,7 +162,8 @@ void SqliteStore::append_message_async(const NewMessage& message, Millis now, Ap
           return;
         }
         done(std::move(**outcome));
-      });
+      },
+      /*uses_batch_state=*/true);
 }
 
 Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string_view reason,

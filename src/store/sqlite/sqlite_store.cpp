@@ -46,7 +46,7 @@ SqliteStore::SqliteStore(const std::string& path)
       search_(path),
       readers_(path, kMaxIdleReaders, [this](Connection& conn) { search_.attach_to(conn); }),
       checkpointer_(path),
-      writer_(*write_conn_) {}
+      writer_(*write_conn_, &batch_conversations_) {}
 
 // --- agents and sessions ---
 

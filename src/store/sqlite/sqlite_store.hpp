@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/batch_conversations.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/search_index.hpp"
@@ -167,6 +168,7 @@ class SqliteStore final : public Store {
   SearchIndex search_;  // before readers_, which attach it
   ReaderPool readers_;
   Checkpointer checkpointer_;
+  BatchConversations batch_conversations_;  // the writer's batch state: outlives writer_
   GroupCommitWriter writer_;
 };
 

@@ -177,50 +177,40 @@ core::Person upsert_person(Connection& conn, const core::PersonInput& p, Millis 
   return person;
 }
 
-// append_message's transaction body, shared by the blocking and the asynchronous form.
-Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now) {
+Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
+                                const NewMessage& message, Millis now) {
   std::optional<std::string> client_id;
   if (!message.client_id.empty()) client_id = message.client_id;
   const core::Actor& author = message.author;
+  auto* row = batch.find(db, message.conversation_id);
+  if (!row) return core::not_found("no such conversation");
 
   // A retried send is acknowledged with the stored message, even after the chat ended.
   // (The unique index stays the real guard: a racing duplicate makes the insert below
-  // throw, and the caller's savepoint undoes the seq bump.)
+  // throw, and the caller's savepoint undoes it.)
   if (client_id) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
-      auto conversation = load_conversation(db, message.conversation_id);
-      if (!core::can_read(author, *conversation)) return core::not_found("no such conversation");
-      return AppendOutcome{*conversation, *stored, true};
+      if (!core::can_read(author, row->conversation)) return core::not_found("no such conversation");
+      return AppendOutcome{row->conversation, *stored, true};
     }
   }
-  // The common path: take the next seq where core::sends_as_participant holds (written here
-  // as SQL); insert. Anything else is told apart by core::may_send on the row.
-  // No RETURNING here: SQLite collects RETURNING rows in a temporary B-tree that it opens and
-  // closes for every statement (8 % of the server's CPU at saturation, docs/performance.md);
-  // the row the update wrote is read back by its key, and the message id is the rowid.
-  db.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2, "
-             "last_text = ?3 WHERE id = ?1 AND status = 'active' AND CASE WHEN ?4 = 'agent' "
-             "THEN (?5 OR agent_id = ?6) ELSE visitor_id = ?6 END")
-      .bind_all(message.conversation_id, now, message.body, core::to_string(author.kind),
-                author.viewer.view_all, author.id)
-      .run();
-  bool bumped = db.changes() == 1;
-  auto conversation = load_conversation(db, message.conversation_id);
-  if (!conversation) return core::not_found("no such conversation");
-  if (!bumped) {
-    auto refused = core::may_send(author, *conversation);
-    if (!refused) return refused.error();
-    throw StoreFailure("sqlite: the send condition and core::may_send disagree");
-  }
+  // The writer is the only one: the row as the batch has it cannot change under this check.
+  if (auto allowed = core::may_send(author, row->conversation); !allowed) return allowed.error();
+  const std::int64_t seq = row->conversation.last_seq + 1;
   db.prepare(
         "INSERT INTO messages (conversation_id, seq, sender, agent_id, kind, body, client_id, "
         "created_at) VALUES (?1, ?2, ?3, ?4, 'text', ?5, ?6, ?7)")
-      .bind_all(message.conversation_id, conversation->last_seq, core::to_string(author.kind),
-                message.agent_id(), message.body, client_id, now)
+      .bind_all(message.conversation_id, seq, core::to_string(author.kind), message.agent_id(),
+                message.body, client_id, now)
       .run();
-  core::Message m{db.last_insert_rowid(), message.conversation_id, conversation->last_seq,
-                  author.kind, message.agent_id(), "text", message.body, client_id, now};
-  return AppendOutcome{std::move(*conversation), std::move(m), false};
+  core::Message m{db.last_insert_rowid(), message.conversation_id, seq, author.kind,
+                  message.agent_id(), "text", message.body, client_id, now};
+  // Nothing below can fail (BatchState's contract): the row changes only for a stored message.
+  row->conversation.last_seq = seq;
+  row->conversation.last_activity_at = now;
+  row->last_text = message.body;
+  row->changed = true;
+  return AppendOutcome{row->conversation, std::move(m), false};
 }
 
 std::string fts5_query(const std::vector<std::string>& terms) {

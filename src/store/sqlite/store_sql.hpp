@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/routing.hpp"
+#include "store/sqlite/batch_conversations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
 
@@ -27,8 +28,11 @@ std::optional<core::Message> load_message_by_client_id(Connection& conn, Id conv
 core::Message append_event(Connection& conn, Id conversation_id, core::SenderKind sender,
                            std::optional<Id> agent_id, std::string_view kind, std::string_view body,
                            std::optional<std::string> client_id, Millis now);
-// append_message's transaction body, shared by the blocking and the asynchronous form.
-Result<AppendOutcome> append_in(Connection& db, const NewMessage& message, Millis now);
+// append_message's job, shared by the blocking and the asynchronous form: checks the send
+// against the conversation as the batch has it, stores the message, and leaves the row's
+// update to `batch` (written out before the commit).
+Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
+                                const NewMessage& message, Millis now);
 
 // Stores `activity` (its id is ignored) and returns it with its new id.
 core::Activity insert_activity(Connection& conn, const core::Activity& activity);
