@@ -3,11 +3,12 @@
 // computed once per event, on first delivery, and shared by every receiver.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <variant>
 
 #include "core/availability.hpp"
@@ -92,17 +93,33 @@ class Event {
   bool already_told(const Subscriber* subscriber) const { return told_ && told_ == subscriber; }
 
   // The serialized frame, produced by `encode` exactly once, whatever the number of
-  // receivers and threads.
+  // receivers and threads. (Not std::call_once: glibc's pthread_once makes a futex system
+  // call after every first run, waiters or not, which cost each message one.)
   const std::string& frame(const std::function<std::string(const Payload&)>& encode) const {
-    std::call_once(encoded_once_, [&] { frame_ = encode(payload_); });
-    return frame_;
+    for (;;) {
+      auto state = frame_state_.load(std::memory_order_acquire);
+      if (state == kEncoded) return frame_;
+      if (state == kEmpty &&
+          frame_state_.compare_exchange_strong(state, kEncoding, std::memory_order_acquire)) {
+        try {
+          frame_ = encode(payload_);
+        } catch (...) {
+          frame_state_.store(kEmpty, std::memory_order_release);  // the next caller tries
+          throw;
+        }
+        frame_state_.store(kEncoded, std::memory_order_release);
+        return frame_;
+      }
+      std::this_thread::yield();  // another thread is encoding it: rare, and short
+    }
   }
 
  private:
   Payload payload_;
   std::optional<core::Conversation> about_;
   const Subscriber* told_;
-  mutable std::once_flag encoded_once_;
+  enum FrameState : unsigned char { kEmpty, kEncoding, kEncoded };
+  mutable std::atomic<FrameState> frame_state_{kEmpty};
   mutable std::string frame_;
 };
 
