@@ -551,6 +551,9 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   // Writes whatever is queued, each batch in one gathered write (a system call carries up to
   // 32 frames); frames queued meanwhile go in the next batch.
   static awaitable<void> write_loop(std::shared_ptr<Session> self) {
+    // co_spawn starts a coroutine at once; the first write waits for the handlers already
+    // queued on this thread, so the frames they add (a commit's other acks, events) go with it.
+    co_await asio::post(self->socket_.get_executor(), use_awaitable);
     std::vector<Outgoing> batch;
     std::vector<std::array<char, 10>> headers;
     std::vector<asio::const_buffer> buffers;
