@@ -495,13 +495,15 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     push(opcode, std::move(frame));
   }
 
-  // Queues a frame for the writer, closed or not, and starts the writer when it is idle.
+  // Queues a frame for the writer, closed or not. An idle writer starts once the handlers
+  // already queued on this thread have run, so the frames they add (a commit's other acks,
+  // events) leave in the same write.
   void push(ws::Opcode opcode, std::string payload) {
     queue_.push_back(Outgoing{opcode, std::move(payload)});
     ++unwritten_;
     if (!writing_) {
       writing_ = true;
-      asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
     }
   }
 
@@ -548,45 +550,94 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     flow_.cancel();
   }
 
-  // Writes whatever is queued, each batch in one gathered write (a system call carries up to
-  // 32 frames); frames queued meanwhile go in the next batch.
-  static awaitable<void> write_loop(std::shared_ptr<Session> self) {
-    // co_spawn starts a coroutine at once; the first write waits for the handlers already
-    // queued on this thread, so the frames they add (a commit's other acks, events) go with it.
-    co_await asio::post(self->socket_.get_executor(), use_awaitable);
-    std::vector<Outgoing> batch;
+  struct Outgoing {
+    ws::Opcode opcode;
+    std::string payload;
+  };
+
+  // Writes whatever is queued, each batch in one gathered write, at once: the socket is
+  // non-blocking, and a peer that reads leaves room in its socket buffer, so the common case
+  // is one system call and no asynchronous operation. Only what the kernel does not take
+  // waits for the socket (write_rest).
+  void flush() {
+    while (!queue_.empty()) {
+      batch_.swap(queue_);
+      boost::system::error_code ec;
+      std::size_t n = asio::write(socket_, gather(batch_, 0, thread_scratch), ec);
+      if (ec == asio::error::would_block) {
+        asio::co_spawn(socket_.get_executor(), write_rest(shared_from_this(), n), asio::detached);
+        return;  // still writing
+      }
+      if (ec) return writes_failed();
+      batch_written();
+    }
+    writes_done();
+  }
+
+  // The rest of batch_ from byte `skip` on, once the socket takes it; then the queue again.
+  static awaitable<void> write_rest(std::shared_ptr<Session> self, std::size_t skip) {
+    WriteScratch scratch;  // the thread's own belongs to the flushes that run meanwhile
+    auto [ec, n] = co_await asio::async_write(
+        self->socket_, gather(self->batch_, skip, scratch), as_tuple_awaitable);
+    if (ec) co_return self->writes_failed();
+    self->batch_written();
+    self->flush();
+  }
+
+  // Frame headers and the buffer list of one gathered write (a system call carries up to
+  // 32 frames; asio::write makes as many calls as the batch needs).
+  struct WriteScratch {
     std::vector<std::array<char, 10>> headers;
     std::vector<asio::const_buffer> buffers;
-    while (!self->queue_.empty()) {
-      batch.swap(self->queue_);
-      headers.resize(batch.size());
-      buffers.clear();
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        auto size = ws::encode_header(batch[i].opcode, batch[i].payload.size(), headers[i]);
-        buffers.push_back(asio::buffer(headers[i].data(), size));
-        buffers.push_back(asio::buffer(batch[i].payload));
+  };
+  inline static thread_local WriteScratch thread_scratch;
+
+  // The buffers of `batch` from byte `skip` on.
+  static const std::vector<asio::const_buffer>& gather(const std::vector<Outgoing>& batch,
+                                                       std::size_t skip, WriteScratch& out) {
+    out.headers.resize(batch.size());
+    out.buffers.clear();
+    auto add = [&](const char* data, std::size_t size) {
+      if (skip >= size) {
+        skip -= size;  // already written
+        return;
       }
-      auto [ec, n] = co_await asio::async_write(self->socket_, buffers, as_tuple_awaitable);
-      if (ec) {
-        self->drop_now();
-        self->queue_.clear();
-        self->unwritten_ = 0;
-        self->writing_ = false;
-        co_return;
-      }
-      self->unwritten_ -= batch.size();
-      self->written_ += batch.size();
-      if (self->drained_ && self->unwritten_ <= kReplayLowWater) self->drained_->cancel();
-      batch.clear();
+      out.buffers.push_back(asio::buffer(data + skip, size - skip));
+      skip = 0;
+    };
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      add(out.headers[i].data(),
+          ws::encode_header(batch[i].opcode, batch[i].payload.size(), out.headers[i]));
+      add(batch[i].payload.data(), batch[i].payload.size());
     }
-    // A busy socket keeps a small queue's capacity instead of growing it again from nothing.
-    if (batch.capacity() <= kKeptFrames) self->queue_.swap(batch);
-    self->writing_ = false;
-    if (self->shutdown_after_writes_) {
+    return out.buffers;
+  }
+
+  void batch_written() {
+    unwritten_ -= batch_.size();
+    written_ += batch_.size();
+    if (drained_ && unwritten_ <= kReplayLowWater) drained_->cancel();
+    batch_.clear();
+  }
+
+  void writes_failed() {
+    drop_now();
+    queue_.clear();
+    batch_.clear();
+    unwritten_ = 0;
+    writing_ = false;
+  }
+
+  void writes_done() {
+    writing_ = false;
+    // A busy socket keeps a small queue's capacity; a replay's big one is given back.
+    if (batch_.capacity() > kKeptFrames) std::vector<Outgoing>().swap(batch_);
+    if (queue_.capacity() > kKeptFrames) std::vector<Outgoing>().swap(queue_);
+    if (shutdown_after_writes_) {
       boost::system::error_code ignored;
-      self->socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+      socket_.shutdown(asio::socket_base::shutdown_send, ignored);
     }
-    if (self->drop_after_writes_) self->drop_now();
+    if (drop_after_writes_) drop_now();
   }
 
   // The opening handshake (RFC 6455 4.2.2): a 101 with the key's answer, or a refusal that
@@ -616,11 +667,6 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     co_return !ec;
   }
 
-  struct Outgoing {
-    ws::Opcode opcode;
-    std::string payload;
-  };
-
   asio::ip::tcp::socket socket_;
   ws::MessageReader reader_;
   asio::steady_timer flow_;      // wakes the read loop when a send in flight completes
@@ -636,6 +682,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   std::vector<std::string> topics_;  // a handful per session: a vector beats a hash set
   std::unordered_map<core::Id, std::int64_t> last_sent_;
   std::vector<Outgoing> queue_;  // frames waiting for the writer (empty: no allocation)
+  std::vector<Outgoing> batch_;  // frames being written
   std::size_t unwritten_ = 0;    // frames queued or in the writer's batch
   std::uint64_t written_ = 0;    // frames written so far: progress seen by a replay
   std::vector<core::Id> replaying_;  // conversations the replay coroutine still owes pages

@@ -1,6 +1,6 @@
 // Resuming a long chat: the socket replays a backlog of any size in pages paced by the
-// writer (nothing lost, doubled or reordered), a peer that stops reading is still cut off,
-// and REST pages a conversation both ways.
+// writer (nothing lost, doubled or reordered, even when writes stop mid-frame), a peer that
+// stops reading is still cut off, and REST pages a conversation both ways.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -95,6 +95,45 @@ TEST_F(ReplayTest, ABacklogOfFiftyThousandEventsResumesOverTheSocket) {
     ASSERT_EQ(seq, event_of(again.expect("event")).at("seq").as_int64());
   }
   EXPECT_TRUE(again.quiet("event"));
+}
+
+// The server writes what the socket takes at once and the rest when it drains: with a tiny
+// receive buffer and a reader that starts late, writes stop mid-frame many times, and every
+// frame must still arrive whole, once, in order.
+TEST_F(ReplayTest, AReaderThatFallsBehindGetsEveryFrameWholeAndInOrder) {
+  auto alice = available_agent("alice@example.com");
+  auto visitor = new_visitor(port());
+  auto id = accepted_chat(alice, visitor);
+  constexpr int kMessages = 3'000;  // ~3 MB with the padding: far more than the buffers hold
+  const std::string padding(1000, '.');
+  store_messages(visitor, id, kMessages, padding);
+
+  asio::io_context ioc;
+  beast::websocket::stream<beast::tcp_stream> ws(ioc);
+  auto& socket = beast::get_lowest_layer(ws).socket();
+  socket.open(asio::ip::tcp::v4());
+  socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  socket.connect({asio::ip::make_address("127.0.0.1"), port()});
+  ws.set_option(beast::websocket::stream_base::decorator(
+      [cookie = alice.http.cookie()](auto& req) { req.set(beast::http::field::cookie, cookie); }));
+  ws.handshake("127.0.0.1:" + std::to_string(port()), "/ws");
+  ws.write(asio::buffer(json::serialize(
+      json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 0}})));
+  std::this_thread::sleep_for(500ms);  // the server's writes hit a full socket meanwhile
+
+  beast::get_lowest_layer(ws).expires_after(60s);
+  beast::flat_buffer buffer;
+  std::int64_t next = 1;
+  while (next <= kMessages + 2) {
+    ws.read(buffer);  // throws on a broken frame or a closed socket
+    auto frame = json::parse(beast::buffers_to_string(buffer.data())).as_object();
+    buffer.consume(buffer.size());
+    if (frame.at("type") != "event") continue;  // hello, subscribed
+    auto e = event_of(frame);
+    ASSERT_EQ(next, e.at("seq").as_int64()) << "out of order or doubled";
+    if (next > 2) ASSERT_EQ("message " + std::to_string(next - 3) + padding, e.at("body").as_string());
+    ++next;
+  }
 }
 
 TEST_F(ReplayTest, SubscribingToAChatOneMayNotReadIsRefusedWithoutASubscribedFrame) {
