@@ -32,7 +32,7 @@ struct ChatRequested {
   core::ConversationSummary summary;
   // Boxed: by value it made this the variant's widest alternative (800 bytes), and every
   // Event, a message's included, over the 1 KiB that malloc serves from its per-thread
-  // cache (docs/performance.md, "bus::Event under 1 KiB").
+  // cache (docs/performance.md, "Issue 15, fourth levers").
   std::shared_ptr<const core::VisitorProfile> visitor;
 };
 // An agent's effective status, sent whenever it changes (toggle, settings, a boundary).

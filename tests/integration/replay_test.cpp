@@ -32,6 +32,21 @@ class ReplayTest : public ServerTest {
     return id;
   }
 
+  // Connects `ws` as Alice with a 4 KiB receive buffer and subscribes it to chat `id` from
+  // the start: the server's writes fill it at once while the test does not read.
+  void subscribe_with_a_tiny_buffer(beast::websocket::stream<beast::tcp_stream>& ws,
+                                    AgentLogin& alice, std::int64_t id) {
+    auto& socket = beast::get_lowest_layer(ws).socket();
+    socket.open(asio::ip::tcp::v4());
+    socket.set_option(asio::socket_base::receive_buffer_size(4096));
+    socket.connect({asio::ip::make_address("127.0.0.1"), port()});
+    ws.set_option(beast::websocket::stream_base::decorator(
+        [cookie = alice.http.cookie()](auto& req) { req.set(beast::http::field::cookie, cookie); }));
+    ws.handshake("127.0.0.1:" + std::to_string(port()), "/ws");
+    ws.write(asio::buffer(json::serialize(
+        json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 0}})));
+  }
+
   // Stores `count` visitor messages through the visitor's socket, 60 in flight at a time.
   void store_messages(VisitorClient& visitor, std::int64_t id, int count,
                       const std::string& padding = "") {
@@ -110,15 +125,7 @@ TEST_F(ReplayTest, AReaderThatFallsBehindGetsEveryFrameWholeAndInOrder) {
 
   asio::io_context ioc;
   beast::websocket::stream<beast::tcp_stream> ws(ioc);
-  auto& socket = beast::get_lowest_layer(ws).socket();
-  socket.open(asio::ip::tcp::v4());
-  socket.set_option(asio::socket_base::receive_buffer_size(4096));
-  socket.connect({asio::ip::make_address("127.0.0.1"), port()});
-  ws.set_option(beast::websocket::stream_base::decorator(
-      [cookie = alice.http.cookie()](auto& req) { req.set(beast::http::field::cookie, cookie); }));
-  ws.handshake("127.0.0.1:" + std::to_string(port()), "/ws");
-  ws.write(asio::buffer(json::serialize(
-      json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 0}})));
+  subscribe_with_a_tiny_buffer(ws, alice, id);
   std::this_thread::sleep_for(500ms);  // the server's writes hit a full socket meanwhile
 
   beast::get_lowest_layer(ws).expires_after(60s);
@@ -230,15 +237,7 @@ TEST_F(StalledReaderTest, APeerThatStopsReadingDuringAReplayIsCutOff) {
 
   asio::io_context ioc;
   beast::websocket::stream<beast::tcp_stream> ws(ioc);
-  auto& socket = beast::get_lowest_layer(ws).socket();
-  socket.open(asio::ip::tcp::v4());
-  socket.set_option(asio::socket_base::receive_buffer_size(4096));
-  socket.connect({asio::ip::make_address("127.0.0.1"), port()});
-  ws.set_option(beast::websocket::stream_base::decorator(
-      [cookie = alice.http.cookie()](auto& req) { req.set(beast::http::field::cookie, cookie); }));
-  ws.handshake("127.0.0.1:" + std::to_string(port()), "/ws");
-  ws.write(asio::buffer(json::serialize(
-      json::object{{"type", "subscribe"}, {"conversation_id", id}, {"after_seq", 0}})));
+  subscribe_with_a_tiny_buffer(ws, alice, id);
 
   std::this_thread::sleep_for(4s);  // never reading: the server's writer stalls
   // Everything the kernel buffered can still be read, then the connection ends.

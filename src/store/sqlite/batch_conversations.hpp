@@ -4,7 +4,7 @@
 // Why: every message bumps its conversation's row (last_seq, last_activity_at, last_text),
 // and last_activity_at sits in two indexes, so each bump rewrote the row and moved two index
 // entries. A chat with several messages in one batch now has its row written once per batch
-// (docs/performance.md, "The conversation row once per batch").
+// (docs/performance.md, "Issue 15, fourth levers").
 //
 // The row is read on first use in a batch and stays the batch's truth for the jobs that use
 // this state (message appends). Every other job runs after the rows were written out and

@@ -439,7 +439,7 @@ DROP TRIGGER webhook_on_message;
     {13, R"sql(
 -- messages.sender's CHECK as three comparisons instead of an IN list: SQLite builds an IN list
 -- of three constants as a temporary B-tree, and a CHECK codes that build into every INSERT
--- (opened, filled and closed per message: docs/performance.md, "The CHECK on sender"). The
+-- (opened, filled and closed per message: docs/performance.md, "Issue 15, fourth levers"). The
 -- rule is the same, so the definition is edited in place, the procedure SQLite documents for
 -- changing a CHECK (ALTER TABLE, "other kinds of table schema changes"); no row is rewritten.
 PRAGMA writable_schema = ON;
