@@ -7,14 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/store_sql.hpp"
+#include "store_contract.hpp"
 
 namespace parley::store::sqlite {
 namespace {
@@ -22,9 +21,7 @@ namespace {
 class BatchConversationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("parley-batch-" + std::to_string(std::random_device{}()) + ".db");
-    conn_ = std::make_unique<Connection>(path_.string(), true);
+    conn_ = std::make_unique<Connection>(path(), true);
     apply_migrations(*conn_);
     conn_->exec(
         "INSERT INTO visitors (id, token_hash, created_at) VALUES (1, 'a', 1), (2, 'b', 1);"
@@ -32,11 +29,7 @@ class BatchConversationsTest : public ::testing::Test {
         "VALUES (1, 1, 'active', 1, 1), (2, 2, 'active', 1, 1);");
     writer_ = std::make_unique<GroupCommitWriter>(*conn_, &batch_);
   }
-  void TearDown() override {
-    writer_.reset();
-    conn_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-  }
+  std::string path() const { return (dir_.path() / "parley.db").string(); }
 
   // Holds the writer until release(): everything submitted meanwhile shares one batch.
   void hold_writer() {
@@ -69,14 +62,15 @@ class BatchConversationsTest : public ::testing::Test {
 
   // Reads from another connection, as the Inbox would after the commit.
   std::string committed(const std::string& sql) {
-    Connection reader(path_.string(), false);
+    Connection reader(path(), false);
     auto s = reader.prepare(sql);
     std::string out;
     while (s.step()) out += (out.empty() ? "" : "|") + s.text(0);
     return out;
   }
 
-  std::filesystem::path path_;
+  // Destroyed in reverse: the writer stops before its state, its connection and the files go.
+  testing::ScratchDir dir_;
   std::unique_ptr<Connection> conn_;
   BatchConversations batch_;
   std::unique_ptr<GroupCommitWriter> writer_;
