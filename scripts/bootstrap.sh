@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache git
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libpq-dev postgresql-15 libhiredis-dev redis-server haproxy libsodium-dev libhowardhinnant-date-dev libical-dev libssl-dev ca-certificates tzdata
-  libgtest-dev googletest libcli11-dev prometheus-cpp-dev
+  libgtest-dev googletest libcli11-dev prometheus-cpp-dev libgoogle-perftools-dev
   chromium
 )
 

@@ -30,6 +30,7 @@
 #include "app/team_service.hpp"
 #include "bus/local_bus.hpp"
 #include "bus/redis_bus.hpp"
+#include "cli/allocator.hpp"
 #include "cli/backup_command.hpp"
 #include "cli/data_dir_lock.hpp"
 #include "cli/database_options.hpp"
@@ -448,7 +449,7 @@ int main(int argc, char** argv) {
       std::cout << "created " << role << " " << agent->email << " (id " << agent->id << ")\n";
       return 0;
     }
-    std::cout << "parley " << kVersion << "\n";
+    std::cout << "parley " << kVersion << "\nmalloc: " << cli::allocator_in_use() << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "parley: " << e.what() << "\n";
