@@ -172,7 +172,7 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
     std::promise<void> release;
     auto released = release.get_future().share();
     writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
-                    /*uses_batch_state=*/true);  // (so nothing is written out before it)
+                    {.uses_batch_state = true});  // (so nothing is written out before it)
     std::vector<std::exception_ptr> outcomes(jobs.size());
     std::latch answered(static_cast<std::ptrdiff_t>(jobs.size()));
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -185,22 +185,75 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
     answered.wait();
     return outcomes;
   };
-  using Jobs = std::vector<std::pair<GroupCommitWriter::Work, bool>>;
+  using Jobs = std::vector<std::pair<GroupCommitWriter::Work, JobTraits>>;
   auto uses_state = [&](Connection&) { ++state.pending; return true; };
   int written_when_other_ran = -1;
   auto other = [&](Connection&) { written_when_other_ran = state.written; return true; };
 
-  auto ok = run_batch(Jobs{{uses_state, true}, {uses_state, true}, {other, false}, {uses_state, true}});
+  const JobTraits kUses{.uses_batch_state = true};
+  auto ok = run_batch(Jobs{{uses_state, kUses}, {uses_state, kUses}, {other, {}}, {uses_state, kUses}});
   for (auto& e : ok) EXPECT_FALSE(e);
   EXPECT_EQ(2, written_when_other_ran);  // the two before it, written out first
   EXPECT_EQ(3, state.written);           // and the one after it, before the commit
   EXPECT_EQ(0, state.forgotten);
 
   state.fail_next = true;  // the write-out before the commit fails
-  auto failed = run_batch(Jobs{{uses_state, true}, {uses_state, true}});
+  auto failed = run_batch(Jobs{{uses_state, kUses}, {uses_state, kUses}});
   for (auto& e : failed) EXPECT_TRUE(e);  // nothing of the batch is durable: all told
   EXPECT_EQ(3, state.written);
   EXPECT_EQ(2, state.forgotten);          // dropped with the rolled-back batch
+}
+
+TEST_F(GroupCommitTest, OneStatementJobsRunWithoutASavepointAndAFailedOneLeavesNothing) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {});
+  // Submitted while the writer is held: one batch.
+  const JobTraits kOne{.one_statement = true};
+  std::vector<std::exception_ptr> outcomes(4);
+  std::latch answered(4);
+  auto submit = [&](std::size_t i, GroupCommitWriter::Work work, JobTraits traits) {
+    writer_->submit(std::move(work), [&, i](std::exception_ptr e) {
+      outcomes[i] = e;
+      answered.count_down();
+    }, traits);
+  };
+  bool had_a_savepoint = true;
+  submit(0, [&](Connection& c) {
+    c.exec("INSERT INTO t VALUES (1)");
+    try {
+      c.exec("ROLLBACK TO job");  // fails: the writer opened no savepoint for this job
+    } catch (const StoreFailure&) {
+      had_a_savepoint = false;
+    }
+    return true;
+  }, kOne);
+  // Two rows in one statement, the second a duplicate: SQLite undoes the first as well.
+  submit(1, [](Connection& c) {
+    c.exec("INSERT INTO t SELECT 2 UNION ALL SELECT 1");
+    return true;
+  }, kOne);
+  submit(2, [](Connection& c) {
+    c.exec("INSERT INTO t VALUES (3)");
+    return true;
+  }, kOne);
+  // A job with a savepoint, in the same batch, is still rolled back alone.
+  submit(3, [](Connection& c) {
+    c.exec("INSERT INTO t VALUES (4)");
+    return false;
+  }, {});
+  release.set_value();
+  answered.wait();
+
+  EXPECT_FALSE(had_a_savepoint);
+  EXPECT_FALSE(outcomes[0]);
+  EXPECT_TRUE(outcomes[1]);
+  EXPECT_FALSE(outcomes[2]);
+  EXPECT_FALSE(outcomes[3]);
+  Connection reader(path_.string(), false);
+  auto rows = reader.prepare("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)");
+  rows.step();
+  EXPECT_EQ("1,3", rows.text(0));
 }
 
 }  // namespace

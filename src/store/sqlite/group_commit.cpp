@@ -20,12 +20,12 @@ GroupCommitWriter::~GroupCommitWriter() {
   thread_.join();
 }
 
-void GroupCommitWriter::submit(Work work, Done done, bool uses_batch_state) {
-  enqueue(Job{std::move(work), std::move(done), false, uses_batch_state});
+void GroupCommitWriter::submit(Work work, Done done, JobTraits traits) {
+  enqueue(Job{std::move(work), std::move(done), false, traits});
 }
 
-void GroupCommitWriter::submit_async(Work work, Done done, bool uses_batch_state) {
-  enqueue(Job{std::move(work), std::move(done), true, uses_batch_state});
+void GroupCommitWriter::submit_async(Work work, Done done, JobTraits traits) {
+  enqueue(Job{std::move(work), std::move(done), true, traits});
 }
 
 void GroupCommitWriter::enqueue(Job job) {
@@ -74,16 +74,20 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
     // Prepared once and cached by the connection: these run for every job.
     conn_.prepare("BEGIN IMMEDIATE").run();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (state_ && !batch[i].uses_batch_state) state_->write_out(conn_);
-      conn_.prepare("SAVEPOINT job").run();
+      const JobTraits& traits = batch[i].traits;
+      if (state_ && !traits.uses_batch_state) state_->write_out(conn_);
+      const bool savepoint = !traits.one_statement;
+      if (savepoint) conn_.prepare("SAVEPOINT job").run();
       bool keep = false;
       try {
         keep = batch[i].work(conn_);
       } catch (...) {
         failures[i] = std::current_exception();
       }
-      if (!keep) conn_.prepare("ROLLBACK TO job").run();
-      conn_.prepare("RELEASE job").run();
+      if (savepoint) {
+        if (!keep) conn_.prepare("ROLLBACK TO job").run();
+        conn_.prepare("RELEASE job").run();
+      }
     }
     if (state_) state_->write_out(conn_);
     conn_.prepare("COMMIT").run();

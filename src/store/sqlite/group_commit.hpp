@@ -4,7 +4,8 @@
 // and each is still acknowledged only after it is durable.
 //
 // A job that fails (throws) has its savepoint rolled back; the others in the batch are
-// unaffected. If the COMMIT itself fails, every job of the batch fails with that error.
+// unaffected. If the COMMIT itself fails, every job of the batch fails with that error. A
+// job that writes with one statement needs no savepoint (JobTraits::one_statement).
 //
 // Answers of asynchronous jobs (submit_async) can be handed to another thread in one piece
 // per batch (hand_off): the writer wakes that thread once per commit instead of once per
@@ -44,10 +45,23 @@ class BatchState {
   virtual void forget() = 0;
 };
 
+// What the writer may do differently for a job.
+struct JobTraits {
+  // The job keeps its changes in the batch state instead of writing them; every job
+  // without this trait sees them written out first.
+  bool uses_batch_state = false;
+  // The job writes with at most one statement, which SQLite applies whole or not at all,
+  // so a refused or failed job has left nothing to undo: it runs without a savepoint of
+  // its own. (A savepoint copies every page the job then changes into the sub-journal, and
+  // costs three statements: for a message append that was a tenth of the writer's time.)
+  bool one_statement = false;
+};
+
 class GroupCommitWriter {
  public:
   // `work` runs on the writer thread with the open batch; return false to roll back its
-  // savepoint (an expected failure that must leave no trace). `done` runs on the writer
+  // savepoint (an expected failure that must leave no trace; a one-statement job returns
+  // false only when it wrote nothing). `done` runs on the writer
   // thread after the batch is durable (or failed: a non-null exception).
   using Work = std::function<bool(Connection&)>;
   using Done = std::function<void(std::exception_ptr)>;
@@ -63,10 +77,10 @@ class GroupCommitWriter {
 
   // `done` runs on the writer thread, before the next batch starts. A job that does not
   // use the batch state sees it written out.
-  void submit(Work work, Done done, bool uses_batch_state = false);
+  void submit(Work work, Done done, JobTraits traits = {});
   // `done` runs wherever the hand-off sends the batch's answers (on the writer thread
   // while there is none). It must not wait for a later write: it may run before one can.
-  void submit_async(Work work, Done done, bool uses_batch_state = false);
+  void submit_async(Work work, Done done, JobTraits traits = {});
   // Later batches' asynchronous answers go to `handoff`; an empty one brings them back to
   // the writer thread. Whoever installs a hand-off removes it before its target stops.
   void hand_off(Handoff handoff);
@@ -79,7 +93,7 @@ class GroupCommitWriter {
   // Runs `fn(conn)` in the next batch and waits until it is durable. A core::Result
   // that holds an error rolls back `fn`'s writes. Exceptions propagate to the caller.
   template <class F>
-  auto run(F&& fn, bool uses_batch_state = false) -> std::invoke_result_t<F&, Connection&> {
+  auto run(F&& fn, JobTraits traits = {}) -> std::invoke_result_t<F&, Connection&> {
     using R = std::invoke_result_t<F&, Connection&>;
     std::optional<R> result;
     std::promise<void> durable;
@@ -93,7 +107,7 @@ class GroupCommitWriter {
           if (e) durable.set_exception(e);
           else durable.set_value();
         },
-        uses_batch_state);
+        traits);
     durable.get_future().get();
     return std::move(*result);
   }
@@ -103,7 +117,7 @@ class GroupCommitWriter {
     Work work;
     Done done;
     bool may_hand_off = false;
-    bool uses_batch_state = false;
+    JobTraits traits;
   };
   void enqueue(Job job);
   void loop();

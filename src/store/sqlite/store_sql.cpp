@@ -187,7 +187,7 @@ Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
 
   // A retried send is acknowledged with the stored message, even after the chat ended.
   // (The unique index stays the real guard: a racing duplicate makes the insert below
-  // throw, and the caller's savepoint undoes it.)
+  // throw, and SQLite undoes the statement.)
   if (client_id) {
     if (auto stored = load_message_by_client_id(db, message.conversation_id, *client_id)) {
       if (!core::can_read(author, row->conversation)) return core::not_found("no such conversation");
@@ -195,6 +195,8 @@ Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
     }
   }
   // The writer is the only one: the row as the batch has it cannot change under this check.
+  // The INSERT is the only write (the group-commit job runs without a savepoint of its own:
+  // JobTraits::one_statement).
   if (auto allowed = core::may_send(author, row->conversation); !allowed) return allowed.error();
   const std::int64_t seq = row->conversation.last_seq + 1;
   db.prepare(

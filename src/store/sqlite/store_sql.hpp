@@ -30,7 +30,8 @@ core::Message append_event(Connection& conn, Id conversation_id, core::SenderKin
                            std::optional<std::string> client_id, Millis now);
 // append_message's job, shared by the blocking and the asynchronous form: checks the send
 // against the conversation as the batch has it, stores the message, and leaves the row's
-// update to `batch` (written out before the commit).
+// update to `batch` (written out before the commit). Its only write is one INSERT, so its
+// job runs without a savepoint (JobTraits::one_statement): keep it so.
 Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
                                 const NewMessage& message, Millis now);
 
