@@ -74,17 +74,22 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
     watch(last_heard_ + (actor_ ? settings_.idle_timeout : settings_.auth_timeout));
     if (actor_) on_authenticated();
 
+    bool drained = false;  // the last read emptied the socket
     for (int reads = 0;;) {
       auto incoming = reader_.next();
       if (!incoming) {
         // Reads what the peer sent: at once while bytes are waiting (kReadsPerTurn times in
         // a row at most), otherwise once the socket is readable. Nothing is buffered while
-        // waiting, so an idle socket holds one small wait operation.
-        if (reads < kReadsPerTurn) {
+        // waiting, so an idle socket holds one small wait operation. A read that did not
+        // fill the chunk emptied the socket: the next read would most likely find nothing
+        // (a wasted system call, most of the time at saturation), so the session waits
+        // instead. The wait re-arms the socket, and so reports bytes that came meanwhile.
+        if (reads < kReadsPerTurn && !drained) {
           boost::system::error_code ec;
           std::size_t n = socket_.read_some(asio::buffer(read_chunk), ec);
           if (!ec) {
             ++reads;
+            drained = n < read_chunk.size();
             reader_.append(std::string_view(read_chunk.data(), n));
             last_heard_ = std::chrono::steady_clock::now();
             continue;
@@ -92,6 +97,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
           if (ec != asio::error::would_block) break;  // the peer is gone, or we dropped it
         }
         reads = 0;
+        drained = false;
         auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, as_tuple_awaitable);
         if (ec) break;
         continue;

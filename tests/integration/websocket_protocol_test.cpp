@@ -49,6 +49,7 @@ class RawSocket {
     return head;
   }
 
+  void send_bytes(const std::string& bytes) { write(bytes); }
   // A masked client frame; `masked = false` breaks the protocol on purpose.
   void send_frame(std::uint8_t first_byte, std::string_view payload, bool masked = true) {
     write(client_frame(first_byte, payload, {.masked = masked}));
@@ -150,6 +151,23 @@ TEST_F(WebSocketProtocolTest, APingIsAnsweredWithAPongCarryingItsPayload) {
   ASSERT_TRUE(f);
   EXPECT_EQ(kOpPong, f->opcode);
   EXPECT_EQ("are you there", f->payload);
+}
+
+TEST_F(WebSocketProtocolTest, FramesWhoseBytesArriveWithPausesAreReadWhole) {
+  // Every piece is a short read for the server, after which it waits for the socket rather
+  // than reading again: each wait must still see the bytes that come next.
+  auto s = open();
+  std::string bytes = client_frame(kFinPing, "slow") + client_frame(kFinPing, "er");
+  for (char b : bytes) {
+    s->send_bytes(std::string(1, b));
+    std::this_thread::sleep_for(3ms);
+  }
+  for (const char* payload : {"slow", "er"}) {
+    auto f = s->read_frame();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(kOpPong, f->opcode);
+    EXPECT_EQ(payload, f->payload);
+  }
 }
 
 TEST_F(WebSocketProtocolTest, AFragmentedMessageIsJoinedAndAPingBetweenItsFragmentsIsAnswered) {
