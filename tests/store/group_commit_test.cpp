@@ -168,7 +168,9 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
   writer_.reset();
   CountingState state;
   writer_ = std::make_unique<GroupCommitWriter>(*conn_, &state);
-  auto run_batch = [&](auto&& jobs) {  // jobs submitted while the writer is held share a batch
+  // Jobs submitted while the writer is held share a batch (the holding job's own, or the
+  // next one when the writer took it alone).
+  auto run_batch = [&](auto&& jobs) {
     std::promise<void> release;
     auto released = release.get_future().share();
     writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
@@ -197,8 +199,14 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
   EXPECT_EQ(3, state.written);           // and the one after it, before the commit
   EXPECT_EQ(0, state.forgotten);
 
-  state.fail_next = true;  // the write-out before the commit fails
-  auto failed = run_batch(Jobs{{uses_state, kUses}, {uses_state, kUses}});
+  // The write-out before this batch's commit fails. Armed by the batch's first job, on the
+  // writer thread: a write-out of the holding job's batch, when that batch is its own, must
+  // not take the failure.
+  auto arms_failure = [&](Connection& c) {
+    state.fail_next = true;
+    return uses_state(c);
+  };
+  auto failed = run_batch(Jobs{{arms_failure, kUses}, {uses_state, kUses}});
   for (auto& e : failed) EXPECT_TRUE(e);  // nothing of the batch is durable: all told
   EXPECT_EQ(3, state.written);
   EXPECT_EQ(2, state.forgotten);          // dropped with the rolled-back batch
