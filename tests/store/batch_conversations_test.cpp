@@ -56,7 +56,7 @@ class BatchConversationsTest : public ::testing::Test {
           if (e) answer->set_exception(e);
           else answer->set_value(std::move(**outcome));
         },
-        {.uses_batch_state = true, .one_statement = true});
+        kAppendJobTraits);
     return answer->get_future();
   }
 

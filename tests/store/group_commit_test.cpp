@@ -37,6 +37,26 @@ class GroupCommitTest : public ::testing::Test {
     s.step();
     return s.int64(0);
   }
+  // Submits `jobs` while the writer is held, so they share a batch (the holding job's own,
+  // or the next one when the writer took it alone), and returns each job's outcome.
+  using Jobs = std::vector<std::pair<GroupCommitWriter::Work, JobTraits>>;
+  std::vector<std::exception_ptr> run_in_one_batch(const Jobs& jobs) {
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
+                    {.uses_batch_state = true});  // (so nothing is written out before it)
+    std::vector<std::exception_ptr> outcomes(jobs.size());
+    std::latch answered(static_cast<std::ptrdiff_t>(jobs.size()));
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      writer_->submit(jobs[i].first, [&, i](std::exception_ptr e) {
+        outcomes[i] = e;
+        answered.count_down();
+      }, jobs[i].second);
+    }
+    release.set_value();
+    answered.wait();
+    return outcomes;
+  }
   std::filesystem::path path_;
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<GroupCommitWriter> writer_;
@@ -168,32 +188,12 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
   writer_.reset();
   CountingState state;
   writer_ = std::make_unique<GroupCommitWriter>(*conn_, &state);
-  // Jobs submitted while the writer is held share a batch (the holding job's own, or the
-  // next one when the writer took it alone).
-  auto run_batch = [&](auto&& jobs) {
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
-                    {.uses_batch_state = true});  // (so nothing is written out before it)
-    std::vector<std::exception_ptr> outcomes(jobs.size());
-    std::latch answered(static_cast<std::ptrdiff_t>(jobs.size()));
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-      writer_->submit(jobs[i].first, [&, i](std::exception_ptr e) {
-        outcomes[i] = e;
-        answered.count_down();
-      }, jobs[i].second);
-    }
-    release.set_value();
-    answered.wait();
-    return outcomes;
-  };
-  using Jobs = std::vector<std::pair<GroupCommitWriter::Work, JobTraits>>;
   auto uses_state = [&](Connection&) { ++state.pending; return true; };
   int written_when_other_ran = -1;
   auto other = [&](Connection&) { written_when_other_ran = state.written; return true; };
 
   const JobTraits kUses{.uses_batch_state = true};
-  auto ok = run_batch(Jobs{{uses_state, kUses}, {uses_state, kUses}, {other, {}}, {uses_state, kUses}});
+  auto ok = run_in_one_batch(Jobs{{uses_state, kUses}, {uses_state, kUses}, {other, {}}, {uses_state, kUses}});
   for (auto& e : ok) EXPECT_FALSE(e);
   EXPECT_EQ(2, written_when_other_ran);  // the two before it, written out first
   EXPECT_EQ(3, state.written);           // and the one after it, before the commit
@@ -206,52 +206,44 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
     state.fail_next = true;
     return uses_state(c);
   };
-  auto failed = run_batch(Jobs{{arms_failure, kUses}, {uses_state, kUses}});
+  auto failed = run_in_one_batch(Jobs{{arms_failure, kUses}, {uses_state, kUses}});
   for (auto& e : failed) EXPECT_TRUE(e);  // nothing of the batch is durable: all told
   EXPECT_EQ(3, state.written);
   EXPECT_EQ(2, state.forgotten);          // dropped with the rolled-back batch
 }
 
 TEST_F(GroupCommitTest, OneStatementJobsRunWithoutASavepointAndAFailedOneLeavesNothing) {
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {});
-  // Submitted while the writer is held: one batch.
   const JobTraits kOne{.one_statement = true};
-  std::vector<std::exception_ptr> outcomes(4);
-  std::latch answered(4);
-  auto submit = [&](std::size_t i, GroupCommitWriter::Work work, JobTraits traits) {
-    writer_->submit(std::move(work), [&, i](std::exception_ptr e) {
-      outcomes[i] = e;
-      answered.count_down();
-    }, traits);
-  };
   bool had_a_savepoint = true;
-  submit(0, [&](Connection& c) {
-    c.exec("INSERT INTO t VALUES (1)");
-    try {
-      c.exec("ROLLBACK TO job");  // fails: the writer opened no savepoint for this job
-    } catch (const StoreFailure&) {
-      had_a_savepoint = false;
-    }
-    return true;
-  }, kOne);
-  // Two rows in one statement, the second a duplicate: SQLite undoes the first as well.
-  submit(1, [](Connection& c) {
-    c.exec("INSERT INTO t SELECT 2 UNION ALL SELECT 1");
-    return true;
-  }, kOne);
-  submit(2, [](Connection& c) {
-    c.exec("INSERT INTO t VALUES (3)");
-    return true;
-  }, kOne);
-  // A job with a savepoint, in the same batch, is still rolled back alone.
-  submit(3, [](Connection& c) {
-    c.exec("INSERT INTO t VALUES (4)");
-    return false;
-  }, {});
-  release.set_value();
-  answered.wait();
+  auto outcomes = run_in_one_batch(Jobs{
+      {[&](Connection& c) {
+         c.exec("INSERT INTO t VALUES (1)");
+         try {
+           c.exec("ROLLBACK TO job");  // fails: the writer opened no savepoint for this job
+         } catch (const StoreFailure&) {
+           had_a_savepoint = false;
+         }
+         return true;
+       },
+       kOne},
+      // Two rows in one statement, the second a duplicate: SQLite undoes the first as well.
+      {[](Connection& c) {
+         c.exec("INSERT INTO t SELECT 2 UNION ALL SELECT 1");
+         return true;
+       },
+       kOne},
+      {[](Connection& c) {
+         c.exec("INSERT INTO t VALUES (3)");
+         return true;
+       },
+       kOne},
+      // A job with a savepoint, in the same batch, is still rolled back alone.
+      {[](Connection& c) {
+         c.exec("INSERT INTO t VALUES (4)");
+         return false;
+       },
+       {}},
+  });
 
   EXPECT_FALSE(had_a_savepoint);
   EXPECT_FALSE(outcomes[0]);

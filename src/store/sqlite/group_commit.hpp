@@ -52,8 +52,9 @@ struct JobTraits {
   bool uses_batch_state = false;
   // The job writes with at most one statement, which SQLite applies whole or not at all,
   // and nothing it does after that statement can fail, so a refused or failed job has left
-  // nothing to undo: it runs without a savepoint of its own. (A savepoint copies every page the job then changes into the sub-journal, and
-  // costs three statements: for a message append that was a tenth of the writer's time.)
+  // nothing to undo: it runs without a savepoint of its own. (A savepoint copies every page
+  // the job then changes into the sub-journal, and costs three statements: for a message
+  // append that was a tenth of the writer's time.)
   bool one_statement = false;
 };
 

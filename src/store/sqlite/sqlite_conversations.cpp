@@ -131,16 +131,10 @@ Result<Transition> SqliteStore::accept_chat(Id conversation_id, Id agent_id, Mil
   });
 }
 
-namespace {
-// An append keeps its conversation row in the batch state and writes only its INSERT
-// (append_in): no savepoint needed.
-constexpr JobTraits kAppendTraits{.uses_batch_state = true, .one_statement = true};
-}  // namespace
-
 Result<AppendOutcome> SqliteStore::append_message(const NewMessage& message, Millis now) {
   return writer_.run(
       [&](Connection& db) { return append_in(db, batch_conversations_, message, now); },
-      kAppendTraits);
+      kAppendJobTraits);
 }
 
 void SqliteStore::flush() {
@@ -168,7 +162,7 @@ void SqliteStore::append_message_async(const NewMessage& message, Millis now, Ap
         }
         done(std::move(**outcome));
       },
-      kAppendTraits);
+      kAppendJobTraits);
 }
 
 Result<Transition> SqliteStore::end_conversation(Id conversation_id, std::string_view reason,

@@ -202,7 +202,7 @@ Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
     return allowed.error();
   }
   const std::int64_t seq = row->conversation.last_seq + 1;
-  // The only write (the group-commit job runs without a savepoint: JobTraits::one_statement).
+  // The only write (the group-commit job runs without a savepoint: kAppendJobTraits).
   // A taken client id fails it whole, on the unique index, and leaves nothing behind.
   try {
     db.prepare(

@@ -31,9 +31,11 @@ core::Message append_event(Connection& conn, Id conversation_id, core::SenderKin
 // append_message's job, shared by the blocking and the asynchronous form: checks the send
 // against the conversation as the batch has it, stores the message, and leaves the row's
 // update to `batch` (written out before the commit). Its only write is one INSERT, so its
-// job runs without a savepoint (JobTraits::one_statement): keep it so.
+// job runs without a savepoint (kAppendJobTraits): keep it so.
 Result<AppendOutcome> append_in(Connection& db, BatchConversations& batch,
                                 const NewMessage& message, Millis now);
+// The traits of a group-commit job that runs append_in.
+inline constexpr JobTraits kAppendJobTraits{.uses_batch_state = true, .one_statement = true};
 
 // Stores `activity` (its id is ignored) and returns it with its new id.
 core::Activity insert_activity(Connection& conn, const core::Activity& activity);
