@@ -37,14 +37,25 @@ class GroupCommitTest : public ::testing::Test {
     s.step();
     return s.int64(0);
   }
-  // Submits `jobs` while the writer is held, so they share a batch (the holding job's own,
-  // or the next one when the writer took it alone), and returns each job's outcome.
+  // Holds the writer in a batch of its own until the returned promise is set: whatever is
+  // submitted meanwhile shares the next batch. Returns once the holding job runs (before
+  // that, the writer could still take later jobs into the holding job's batch).
+  std::promise<void> hold_writer() {
+    std::promise<void> release, holding;
+    auto released = release.get_future().share();
+    writer_->submit([released, &holding](Connection&) {
+      holding.set_value();
+      released.wait();
+      return true;
+    }, [](auto) {}, {.uses_batch_state = true});  // (so nothing is written out before it)
+    holding.get_future().wait();
+    return release;
+  }
+  // Submits `jobs` while the writer is held, so they share a batch, and returns each job's
+  // outcome.
   using Jobs = std::vector<std::pair<GroupCommitWriter::Work, JobTraits>>;
   std::vector<std::exception_ptr> run_in_one_batch(const Jobs& jobs) {
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {},
-                    {.uses_batch_state = true});  // (so nothing is written out before it)
+    auto release = hold_writer();
     std::vector<std::exception_ptr> outcomes(jobs.size());
     std::latch answered(static_cast<std::ptrdiff_t>(jobs.size()));
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -129,10 +140,8 @@ TEST_F(GroupCommitTest, AsyncAnswersOfOneBatchReachTheHandoffAsOneFunctionInOrde
     std::lock_guard lock(m);
     handed.push_back(std::move(batch));
   });
-  // The first job holds the writer, so everything submitted meanwhile shares the next batch.
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  writer_->submit([released](Connection&) { released.wait(); return true; }, [](auto) {});
+  // Everything submitted while the writer is held shares the next batch.
+  auto release = hold_writer();
 
   std::vector<int> answered;  // touched by the test thread only (it runs the hand-off)
   std::promise<std::thread::id> sync_done_on;
@@ -199,9 +208,8 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
   EXPECT_EQ(3, state.written);           // and the one after it, before the commit
   EXPECT_EQ(0, state.forgotten);
 
-  // The write-out before this batch's commit fails. Armed by the batch's first job, on the
-  // writer thread: a write-out of the holding job's batch, when that batch is its own, must
-  // not take the failure.
+  // The write-out before this batch's commit fails (armed by its first job, on the writer
+  // thread, so that only this batch's write-out takes the failure).
   auto arms_failure = [&](Connection& c) {
     state.fail_next = true;
     return uses_state(c);
