@@ -37,7 +37,12 @@ after(async () => {
   await cleanup({ browser, servers: [server], dataDir, broken: flow.broken });
 });
 
-const missedCount = async (page) => ((await page.getByTestId('missed-count').count()) ? Number(await page.getByTestId('missed-count').textContent()) : 0);
+// One read of the badge: it can vanish between a count() and a textContent(), and textContent()
+// then waits its whole timeout for an element that is gone.
+const missedCount = async (page) => {
+  const [text] = await page.getByTestId('missed-count').allTextContents();
+  return text === undefined ? 0 : Number(text);
+};
 
 step('both agents sign in and stay unavailable', async () => {
   await signIn(ann, baseUrl, ANN);
