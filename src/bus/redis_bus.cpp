@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "bus/event_codec.hpp"
+#include "os/thread_name.hpp"
 
 namespace parley::bus {
 namespace {
@@ -113,6 +114,7 @@ bool RedisBus::send_batch(redisContext* c, const std::deque<std::string>& batch)
 }
 
 void RedisBus::publish_loop() {
+  os::name_this_thread("redis-publish");
   redisContext* c = nullptr;
   bool dropped = false;  // a batch was lost while Redis was away
   for (;;) {
@@ -148,6 +150,7 @@ void RedisBus::publish_loop() {
 }
 
 void RedisBus::subscribe_loop() {
+  os::name_this_thread("redis-listen");
   for (;;) {
     {
       std::lock_guard lock(mutex_);

@@ -41,6 +41,7 @@
 #include "net/smtp_client.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
+#include "os/thread_name.hpp"
 #include "store/migrate/copy_to_postgres.hpp"
 #include "store/store.hpp"
 
@@ -68,8 +69,10 @@ void raise_open_file_limit() {
 // logged as `what` and the next one comes on time.
 class PeriodicThread {
  public:
-  PeriodicThread(const char* what, std::chrono::milliseconds interval, std::function<void()> work)
-      : thread_([this, what, interval, work = std::move(work)] {
+  PeriodicThread(const char* name, const char* what, std::chrono::milliseconds interval,
+                 std::function<void()> work)
+      : thread_([this, name, what, interval, work = std::move(work)] {
+          os::name_this_thread(name);
           std::unique_lock lock(mutex_);
           while (!stopping_) {
             lock.unlock();
@@ -271,19 +274,21 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
   }
   // Deadlines (accept windows, inactivity, status boundaries) fire within ~200 ms of
   // falling due; calendar feeds (busy times from a URL) are fetched again every 15 minutes.
-  PeriodicThread deadlines("deadline sweep failed", std::chrono::milliseconds(200),
+  PeriodicThread deadlines("deadlines", "deadline sweep failed", std::chrono::milliseconds(200),
                            [&sweeper] { sweeper.tick(); });
   // This node's agents stay online while it renews their presence (app/presence.hpp).
-  PeriodicThread heartbeat("presence heartbeat failed",
+  PeriodicThread heartbeat("presence", "presence heartbeat failed",
                            std::chrono::milliseconds(app::Presence::kHeartbeat),
                            [&presence] { presence.heartbeat(); });
-  PeriodicThread feeds("calendar feed refresh failed", std::chrono::minutes(15), [&meetings] {
-    for (const auto& [agent_id, error] : meetings.refresh_feeds()) {
-      net::log_warn("calendar feed not refreshed", {{"agent_id", agent_id}, {"error", error}});
-    }
-  });
+  PeriodicThread feeds("calendar-feeds", "calendar feed refresh failed", std::chrono::minutes(15),
+                       [&meetings] {
+                         for (const auto& [agent_id, error] : meetings.refresh_feeds()) {
+                           net::log_warn("calendar feed not refreshed",
+                                         {{"agent_id", agent_id}, {"error", error}});
+                         }
+                       });
   // Webhook deliveries, off the I/O threads; a slow receiver holds up only this thread.
-  PeriodicThread webhook_worker("webhook delivery failed",
+  PeriodicThread webhook_worker("webhooks", "webhook delivery failed",
                                 std::chrono::milliseconds(webhook_flags.poll), [&webhooks] {
                                   // Keep going while full batches come back: a backlog drains
                                   // without waiting a poll interval between batches.

@@ -7,6 +7,8 @@
 #include <system_error>
 #include <thread>
 
+#include "os/thread_name.hpp"
+
 namespace parley::net {
 
 namespace {
@@ -27,6 +29,7 @@ HostLookup lookup_host(const std::string& host, const std::string& port,
   HostLookup out;
   try {
     std::thread([lookup, host, port] {
+      os::name_this_thread("host-lookup");
       boost::asio::io_context ctx;
       tcp::resolver resolver(ctx);
       boost::system::error_code ec;

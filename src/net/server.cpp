@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "net/websocket_session.hpp"
 #include "net/worker_pool.hpp"
 #include "observability/route_label.hpp"
+#include "os/thread_name.hpp"
 
 namespace parley::net {
 
@@ -371,8 +373,8 @@ struct Server::Impl {
         metrics_shared(shared),
         contexts(make_contexts(options.threads)),
         ioc(*contexts.front()),
-        workers(options.workers, 0),
-        hashing(options.hash_workers, 19),
+        workers("worker", options.workers, 0),
+        hashing("hash", options.hash_workers, 19),
         acceptor(ioc),
         metrics_acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM) {
@@ -468,7 +470,10 @@ void Server::run() {
       [&ioc = i.ioc](std::function<void()> batch) { asio::post(ioc, std::move(batch)); });
   std::vector<std::thread> threads;
   for (std::size_t t = 1; t < i.contexts.size(); ++t) {
-    threads.emplace_back([&c = *i.contexts[t]] { c.run(); });
+    threads.emplace_back([&c = *i.contexts[t], t] {
+      os::name_this_thread("io-" + std::to_string(t));  // the main thread is I/O thread 0
+      c.run();
+    });
   }
   i.ioc.run();
   for (auto& t : threads) t.join();

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,7 +20,8 @@ namespace parley::net {
 
 class WorkerPool {
  public:
-  WorkerPool(int threads, int nice);
+  // Its threads are named `name`-0, `name`-1, ... (os/thread_name.hpp).
+  WorkerPool(const std::string& name, int threads, int nice);
   ~WorkerPool();  // stops once the queued work is done
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

@@ -44,6 +44,7 @@ class ServerProcess {
   void kill_hard();        // SIGKILL, waits for exit
   bool alive() const;
   unsigned short port() const { return port_; }
+  int pid() const { return pid_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
 
  private:

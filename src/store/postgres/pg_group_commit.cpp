@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "os/thread_name.hpp"
+
 namespace parley::store::postgres {
 
 PgGroupCommit::PgGroupCommit(std::string conninfo, std::string name)
@@ -41,6 +43,7 @@ void PgGroupCommit::report(std::size_t jobs, std::chrono::steady_clock::time_poi
 }
 
 void PgGroupCommit::loop() {
+  os::name_this_thread(name_);  // "postgresql-0", ...
   for (;;) {
     std::deque<Job> batch;
     {

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "os/thread_name.hpp"
+
 namespace parley::store::sqlite {
 
 Checkpointer::Checkpointer(const std::string& path) : conn_(path, true) {
@@ -18,6 +20,7 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::loop() {
+  os::name_this_thread("checkpointer");
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, kInterval, [this] { return stopping_; })) {
     lock.unlock();

@@ -1,5 +1,7 @@
 #include "store/sqlite/group_commit.hpp"
 
+#include "os/thread_name.hpp"
+
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -47,6 +49,7 @@ std::size_t GroupCommitWriter::queue_depth() {
 }
 
 void GroupCommitWriter::loop() {
+  os::name_this_thread("sqlite-writer");
   for (;;) {
     std::deque<Job> batch;
     {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "os/thread_name.hpp"
+
 namespace parley::store::sqlite {
 
 std::string SearchIndex::path_for(const std::string& main_path) {
@@ -79,6 +81,7 @@ void SearchIndex::catch_up() {
 }
 
 void SearchIndex::loop() {
+  os::name_this_thread("search-index");
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, kInterval, [this] { return stopping_.load(); })) {
     lock.unlock();
