@@ -4,6 +4,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -236,6 +239,57 @@ TEST_F(SqliteStoreTest, TheMessageWebhookTriggerExistsOnlyWhileAnEndpointWantsIt
   raw(path(), "DROP TRIGGER webhook_on_message");
   s = open_sqlite_store(path());
   EXPECT_EQ("1", trigger());
+}
+
+
+// The search index (parley-search.db) takes a batch of messages from many conversations, in the
+// order they were stored, as one FTS5 segment: FTS5 writes a transaction's rows out together
+// only while their row ids (conversation * 2^20 + seq) rise, and in storage order they go up
+// and down. Rebuilt from scratch here (the file deleted, as after a restore), 240 messages of
+// 12 interleaved chats are one batch; unsorted they were a segment each, merged over and over.
+TEST_F(SqliteStoreTest, TheSearchIndexWritesABatchOfInterleavedChatsAsOneSegment) {
+  const std::string search_path = (dir_.path() / "parley-search.db").string();
+  {
+    auto s = open_sqlite_store(path());
+    auto a = s->create_agent({"ann", "ann@x.com", "h"}).value();
+    s->set_availability_override(a.id, true, 1).value();
+    std::vector<Id> chats;
+    std::vector<Id> visitors;
+    for (int i = 0; i < 12; ++i) {
+      auto v = s->create_visitor("tok-" + std::to_string(i), 2);
+      auto c = s->request_chat({v.id, {"V", "v@x.com", {}, {}, {}, "/"}, "f"},
+                               [&](const RoutingSnapshot&) { return core::RouteChoice{a.id}; }, 3)
+                   ->conversation.id;
+      ASSERT_TRUE(s->accept_chat(c, a.id, 4).ok());
+      chats.push_back(c);
+      visitors.push_back(v.id);
+    }
+    for (int round = 0; round < 20; ++round) {
+      for (std::size_t i = 0; i < chats.size(); ++i) {
+        auto id = "m" + std::to_string(round) + "-" + std::to_string(i);
+        ASSERT_TRUE(s->append_message({chats[i], core::Actor::of_visitor(visitors[i]),
+                                       "quote number " + id + " for the gazebo", id},
+                                      10 + round)
+                        .ok());
+      }
+    }
+  }
+  std::filesystem::remove(search_path);
+  std::filesystem::remove(search_path + "-wal");
+  std::filesystem::remove(search_path + "-shm");
+
+  auto s = open_sqlite_store(path());
+  const std::string stored = raw(path(), "SELECT max(id) FROM messages");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (raw(search_path, "SELECT indexed_upto FROM progress") != stored &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(stored, raw(search_path, "SELECT indexed_upto FROM progress"));
+  // %_data holds the averages and structure records (ids 1 and 10) and each segment's pages,
+  // keyed by the segment's id << 37 plus the page number: count the segments.
+  EXPECT_EQ("1", raw(search_path,
+                     "SELECT count(DISTINCT id >> 37) FROM message_search_data WHERE id >> 37 > 0"));
 }
 
 }  // namespace

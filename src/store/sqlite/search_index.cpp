@@ -63,11 +63,15 @@ int SearchIndex::index_batch() {
   int seen = static_cast<int>(batch.int64(1));
   batch.run();
 
+  // In row-id order: FTS5 gathers a transaction's rows in memory and writes them out as one
+  // segment, but only while the row ids rise; a lower one flushes what it holds first. In id
+  // order the row ids of interleaved conversations go up and down, so nearly every message
+  // became a segment of its own and merging those was three quarters of the indexer's time.
   conn_
       .prepare(
           "INSERT INTO message_search (rowid, body) "
-          "SELECT conversation_id * 1048576 + seq, body FROM chat.messages "
-          "WHERE id > ?1 AND id <= ?2 AND kind = 'text' AND seq < 1048576")
+          "SELECT conversation_id * 1048576 + seq AS row_id, body FROM chat.messages "
+          "WHERE id > ?1 AND id <= ?2 AND kind = 'text' AND seq < 1048576 ORDER BY row_id")
       .bind_all(upto, last)
       .run();
   conn_.prepare("UPDATE progress SET indexed_upto = ?1 WHERE id = 1").bind_all(last).run();
