@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite/migrations.hpp"
@@ -241,12 +241,12 @@ TEST_F(SqliteStoreTest, TheMessageWebhookTriggerExistsOnlyWhileAnEndpointWantsIt
   EXPECT_EQ("1", trigger());
 }
 
-
 // The search index (parley-search.db) takes a batch of messages from many conversations, in the
 // order they were stored, as one FTS5 segment: FTS5 writes a transaction's rows out together
 // only while their row ids (conversation * 2^20 + seq) rise, and in storage order they go up
 // and down. Rebuilt from scratch here (the file deleted, as after a restore), 240 messages of
-// 12 interleaved chats are one batch; unsorted they were a segment each, merged over and over.
+// 12 interleaved chats are one batch; unsorted, nearly every message was a segment (5 were
+// left after FTS5's merges).
 TEST_F(SqliteStoreTest, TheSearchIndexWritesABatchOfInterleavedChatsAsOneSegment) {
   const std::string search_path = (dir_.path() / "parley-search.db").string();
   {

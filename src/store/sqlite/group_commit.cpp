@@ -1,10 +1,10 @@
 #include "store/sqlite/group_commit.hpp"
 
-#include "os/thread_name.hpp"
-
 #include <chrono>
 #include <utility>
 #include <vector>
+
+#include "os/thread_name.hpp"
 
 namespace parley::store::sqlite {
 
