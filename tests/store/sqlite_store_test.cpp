@@ -288,8 +288,8 @@ TEST_F(SqliteStoreTest, TheSearchIndexWritesABatchOfInterleavedChatsAsOneSegment
   ASSERT_EQ(stored, raw(search_path, "SELECT indexed_upto FROM progress"));
   // %_data holds the averages and structure records (ids 1 and 10) and each segment's pages,
   // keyed by the segment's id << 37 plus the page number: count the segments.
-  EXPECT_EQ("1", raw(search_path,
-                     "SELECT count(DISTINCT id >> 37) FROM message_search_data WHERE id >> 37 > 0"));
+  EXPECT_EQ("1", raw(search_path, "SELECT count(DISTINCT id >> 37) FROM message_search_data "
+                                  "WHERE id >> 37 > 0"));
 }
 
 }  // namespace
