@@ -1,8 +1,9 @@
 // Message appends keep their conversation's row in memory for the rest of the batch
 // (store/sqlite/batch_conversations.hpp): within one batch the seqs still follow each other,
 // a retry is still recognised, a job of another kind sees the rows written and its own
-// change is seen by the appends after it, and the table ends up as if each message had
-// updated it.
+// change is seen by the appends after it, the table ends up as if each message had
+// updated it, and the rows kept for later batches are read again once another connection
+// committed.
 #include "store/sqlite/batch_conversations.hpp"
 
 #include <gtest/gtest.h>
@@ -150,6 +151,32 @@ TEST_F(BatchConversationsTest, ASendTheRowDoesNotAllowChangesNothing) {
   EXPECT_EQ(1, theirs.get()->message.seq);
   EXPECT_EQ("1|51|mine", committed("SELECT last_seq || '|' || last_activity_at || '|' || "
                                    "last_text FROM conversations WHERE id = 1"));
+}
+
+TEST_F(BatchConversationsTest, RowsOutliveTheirBatchUntilAnotherConnectionCommits) {
+  ASSERT_TRUE(append(1, "a", "k1", 10).get().ok());
+  ASSERT_TRUE(append(2, "b", "k2", 11).get().ok());
+  EXPECT_EQ(2u, batch_.rows_read());
+
+  // Later batches go on from the kept rows, without reading them again.
+  auto next = append(1, "c", "k3", 12).get();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(2, next->message.seq);
+  EXPECT_EQ(2u, batch_.rows_read());
+  EXPECT_EQ("2|12|c", committed("SELECT last_seq || '|' || last_activity_at || '|' || "
+                                "last_text FROM conversations WHERE id = 1"));
+
+  // Another connection ends chat 2: the next batch reads every row again, so the end holds.
+  {
+    Connection other(path(), false);
+    other.exec("UPDATE conversations SET status = 'ended', ended_at = 13 WHERE id = 2");
+  }
+  auto refused = append(2, "d", "k4", 14).get();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(core::ErrorCode::conflict, refused.error().code);
+  EXPECT_EQ(3, append(1, "e", "k5", 15).get()->message.seq);
+  EXPECT_EQ(4u, batch_.rows_read());
+  EXPECT_EQ("1", committed("SELECT count(*) FROM messages WHERE conversation_id = 2"));
 }
 
 }  // namespace

@@ -182,15 +182,24 @@ TEST_F(GroupCommitTest, AsyncAnswersOfOneBatchReachTheHandoffAsOneFunctionInOrde
 
 // A BatchState that counts what the writer asks of it and can fail its next write-out.
 struct CountingState : BatchState {
-  int pending = 0;  // changes jobs made since the last write-out
-  int written = 0;  // changes written out, in total
+  int pending = 0;            // changes jobs made since the last write-out
+  int written = 0;            // changes written out, in total
+  int written_at_commit = 0;  // of them, by the write-outs before a commit
   int forgotten = 0;
+  int begun = 0;  // batches begun
   bool fail_next = false;
-  void write_out(Connection&) override {
-    if (std::exchange(fail_next, false)) throw StoreFailure("disk full");
-    written += std::exchange(pending, 0);
+  void begin(Connection&) override { ++begun; }
+  void write_out(Connection&) override { written += take(); }
+  void before_commit(Connection&) override {
+    int n = take();
+    written += n;
+    written_at_commit += n;
   }
   void forget() override { forgotten += std::exchange(pending, 0); }
+  int take() {
+    if (std::exchange(fail_next, false)) throw StoreFailure("disk full");
+    return std::exchange(pending, 0);
+  }
 };
 
 TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForgottenWhenTheBatchFails) {
@@ -206,7 +215,9 @@ TEST_F(GroupCommitTest, BatchStateIsWrittenOutBeforeOtherJobsAndTheCommitAndForg
   for (auto& e : ok) EXPECT_FALSE(e);
   EXPECT_EQ(2, written_when_other_ran);  // the two before it, written out first
   EXPECT_EQ(3, state.written);           // and the one after it, before the commit
+  EXPECT_EQ(1, state.written_at_commit);
   EXPECT_EQ(0, state.forgotten);
+  EXPECT_EQ(2, state.begun);  // the holding job's batch, then the jobs'
 
   // The write-out before this batch's commit fails (armed by its first job, on the writer
   // thread, so that only this batch's write-out takes the failure).

@@ -76,6 +76,7 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
   try {
     // Prepared once and cached by the connection: these run for every job.
     conn_.prepare("BEGIN IMMEDIATE").run();
+    if (state_) state_->begin(conn_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const JobTraits& traits = batch[i].traits;
       if (state_ && !traits.uses_batch_state) state_->write_out(conn_);
@@ -92,7 +93,7 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
         conn_.prepare("RELEASE job").run();
       }
     }
-    if (state_) state_->write_out(conn_);
+    if (state_) state_->before_commit(conn_);
     conn_.prepare("COMMIT").run();
   } catch (...) {
     batch_failure = std::current_exception();

@@ -38,10 +38,16 @@ namespace parley::store::sqlite {
 class BatchState {
  public:
   virtual ~BatchState() = default;
-  // Writes the pending changes into the open transaction and forgets them. May throw: the
-  // whole batch then fails.
+  // The batch's transaction is open and no job has run yet. A state that kept what it read
+  // in an earlier batch checks here that nobody else changed the file since.
+  virtual void begin(Connection& conn) { (void)conn; }
+  // Writes the pending changes into the open transaction and forgets everything: a job
+  // that does not use the state runs next. May throw: the whole batch then fails.
   virtual void write_out(Connection& conn) = 0;
-  // Drops the pending changes: their batch was rolled back.
+  // Writes the pending changes into the transaction about to commit. What the state read
+  // may be kept for the next batch: after the commit it is what the table holds. May throw.
+  virtual void before_commit(Connection& conn) { write_out(conn); }
+  // Drops the pending changes and everything kept: the batch was rolled back.
   virtual void forget() = 0;
 };
 
