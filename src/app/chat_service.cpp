@@ -152,13 +152,15 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
   if (!m) return done(m.error());
   store_.append_message_async(*m, clock_(), [this, sender, done = std::move(done)](
                                                 core::Result<core::AppendOutcome> outcome) {
+    if (!outcome) return done(outcome.error());
+    if (!outcome->duplicate && on_message_stored_) on_message_stored_();
     // Everyone but the sender gets the event; the sender hears it in its ack. A retry (a
-    // duplicate) is published again, as in post_message.
-    if (outcome) {
-      if (!outcome->duplicate && on_message_stored_) on_message_stored_();
-      publish_event(outcome->conversation, outcome->message, sender);
-    }
-    done(std::move(outcome));
+    // duplicate) is published again, as in post_message. The outcome moves into the event.
+    auto event = std::make_shared<const bus::Event>(
+        bus::ConversationEvent{std::move(outcome->message)}, std::move(outcome->conversation),
+        sender);
+    bus_.publish(bus::conversation_topic(event->about()->id), event);
+    done(Posted{std::move(event), outcome->duplicate});
   });
 }
 

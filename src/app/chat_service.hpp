@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <variant>
 
 #include "app/actor.hpp"
 #include "app/clock.hpp"
@@ -32,9 +33,19 @@ class ChatService {
   core::Result<core::AppendOutcome> post_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
                                                   std::string_view body);
-  // The same, answered through `done` once stored (on a store thread; must not block).
-  // The realtime path uses it so that a waiting send holds no thread.
-  using PostDone = std::function<void(core::Result<core::AppendOutcome>)>;
+  // A message as post_message_async answers it: the bus event that carries it (the one
+  // object every other subscriber is handed, so the sender's acknowledgement is made from
+  // the same message without a copy of its own) and whether the send was a retry.
+  struct Posted {
+    bus::EventPtr event;
+    bool duplicate = false;
+    const core::Message& message() const {
+      return std::get<bus::ConversationEvent>(event->payload()).message;
+    }
+  };
+  // The same as post_message, answered through `done` once stored (on a store thread; must
+  // not block). The realtime path uses it so that a waiting send holds no thread.
+  using PostDone = std::function<void(core::Result<Posted>)>;
   // `sender`: the caller's own bus subscriber (its socket), told through `done`; the bus
   // event of the message is not handed to it a second time.
   void post_message_async(const Actor& actor, core::Id conversation_id,

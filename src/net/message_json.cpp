@@ -42,15 +42,15 @@ void append_message(std::string& out, const core::Message& m) {
 }
 
 // Room for the fixed parts and the numbers, so a frame is one allocation.
-std::size_t estimate(const core::Message& m, std::size_t extra) {
-  return 200 + m.body.size() + m.kind.size() + (m.client_id ? m.client_id->size() : 0) + extra;
+std::size_t estimate(const core::Message& m) {
+  return 200 + m.body.size() + m.kind.size() + (m.client_id ? m.client_id->size() : 0);
 }
 
 }  // namespace
 
 std::string event_frame(const core::Message& m) {
   std::string out;
-  out.reserve(estimate(m, 0));
+  out.reserve(estimate(m));
   out += R"({"type":"event","conversation_id":)";
   append_int(out, m.conversation_id);
   out += R"(,"event":)";
@@ -59,13 +59,18 @@ std::string event_frame(const core::Message& m) {
   return out;
 }
 
-std::string ack_frame(std::string_view client_id, const core::Message& m, bool duplicate) {
+std::string ack_frame(std::string_view client_id, std::string_view event_frame, bool duplicate) {
+  // The message object follows the first `,"event":`, which comes before any text of the
+  // message's own, and runs to the frame's closing brace.
+  constexpr std::string_view kEventKey = R"(,"event":)";
+  auto start = event_frame.find(kEventKey) + kEventKey.size();
+  auto message = event_frame.substr(start, event_frame.size() - 1 - start);
   std::string out;
-  out.reserve(estimate(m, client_id.size()));
+  out.reserve(64 + client_id.size() + message.size());
   out += R"({"type":"message.ack","client_id":)";
   append_json_string(out, client_id);
   out += R"(,"event":)";
-  append_message(out, m);
+  out += message;
   out += duplicate ? R"(,"duplicate":true})" : R"(,"duplicate":false})";
   return out;
 }

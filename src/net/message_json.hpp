@@ -18,7 +18,8 @@ namespace parley::net {
 // {"type":"event","conversation_id":…,"event":<message>}
 std::string event_frame(const core::Message& m);
 
-// {"type":"message.ack","client_id":…,"event":<message>,"duplicate":…}
-std::string ack_frame(std::string_view client_id, const core::Message& m, bool duplicate);
+// {"type":"message.ack","client_id":…,"event":<message>,"duplicate":…}, with the message
+// taken from its event frame (as event_frame made it), so it is serialized only once.
+std::string ack_frame(std::string_view client_id, std::string_view event_frame, bool duplicate);
 
 }  // namespace parley::net

@@ -235,11 +235,10 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
       s_.chats.post_message_async(
           *actor_, *conversation, *client_id, *body,
           [self = shared_from_this(), id = *client_id,
-           conversation = *conversation](core::Result<core::AppendOutcome> r) {
-            asio::post(self->socket_.get_executor(), [self, id = std::move(id), conversation,
-                                                  r = std::move(r)] {
-              self->on_stored(id, conversation, r);
-            });
+           conversation = *conversation](core::Result<app::ChatService::Posted> r) mutable {
+            auto home = self->socket_.get_executor();
+            asio::post(home, [self = std::move(self), id = std::move(id), conversation,
+                              r = std::move(r)] { self->on_stored(id, conversation, r); });
           },
           this);
       return true;
@@ -283,19 +282,20 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
   }
 
   void on_stored(const std::string& client_id, core::Id conversation,
-                 const core::Result<core::AppendOutcome>& r) {
+                 const core::Result<app::ChatService::Posted>& r) {
     --in_flight_;
     flow_.cancel();
     if (!r) {
       send_error(core::to_string(r.error().code), r.error().message, client_id, conversation);
       return;
     }
-    send(ack_frame(client_id, r->message, r->duplicate));
+    // Made from the event frame the other sockets get: the message is serialized once.
+    send(ack_frame(client_id, r->event->frame(encode_frame), r->duplicate));
     // The ack carries the event (the bus does not hand this socket its own messages): when it
     // is the next one this socket is owed, count it as sent. Otherwise an earlier event is
     // still on its way, and the gap the next one finds is filled from the store (replay).
     if (auto it = last_sent_.find(conversation); it != last_sent_.end()) {
-      if (r->message.seq == it->second + 1) it->second = r->message.seq;
+      if (r->message().seq == it->second + 1) it->second = r->message().seq;
     }
   }
 

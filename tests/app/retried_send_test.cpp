@@ -21,12 +21,13 @@ TEST_F(AppTest, ARetriedSendIsStoredOnceAndPublishedAgain) {
   auto retry = node().chats.post_message(visitor, c.id, "v-1", "hello?");
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
-  std::promise<core::Result<core::AppendOutcome>> answered;
+  std::promise<core::Result<ChatService::Posted>> answered;
   node().chats.post_message_async(visitor, c.id, "v-1", "hello?",
-                                  [&](core::Result<core::AppendOutcome> r) { answered.set_value(r); });
+                                  [&](core::Result<ChatService::Posted> r) { answered.set_value(r); });
   auto async_retry = answered.get_future().get();
   ASSERT_TRUE(async_retry.ok());
   EXPECT_TRUE(async_retry->duplicate);
+  EXPECT_EQ(first->message.id, async_retry->message().id);
   node().store->flush();  // the publish follows the answer, on the writer's thread
 
   auto published = feed->all<bus::ConversationEvent>();

@@ -56,7 +56,8 @@ TEST(MessageJson, TheAckIsByteForByteTheTreeForm) {
                                                {"client_id", client_id},
                                                {"event", to_json(m)},
                                                {"duplicate", duplicate}});
-      EXPECT_EQ(tree, ack_frame(client_id, m, duplicate)) << "body: " << m.body.substr(0, 40);
+      EXPECT_EQ(tree, ack_frame(client_id, event_frame(m), duplicate))
+          << "body: " << m.body.substr(0, 40);
     }
   }
 }
