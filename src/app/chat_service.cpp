@@ -150,7 +150,7 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
                                      PostDone done, const bus::Subscriber* sender) {
   auto m = prepare_message(actor, conversation_id, client_id, body);
   if (!m) return done(m.error());
-  store_.append_message_async(*m, clock_(), [this, sender, done = std::move(done)](
+  store_.append_message_async(std::move(*m), clock_(), [this, sender, done = std::move(done)](
                                                 core::Result<core::AppendOutcome> outcome) {
     if (!outcome) return done(outcome.error());
     if (!outcome->duplicate && on_message_stored_) on_message_stored_();

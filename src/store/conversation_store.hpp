@@ -63,7 +63,7 @@ class ConversationStore {
   // thread of the store's choosing: the caller's thread is free meanwhile, which is what
   // lets many concurrent sends share one commit. `done` must not block.
   using AppendDone = std::function<void(Result<AppendOutcome>)>;
-  virtual void append_message_async(const NewMessage& message, Millis now, AppendDone done) {
+  virtual void append_message_async(NewMessage message, Millis now, AppendDone done) {
     done(append_message(message, now));
   }
   // Where append_message_async's answers run: each commit's answers, as one function, go

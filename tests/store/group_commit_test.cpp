@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <latch>
+#include <memory>
 #include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -178,6 +181,44 @@ TEST_F(GroupCommitTest, AsyncAnswersOfOneBatchReachTheHandoffAsOneFunctionInOrde
   EXPECT_NE(std::this_thread::get_id(), async_done_on.get_future().get());
   std::lock_guard lock(m);
   EXPECT_TRUE(handed.empty());
+}
+
+// A job object handed off lives until its answer ran where the hand-off sent it: what it
+// holds (a message, allocated by the thread that submitted it) is freed there, not on the
+// writer thread.
+TEST_F(GroupCommitTest, AHandedOffJobObjectIsDestroyedWhereItsAnswerRan) {
+  struct Probe final : GroupCommitWriter::Job {
+    std::vector<std::string>* log;
+    explicit Probe(std::vector<std::string>* l) : log(l) {}
+    ~Probe() override { log->push_back("destroyed"); }
+    bool work(Connection& c) override {
+      c.exec("INSERT INTO t VALUES (7)");
+      return true;
+    }
+    void done(std::exception_ptr e) override { log->push_back(e ? "failed" : "done"); }
+  };
+  std::mutex m;
+  std::vector<std::function<void()>> handed;
+  writer_->hand_off([&](std::function<void()> batch) {
+    std::lock_guard lock(m);
+    handed.push_back(std::move(batch));
+  });
+  std::vector<std::string> log;  // touched by the test thread only (it runs the hand-off)
+  writer_->submit_async(std::make_unique<Probe>(&log));
+  writer_->run([](Connection&) { return 0; });  // the job's batch was handed off by now
+  std::function<void()> batch;
+  {
+    std::lock_guard lock(m);
+    ASSERT_EQ(1u, handed.size());
+    batch = std::move(handed[0]);
+    handed.clear();
+  }
+  EXPECT_TRUE(log.empty());  // neither answered nor destroyed on the writer thread
+  batch();
+  batch = nullptr;
+  EXPECT_EQ((std::vector<std::string>{"done", "destroyed"}), log);
+  EXPECT_EQ(1, count_from_another_connection());
+  writer_->hand_off({});
 }
 
 // A BatchState that counts what the writer asks of it and can fail its next write-out.

@@ -134,7 +134,7 @@ Result<AppendOutcome> PgStore::append_message(const NewMessage& message, Millis 
   return answered.get_future().get();
 }
 
-void PgStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
+void PgStore::append_message_async(NewMessage message, Millis now, AppendDone done) {
   // The outcome is produced inside the batch and handed over once the batch committed.
   submit_append(
       writer_for(message.conversation_id), message, now, 1,

@@ -104,7 +104,7 @@ class PgStore final : public Store {
   // --- conversations and messages (pg_conversations.cpp) ---
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
-  void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
+  void append_message_async(NewMessage message, Millis now, AppendDone done) override;
   void flush() override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
                                       Millis now) override;

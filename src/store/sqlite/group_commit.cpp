@@ -1,12 +1,30 @@
 #include "store/sqlite/group_commit.hpp"
 
 #include <chrono>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "os/thread_name.hpp"
 
 namespace parley::store::sqlite {
+
+namespace {
+
+// A work and a done given separately, as one job.
+class FunctionJob final : public GroupCommitWriter::Job {
+ public:
+  FunctionJob(GroupCommitWriter::Work work, GroupCommitWriter::Done done)
+      : work_(std::move(work)), done_(std::move(done)) {}
+  bool work(Connection& conn) override { return work_(conn); }
+  void done(std::exception_ptr failure) override { done_(std::move(failure)); }
+
+ private:
+  GroupCommitWriter::Work work_;
+  GroupCommitWriter::Done done_;
+};
+
+}  // namespace
 
 GroupCommitWriter::GroupCommitWriter(Connection& conn, BatchState* state)
     : conn_(conn), state_(state) {
@@ -23,17 +41,21 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 void GroupCommitWriter::submit(Work work, Done done, JobTraits traits) {
-  enqueue(Job{std::move(work), std::move(done), false, traits});
+  enqueue(Queued{std::make_unique<FunctionJob>(std::move(work), std::move(done)), false, traits});
 }
 
 void GroupCommitWriter::submit_async(Work work, Done done, JobTraits traits) {
-  enqueue(Job{std::move(work), std::move(done), true, traits});
+  submit_async(std::make_unique<FunctionJob>(std::move(work), std::move(done)), traits);
 }
 
-void GroupCommitWriter::enqueue(Job job) {
+void GroupCommitWriter::submit_async(std::unique_ptr<Job> job, JobTraits traits) {
+  enqueue(Queued{std::move(job), true, traits});
+}
+
+void GroupCommitWriter::enqueue(Queued queued) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(job));
+    queue_.push_back(std::move(queued));
   }
   wake_.notify_one();
 }
@@ -51,7 +73,7 @@ std::size_t GroupCommitWriter::queue_depth() {
 void GroupCommitWriter::loop() {
   os::name_this_thread("sqlite-writer");
   for (;;) {
-    std::deque<Job> batch;
+    std::deque<Queued> batch;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -69,7 +91,7 @@ void GroupCommitWriter::loop() {
   }
 }
 
-void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
+void GroupCommitWriter::commit_batch(std::deque<Queued>& batch) {
   std::vector<std::exception_ptr> failures(batch.size());
   std::exception_ptr batch_failure;
   auto started = std::chrono::steady_clock::now();
@@ -84,7 +106,7 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
       if (savepoint) conn_.prepare("SAVEPOINT job").run();
       bool keep = false;
       try {
-        keep = batch[i].work(conn_);
+        keep = batch[i].job->work(conn_);
       } catch (...) {
         failures[i] = std::current_exception();
       }
@@ -110,18 +132,20 @@ void GroupCommitWriter::commit_batch(std::deque<Job>& batch) {
     std::lock_guard lock(handoff_mutex_);
     handoff = handoff_;
   }
-  std::vector<std::pair<Done, std::exception_ptr>> handed;
+  using Answers = std::vector<std::pair<std::unique_ptr<Job>, std::exception_ptr>>;
+  Answers handed;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto outcome = batch_failure ? batch_failure : failures[i];
     if (handoff && batch[i].may_hand_off) {
-      handed.emplace_back(std::move(batch[i].done), outcome);
+      handed.emplace_back(std::move(batch[i].job), outcome);
     } else {
-      batch[i].done(outcome);
+      batch[i].job->done(outcome);
     }
   }
   if (!handed.empty()) {
-    handoff([handed = std::move(handed)] {
-      for (const auto& [done, outcome] : handed) done(outcome);
+    // Behind a shared_ptr: a std::function holds only what can be copied.
+    handoff([handed = std::make_shared<Answers>(std::move(handed))] {
+      for (const auto& [job, outcome] : *handed) job->done(outcome);
     });
   }
   // Reported after the writers were answered: watching must not delay an acknowledgement.

@@ -21,6 +21,7 @@
 #include <exception>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -72,6 +73,15 @@ class GroupCommitWriter {
   // thread after the batch is durable (or failed: a non-null exception).
   using Work = std::function<bool(Connection&)>;
   using Done = std::function<void(std::exception_ptr)>;
+  // A work and its done as one object, for callers that submit many: the two share the
+  // object's state, so such a job costs one allocation (a message append: the message, its
+  // outcome and whom to tell, together), and it is destroyed where its done ran.
+  class Job {
+   public:
+    virtual ~Job() = default;
+    virtual bool work(Connection& conn) = 0;
+    virtual void done(std::exception_ptr failure) = 0;
+  };
   // Runs one batch's answers somewhere else; called on the writer thread. It must run
   // the functions it is given in the order it was given them.
   using Handoff = std::function<void(std::function<void()>)>;
@@ -88,6 +98,7 @@ class GroupCommitWriter {
   // `done` runs wherever the hand-off sends the batch's answers (on the writer thread
   // while there is none). It must not wait for a later write: it may run before one can.
   void submit_async(Work work, Done done, JobTraits traits = {});
+  void submit_async(std::unique_ptr<Job> job, JobTraits traits = {});
   // Later batches' asynchronous answers go to `handoff`; an empty one brings them back to
   // the writer thread. Whoever installs a hand-off removes it before its target stops.
   void hand_off(Handoff handoff);
@@ -120,21 +131,20 @@ class GroupCommitWriter {
   }
 
  private:
-  struct Job {
-    Work work;
-    Done done;
+  struct Queued {
+    std::unique_ptr<Job> job;
     bool may_hand_off = false;
     JobTraits traits;
   };
-  void enqueue(Job job);
+  void enqueue(Queued queued);
   void loop();
-  void commit_batch(std::deque<Job>& batch);
+  void commit_batch(std::deque<Queued>& batch);
 
   Connection& conn_;
   BatchState* state_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job> queue_;
+  std::deque<Queued> queue_;
   bool stopping_ = false;
   WriteObserverSlot observer_;
   std::mutex handoff_mutex_;

@@ -143,25 +143,48 @@ void SqliteStore::flush() {
   search_.catch_up();
 }
 
-void SqliteStore::append_message_async(const NewMessage& message, Millis now, AppendDone done) {
-  // The outcome is produced inside the batch and handed over once the batch is durable.
-  auto outcome = std::make_shared<std::optional<Result<AppendOutcome>>>();
+namespace {
+
+// One message append as one writer job: the message, its outcome (produced inside the
+// batch) and whom to tell once the batch is durable.
+class AppendJob final : public GroupCommitWriter::Job {
+ public:
+  AppendJob(BatchConversations& batch, NewMessage message, Millis now,
+            ConversationStore::AppendDone done)
+      : batch_(batch), message_(std::move(message)), now_(now), done_(std::move(done)) {}
+
+  bool work(Connection& db) override {
+    outcome_.emplace(append_in(db, batch_, message_, now_));
+    return outcome_->ok();
+  }
+
+  void done(std::exception_ptr failure) override {
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        done_(core::Error{core::ErrorCode::internal, e.what()});
+      } catch (...) {
+        done_(core::Error{core::ErrorCode::internal, "sqlite: append failed"});
+      }
+      return;
+    }
+    done_(std::move(*outcome_));
+  }
+
+ private:
+  BatchConversations& batch_;
+  NewMessage message_;
+  Millis now_;
+  ConversationStore::AppendDone done_;
+  std::optional<Result<AppendOutcome>> outcome_;
+};
+
+}  // namespace
+
+void SqliteStore::append_message_async(NewMessage message, Millis now, AppendDone done) {
   writer_.submit_async(
-      [this, outcome, message, now](Connection& db) {
-        outcome->emplace(append_in(db, batch_conversations_, message, now));
-        return (*outcome)->ok();
-      },
-      [outcome, done = std::move(done)](std::exception_ptr failure) {
-        if (failure) {
-          try {
-            std::rethrow_exception(failure);
-          } catch (const std::exception& e) {
-            done(core::Error{core::ErrorCode::internal, e.what()});
-          }
-          return;
-        }
-        done(std::move(**outcome));
-      },
+      std::make_unique<AppendJob>(batch_conversations_, std::move(message), now, std::move(done)),
       kAppendJobTraits);
 }
 

@@ -103,7 +103,7 @@ class SqliteStore final : public Store {
   std::optional<core::Meeting> find_meeting(Id meeting_id) override;
   std::optional<core::Meeting> find_meeting_by_token(std::string_view token_hash) override;
   std::vector<core::Meeting> list_meetings(std::optional<Id> agent_id, int limit) override;
-  void append_message_async(const NewMessage& message, Millis now, AppendDone done) override;
+  void append_message_async(NewMessage message, Millis now, AppendDone done) override;
   void hand_off_answers(Handoff handoff) override { writer_.hand_off(std::move(handoff)); }
   void flush() override;
   Result<Transition> end_conversation(Id conversation_id, std::string_view reason,
