@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -144,6 +145,100 @@ TEST_F(SqliteStoreTest, Migration13KeepsTheSenderCheckWithoutATemporaryBtreePerM
   EXPECT_THROW(raw(path(), "INSERT INTO messages (conversation_id, seq, sender, kind, body, "
                            "created_at) VALUES (1, 9, 'bot', 'text', 'x', 1)"),
                std::runtime_error);
+}
+
+TEST_F(SqliteStoreTest, Migration14KeepsClientIdsUniquePerChatAndTheRetryLookupOnTheIndex) {
+  {  // A file as version 13 left it, with messages that carry client ids.
+    sqlite::Connection old(path(), true);
+    old.exec("BEGIN");
+    for (const auto& m : sqlite::migrations()) {
+      if (m.version > 13) break;
+      old.exec(m.sql);
+    }
+    old.exec("PRAGMA user_version = 13");
+    old.exec("COMMIT");
+  }
+  raw(path(),
+      "INSERT INTO visitors (id, token_hash, created_at) VALUES (1, 't', 1), (2, 'u', 1);"
+      "INSERT INTO conversations (id, visitor_id, status, created_at, last_activity_at) "
+      "VALUES (1, 1, 'active', 1, 1), (2, 2, 'active', 1, 1);"
+      "INSERT INTO messages (conversation_id, seq, sender, kind, body, client_id, created_at) "
+      "VALUES (1, 1, 'visitor', 'text', 'a', 'v-1', 1), (2, 1, 'visitor', 'text', 'b', 'v-1', 1)");
+
+  sqlite::Connection conn(path(), true);
+  sqlite::apply_migrations(conn);
+  EXPECT_NE(raw(path(), "SELECT sql FROM sqlite_schema WHERE name = 'messages_client_id'")
+                .find("(client_id, conversation_id)"),
+            std::string::npos);
+  EXPECT_EQ(raw(path(), "SELECT group_concat(body) FROM messages"), "a,b");  // kept
+  // Unique per conversation, as before: the same id again in chat 1 is refused; a new one,
+  // or the same id in a third chat, goes in.
+  const std::string insert =
+      "INSERT INTO messages (conversation_id, seq, sender, kind, body, client_id, created_at) "
+      "VALUES (?1, ?2, 'visitor', 'text', 'x', ?3, 2)";
+  EXPECT_THROW(conn.prepare(insert).bind_all(1, 2, "v-1").run(), sqlite::SqliteError);
+  conn.prepare(insert).bind_all(1, 2, "v-2").run();
+  raw(path(), "INSERT INTO conversations (id, visitor_id, status, created_at, last_activity_at) "
+              "VALUES (3, 1, 'ended', 1, 1)");
+  conn.prepare(insert).bind_all(3, 1, "v-1").run();
+  // A retry is looked up on the index, by both columns.
+  auto plan = conn.prepare(
+      "EXPLAIN QUERY PLAN SELECT id FROM messages m WHERE m.conversation_id = ?1 AND "
+      "m.client_id = ?2");
+  std::string detail;
+  while (plan.step()) detail += plan.text(3);
+  EXPECT_NE(detail.find("INDEX messages_client_id (client_id=? AND conversation_id=?)"),
+            std::string::npos)
+      << detail;
+  EXPECT_EQ(raw(path(), "PRAGMA integrity_check"), "ok");
+}
+
+// What migration 14 is for: a batch with a message in each of many chats, their client ids
+// beginning with the time as the widget's and the Inbox's do, writes far fewer pages to the
+// WAL with the index leading with the client id than with the chat.
+TEST_F(SqliteStoreTest, ABatchOfManyChatsWithTimeOrderedClientIdsWritesFewIndexPages) {
+  auto wal_frames_of_one_batch = [&](const std::string& file, const char* index_columns) {
+    { open_sqlite_store(file); }  // the schema, at the newest version
+    sqlite::Connection db(file, true);
+    db.exec("DROP INDEX messages_client_id");
+    db.exec(("CREATE UNIQUE INDEX messages_client_id ON messages(" + std::string(index_columns) +
+             ") WHERE client_id IS NOT NULL")
+                .c_str());
+    constexpr int kChats = 64;
+    db.exec("BEGIN");
+    for (int c = 1; c <= kChats; ++c) {
+      db.prepare("INSERT INTO visitors (id, token_hash, created_at) VALUES (?1, ?2, 1)")
+          .bind_all(c, "t" + std::to_string(c))
+          .run();
+      db.prepare("INSERT INTO conversations (id, visitor_id, status, created_at, "
+                 "last_activity_at) VALUES (?1, ?1, 'active', 1, 1)")
+          .bind_all(c)
+          .run();
+    }
+    db.exec("COMMIT");
+    std::int64_t clock = 1'700'000'000'000;
+    auto batch = [&](int seq) {
+      db.exec("BEGIN");
+      for (int c = 1; c <= kChats; ++c) {
+        char id[32];
+        std::snprintf(id, sizeof id, "v-%012lld-%02d", static_cast<long long>(++clock), c);
+        db.prepare("INSERT INTO messages (conversation_id, seq, sender, kind, body, client_id, "
+                   "created_at) VALUES (?1, ?2, 'visitor', 'text', 'hello there', ?3, 1)")
+            .bind_all(c, seq, std::string(id))
+            .run();
+      }
+      db.exec("COMMIT");
+    };
+    for (int seq = 1; seq <= 200; ++seq) batch(seq);  // each chat spans pages of its own
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    batch(201);
+    return std::filesystem::file_size(file + "-wal") / (4096 + 24);
+  };
+  auto by_chat = wal_frames_of_one_batch((dir_.path() / "a.db").string(), "conversation_id, client_id");
+  auto by_id = wal_frames_of_one_batch((dir_.path() / "b.db").string(), "client_id, conversation_id");
+  // By chat, each chat's messages dirty a leaf of their own in this index too, on top of
+  // the (conversation_id, seq) index's (here 112 frames against 49).
+  EXPECT_LT(by_id + 40, by_chat) << "by client id " << by_id << ", by chat " << by_chat;
 }
 
 TEST_F(SqliteStoreTest, RefusesAFileWrittenByANewerSchema) {
