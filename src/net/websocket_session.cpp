@@ -236,7 +236,7 @@ class Session : public bus::Subscriber, public std::enable_shared_from_this<Sess
           *actor_, *conversation, *client_id, *body,
           [self = shared_from_this(), id = *client_id,
            conversation = *conversation](core::Result<app::ChatService::Posted> r) mutable {
-            auto home = self->socket_.get_executor();
+            auto home = self->socket_.get_executor();  // before `self` moves below
             asio::post(home, [self = std::move(self), id = std::move(id), conversation,
                               r = std::move(r)] { self->on_stored(id, conversation, r); });
           },

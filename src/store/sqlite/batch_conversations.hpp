@@ -5,8 +5,8 @@
 // and last_activity_at sits in two indexes, so each bump rewrote the row and moved two index
 // entries. A chat with several messages in one batch now has its row written once per batch
 // (docs/performance.md, "Issue 15, fourth levers"). And the rows outlive their batch, so a
-// chat's next messages do not read the row again (a twentieth of the writer's time when
-// every batch read each of its chats: "Issue 15, seventh levers").
+// chat's next messages do not read the row again (6 % of the writer's time when every batch
+// read each of its chats: "Issue 15, seventh levers").
 //
 // The row is read on first use and is the truth for the jobs that use this state (message
 // appends): only the writer's connection changes the file, and every other job runs after
