@@ -96,20 +96,23 @@ std::vector<std::string> opcodes(sqlite::Connection& conn, const std::string& sq
   return out;
 }
 
+// Creates the file's schema as the migrations up to `version` left it.
+void schema_at_version(const std::string& path, int version) {
+  sqlite::Connection old(path, true);
+  old.exec("BEGIN");
+  for (const auto& m : sqlite::migrations()) {
+    if (m.version > version) break;
+    old.exec(m.sql);
+  }
+  old.exec(("PRAGMA user_version = " + std::to_string(version)).c_str());
+  old.exec("COMMIT");
+}
+
 TEST_F(SqliteStoreTest, Migration13KeepsTheSenderCheckWithoutATemporaryBtreePerMessage) {
   const std::string insert =
       "INSERT INTO messages (conversation_id, seq, sender, kind, body, created_at) "
       "VALUES (1, ?1, ?2, 'text', 'hi', 1)";
-  {  // A file as version 12 left it, with a message in it.
-    sqlite::Connection old(path(), true);
-    old.exec("BEGIN");
-    for (const auto& m : sqlite::migrations()) {
-      if (m.version > 12) break;
-      old.exec(m.sql);
-    }
-    old.exec("PRAGMA user_version = 12");
-    old.exec("COMMIT");
-  }
+  schema_at_version(path(), 12);  // a file as version 12 left it, with a message in it:
   raw(path(),
       "INSERT INTO visitors (id, token_hash, created_at) VALUES (1, 't', 1);"
       "INSERT INTO conversations (id, visitor_id, status, created_at, last_activity_at) "
@@ -148,16 +151,7 @@ TEST_F(SqliteStoreTest, Migration13KeepsTheSenderCheckWithoutATemporaryBtreePerM
 }
 
 TEST_F(SqliteStoreTest, Migration14KeepsClientIdsUniquePerChatAndTheRetryLookupOnTheIndex) {
-  {  // A file as version 13 left it, with messages that carry client ids.
-    sqlite::Connection old(path(), true);
-    old.exec("BEGIN");
-    for (const auto& m : sqlite::migrations()) {
-      if (m.version > 13) break;
-      old.exec(m.sql);
-    }
-    old.exec("PRAGMA user_version = 13");
-    old.exec("COMMIT");
-  }
+  schema_at_version(path(), 13);  // a file as version 13 left it, with client ids:
   raw(path(),
       "INSERT INTO visitors (id, token_hash, created_at) VALUES (1, 't', 1), (2, 'u', 1);"
       "INSERT INTO conversations (id, visitor_id, status, created_at, last_activity_at) "
