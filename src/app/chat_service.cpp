@@ -13,10 +13,13 @@ core::ConversationSummary ChatService::summarize(const core::Conversation& c) {
   throw store::StoreFailure("conversation " + std::to_string(c.id) + " vanished");
 }
 
-void ChatService::publish_event(const core::Conversation& c, const core::Message& m,
-                                const bus::Subscriber* told) {
-  bus_.publish(bus::conversation_topic(c.id),
-               std::make_shared<bus::Event>(bus::ConversationEvent{m}, c, told));
+bus::EventPtr ChatService::publish_event(core::Conversation c, core::Message m,
+                                         const bus::Subscriber* told) {
+  const auto topic = bus::conversation_topic(c.id);
+  bus::EventPtr event =
+      std::make_shared<const bus::Event>(bus::ConversationEvent{std::move(m)}, std::move(c), told);
+  bus_.publish(topic, event);
+  return event;
 }
 
 core::ConversationSummary ChatService::publish_changed(const core::Conversation& c) {
@@ -156,10 +159,8 @@ void ChatService::post_message_async(const Actor& actor, core::Id conversation_i
     if (!outcome->duplicate && on_message_stored_) on_message_stored_();
     // Everyone but the sender gets the event; the sender hears it in its ack. A retry (a
     // duplicate) is published again, as in post_message. The outcome moves into the event.
-    auto event = std::make_shared<const bus::Event>(
-        bus::ConversationEvent{std::move(outcome->message)}, std::move(outcome->conversation),
-        sender);
-    bus_.publish(bus::conversation_topic(event->about()->id), event);
+    auto event =
+        publish_event(std::move(outcome->conversation), std::move(outcome->message), sender);
     done(Posted{std::move(event), outcome->duplicate});
   });
 }

@@ -116,8 +116,10 @@ class ChatService {
   core::Result<store::NewMessage> prepare_message(const Actor& actor, core::Id conversation_id,
                                                   std::string_view client_id,
                                                   std::string_view body);
-  void publish_event(const core::Conversation& c, const core::Message& m,
-                     const bus::Subscriber* told = nullptr);
+  // A stored event to the conversation's subscribers; `told` already has it. The event is
+  // returned: the realtime send answers its sender with it.
+  bus::EventPtr publish_event(core::Conversation c, core::Message m,
+                              const bus::Subscriber* told = nullptr);
   // The conversation's new state to the Inbox and the visitor; a pending one is also
   // offered to its agent. One summary read for all of it, returned.
   core::ConversationSummary publish_changed(const core::Conversation& c);
