@@ -24,7 +24,7 @@ struct CpuSplit {
   std::optional<double> busiest_thread_cpu_s; // its busiest I/O thread, when measured
   // The whole machine's CPUs over the window (all but idle and iowait): with the two shares
   // above it tells a server short of CPU because neighbours took it from one that idled.
-  std::optional<double> machine_busy_pct;
+  std::optional<double> machine_busy_pct{};
 };
 
 double cores(double cpu_s, double window_s);

@@ -39,7 +39,8 @@ std::vector<DemoAccount> seed_demo(AuthService& auth, store::Store& store,
     auto role = a.role == "admin" ? core::Role::admin : core::Role::agent;
     auto created = auth.create_agent(a.name, a.email, a.password, role);
     if (!created) throw std::runtime_error("demo seed failed: " + created.error().message);
-    store.save_calendar(created->id, weekdays, std::nullopt);
+    auto calendar = store.save_calendar(created->id, weekdays, std::nullopt);
+    if (!calendar) throw std::runtime_error("demo seed failed: " + calendar.error().message);
   }
   {
     std::ofstream out(file);

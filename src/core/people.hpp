@@ -16,10 +16,10 @@ namespace parley::core {
 struct PersonInput {
   std::string email;  // lower-cased by validate_person_input
   std::optional<std::string> name;
-  std::optional<std::string> job_title;
-  std::optional<std::string> phone;
-  std::optional<std::string> company;
-  std::optional<std::string> crm_status;  // free text: "Lead", "Contact", "Customer", ...
+  std::optional<std::string> job_title{};
+  std::optional<std::string> phone{};
+  std::optional<std::string> company{};
+  std::optional<std::string> crm_status{};  // free text: "Lead", "Contact", "Customer", ...
 };
 
 // Trims every field (an empty optional field becomes unset), lower-cases the email, and

@@ -31,7 +31,7 @@ struct ConversationSummary {
   // assigned agent's rows, 0 elsewhere.
   std::int64_t unread = 0;
   // Set for a missed chat someone claimed for follow-up.
-  std::optional<FollowUp> followup;
+  std::optional<FollowUp> followup{};
 };
 
 // Which side's read mark moves.

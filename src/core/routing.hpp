@@ -94,7 +94,7 @@ std::optional<RouteStage> route_stage_from_string(std::string_view s);
 struct RouteChoice {
   std::optional<Id> agent_id;  // nullopt: nobody eligible (fallback)
   RouteStage stage = RouteStage::global;
-  std::optional<Id> team_id;   // set when stage == team (its pointer moves)
+  std::optional<Id> team_id{};  // set when stage == team (its pointer moves)
 };
 
 // What a lapsed offer carries into the next decision.

@@ -63,7 +63,7 @@ struct AgentSettings {
   Schedule schedule;
   int max_chats = 10;
   bool sound = true;
-  std::string language;  // "sv", "en", or "": the browser's (core/language.hpp)
+  std::string language{};  // "sv", "en", or "": the browser's (core/language.hpp)
 };
 
 // A CRM record. Visitors who give the same email (case-insensitive) share one person.

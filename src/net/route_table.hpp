@@ -42,13 +42,13 @@ struct RouteCall {
   // agent and admin rows: the signed-in agent, or an API token's principal.
   const core::Agent* agent = nullptr;
   // The agent's session cookie; empty when an API token called.
-  std::string_view session_token;
+  std::string_view session_token{};
   // visitor rows: the visitor the token belongs to.
   core::Id visitor_id = 0;
   // The {id}-like parameters of the path, in order (each a positive decimal, as parse_id).
-  std::vector<core::Id> ids;
+  std::vector<core::Id> ids{};
   // The {token} parameter of the path, if the pattern has one (one non-empty segment).
-  std::string_view token;
+  std::string_view token{};
 
   core::Id id(std::size_t i = 0) const { return ids.at(i); }
   const core::Agent& caller() const { return *agent; }

@@ -63,7 +63,7 @@ struct Incoming {
   Kind kind;
   std::string payload;
   std::uint16_t code = 0;
-  std::string_view reason;
+  std::string_view reason{};
 };
 
 // Reassembles client frames into messages. Append what the socket read, then call next()

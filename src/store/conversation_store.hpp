@@ -32,12 +32,12 @@ struct ConversationQuery {
   StatusFilter filter = StatusFilter::all;
   // Keyset paging: rows strictly older than (before_activity, before_id) in
   // (last_activity_at DESC, id DESC) order. Both unset = first page.
-  std::optional<Millis> before_activity;
-  std::optional<Id> before_id;
+  std::optional<Millis> before_activity{};
+  std::optional<Id> before_id{};
   int limit = 50;
   // core::search_terms of the search box: only conversations whose visitor's name or email,
   // or one of whose text messages, contains every term (as a prefix). Empty: no search.
-  std::vector<std::string> search;
+  std::vector<std::string> search{};
 };
 
 struct ReadOutcome {

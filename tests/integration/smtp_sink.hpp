@@ -19,16 +19,16 @@ namespace parley::testing {
 
 struct SinkOptions {
   // With a user, AUTH is required before MAIL and checked against user/password.
-  std::string user;
-  std::string password;
+  std::string user{};
+  std::string password{};
   std::vector<std::string> auth_methods{"PLAIN", "LOGIN"};
   // A step ("MAIL", "RCPT", "DATA" = after the message) answered with this reply instead.
-  std::map<std::string, std::string> refuse;
+  std::map<std::string, std::string> refuse{};
   // TLS: "starttls" offers STARTTLS, "tls" speaks TLS from the first byte; with the
   // certificate and key (PEM files) given here.
-  std::string tls;
-  std::string cert_file;
-  std::string key_file;
+  std::string tls{};
+  std::string cert_file{};
+  std::string key_file{};
 };
 
 struct ReceivedMail {

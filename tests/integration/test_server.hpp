@@ -114,7 +114,7 @@ struct AgentLogin {
   json::object agent;
   // The agent's Inbox, when the test opened it (ServerTest::available_agent does: only
   // agents with the Inbox open are offered requests).
-  std::shared_ptr<WsClient> inbox;
+  std::shared_ptr<WsClient> inbox{};
 };
 AgentLogin login_agent(unsigned short port, const std::string& email, const std::string& password);
 

@@ -128,7 +128,9 @@ TEST(RouteTable, WhoMayCallEachRouteIsWhatTheDocumentSays) {
     }
     EXPECT_EQ(schemes, d.schemes) << key_of(row) << " (" << to_string(row.access) << ")";
     EXPECT_EQ(scopes, d.token_scopes) << key_of(row);
-    if (!d.access.empty()) EXPECT_EQ(access, d.access) << key_of(row);
+    if (!d.access.empty()) {
+      EXPECT_EQ(access, d.access) << key_of(row);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ TEST_P(StoreContract, SearchFindsMessageTextByEveryWordAsPrefix) {
   auto live = active_chat(a.id);
   send(live.id, "Our invoice for the renewal is wrong", "m1");
   send(live.id, "Thanks!", "m2", SenderKind::agent, a.id);
-  store().end_conversation(live.id, "agent", tick());
+  ASSERT_TRUE(store().end_conversation(live.id, "agent", tick()));
 
   EXPECT_EQ(search_ids(store(), a, "invoice"), (std::vector<Id>{live.id}));
   EXPECT_EQ(search_ids(store(), a, "INVO renew"),
@@ -68,7 +68,9 @@ Id accepted_chat_of(Store& store, const core::Agent& agent, core::PreChatForm fo
                               [&](const RoutingSnapshot&) { return core::RouteChoice{agent.id}; },
                               at);
   if (!c) throw std::runtime_error(c.error().message);
-  store.accept_chat(c->conversation.id, agent.id, at + 1);
+  if (auto accepted = store.accept_chat(c->conversation.id, agent.id, at + 1); !accepted) {
+    throw std::runtime_error(accepted.error().message);
+  }
   return c->conversation.id;
 }
 
@@ -111,7 +113,7 @@ TEST_P(StoreContract, SearchKeepsTheVisibilityRuleAndTheFilter) {
   send(a_live.id, "secret pricing question", "s1");
   auto b_live = active_chat(b.id);
   send(b_live.id, "pricing for bob", "s2");
-  store().end_conversation(b_live.id, "agent", tick());
+  ASSERT_TRUE(store().end_conversation(b_live.id, "agent", tick()));
 
   // Bob never finds Ann's live chat, by text or by name; he finds his own ended one.
   EXPECT_EQ(search_ids(store(), b, "pricing"), (std::vector<Id>{b_live.id}));
@@ -130,7 +132,7 @@ TEST_P(StoreContract, SearchResultsPageByTheSameCursor) {
   for (int i = 0; i < 5; ++i) {
     auto c = active_chat(a.id);
     send(c.id, "shipping " + std::to_string(i), "p" + std::to_string(i));
-    store().end_conversation(c.id, "agent", tick());
+    ASSERT_TRUE(store().end_conversation(c.id, "agent", tick()));
     expected.insert(expected.begin(), c.id);
   }
   ConversationQuery q{core::viewer_of(a), StatusFilter::all};
@@ -174,7 +176,7 @@ TEST_P(StoreContract, UnreadCountsTheVisitorsTextAfterTheAssignedAgentsReadMark)
   ASSERT_TRUE(store().mark_read(c.id, Reader::agent, third.seq));
   EXPECT_EQ(unread_for(a), 0);
 
-  store().end_conversation(c.id, "agent", tick());
+  ASSERT_TRUE(store().end_conversation(c.id, "agent", tick()));
   EXPECT_EQ(unread_for(b), 0);  // not Bob's chat: nothing is unread for him
 }
 
@@ -295,7 +297,7 @@ TEST_P(StoreContract, ImportWritesEveryPersonAndTheyAreSearchable) {
   ChatRequest r{v.id, form("Kim", "kim@example.com"), "sorry"};
   auto c = store().request_chat(r, route_to(a.id), tick());
   ASSERT_TRUE(c);
-  store().accept_chat(c->conversation.id, a.id, tick());
+  ASSERT_TRUE(store().accept_chat(c->conversation.id, a.id, tick()));
   EXPECT_EQ(store().visitor_profile(v.id)->person->crm_status, "Customer");
   EXPECT_EQ(search_ids(store(), a, "kim"), (std::vector<Id>{c->conversation.id}));
   EXPECT_TRUE(search_ids(store(), a, "park").empty());  // the form's "Kim" replaced "Kim Park"

@@ -54,7 +54,7 @@ TEST_P(StoreContract, CalendarDefaultsUntilSavedThenRoundTrips) {
   EXPECT_EQ(error_code(store().save_calendar(a.id + 99, every_day(), std::nullopt).error()),
             "not_found");
   EXPECT_EQ(store().calendars_with_feeds(), (std::vector<Id>{a.id}));
-  store().save_calendar(a.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   EXPECT_TRUE(store().calendars_with_feeds().empty());
 }
 
@@ -74,9 +74,9 @@ TEST_P(StoreContract, BookableCalendarsAreRoundRobined) {
   auto a = agent("ann"), b = agent("bob"), c = agent("cy");
   EXPECT_TRUE(store().bookable_calendars().empty());
   EXPECT_FALSE(store().next_bookable_calendar());
-  store().save_calendar(a.id, every_day(), std::nullopt);
-  store().save_calendar(c.id, every_day(), std::nullopt);
-  store().save_calendar(b.id, core::MeetingCalendar{}, std::nullopt);  // no blocks: not bookable
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
+  ASSERT_TRUE(store().save_calendar(c.id, every_day(), std::nullopt));
+  ASSERT_TRUE(store().save_calendar(b.id, core::MeetingCalendar{}, std::nullopt));  // no blocks: not bookable
   auto all = store().bookable_calendars();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].agent_name, "ann");
@@ -96,7 +96,7 @@ TEST_P(StoreContract, TakesChatsIsStored) {
 
 TEST_P(StoreContract, BookingWritesTheMeetingItsEventAndItsActivity) {
   auto a = agent("ann");
-  store().save_calendar(a.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   auto c = active_chat(a.id);
   Millis start = now() + 48 * kHour;
   NewMeeting m{a.id, c.visitor_id, c.id, "vera@example.com", "tok-1"};
@@ -131,7 +131,7 @@ TEST_P(StoreContract, BookingWritesTheMeetingItsEventAndItsActivity) {
 
 TEST_P(StoreContract, ARefusedCheckOrATakenSlotBooksNothing) {
   auto a = agent("ann");
-  store().save_calendar(a.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   Millis start = now() + 48 * kHour;
   auto first = store().book_meeting({a.id, std::nullopt, std::nullopt, "x@example.com", "t1"},
                                     at(start), words(), tick());
@@ -153,7 +153,7 @@ TEST_P(StoreContract, ARefusedCheckOrATakenSlotBooksNothing) {
 
 TEST_P(StoreContract, ConcurrentBookingsOfOneSlotBookExactlyOne) {
   auto a = agent("ann");
-  store().save_calendar(a.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   Millis start = now() + 72 * kHour;
   std::atomic<int> won{0}, lost{0};
   std::vector<std::thread> threads;
@@ -173,7 +173,7 @@ TEST_P(StoreContract, ConcurrentBookingsOfOneSlotBookExactlyOne) {
 
 TEST_P(StoreContract, CancelFreesTheSlotAndRescheduleMovesTheMeeting) {
   auto a = agent("ann");
-  store().save_calendar(a.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   auto c = active_chat(a.id);
   Millis start = now() + 48 * kHour;
   auto booked = store().book_meeting({a.id, c.visitor_id, c.id, "v@example.com", "t"}, at(start),
@@ -209,8 +209,8 @@ TEST_P(StoreContract, CancelFreesTheSlotAndRescheduleMovesTheMeeting) {
 
 TEST_P(StoreContract, MeetingsAreListedNewestStartFirstPerAgentOrAll) {
   auto a = agent("ann"), b = agent("bob");
-  store().save_calendar(a.id, every_day(), std::nullopt);
-  store().save_calendar(b.id, every_day(), std::nullopt);
+  ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
+  ASSERT_TRUE(store().save_calendar(b.id, every_day(), std::nullopt));
   Millis t = now() + 48 * kHour;
   ASSERT_TRUE(store().book_meeting({a.id, std::nullopt, std::nullopt, "1@x.io", "a1"}, at(t),
                                    words(), tick()));

@@ -61,7 +61,9 @@ TEST(MailMessage, HasTheHeadersOfAPlainTextUtf8Message) {
   EXPECT_EQ("Hello Vera,\r\nhere it is.\r\n\r\n", body_of(*data));
   // Every line ends in CRLF: no bare LF anywhere.
   for (std::size_t i = 0; i < data->size(); ++i) {
-    if ((*data)[i] == '\n') EXPECT_EQ('\r', (*data)[i - 1]) << i;
+    if ((*data)[i] == '\n') {
+      EXPECT_EQ('\r', (*data)[i - 1]) << i;
+    }
   }
 }
 
@@ -231,7 +233,9 @@ TEST(SmtpSettings, AnEmptyHostIsOffAndTheRestIsChecked) {
     change(bad);
     auto ok = validate_smtp_settings(bad);
     EXPECT_FALSE(ok);
-    if (!ok) EXPECT_EQ(ErrorCode::bad_request, ok.error().code);
+    if (!ok) {
+      EXPECT_EQ(ErrorCode::bad_request, ok.error().code);
+    }
   }
   EXPECT_EQ(SmtpSecurity::tls, smtp_security_of("tls"));
   EXPECT_FALSE(smtp_security_of("ssl"));
