@@ -49,9 +49,10 @@ std::optional<RedisAddress> parse_redis_url(const std::string& url) {
   return std::nullopt;
 }
 
-RedisBus::RedisBus(RedisAddress address, std::string node_id)
+RedisBus::RedisBus(RedisAddress address, std::string node_id, std::string channel)
     : address_(std::move(address)),
       node_id_(std::move(node_id)),
+      channel_(std::move(channel)),
       publisher_([this] { publish_loop(); }),
       subscriber_([this] { subscribe_loop(); }) {}
 
@@ -103,8 +104,10 @@ void RedisBus::unsubscribe(const std::string& topic, const Subscriber* subscribe
 
 // Writes the batch pipelined (every command, then every reply); false when the connection
 // broke on the way, and then some of the batch may not have been published.
-bool RedisBus::send_batch(redisContext* c, const std::deque<std::string>& batch) {
-  for (const auto& m : batch) redisAppendCommand(c, "PUBLISH %s %b", kChannel, m.data(), m.size());
+bool RedisBus::send_batch(redisContext* c, const std::deque<std::string>& batch) const {
+  for (const auto& m : batch) {
+    redisAppendCommand(c, "PUBLISH %b %b", channel_.data(), channel_.size(), m.data(), m.size());
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(c, &raw) != REDIS_OK) return false;
@@ -157,7 +160,9 @@ void RedisBus::subscribe_loop() {
       if (stopping_) return;
     }
     redisContext* c = connect();
-    Reply ok(c ? static_cast<redisReply*>(redisCommand(c, "SUBSCRIBE %s", kChannel)) : nullptr);
+    Reply ok(c ? static_cast<redisReply*>(
+                     redisCommand(c, "SUBSCRIBE %b", channel_.data(), channel_.size()))
+               : nullptr);
     if (!ok || ok->type == REDIS_REPLY_ERROR) {
       if (c) redisFree(c);
       std::unique_lock lock(mutex_);

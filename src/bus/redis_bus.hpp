@@ -1,6 +1,7 @@
 // The event bus of a cluster: events published on this node reach this node's subscribers at
 // once (as on LocalBus) and every other node through Redis pub/sub, one channel for all
-// topics. Redis is the fast path, not the record: Redis pub/sub loses messages only when a
+// topics, named after the cluster's database (channel_of), so that clusters sharing a Redis
+// stay apart. Redis is the fast path, not the record: Redis pub/sub loses messages only when a
 // connection drops, so whenever a connection comes back the subscribers resync from the
 // store (each conversation's events by seq); nothing here retries or buffers for long.
 //
@@ -36,8 +37,12 @@ std::optional<RedisAddress> parse_redis_url(const std::string& url);
 
 class RedisBus final : public EventBus {
  public:
-  // Starts both threads; does not wait for Redis (a node may start before it).
-  RedisBus(RedisAddress address, std::string node_id);
+  // The channel of the cluster whose database is `cluster_id` (SettingsStore::cluster_id).
+  static std::string channel_of(const std::string& cluster_id) { return "parley:events:" + cluster_id; }
+
+  // Starts both threads; does not wait for Redis (a node may start before it). Every node of
+  // one cluster names the same `channel`.
+  RedisBus(RedisAddress address, std::string node_id, std::string channel);
   ~RedisBus() override;
 
   void publish(const std::string& topic, EventPtr event) override;
@@ -54,16 +59,15 @@ class RedisBus final : public EventBus {
     return std::string("redis: not connected");
   }
 
-  static constexpr const char* kChannel = "parley:events";
-
  private:
   redisContext* connect() const;
   void publish_loop();
-  static bool send_batch(redisContext* c, const std::deque<std::string>& batch);
+  bool send_batch(redisContext* c, const std::deque<std::string>& batch) const;
   void subscribe_loop();
 
   RedisAddress address_;
   std::string node_id_;
+  std::string channel_;
   LocalBus local_;
 
   std::mutex mutex_;

@@ -179,11 +179,14 @@ std::string default_node_id() {
   return std::string(host) + ":" + std::to_string(::getpid());
 }
 
-// LocalBus for one node; RedisBus when --bus names a Redis server.
-std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std::string& node_id) {
+// LocalBus for one node; RedisBus when --bus names a Redis server, on the channel of the
+// node's database.
+std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std::string& node_id,
+                                        store::Store& store) {
   if (!cluster.bus_url) return std::make_unique<bus::LocalBus>();
-  net::log_info("event bus", {{"redis", *cluster.bus_url}, {"node_id", node_id}});
-  return std::make_unique<bus::RedisBus>(*bus::parse_redis_url(*cluster.bus_url), node_id);
+  auto channel = bus::RedisBus::channel_of(store.cluster_id());
+  net::log_info("event bus", {{"redis", *cluster.bus_url}, {"node_id", node_id}, {"channel", channel}});
+  return std::make_unique<bus::RedisBus>(*bus::parse_redis_url(*cluster.bus_url), node_id, channel);
 }
 
 int serve(const std::string& listen, const cli::DatabaseOptions& database,
@@ -209,7 +212,7 @@ int serve(const std::string& listen, const cli::DatabaseOptions& database,
 
   auto store = cli::open_store(database);
   auto node_id = cluster.node_id.empty() ? default_node_id() : cluster.node_id;
-  auto bus_owner = make_bus(cluster, node_id);
+  auto bus_owner = make_bus(cluster, node_id, *store);
   bus::EventBus& bus = *bus_owner;
   app::AuthService auth(*store, app::system_now);
   app::AgentService agents(*store, bus, app::system_now);

@@ -19,6 +19,12 @@ class SettingsStore {
   // (empty host) until saved. Saving replaces every field, the password included.
   virtual core::SmtpSettings load_smtp_settings() = 0;
   virtual void save_smtp_settings(const core::SmtpSettings& settings) = 0;
+
+  // The database's identity: 32 hex digits drawn at random by the first call on this database
+  // and kept in it, so every node on the database reads the same id and another database (or
+  // PostgreSQL schema) has its own. A cluster's Redis channel is named after it: deployments
+  // that share one Redis never see each other's events (their conversation ids collide).
+  virtual std::string cluster_id() = 0;
 };
 
 }  // namespace parley::store

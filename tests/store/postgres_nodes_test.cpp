@@ -70,6 +70,19 @@ DescribeMeeting words() {
   };
 }
 
+TEST_F(TwoNodes, NodesStartingTogetherReadOneClusterId) {
+  // The first start of a cluster: every node asks at once, one id is made, all read it.
+  std::mutex m;
+  std::set<std::string> ids;
+  race(16, [&](int i) {
+    auto id = node(i).cluster_id();
+    std::lock_guard lock(m);
+    ids.insert(id);
+  });
+  ASSERT_EQ(1u, ids.size());
+  EXPECT_EQ(32u, ids.begin()->size());
+}
+
 TEST_F(TwoNodes, OneAcceptWinsAndAClientIdIsStoredOnce) {
   auto agent = a->create_agent({"Ann", "ann@example.com", "h", core::Role::agent, 100}).value();
   for (int round = 0; round < 10; ++round) {

@@ -72,6 +72,11 @@ TEST_F(SqliteStoreTest, RoundRobinPointerSurvivesReopeningTheFile) {
   EXPECT_EQ(offer(*s, 4), agents[0]);
 }
 
+TEST_F(SqliteStoreTest, TheClusterIdSurvivesReopeningTheFile) {
+  std::string id = open_sqlite_store(path())->cluster_id();
+  EXPECT_EQ(id, open_sqlite_store(path())->cluster_id());
+}
+
 TEST_F(SqliteStoreTest, ReopeningKeepsDataAndTheSchemaAtTheNewestVersion) {
   Id conversation = 0;
   {

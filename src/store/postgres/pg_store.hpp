@@ -167,6 +167,7 @@ class PgStore final : public Store {
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
   core::SmtpSettings load_smtp_settings() override;
+  std::string cluster_id() override;
   void save_smtp_settings(const core::SmtpSettings& settings) override;
 
  private:

@@ -77,6 +77,7 @@ class SqliteStore final : public Store {
   core::ChatPolicy load_chat_policy() override;
   void save_chat_policy(const core::ChatPolicy& policy) override;
   core::SmtpSettings load_smtp_settings() override;
+  std::string cluster_id() override;
   void save_smtp_settings(const core::SmtpSettings& settings) override;
   Result<Transition> accept_chat(Id conversation_id, Id agent_id, Millis now) override;
   Result<AppendOutcome> append_message(const NewMessage& message, Millis now) override;
