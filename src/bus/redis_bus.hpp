@@ -38,7 +38,9 @@ std::optional<RedisAddress> parse_redis_url(const std::string& url);
 class RedisBus final : public EventBus {
  public:
   // The channel of the cluster whose database is `cluster_id` (SettingsStore::cluster_id).
-  static std::string channel_of(const std::string& cluster_id) { return "parley:events:" + cluster_id; }
+  static std::string channel_of(const std::string& cluster_id) {
+    return "parley:events:" + cluster_id;
+  }
 
   // Starts both threads; does not wait for Redis (a node may start before it). Every node of
   // one cluster names the same `channel`.

@@ -185,7 +185,8 @@ std::unique_ptr<bus::EventBus> make_bus(const ClusterOptions& cluster, const std
                                         store::Store& store) {
   if (!cluster.bus_url) return std::make_unique<bus::LocalBus>();
   auto channel = bus::RedisBus::channel_of(store.cluster_id());
-  net::log_info("event bus", {{"redis", *cluster.bus_url}, {"node_id", node_id}, {"channel", channel}});
+  net::log_info("event bus",
+                {{"redis", *cluster.bus_url}, {"node_id", node_id}, {"channel", channel}});
   return std::make_unique<bus::RedisBus>(*bus::parse_redis_url(*cluster.bus_url), node_id, channel);
 }
 

@@ -13,8 +13,6 @@ using boost::beast::http::verb;
 
 const std::string& kPassword = kClusterPassword;
 
-json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
-
 using TwoNodeCluster = TwoNodes;
 
 TEST_F(TwoNodeCluster, AVisitorOnOneNodeAndAnAgentOnTheOtherChat) {

@@ -12,8 +12,6 @@ namespace {
 
 using boost::beast::http::verb;
 
-json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
-
 // One deployment: one node on a fresh database and the run's Redis, Alice available on it
 // with a chat from Vera accepted and both subscribed.
 struct Deployment {
@@ -34,28 +32,34 @@ struct Deployment {
 
   void open_chat() {
     auto alice = login_agent(node->port(), "alice@example.com", kClusterPassword);
-    ASSERT_EQ(200, alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
+    ASSERT_EQ(
+        200,
+        alice.http.request(verb::put, "/api/v1/me/availability", R"({"available":true})").status);
     agent_ws = std::make_unique<WsClient>(node->port(), alice.http.cookie());
     agent_ws->expect("hello");
     auto visitor = new_visitor(node->port());
-    auto requested = visitor.http.post("/api/v1/visitor/chats",
-                                       json::object{{"name", "Vera"}, {"email", "vera@example.com"}});
+    auto requested = visitor.http.post(
+        "/api/v1/visitor/chats", json::object{{"name", "Vera"}, {"email", "vera@example.com"}});
     ASSERT_EQ(201, requested.status) << requested.body;
     conversation_id = requested.json().at("conversation").at("id").as_int64();
     agent_ws->expect("chat.requested");
     agent_ws->send(json::object{{"type", "chat.accept"}, {"conversation_id", conversation_id}});
-    agent_ws->send(json::object{{"type", "subscribe"}, {"conversation_id", conversation_id}, {"after_seq", 2}});
+    agent_ws->send(json::object{
+        {"type", "subscribe"}, {"conversation_id", conversation_id}, {"after_seq", 2}});
     agent_ws->expect("subscribed");
     visitor_ws = std::make_unique<WsClient>(node->port());
     visitor_ws->send(json::object{{"type", "auth"}, {"visitor_token", visitor.token}});
     visitor_ws->expect("hello");
-    visitor_ws->send(json::object{{"type", "subscribe"}, {"conversation_id", conversation_id}, {"after_seq", 2}});
+    visitor_ws->send(json::object{
+        {"type", "subscribe"}, {"conversation_id", conversation_id}, {"after_seq", 2}});
     visitor_ws->expect("subscribed");
   }
 
   void visitor_says(const std::string& body) {
-    visitor_ws->send(json::object{{"type", "message.send"}, {"conversation_id", conversation_id},
-                                  {"client_id", "v" + std::to_string(++sent)}, {"body", body}});
+    visitor_ws->send(json::object{{"type", "message.send"},
+                                  {"conversation_id", conversation_id},
+                                  {"client_id", "v" + std::to_string(++sent)},
+                                  {"body", body}});
     visitor_ws->expect("message.ack");
   }
 };

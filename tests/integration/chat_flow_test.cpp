@@ -5,8 +5,6 @@ namespace {
 
 using boost::beast::http::verb;
 
-json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
-
 // Everything one live chat needs: an available agent with a socket, a visitor with a
 // socket, an accepted conversation both have subscribed to.
 struct LiveChat {

@@ -14,8 +14,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
-
 class ReplayTest : public ServerTest {
  protected:
   // Tens of thousands of messages from one visitor: no message rate limits here.

@@ -126,4 +126,7 @@ struct VisitorClient {
 };
 VisitorClient new_visitor(unsigned short port);
 
+// The event an `event` or a `message.ack` frame carries.
+inline json::object event_of(const json::object& frame) { return frame.at("event").as_object(); }
+
 }  // namespace parley::testing

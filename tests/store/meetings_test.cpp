@@ -76,7 +76,8 @@ TEST_P(StoreContract, BookableCalendarsAreRoundRobined) {
   EXPECT_FALSE(store().next_bookable_calendar());
   ASSERT_TRUE(store().save_calendar(a.id, every_day(), std::nullopt));
   ASSERT_TRUE(store().save_calendar(c.id, every_day(), std::nullopt));
-  ASSERT_TRUE(store().save_calendar(b.id, core::MeetingCalendar{}, std::nullopt));  // no blocks: not bookable
+  // No blocks: not bookable.
+  ASSERT_TRUE(store().save_calendar(b.id, core::MeetingCalendar{}, std::nullopt));
   auto all = store().bookable_calendars();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].agent_name, "ann");

@@ -83,7 +83,8 @@ std::string PgStore::cluster_id() {
   return write([&](PgConnection& db) {
     // Nodes starting together race here: the first insert wins, every node reads its id.
     db.query(
-        "INSERT INTO settings (key, value) VALUES ('cluster_id', replace(gen_random_uuid()::text, '-', '')) "
+        "INSERT INTO settings (key, value) "
+        "VALUES ('cluster_id', replace(gen_random_uuid()::text, '-', '')) "
         "ON CONFLICT (key) DO NOTHING");
     return db.query("SELECT value FROM settings WHERE key = 'cluster_id'").text(0, 0);
   });

@@ -361,8 +361,9 @@ void SqliteStore::save_chat_policy(const core::ChatPolicy& p) { save_setting_row
 std::string SqliteStore::cluster_id() {
   return writer_.run([&](Connection& db) {
     // The first caller's random id stays; any later one only reads it.
-    db.prepare("INSERT INTO settings (key, value) VALUES ('cluster_id', lower(hex(randomblob(16)))) "
-               "ON CONFLICT (key) DO NOTHING")
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES ('cluster_id', lower(hex(randomblob(16)))) "
+          "ON CONFLICT (key) DO NOTHING")
         .run();
     auto s = db.prepare("SELECT value FROM settings WHERE key = 'cluster_id'");
     s.step();
